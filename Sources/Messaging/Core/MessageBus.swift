@@ -1,0 +1,28 @@
+/// The one messaging API of Stitch, with two implementations: `AMQPMessageBus` over librabbitmq
+/// and `InMemoryMessageBus` for unit tests.
+public protocol MessageBus: Sendable {
+    /// Declares (idempotently) and remembers the topology, re-declaring it after every reconnect.
+    func declare(_ topology: Topology) async throws
+
+    /// Publishes and returns once the broker has confirmed every message. Throws `unroutable` for a
+    /// mandatory message no queue takes, `nacked`, or `connectionLost` when the outcome is unknown.
+    func publish(_ messages: [OutgoingMessage]) async throws
+
+    /// Delivers the queue's messages to `handler`, at most `prefetch` unsettled at once, until the
+    /// calling task is cancelled; then stops taking new ones, lets the handlers in flight finish and
+    /// settle, and returns. Survives connection loss (re-consumes after reconnecting).
+    func consume(queue: String, prefetch: Int, handler: @escaping @Sendable (Delivery) async -> Void) async throws
+
+    /// Request/reply on direct reply-to: publishes `message` (mandatory) and waits for the reply
+    /// with the same correlation id, at most `timeout`.
+    func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage
+
+    /// Closes connections; pending operations fail with `closed`.
+    func shutdown() async
+}
+
+extension MessageBus {
+    public func publish(_ message: OutgoingMessage) async throws {
+        try await publish([message])
+    }
+}

@@ -1,0 +1,18 @@
+import Logging
+import PostgresNIO
+
+/// De-duplicates deliveries (at-least-once in, exactly-once effect): a consumer claims a message id
+/// in the same transaction as its effect. A second delivery of the same message finds it claimed;
+/// two at the same moment serialise on the primary key, and the loser sees the winner's commit.
+public enum Inbox {
+    /// True when this is the first time `consumer` sees `messageId`; false for a duplicate.
+    public static func claim(_ messageId: String, consumer: String, type: String?, on connection: PostgresConnection,
+                             logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("""
+            INSERT INTO inbox (consumer, message_id, message_type) VALUES (\(consumer), \(messageId), \(type))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+
+/// What every Stitch service needs to start, from the environment:
+///
+/// | variable | meaning | default |
+/// |---|---|---|
+/// | `STITCH_AMQP_URL` | broker, `amqp://` or `amqps://` | required |
+/// | `STITCH_DATABASE_URL` | `postgres://role:password@host:port/db` of this service's role | required |
+/// | `STITCH_DB_SCHEMA` | the schema it owns | the service name |
+/// | `STITCH_DB_POOL_SIZE` | connections per instance | 10 |
+/// | `STITCH_OPS_PORT` | port of `/health`, `/ready`, `/metrics` (0: none) | 0 |
+/// | `STITCH_INSTANCE` | this instance's name in logs and metrics | host name + pid |
+/// | `STITCH_PREFETCH` | unsettled messages per consumer | 32 |
+/// | `STITCH_LOG_LEVEL` | trace … critical | info |
+public struct ServiceConfiguration: Sendable {
+    public var service: String
+    public var instance: String
+    public var amqpURL: String
+    public var database: DatabaseConfiguration
+    public var opsPort: Int
+    public var prefetch: Int
+    public var logLevel: Logger.Level
+
+    public init(service: String, environment: EnvironmentReader = EnvironmentReader()) throws {
+        self.service = service
+        instance = environment.optional("STITCH_INSTANCE")
+            ?? "\(service)-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        amqpURL = try environment.string("STITCH_AMQP_URL", help: "the broker URL, e.g. amqp://user:pass@127.0.0.1:5672/stitch")
+        database = try DatabaseConfiguration(
+            url: try environment.string("STITCH_DATABASE_URL",
+                                        help: "this service's database URL, e.g. postgres://stitch_\(service):pass@127.0.0.1:5432/stitch"),
+            schema: try environment.string("STITCH_DB_SCHEMA", default: service),
+            poolSize: try environment.int("STITCH_DB_POOL_SIZE", default: 10, range: 1...200))
+        opsPort = try environment.int("STITCH_OPS_PORT", default: 0, range: 0...65535)
+        prefetch = try environment.int("STITCH_PREFETCH", default: 32, range: 1...5000)
+        let level = try environment.string("STITCH_LOG_LEVEL", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
+            throw ConfigurationError("STITCH_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got \"\(level)\"")
+        }
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,72 @@
+import Contracts
+import Messaging
+
+/// The messages a service handles, each bound to a typed handler. Its keys become the service's
+/// queue bindings, so a service receives exactly what it registered.
+public struct HandlerRegistry: Sendable {
+    struct RequestEntry: Sendable {
+        /// Commands store their reply for idempotent retries; queries are read-only and do not.
+        var isCommand: Bool
+        var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> [UInt8]
+    }
+
+    struct EventEntry: Sendable {
+        var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> Void
+    }
+
+    private(set) var requests: [String: RequestEntry] = [:]
+    private(set) var events: [String: EventEntry] = [:]
+
+    public init() {}
+
+    public mutating func handle<C: Command>(_ type: C.Type, _ handler: @escaping @Sendable (C, MessageContext) async throws -> C.Reply) {
+        requests[C.messageType] = RequestEntry(isCommand: true, handle: Self.requestHandler(handler))
+    }
+
+    public mutating func handle<Q: Query>(_ type: Q.Type, _ handler: @escaping @Sendable (Q, MessageContext) async throws -> Q.Reply) {
+        requests[Q.messageType] = RequestEntry(isCommand: false, handle: Self.requestHandler(handler))
+    }
+
+    public mutating func on<E: Event>(_ type: E.Type, _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void) {
+        events[E.messageType] = EventEntry { body, context in
+            let envelope: Envelope<E>
+            do {
+                envelope = try StitchJSON.decode(Envelope<E>.self, from: body)
+            } catch {
+                throw PermanentFailure("cannot decode \(E.messageType): \(error)")
+            }
+            try await handler(envelope.payload, context)
+        }
+    }
+
+    private static func requestHandler<R: Request>(_ handler: @escaping @Sendable (R, MessageContext) async throws -> R.Reply)
+        -> @Sendable ([UInt8], MessageContext) async throws -> [UInt8] {
+        { body, context in
+            let envelope: Envelope<R>
+            do {
+                envelope = try StitchJSON.decode(Envelope<R>.self, from: body)
+            } catch {
+                throw ErrorReply(.malformed, "The \(R.messageType) request could not be read: \(describeDecoding(error))")
+            }
+            let reply = try await handler(envelope.payload, context)
+            return try StitchJSON.encode(RequestOutcome<R.Reply>.success(reply))
+        }
+    }
+}
+
+/// A decoding error as a person can act on it: which field, what was wrong.
+func describeDecoding(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map(\.stringValue).filter { $0 != "payload" }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+        let prefix = path(context)
+        return "\(prefix.isEmpty ? "" : prefix + ".")\(key.stringValue) is missing"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+        return "\(path(context)): \(context.debugDescription)"
+    @unknown default:
+        return "\(error)"
+    }
+}

@@ -1,0 +1,99 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+
+/// Runs one delivered message through its handler inside a database transaction, following the
+/// rules of DESIGN.md: events are de-duplicated by the inbox in the same transaction as their
+/// effect; commands store their reply under their idempotency key (or their message id), so a
+/// retried or redelivered command returns the first outcome and applies nothing twice; replies go
+/// out only after commit; the consumer acks only after this returns.
+public struct MessageProcessor: Sendable {
+    public let service: String
+    let client: PostgresClient
+    let bus: any MessageBus
+    let registry: HandlerRegistry
+    let logger: Logger
+
+    public init(service: String, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger) {
+        self.service = service
+        self.client = client
+        self.bus = bus
+        self.registry = registry
+        self.logger = logger
+    }
+
+    public func handleRequest(_ message: IncomingMessage) async throws {
+        guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
+            try await reply(to: message, .failure(ErrorReply(.malformed, "The message is not a Stitch envelope.")))
+            throw PermanentFailure("not a Stitch envelope")
+        }
+        var logger = logger
+        logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
+        guard let entry = registry.requests[header.type] else {
+            try await reply(to: message, .failure(ErrorReply(.malformed, "\(service) does not handle \(header.type).")))
+            return
+        }
+        let body: [UInt8]
+        do {
+            body = try await client.withTransaction(logger: logger) { connection in
+                let context = MessageContext(connection: connection, header: header, service: service, logger: logger)
+                guard entry.isCommand else { return try await entry.handle(message.body, context) }
+                let (scope, key) = header.idempotencyKey.map { ("key:\(header.type)", $0) }
+                    ?? ("message", header.messageId.uuidString)
+                if let stored = try await IdempotencyStore.reserve(scope: scope, key: key, on: connection, logger: logger) {
+                    logger.debug("repeated command \(header.type) \(key): returning the stored reply")
+                    return Array(stored.utf8)
+                }
+                let body = try await entry.handle(message.body, context)
+                try await IdempotencyStore.complete(scope: scope, key: key, reply: String(decoding: body, as: UTF8.self),
+                                                    on: connection, logger: logger)
+                return body
+            }
+        } catch {
+            guard let refusal = Self.errorReply(in: error) else { throw error }
+            // The handler refused (bad input, wrong state): nothing was written, the caller hears why.
+            try await reply(to: message, .failure(refusal))
+            return
+        }
+        if let response = OutgoingMessage.reply(to: message, body: body) {
+            try? await bus.publish(response)  // direct reply-to is at-most-once; the caller retries by key
+        }
+    }
+
+    public func handleEvent(_ message: IncomingMessage) async throws {
+        guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
+            throw PermanentFailure("not a Stitch envelope")
+        }
+        guard let entry = registry.events[header.type] else { return }
+        var logger = logger
+        logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                guard try await Inbox.claim(header.messageId.uuidString, consumer: service, type: header.type,
+                                            on: connection, logger: logger) else {
+                    logger.debug("duplicate event \(header.type) \(header.messageId) ignored")
+                    return
+                }
+                try await entry.handle(message.body, MessageContext(connection: connection, header: header,
+                                                                    service: service, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    private func reply(to message: IncomingMessage, _ outcome: RequestOutcome<Accepted>) async throws {
+        guard let response = OutgoingMessage.reply(to: message, body: try StitchJSON.encode(outcome)) else { return }
+        try? await bus.publish(response)
+    }
+
+    static func errorReply(in error: any Error) -> ErrorReply? {
+        if let reply = error as? ErrorReply { return reply }
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
+            return errorReply(in: inner)
+        }
+        return nil
+    }
+}

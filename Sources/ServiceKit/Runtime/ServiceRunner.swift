@@ -1,0 +1,168 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What makes a service: its name (= its schema, queue prefix and database role suffix), its SQL
+/// migrations and the messages it handles.
+public struct ServiceDefinition: Sendable {
+    public var name: String
+    public var migrations: [SQLMigration]
+    public var handlers: HandlerRegistry
+
+    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry) {
+        self.name = name
+        self.migrations = migrations
+        self.handlers = handlers
+    }
+
+    public var commandQueue: String { "\(name).commands" }
+    public var eventQueue: String { "\(name).events" }
+
+    /// `<name>.commands` bound to every request type it handles, `<name>.events` to every event type.
+    public var topology: Topology {
+        var topology = Topology.base
+        if !handlers.requests.isEmpty {
+            topology = topology.merged(with: .commandQueue(commandQueue, types: handlers.requests.keys.sorted()))
+        }
+        if !handlers.events.isEmpty {
+            topology = topology.merged(with: .eventQueue(eventQueue, patterns: handlers.events.keys.sorted()))
+        }
+        return topology
+    }
+}
+
+/// Runs a service until SIGTERM/SIGINT: migrates its schema, declares its queues, then consumes
+/// commands and events and relays its outbox. Shutdown goes in the safe order — stop consuming and
+/// finish what is in flight, flush the outbox, close the broker connections, close the database.
+public enum ServiceRunner {
+    /// The entry point of a service executable: reads the environment, runs, exits non-zero with
+    /// a plain message when the configuration is wrong.
+    public static func main(_ definition: ServiceDefinition) async {
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration(service: definition.name)
+        } catch {
+            FileHandle.standardError.write(Data("stitch-\(definition.name): \(error)\n".utf8))
+            exit(2)
+        }
+        Observability.bootstrap(level: configuration.logLevel)
+        var logger = Logger(label: "stitch.\(definition.name)")
+        logger[metadataKey: "instance"] = .string(configuration.instance)
+        do {
+            try await run(definition, configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("stopped: \(error)")
+            exit(1)
+        }
+    }
+
+    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger) async throws {
+        let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger)
+        let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
+        let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
+                                     logger: logger)
+        var services: [any Service] = [client, runtime]
+        if configuration.opsPort > 0 {
+            services.append(OpsServer.application(port: configuration.opsPort, readiness: runtime.readiness, logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("starting \(definition.name)")
+        try await group.run()
+        await bus.shutdown()
+        logger.info("\(definition.name) stopped")
+    }
+}
+
+/// The messaging part of a running service, as one lifecycle `Service` (tests run it directly).
+public struct ServiceRuntime: Service {
+    public let definition: ServiceDefinition
+    public let client: PostgresClient
+    public let bus: any MessageBus
+    public let prefetch: Int
+    let logger: Logger
+    let startupTimeout: Duration
+
+    public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
+                logger: Logger, startupTimeout: Duration = .seconds(120)) {
+        self.definition = definition
+        self.client = client
+        self.bus = bus
+        self.prefetch = prefetch
+        self.logger = logger
+        self.startupTimeout = startupTimeout
+    }
+
+    public var processor: MessageProcessor {
+        MessageProcessor(service: definition.name, client: client, bus: bus, registry: definition.handlers, logger: logger)
+    }
+
+    public var relay: OutboxRelay {
+        OutboxRelay(client: client, bus: bus, schema: definition.name, logger: logger)
+    }
+
+    public func run() async throws {
+        let deadline = ContinuousClock.now + startupTimeout
+        try await retrying("database migrations", until: deadline) {
+            try await Migrator(schema: definition.name, migrations: definition.migrations, logger: logger).migrate(client)
+        }
+        try await retrying("broker topology", until: deadline) { try await bus.declare(definition.topology) }
+        logger.info("\(definition.name) is ready")
+
+        // Consumers stop first (on shutdown) and finish their in-flight messages; only then does the
+        // relay get cancelled, so it flushes what they committed.
+        let processor = self.processor
+        let relay = self.relay
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await relay.run() }
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { consumers in
+                    // A service with nothing to consume (the gateway) still runs until shutdown.
+                    consumers.addTask { try? await gracefulShutdown() }
+                    if !definition.handlers.requests.isEmpty {
+                        consumers.addTask {
+                            try await MessageConsumer(bus: bus, queue: definition.commandQueue, prefetch: prefetch, logger: logger)
+                                .run(processor.handleRequest)
+                        }
+                    }
+                    if !definition.handlers.events.isEmpty {
+                        consumers.addTask {
+                            try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, logger: logger)
+                                .run(processor.handleEvent)
+                        }
+                    }
+                }
+            }
+            group.cancelAll()  // the relay flushes on cancellation
+            try await group.waitForAll()
+        }
+    }
+
+    public var readiness: OpsServer.ReadinessCheck {
+        let client = self.client
+        let bus = self.bus
+        return {
+            var database = false
+            if let rows = try? await client.query("SELECT 1"), (try? await rows.collect()) != nil { database = true }
+            let broker = (bus as? AMQPMessageBus)?.isConnected ?? true
+            return ["database": database, "broker": broker]
+        }
+    }
+
+    private func retrying(_ what: String, until deadline: ContinuousClock.Instant, _ body: () async throws -> Void) async throws {
+        var delay: Duration = .milliseconds(200)
+        while true {
+            do {
+                return try await body()
+            } catch {
+                if ContinuousClock.now + delay > deadline || Task.isCancelled { throw error }
+                logger.warning("\(what) not ready yet (\(error)); retrying in \(delay)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

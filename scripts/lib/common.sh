@@ -1,0 +1,201 @@
+# Shared by scripts/run, scripts/test and scripts/bench: prerequisites, a private RabbitMQ node
+# and a private PostgreSQL cluster, both plain background processes with their data under a folder
+# of ours (no systemd, no Docker). Source it; it defines functions and sets nothing else.
+
+STITCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STITCH_SERVICES=(gateway production ppic approval warehouse bomfinance)
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+PG_BIN=/usr/lib/postgresql/15/bin
+
+log() { printf '\033[1m[stitch]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[stitch] %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs what is missing; a no-op (no apt call at all) when everything is there.
+ensure_packages() {
+  local wanted=(rabbitmq-server librabbitmq-dev postgresql-15 postgresql-client-15 pkgconf libssl-dev
+                ca-certificates openssl curl procps)
+  local missing=() p
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # policy-rc.d may refuse to start the packages' own services; that is what we want.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v swift >/dev/null || die "swift is not on PATH (Swift 6.3 is expected to be installed)"
+}
+
+# Hex from exactly the bytes needed (a `tr </dev/urandom | head` pipe dies of SIGPIPE under pipefail).
+random_secret() { od -An -tx1 -N"$(( (${1:-32} + 1) / 2 ))" /dev/urandom | tr -d ' \n' | cut -c1-"${1:-32}"; }
+
+# ---------------------------------------------------------------------------------------------
+# RabbitMQ: one private node per folder. Everything it needs comes from the environment.
+# broker_env DIR NAME PORT DIST_PORT MGMT_PORT  (run in a subshell: it exports)
+broker_env() {
+  local dir=$1
+  export HOME="$dir/home"
+  export RABBITMQ_NODENAME="$2@localhost"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT=$3
+  export RABBITMQ_DIST_PORT=$4
+  export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+  export RABBITMQ_LOG_BASE="$dir/log"
+  export RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+  export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
+  export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf"
+  export ERL_EPMD_ADDRESS=127.0.0.1
+}
+
+# broker_start DIR NAME PORT DIST_PORT MGMT_PORT WITH_PLUGINS(yes|no) USER PASSWORD VHOST
+broker_start() (
+  local dir=$1 name=$2 port=$3 dist=$4 mgmt=$5 plugins=$6 user=$7 pass=$8 vhost=$9
+  mkdir -p "$dir/home" "$dir/log" "$dir/mnesia"
+  broker_env "$dir" "$name" "$port" "$dist" "$mgmt"
+  if [ ! -f "$HOME/.erlang.cookie" ]; then
+    random_secret 40 >"$HOME/.erlang.cookie"; chmod 400 "$HOME/.erlang.cookie"
+  fi
+  : >"$RABBITMQ_CONF_ENV_FILE"
+  if [ "$plugins" = yes ]; then
+    echo '[rabbitmq_management,rabbitmq_prometheus].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
+  else
+    echo '[].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
+  fi
+  cat >"$RABBITMQ_CONFIG_FILE" <<EOF
+listeners.tcp.default = $port
+loopback_users = none
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $mgmt
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = $((mgmt + 1000))
+log.file.level = warning
+EOF
+  if "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
+    log "RabbitMQ $name already runs on port $port"
+  else
+    log "starting RabbitMQ $name on 127.0.0.1:$port"
+    nohup "$RABBIT_BIN/rabbitmq-server" >"$dir/log/stdout.log" 2>&1 &
+    "$RABBIT_BIN/rabbitmqctl" -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null \
+      || die "RabbitMQ $name did not start; see $dir/log"
+  fi
+  # Idempotent provisioning: the vhost and the user the services log in as.
+  "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$vhost" >/dev/null 2>&1 || true
+  "$RABBIT_BIN/rabbitmqctl" -q add_user "$user" "$pass" >/dev/null 2>&1 \
+    || "$RABBIT_BIN/rabbitmqctl" -q change_password "$user" "$pass" >/dev/null
+  "$RABBIT_BIN/rabbitmqctl" -q set_user_tags "$user" administrator >/dev/null
+  "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
+)
+
+# broker_stop DIR NAME PORT DIST_PORT MGMT_PORT
+broker_stop() (
+  broker_env "$@"
+  if "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
+    log "stopping RabbitMQ $2"
+    "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 || true
+  fi
+)
+
+broker_running() ( broker_env "$@"; "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1 )
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: initdb and pg_ctl refuse root, so they run as the postgres user on a folder it owns.
+as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+
+# The data folder must be reachable by the postgres user; a checkout under /root is not, so then
+# the cluster lives under /var/lib/stitch instead (one folder per checkout and purpose).
+pg_home() {
+  local want=$1
+  mkdir -p "$want"
+  if [ "$(id -u)" = 0 ] && ! su postgres -s /bin/sh -c "test -x '$want'" 2>/dev/null; then
+    chmod o+x "$want" 2>/dev/null || true
+    if ! su postgres -s /bin/sh -c "test -x '$want'" 2>/dev/null; then
+      want="/var/lib/stitch/$(printf '%s' "$want" | md5sum | cut -c1-12)"
+      mkdir -p "$want"
+    fi
+  fi
+  printf '%s' "$want"
+}
+
+# pg_start HOME PORT HOST_AUTH(trust|scram-sha-256) FAST(yes|no)
+pg_start() {
+  local home=$1 port=$2 auth=$3 fast=$4
+  mkdir -p "$home/data" "$home/sock"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$home" "$home/data" "$home/sock"
+  chmod 700 "$home/data"
+  if [ ! -f "$home/data/PG_VERSION" ]; then
+    log "creating PostgreSQL cluster in $home/data"
+    as_postgres "$PG_BIN/initdb -D '$home/data' -U postgres --auth-local=trust --auth-host=$auth -E UTF8 --locale=C.UTF-8" >/dev/null
+    {
+      echo "max_connections = 400"
+      echo "shared_buffers = 256MB"
+      if [ "$fast" = yes ]; then
+        # A throwaway test cluster: durability is not what is under test here.
+        echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
+      fi
+    } | as_postgres "cat >> '$home/data/postgresql.conf'"
+  fi
+  if as_postgres "$PG_BIN/pg_ctl -D '$home/data' status" >/dev/null 2>&1; then
+    log "PostgreSQL already runs on port $port"
+  else
+    log "starting PostgreSQL on 127.0.0.1:$port"
+    as_postgres "$PG_BIN/pg_ctl -D '$home/data' -l '$home/postgres.log' -w -t 60 \
+      -o \"-p $port -k $home/sock -c listen_addresses=127.0.0.1\" start" >/dev/null \
+      || die "PostgreSQL did not start; see $home/postgres.log"
+  fi
+}
+
+pg_stop() {
+  local home=$1
+  if [ -f "$home/data/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl -D '$home/data' status" >/dev/null 2>&1; then
+    log "stopping PostgreSQL"
+    as_postgres "$PG_BIN/pg_ctl -D '$home/data' -m fast -w stop" >/dev/null || true
+  fi
+}
+
+pg_running() { [ -f "$1/data/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl -D '$1/data' status" >/dev/null 2>&1; }
+
+# psql_admin HOME PORT DB  (SQL on stdin) — as the superuser over the private socket.
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -p "$2" -U postgres -d "$3"; }
+
+# pg_provision HOME PORT DB SECRETS_FILE: the database, and one login role per service that owns
+# its schema and can use nothing else (rule 1 of DESIGN.md). Safe to repeat.
+pg_provision() {
+  local home=$1 port=$2 db=$3 secrets=$4 svc var pass
+  echo "SELECT 'CREATE DATABASE $db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db')\\gexec" \
+    | psql_admin "$home" "$port" postgres
+  {
+    echo "REVOKE ALL ON DATABASE $db FROM PUBLIC;"
+    echo "REVOKE ALL ON SCHEMA public FROM PUBLIC;"
+    for svc in "${STITCH_SERVICES[@]}"; do
+      var="STITCH_DB_PASSWORD_${svc^^}"
+      pass=$(grep "^$var=" "$secrets" | cut -d= -f2-)
+      cat <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stitch_$svc') THEN
+    CREATE ROLE stitch_$svc LOGIN;
+  END IF;
+END \$\$;
+ALTER ROLE stitch_$svc WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$pass';
+ALTER ROLE stitch_$svc SET search_path = $svc;
+GRANT CONNECT, TEMPORARY ON DATABASE $db TO stitch_$svc;
+CREATE SCHEMA IF NOT EXISTS $svc AUTHORIZATION stitch_$svc;
+REVOKE ALL ON SCHEMA $svc FROM PUBLIC;
+SQL
+    done
+  } | psql_admin "$home" "$port" "$db"
+}
+
+# ensure_secrets FILE: random passwords made once and kept (mode 600) so re-runs reuse them.
+ensure_secrets() {
+  local file=$1 svc var
+  mkdir -p "$(dirname "$file")"; touch "$file"; chmod 600 "$file"
+  for var in STITCH_AMQP_PASSWORD STITCH_JWT_SECRET $(for svc in "${STITCH_SERVICES[@]}"; do echo "STITCH_DB_PASSWORD_${svc^^}"; done); do
+    grep -q "^$var=" "$file" || echo "$var=$(random_secret 40)" >>"$file"
+  done
+}
+
+secret() { grep "^$2=" "$1" | cut -d= -f2-; }
