@@ -159,7 +159,7 @@ pg_stop() {
 pg_running() { [ -f "$1/data/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl -D '$1/data' status" >/dev/null 2>&1; }
 
 # psql_admin HOME PORT DB  (SQL on stdin) — as the superuser over the private socket.
-psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -p "$2" -U postgres -d "$3"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -p "$2" -U postgres -d "$3"; }
 
 # pg_provision HOME PORT DB SECRETS_FILE: the database, and one login role per service that owns
 # its schema and can use nothing else (rule 1 of DESIGN.md). Safe to repeat.
@@ -199,3 +199,47 @@ ensure_secrets() {
 }
 
 secret() { grep "^$2=" "$1" | cut -d= -f2-; }
+
+# ---------------------------------------------------------------------------------------------
+# A throwaway broker (plus optionally a second one for fault tests) and database for tests and
+# benchmarks: fresh data every time, trust auth. Exports STITCH_TEST_* for the code.
+# start_ephemeral_infra DIR AMQP_PORT PG_PORT WITH_FAULT_NODE(yes|no) FAST_UNSAFE_PG(yes|no)
+# (tests turn fsync off; benchmarks keep PostgreSQL durable). Stop with stop_ephemeral_infra.
+start_ephemeral_infra() {
+  local dir=$1 amqp=$2 pg=$3 fault=$4 fast=$5 user=stitch pass=stitch-test vhost=stitch
+  EPHEMERAL_BROKERS=("$dir/rabbit stitch-$amqp $amqp $((amqp + 20000)) $((amqp + 10000))")
+  [ "$fault" = yes ] && EPHEMERAL_BROKERS+=("$dir/rabbit-fault stitch-$((amqp + 1)) $((amqp + 1)) $((amqp + 20001)) $((amqp + 10001))")
+  EPHEMERAL_PG=$(pg_home "$dir/pg")
+  stop_ephemeral_infra
+  rm -rf "$dir/rabbit" "$dir/rabbit-fault" "$EPHEMERAL_PG/data"
+  local pids=() b
+  for b in "${EPHEMERAL_BROKERS[@]}"; do
+    # shellcheck disable=SC2086
+    broker_start $b no "$user" "$pass" "$vhost" & pids+=($!)
+  done
+  pg_start "$EPHEMERAL_PG" "$pg" trust "$fast"
+  echo "SELECT 'CREATE DATABASE stitch_test' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stitch_test')\\gexec" \
+    | psql_admin "$EPHEMERAL_PG" "$pg" postgres
+  EPHEMERAL_BROKER_PIDS=("${pids[@]}")
+  export STITCH_TEST_AMQP_URL="amqp://$user:$pass@127.0.0.1:$amqp/$vhost"
+  export STITCH_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg/stitch_test"
+  if [ "$fault" = yes ]; then
+    export STITCH_TEST_FAULT_AMQP_URL="amqp://$user:$pass@127.0.0.1:$((amqp + 1))/$vhost"
+    export STITCH_TEST_FAULT_BROKER_CTL="$STITCH_ROOT/scripts/lib/broker-ctl %s ${EPHEMERAL_BROKERS[1]} $user $pass $vhost"
+  fi
+}
+
+# Waits for the brokers start_ephemeral_infra launched in the background (so a build can overlap).
+await_ephemeral_brokers() {
+  local pid
+  for pid in "${EPHEMERAL_BROKER_PIDS[@]}"; do wait "$pid" || die "a RabbitMQ node failed to start"; done
+}
+
+stop_ephemeral_infra() {
+  local b
+  for b in "${EPHEMERAL_BROKERS[@]}"; do
+    # shellcheck disable=SC2086
+    broker_stop $b || true
+  done
+  pg_stop "$EPHEMERAL_PG" || true
+}

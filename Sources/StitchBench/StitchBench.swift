@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct StitchBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stitch-bench",
+        abstract: "Measures Stitch on this machine (run through ./scripts/bench).",
+        subcommands: [MessagingBench.self])
+}
