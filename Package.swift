@@ -8,6 +8,9 @@ let package = Package(
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
+        .executable(name: "stitch-gateway", targets: ["GatewayMain"]),
+        .executable(name: "stitch-production", targets: ["ProductionMain"]),
+        .executable(name: "stitch-ppic", targets: ["PPICMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -18,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // librabbitmq (rabbitmq-c) from the system; Debian 12 ships 0.11 with flat headers.
@@ -49,6 +56,33 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // Services: a library (domain, handlers, store; tests import it) and a thin executable each.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "ServiceKit", "Messaging", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Gateway/Gateway"
+        ),
+        .executableTarget(name: "GatewayMain", dependencies: ["Gateway"], path: "Services/Gateway/Main"),
+        .target(
+            name: "Production",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/Production/Production"
+        ),
+        .executableTarget(name: "ProductionMain", dependencies: ["Production"], path: "Services/Production/Main"),
+        .target(
+            name: "PPIC",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/PPIC/PPIC"
+        ),
+        .executableTarget(name: "PPICMain", dependencies: ["PPIC"], path: "Services/PPIC/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
@@ -57,12 +91,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messaging"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

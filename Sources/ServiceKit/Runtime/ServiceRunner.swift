@@ -41,22 +41,34 @@ public enum ServiceRunner {
     /// The entry point of a service executable: reads the environment, runs, exits non-zero with
     /// a plain message when the configuration is wrong.
     public static func main(_ definition: ServiceDefinition) async {
-        let configuration: ServiceConfiguration
-        do {
-            configuration = try ServiceConfiguration(service: definition.name)
-        } catch {
-            FileHandle.standardError.write(Data("stitch-\(definition.name): \(error)\n".utf8))
-            exit(2)
-        }
-        Observability.bootstrap(level: configuration.logLevel)
-        var logger = Logger(label: "stitch.\(definition.name)")
-        logger[metadataKey: "instance"] = .string(configuration.instance)
+        let (configuration, logger) = bootstrap(definition.name)
         do {
             try await run(definition, configuration: configuration, logger: logger)
         } catch {
             logger.critical("stopped: \(error)")
             exit(1)
         }
+    }
+
+    /// Reads the service's configuration (exiting with a plain message when it is wrong), sets up
+    /// logging and metrics, and returns the configuration and the service's logger.
+    public static func bootstrap(_ service: String) -> (ServiceConfiguration, Logger) {
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration(service: service)
+        } catch {
+            fail(service, error)
+        }
+        Observability.bootstrap(level: configuration.logLevel)
+        var logger = Logger(label: "stitch.\(service)")
+        logger[metadataKey: "instance"] = .string(configuration.instance)
+        return (configuration, logger)
+    }
+
+    /// Exits with status 2 and `error` on stderr: for configuration a service cannot start without.
+    public static func fail(_ service: String, _ error: any Error) -> Never {
+        FileHandle.standardError.write(Data("stitch-\(service): \(error)\n".utf8))
+        exit(2)
     }
 
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger) async throws {

@@ -2,10 +2,11 @@ import Foundation
 
 /// The one JSON dialect of Stitch, on the wire and over HTTP: snake_case keys, ISO-8601 UTC
 /// timestamps with milliseconds (events are ordered by them), keys sorted so bodies are stable.
+/// Keys written in capitals (`CUTTING` in a by-stage map) are values, not names, and stay as they are.
 public enum StitchJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(snakeCase(path.last!.stringValue)) }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -16,7 +17,7 @@ public enum StitchJSON {
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase(path.last!.stringValue)) }
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
@@ -37,4 +38,35 @@ public enum StitchJSON {
     }
 
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+}
+
+struct SnakeCaseKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { Int(stringValue) }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { stringValue = String(intValue) }
+}
+
+/// `perPage` → `per_page`; `CUTTING` and `per_page` stay.
+func snakeCase(_ key: String) -> String {
+    guard key.contains(where: \.isLowercase) else { return key }
+    var result = ""
+    for (index, char) in key.enumerated() {
+        if char.isUppercase {
+            if index > 0 { result.append("_") }
+            result += char.lowercased()
+        } else {
+            result.append(char)
+        }
+    }
+    return result
+}
+
+/// `per_page` → `perPage`; `CUTTING` stays.
+func camelCase(_ key: String) -> String {
+    guard key.contains("_"), key.contains(where: \.isLowercase) else { return key }
+    let parts = key.split(separator: "_", omittingEmptySubsequences: true)
+    guard let first = parts.first else { return key }
+    return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
 }

@@ -20,6 +20,7 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let notFound = ErrorCode(rawValue: "NOT_FOUND")
     public static let conflict = ErrorCode(rawValue: "CONFLICT")
     public static let ruleViolated = ErrorCode(rawValue: "RULE_VIOLATED")
+    public static let tooManyAttempts = ErrorCode(rawValue: "TOO_MANY_ATTEMPTS")
     public static let unavailable = ErrorCode(rawValue: "SERVICE_UNAVAILABLE")
     public static let timeout = ErrorCode(rawValue: "TIMEOUT")
     public static let internalError = ErrorCode(rawValue: "INTERNAL_ERROR")
@@ -33,6 +34,7 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
         case .notFound: 404
         case .conflict: 409
         case .ruleViolated: 422
+        case .tooManyAttempts: 429
         case .unavailable: 503
         case .timeout: 504
         default: 500

@@ -1,0 +1,81 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceKit
+
+/// Wires the gateway by construction: its stores and token service, the controllers, the routes.
+public enum GatewayApp {
+    public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus,
+                                   readiness: @escaping OpsServer.ReadinessCheck, logger: Logger) async throws -> Router<GatewayContext> {
+        let users = UserStore(client: client, logger: logger)
+        let hasher = PasswordHasher(cost: settings.bcryptCost)
+        let tokens = await TokenService(secret: settings.jwtSecret, accessLifetime: settings.accessTokenLifetime)
+
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: APIMiddleware(corsOrigins: settings.corsOrigins))
+        OpsServer.routes(into: router, readiness: readiness)
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json)))
+        }
+        router.get("docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.docsPage)))
+        }
+        let api = router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens))
+        AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
+                       decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
+        UsersController(users: users, hasher: hasher).register(on: api.group("users"))
+        let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout)
+        ProductionController(services: services).register(on: api.group("production"))
+        PPICController(services: services).register(on: api.group("ppic"))
+        return router
+    }
+
+    /// Brings the gateway's schema up to date and, in development, creates the demo users.
+    public static func prepare(settings: GatewaySettings, client: PostgresClient, logger: Logger) async throws {
+        try await Migrator(schema: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, logger: logger).migrate(client)
+        if settings.seedDemoUsers {
+            try await DemoUsers.seed(UserStore(client: client, logger: logger), hasher: PasswordHasher(cost: settings.bcryptCost))
+        }
+    }
+
+    /// The gateway's messaging side: its outbox relay and base topology, no consumers.
+    public static var definition: ServiceDefinition {
+        ServiceDefinition(name: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, handlers: HandlerRegistry())
+    }
+}
+
+/// The `stitch-gateway` executable.
+public enum GatewayMain {
+    public static func main() async {
+        let (configuration, logger) = ServiceRunner.bootstrap(ServiceName.gateway.rawValue)
+        let settings: GatewaySettings
+        do {
+            settings = try GatewaySettings()
+        } catch {
+            ServiceRunner.fail(ServiceName.gateway.rawValue, error)
+        }
+        do {
+            let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger)
+            let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
+            let runtime = ServiceRuntime(definition: GatewayApp.definition, client: client, bus: bus, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus,
+                                                          readiness: runtime.readiness, logger: logger)
+            var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+                                  logger: logger)
+            app.addServices(client, runtime)
+            app.beforeServerStarts {
+                try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
+                logger.info("gateway listening on \(settings.host):\(settings.port)")
+            }
+            try await app.runService()
+            await bus.shutdown()
+        } catch {
+            logger.critical("stopped: \(error)")
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+struct User: Codable, Sendable, Hashable {
+    var id: UUID
+    var username: String
+    var fullName: String
+    var roles: [String]
+    var department: String?
+    var active: Bool
+    var createdAt: Date
+}
+
+/// The gateway's own tables: users, failed logins, refresh tokens.
+struct UserStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    private static let columns = "id, username, full_name, roles, department, active, created_at"
+
+    func find(username: String) async throws -> (user: User, passwordHash: String)? {
+        let rows = try await client.query("""
+            SELECT id, username, full_name, roles, department, active, created_at, password_hash FROM users
+            WHERE username = \(username.lowercased())
+            """, logger: logger)
+        for try await (id, name, fullName, roles, department, active, createdAt, hash)
+            in rows.decode((UUID, String, String, [String], String?, Bool, Date, String).self) {
+            return (User(id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
+                         createdAt: createdAt), hash)
+        }
+        return nil
+    }
+
+    func find(id: UUID) async throws -> User? {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM users WHERE id = $1",
+                                                        binds: try binds(id)), logger: logger)
+        for try await row in rows { return try Self.user(row) }
+        return nil
+    }
+
+    func list(page: PageRequest) async throws -> Page<User> {
+        var total = 0
+        for try await count in try await client.query("SELECT count(*)::int FROM users", logger: logger).decode(Int.self) {
+            total = count
+        }
+        let rows = try await client.query(PostgresQuery(
+            unsafeSQL: "SELECT \(Self.columns) FROM users ORDER BY username LIMIT $1 OFFSET $2",
+            binds: try binds(page.perPage, page.offset)), logger: logger)
+        var users: [User] = []
+        for try await row in rows { users.append(try Self.user(row)) }
+        return Page(items: users, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// Creates a user; nil if the user name is taken.
+    func create(_ user: User, passwordHash: String, by actor: Actor?) async throws -> User? {
+        try await client.withTransaction(logger: logger) { connection in
+            let inserted = try await connection.query("""
+                INSERT INTO users (id, username, full_name, password_hash, roles, department)
+                VALUES (\(user.id), \(user.username.lowercased()), \(user.fullName), \(passwordHash), \(user.roles), \(user.department))
+                ON CONFLICT (username) DO NOTHING RETURNING 1
+                """, logger: logger)
+            var created = false
+            for try await _ in inserted { created = true }
+            guard created else { return nil }
+            let after = String(decoding: try StitchJSON.encode(user), as: UTF8.self)
+            try await connection.query("""
+                INSERT INTO audit_log (entity, entity_id, action, actor_id, actor_name, after)
+                VALUES ('user', \(user.id.uuidString), 'create', \(actor?.userId ?? "system"), \(actor?.username ?? "system"), \(after)::jsonb)
+                """, logger: logger)
+            return user
+        }
+    }
+
+    // MARK: Failed logins
+
+    /// Seconds the user name stays locked, or nil.
+    func lockedFor(username: String) async throws -> Int? {
+        let rows = try await client.query("""
+            SELECT ceil(extract(epoch FROM locked_until - now()))::int FROM login_failures
+            WHERE username = \(username.lowercased()) AND locked_until > now()
+            """, logger: logger)
+        for try await seconds in rows.decode(Int.self) { return seconds }
+        return nil
+    }
+
+    func recordFailure(username: String, maxFailures: Int, lockout: Duration) async throws {
+        let seconds = Int(lockout.components.seconds)
+        try await client.query("""
+            INSERT INTO login_failures (username, failures) VALUES (\(username.lowercased()), 1)
+            ON CONFLICT (username) DO UPDATE SET
+                failures = CASE WHEN login_failures.failures + 1 >= \(maxFailures) THEN 0 ELSE login_failures.failures + 1 END,
+                locked_until = CASE WHEN login_failures.failures + 1 >= \(maxFailures)
+                                    THEN now() + make_interval(secs => \(seconds)) ELSE login_failures.locked_until END
+            """, logger: logger)
+    }
+
+    func clearFailures(username: String) async throws {
+        try await client.query("DELETE FROM login_failures WHERE username = \(username.lowercased())", logger: logger)
+    }
+
+    // MARK: Refresh tokens
+
+    func storeRefreshToken(hash: String, user: UUID, family: UUID, lifetime: Duration) async throws {
+        let seconds = Int(lifetime.components.seconds)
+        try await client.query("""
+            INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at)
+            VALUES (\(hash), \(user), \(family), now() + make_interval(secs => \(seconds)))
+            """, logger: logger)
+    }
+
+    enum RefreshOutcome { case valid(user: UUID, family: UUID), reused(family: UUID), invalid }
+
+    /// Revokes the token as it is used. A token used a second time revokes its whole family.
+    func consumeRefreshToken(hash: String) async throws -> RefreshOutcome {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT user_id, family, revoked_at IS NOT NULL, expires_at < now() FROM refresh_tokens
+                WHERE token_hash = \(hash) FOR UPDATE
+                """, logger: logger)
+            for try await (user, family, revoked, expired) in rows.decode((UUID, UUID, Bool, Bool).self) {
+                if revoked {
+                    try await connection.query("UPDATE refresh_tokens SET revoked_at = now() WHERE family = \(family) AND revoked_at IS NULL",
+                                               logger: logger)
+                    return .reused(family: family)
+                }
+                try await connection.query("UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = \(hash)", logger: logger)
+                return expired ? .invalid : .valid(user: user, family: family)
+            }
+            return .invalid
+        }
+    }
+
+    func revokeFamily(ofTokenHash hash: String) async throws {
+        try await client.query("""
+            UPDATE refresh_tokens SET revoked_at = now()
+            WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = \(hash)) AND revoked_at IS NULL
+            """, logger: logger)
+    }
+
+    private func binds(_ values: any PostgresEncodable & Sendable...) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { try binds.append(value) }
+        return binds
+    }
+
+    private static func user(_ row: PostgresRow) throws -> User {
+        let (id, name, fullName, roles, department, active, createdAt) =
+            try row.decode((UUID, String, String, [String], String?, Bool, Date).self)
+        return User(id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
+                    createdAt: createdAt)
+    }
+}

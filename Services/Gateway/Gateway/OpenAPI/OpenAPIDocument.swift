@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+
+/// `GET /openapi.json` (OpenAPI 3.1, every route) and `/docs` (a page that lists it, no CDN needed).
+enum OpenAPIDocument {
+    struct Route: @unchecked Sendable {  // immutable after construction; `body` holds plain JSON values
+        var method: String
+        var path: String
+        var summary: String
+        var roles: String
+        var body: [String: Any]? = nil
+        var query: [String] = []
+        var status = "200"
+    }
+
+    static let routes: [Route] = [
+        Route(method: "post", path: "/api/v1/auth/login", summary: "Sign in; returns an access and a refresh token", roles: "anyone",
+              body: object(["username": "string", "password": "string"])),
+        Route(method: "post", path: "/api/v1/auth/refresh", summary: "Trade a refresh token for new tokens (the old one stops working)",
+              roles: "anyone", body: object(["refresh_token": "string"])),
+        Route(method: "post", path: "/api/v1/auth/logout", summary: "Revoke a refresh token and its session", roles: "anyone",
+              body: object(["refresh_token": "string"])),
+        Route(method: "get", path: "/api/v1/auth/me", summary: "The signed-in user", roles: "any signed-in user"),
+        Route(method: "get", path: "/api/v1/users", summary: "List users", roles: "ADMIN, MANAGER", query: ["page", "per_page"]),
+        Route(method: "post", path: "/api/v1/users", summary: "Create a user", roles: "ADMIN",
+              body: object(["username": "string", "password": "string", "full_name": "string", "roles": "array",
+                            "department": "string"]), status: "201"),
+        Route(method: "post", path: "/api/v1/production/spks", summary: "Create an SPK (work order)",
+              roles: "PPIC_MANAGER, PRODUCTION_MANAGER, MANAGER, ADMIN",
+              body: object(["article_code": "string", "stage": "string", "department": "string", "original_qty": "integer",
+                            "start_date": "date", "due_date": "date", "notes": "string"]), status: "201"),
+        Route(method: "get", path: "/api/v1/production/spks", summary: "List SPKs", roles: "any signed-in user",
+              query: ["status", "stage", "department", "due_before", "due_after", "page", "per_page"]),
+        Route(method: "get", path: "/api/v1/production/spks/{id}", summary: "One SPK by id or code", roles: "any signed-in user"),
+        Route(method: "post", path: "/api/v1/production/spk/{id}/daily-input", summary: "Record a day's output for an SPK",
+              roles: "PRODUCTION_STAFF (own department), PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN",
+              body: object(["date": "date", "qty": "integer", "reject_qty": "integer", "shift": "string", "operator_id": "string",
+                            "notes": "string", "client_entry_id": "string"])),
+        Route(method: "get", path: "/api/v1/production/spk/{id}/progress", summary: "Target, cumulative output and daily totals",
+              roles: "any signed-in user"),
+        Route(method: "get", path: "/api/v1/production/my-spks", summary: "Open SPKs of the caller's department",
+              roles: "any signed-in user"),
+        Route(method: "post", path: "/api/v1/production/mobile/daily-input",
+              summary: "A phone's offline backlog (≤ 500 entries), each answered recorded, duplicate or rejected",
+              roles: "PRODUCTION_STAFF, PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN", body: object(["entries": "array"])),
+        Route(method: "get", path: "/api/v1/ppic/dashboard", summary: "SPK counts, delays and progress by stage",
+              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN"),
+        Route(method: "get", path: "/health", summary: "The gateway is alive", roles: "anyone"),
+        Route(method: "get", path: "/ready", summary: "Broker and database reachable", roles: "anyone"),
+        Route(method: "get", path: "/metrics", summary: "Prometheus metrics", roles: "anyone"),
+        Route(method: "get", path: "/openapi.json", summary: "This document", roles: "anyone"),
+        Route(method: "get", path: "/docs", summary: "Browse this document", roles: "anyone"),
+    ]
+
+    static func object(_ fields: [String: String]) -> [String: Any] {
+        var properties: [String: Any] = [:]
+        for (name, type) in fields {
+            properties[name] = type == "date" ? ["type": "string", "format": "date"] : ["type": type]
+        }
+        return ["type": "object", "properties": properties]
+    }
+
+    static let json: Data = {
+        var paths: [String: [String: Any]] = [:]
+        for route in routes {
+            var operation: [String: Any] = [
+                "summary": route.summary,
+                "description": "Roles: \(route.roles).",
+                "responses": [
+                    route.status: ["description": "Success: {\"data\": …} (lists add \"meta\": {page, per_page, total})"],
+                    "400": ["description": "Malformed request or invalid fields (error.details names them)"],
+                    "401": ["description": "No or bad token"], "403": ["description": "Role or department not allowed"],
+                    "404": ["description": "Not found"], "409": ["description": "State conflict"],
+                    "422": ["description": "A business rule is broken"], "503": ["description": "A service is unavailable"],
+                    "504": ["description": "No reply in time"],
+                ],
+            ]
+            var parameters: [[String: Any]] = route.query.map { ["name": $0, "in": "query", "schema": ["type": "string"]] }
+            if route.path.contains("{id}") {
+                parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"],
+                                   "description": "The id or the code"])
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let body = route.body {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+            }
+            if !route.path.hasPrefix("/api/v1/auth/login") && route.path.hasPrefix("/api") {
+                operation["security"] = [["bearer": [String]()]]
+            }
+            paths[route.path, default: [:]][route.method] = operation
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Stitch API", "version": "1.0.0",
+                     "description": "Production control for sewn-goods factories. JSON with snake_case keys; dates as YYYY-MM-DD."],
+            "paths": paths,
+            "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]]],
+        ]
+        return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+    }()
+
+    static let docsPage: String = {
+        let rows = routes.map {
+            "<tr><td><code>\($0.method.uppercased())</code></td><td><code>\($0.path)</code></td><td>\($0.summary)</td><td>\($0.roles)</td></tr>"
+        }.joined(separator: "\n")
+        return """
+            <!doctype html><html><head><meta charset="utf-8"><title>Stitch API</title>
+            <style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
+            </head><body><h1>Stitch API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>.
+            Errors: <code>{"error": {"code", "message", "details", "request_id"}}</code>.</p>
+            <table><tr><th>Method</th><th>Path</th><th>What</th><th>Roles</th></tr>
+            \(rows)
+            </table></body></html>
+            """
+    }()
+}

@@ -1,0 +1,82 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Messaging
+
+/// `/api/v1/production`: each route becomes a command or query to Production with the user as actor.
+struct ProductionController: Sendable {
+    let services: ServiceCaller
+
+    static let creators: [Role] = [.ppicManager, .productionManager, .manager, .admin]
+    static let recorders: [Role] = [.productionStaff, .productionSupervisor, .productionManager, .manager, .admin]
+
+    struct MobileBatchBody: Decodable {
+        struct Item: Decodable {
+            var spkId: String
+            var entry: DailyInputEntry
+            enum CodingKeys: String, CodingKey { case spkId }
+            init(from decoder: any Decoder) throws {
+                spkId = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .spkId)
+                entry = try DailyInputEntry(from: decoder)
+            }
+        }
+        var entries: [Item]
+    }
+
+    func register(on group: RouterGroup<GatewayContext>) {
+        group.post("spks", use: create)
+        group.get("spks", use: list)
+        group.get("spks/:id", use: get)
+        group.post("spk/:id/daily-input", use: recordInput)
+        group.get("spk/:id/progress", use: progress)
+        group.get("my-spks", use: mine)
+        group.post("mobile/daily-input", use: mobileBatch)
+    }
+
+    func create(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(Self.creators)
+        let command = try await request.decodeJSON(CreateSPK.self)
+        return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
+    }
+
+    func list(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let query = QueryParameters(request)
+        let list = ListSPKs(status: try query.choice("status", SPKStatus.self), stage: try query.choice("stage", Stage.self),
+                            department: try query.choice("department", Department.self), dueBefore: try query.date("due_before"),
+                            dueAfter: try query.date("due_after"), page: try query.page())
+        return try JSONResponses.list(try await services.send(list, actor, context))
+    }
+
+    func get(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(GetSPK(spk: try context.parameters.require("id")), actor, context))
+    }
+
+    func recordInput(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(Self.recorders)
+        let entry = try await request.decodeJSON(DailyInputEntry.self)
+        let command = RecordDailyInput(spk: try context.parameters.require("id"), entry: entry)
+        return try JSONResponses.data(try await services.send(command, actor, context))
+    }
+
+    func progress(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(GetSPKProgress(spk: try context.parameters.require("id")), actor, context))
+    }
+
+    func mine(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(ListMySPKs(), actor, context))
+    }
+
+    func mobileBatch(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(Self.recorders)
+        let body = try await request.decodeJSON(MobileBatchBody.self)
+        guard !body.entries.isEmpty, body.entries.count <= RecordMobileBatch.maxEntries else {
+            throw ErrorReply.validation([FieldError(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])
+        }
+        let command = RecordMobileBatch(entries: body.entries.map { MobileEntry(spkId: $0.spkId, entry: $0.entry) })
+        return try JSONResponses.data(try await services.send(command, actor, context, timeout: services.timeout * 3))
+    }
+}

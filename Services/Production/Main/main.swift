@@ -1,0 +1,10 @@
+import Production
+import ServiceKit
+
+let policy: ProductionPolicy
+do {
+    policy = try ProductionService.policy()
+} catch {
+    ServiceRunner.fail("production", error)
+}
+await ServiceRunner.main(ProductionService.definition(policy: policy))

@@ -1,0 +1,24 @@
+import Contracts
+import Foundation
+
+/// Pure rules for creating an SPK: no I/O, so they are unit-tested on their own.
+enum SPKRules {
+    static func validate(_ command: CreateSPK, actor: Actor?, today: LocalDate) throws(ErrorReply) {
+        guard let actor, actor.hasAny(ProductionPermissions.createSPK) else {
+            throw .forbidden("Creating an SPK needs one of the roles \(ProductionPermissions.createSPK.map(\.rawValue).joined(separator: ", ")).")
+        }
+        var problems: [FieldError] = []
+        let article = command.articleCode.trimmingCharacters(in: .whitespaces)
+        if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
+        if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
+        if command.originalQty <= 0 { problems.append(.init(field: "original_qty", message: "must be a whole number greater than 0")) }
+        if command.originalQty > 10_000_000 { problems.append(.init(field: "original_qty", message: "must be at most 10,000,000")) }
+        if command.dueDate < command.startDate { problems.append(.init(field: "due_date", message: "must not be before start_date")) }
+        if (command.notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
+        if !problems.isEmpty { throw .validation(problems) }
+    }
+
+    static func code(day: LocalDate, sequence: Int) -> String {
+        String(format: "SPK-%04d%02d%02d-%04d", day.year, day.month, day.day, sequence)
+    }
+}

@@ -1,0 +1,78 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Recording what a line produced: one entry from the web, or a phone's backlog.
+struct DailyInputHandlers {
+    let policy: ProductionPolicy
+
+    func record(_ command: RecordDailyInput, _ context: MessageContext) async throws -> DailyInputResult {
+        try await record(spk: command.spk, entry: command.entry, context).result
+    }
+
+    /// Each entry in its own savepoint: a refused entry is rolled back alone and answered `rejected`.
+    func recordBatch(_ command: RecordMobileBatch, _ context: MessageContext) async throws -> [MobileEntryResult] {
+        guard !command.entries.isEmpty, command.entries.count <= RecordMobileBatch.maxEntries else {
+            throw ErrorReply.validation([.init(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])
+        }
+        var results: [MobileEntryResult] = []
+        for item in command.entries {
+            try await context.connection.query("SAVEPOINT mobile_entry", logger: context.logger)
+            do {
+                let (result, duplicate) = try await record(spk: item.spkId, entry: item.entry, context)
+                try await context.connection.query("RELEASE SAVEPOINT mobile_entry", logger: context.logger)
+                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId,
+                                                 status: duplicate ? .duplicate : .recorded, result: result))
+            } catch let refusal as ErrorReply {
+                try await context.connection.query("ROLLBACK TO SAVEPOINT mobile_entry", logger: context.logger)
+                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId, status: .rejected, error: refusal))
+            }
+        }
+        return results
+    }
+
+    /// Applies one entry, or returns the first result for a `client_entry_id` seen before.
+    private func record(spk reference: String, entry: DailyInputEntry, _ context: MessageContext) async throws
+        -> (result: DailyInputResult, duplicate: Bool) {
+        try DailyInputRules.validate(entry)
+        let scope = "daily-input"
+        if let key = entry.clientEntryId,
+           let stored = try await IdempotencyStore.reserve(scope: scope, key: key, on: context.connection, logger: context.logger) {
+            return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
+        }
+        let store = SPKStore(connection: context.connection, logger: context.logger)
+        let before = try await store.require(reference, lock: true)
+        let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy)
+        var spk = before
+        spk.producedQty = outcome.producedQty
+        spk.rejectQty = outcome.rejectQty
+        spk.status = outcome.status
+        spk.progress = progressPercent(produced: spk.producedQty, target: spk.targetQty)
+        spk.updatedAt = policy.now()
+        spk.version += 1
+
+        let entryId = UUID()
+        var recorded = entry
+        recorded.shift = outcome.shift
+        let actor = context.actor?.username ?? "unknown"
+        try await store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor)
+        try await store.updateProgress(spk)
+        let audit = AuditLog(connection: context.connection, logger: context.logger)
+        try await audit.record(entity: "daily_input", id: entryId.uuidString, action: "record", actor: context.actor,
+                               correlationId: context.header.correlationId, before: DailyInputEntry?.none, after: recorded)
+        try await audit.record(entity: "spk", id: spk.id.uuidString, action: "progress", actor: context.actor,
+                               correlationId: context.header.correlationId, before: before, after: spk)
+        try await context.publish(DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor))
+        if spk.status == .completed && before.status != .completed {
+            try await context.publish(SPKCompleted(spk: spk))
+        }
+        let result = DailyInputResult(entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
+                                      progress: spk.progress, spkStatus: spk.status)
+        if let key = entry.clientEntryId {
+            try await IdempotencyStore.complete(scope: scope, key: key, reply: String(decoding: try StitchJSON.encode(result), as: UTF8.self),
+                                                on: context.connection, logger: context.logger)
+        }
+        return (result, false)
+    }
+}

@@ -1,0 +1,55 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Creating and reading SPKs.
+struct SPKHandlers {
+    let policy: ProductionPolicy
+
+    func create(_ command: CreateSPK, _ context: MessageContext) async throws -> SPK {
+        let today = policy.today
+        try SPKRules.validate(command, actor: context.actor, today: today)
+        let store = SPKStore(connection: context.connection, logger: context.logger)
+        let now = policy.now()
+        let spk = SPK(
+            id: UUID(), code: try await store.nextCode(on: today),
+            articleCode: command.articleCode.trimmingCharacters(in: .whitespaces).uppercased(), stage: command.stage,
+            department: command.department, originalQty: command.originalQty, targetQty: command.originalQty, producedQty: 0,
+            rejectQty: 0, progress: 0, status: .notStarted, startDate: command.startDate, dueDate: command.dueDate,
+            notes: command.notes, createdBy: context.actor?.username ?? "unknown", createdAt: now, updatedAt: now, version: 1)
+        try await store.insert(spk)
+        try await AuditLog(connection: context.connection, logger: context.logger).record(
+            entity: "spk", id: spk.id.uuidString, action: "create", actor: context.actor,
+            correlationId: context.header.correlationId, before: SPK?.none, after: spk)
+        try await context.publish(SPKCreated(spk: spk))
+        return spk
+    }
+
+    func list(_ query: ListSPKs, _ context: MessageContext) async throws -> Page<SPK> {
+        try query.page.validate()
+        return try await SPKStore(connection: context.connection, logger: context.logger).list(query)
+    }
+
+    func get(_ query: GetSPK, _ context: MessageContext) async throws -> SPK {
+        try await SPKStore(connection: context.connection, logger: context.logger).require(query.spk)
+    }
+
+    func progress(_ query: GetSPKProgress, _ context: MessageContext) async throws -> SPKProgress {
+        let store = SPKStore(connection: context.connection, logger: context.logger)
+        let spk = try await store.require(query.spk)
+        var cumulative = 0
+        let daily = try await store.dailyTotals(of: spk.id).map { day in
+            cumulative += day.qty
+            return DailyProgress(date: day.date, qty: day.qty, rejectQty: day.rejectQty, cumulative: cumulative)
+        }
+        return SPKProgress(spkId: spk.id, code: spk.code, target: spk.targetQty, cumulative: spk.producedQty,
+                           remaining: max(0, spk.targetQty - spk.producedQty), progress: spk.progress, rejects: spk.rejectQty,
+                           status: spk.status, daily: daily)
+    }
+
+    func mine(_ query: ListMySPKs, _ context: MessageContext) async throws -> [SPK] {
+        guard let department = context.actor?.department.flatMap(Department.init(rawValue:)) else { return [] }
+        return try await SPKStore(connection: context.connection, logger: context.logger).open(department: department)
+    }
+}

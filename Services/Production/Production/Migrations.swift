@@ -1,0 +1,64 @@
+import Messaging
+
+/// Production's schema, in order. Append new migrations; never edit an applied one.
+enum ProductionMigrations {
+    static let all: [SQLMigration] = [
+        SQLMigration(id: "001-spks-daily-inputs-audit", sql: """
+            CREATE TABLE spks (
+                id           uuid PRIMARY KEY,
+                code         text        NOT NULL UNIQUE,
+                article_code text        NOT NULL,
+                stage        text        NOT NULL,
+                department   text        NOT NULL,
+                original_qty integer     NOT NULL CHECK (original_qty > 0),
+                target_qty   integer     NOT NULL CHECK (target_qty > 0),
+                produced_qty integer     NOT NULL DEFAULT 0 CHECK (produced_qty >= 0),
+                reject_qty   integer     NOT NULL DEFAULT 0 CHECK (reject_qty >= 0),
+                status       text        NOT NULL,
+                start_date   date        NOT NULL,
+                due_date     date        NOT NULL,
+                notes        text,
+                created_by   text        NOT NULL,
+                created_at   timestamptz NOT NULL DEFAULT now(),
+                updated_at   timestamptz NOT NULL DEFAULT now(),
+                version      integer     NOT NULL DEFAULT 1
+            );
+            CREATE INDEX spks_department_status ON spks (department, status);
+            CREATE INDEX spks_status_due ON spks (status, due_date);
+            CREATE INDEX spks_due ON spks (due_date);
+
+            -- One counter row per day makes SPK-YYYYMMDD-NNNN unique across concurrent instances.
+            CREATE TABLE spk_code_counters (day date PRIMARY KEY, last integer NOT NULL);
+
+            CREATE TABLE daily_inputs (
+                id              uuid PRIMARY KEY,
+                spk_id          uuid        NOT NULL REFERENCES spks (id),
+                input_date      date        NOT NULL,
+                qty             integer     NOT NULL CHECK (qty >= 0),
+                reject_qty      integer     NOT NULL CHECK (reject_qty >= 0),
+                shift           text        NOT NULL,
+                operator_id     text,
+                notes           text,
+                client_entry_id text UNIQUE,
+                recorded_by     text        NOT NULL,
+                recorded_at     timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX daily_inputs_spk_date ON daily_inputs (spk_id, input_date);
+
+            -- Who changed what, when, from what to what.
+            CREATE TABLE audit_log (
+                id             bigserial PRIMARY KEY,
+                entity         text        NOT NULL,
+                entity_id      text        NOT NULL,
+                action         text        NOT NULL,
+                actor_id       text        NOT NULL,
+                actor_name     text        NOT NULL,
+                before         jsonb,
+                after          jsonb,
+                correlation_id text,
+                at             timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
+            """),
+    ]
+}

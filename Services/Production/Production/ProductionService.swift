@@ -1,0 +1,32 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Production: SPKs (work orders), daily input, progress. Owns schema `production`.
+public enum ProductionService {
+    public static func definition(policy: ProductionPolicy = ProductionPolicy()) -> ServiceDefinition {
+        let spks = SPKHandlers(policy: policy)
+        let inputs = DailyInputHandlers(policy: policy)
+        var handlers = HandlerRegistry()
+        handlers.handle(CreateSPK.self, spks.create)
+        handlers.handle(ListSPKs.self, spks.list)
+        handlers.handle(GetSPK.self, spks.get)
+        handlers.handle(GetSPKProgress.self, spks.progress)
+        handlers.handle(ListMySPKs.self, spks.mine)
+        handlers.handle(RecordDailyInput.self, inputs.record)
+        handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
+        return ServiceDefinition(name: ServiceName.production.rawValue, migrations: ProductionMigrations.all, handlers: handlers)
+    }
+
+    /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),
+    /// `STITCH_OVERRUN_TOLERANCE_PERCENT` (10).
+    public static func policy(from environment: EnvironmentReader = EnvironmentReader()) throws -> ProductionPolicy {
+        let zoneName = try environment.string("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta")
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw ConfigurationError("STITCH_FACTORY_TIMEZONE \"\(zoneName)\" is not a time zone name (e.g. Asia/Jakarta)")
+        }
+        return ProductionPolicy(timeZone: zone,
+                                overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+public struct StageSummary: Codable, Sendable, Hashable {
+    public var spks: Int
+    public var target: Int
+    public var produced: Int
+    public var progress: Double
+    public init(spks: Int, target: Int, produced: Int, progress: Double) {
+        self.spks = spks
+        self.target = target
+        self.produced = produced
+        self.progress = progress
+    }
+}
+
+public struct Dashboard: Codable, Sendable, Hashable {
+    public var totalSpks: Int
+    public var notStarted: Int
+    public var inProgress: Int
+    public var completed: Int
+    /// Past due and not completed.
+    public var delayed: Int
+    public var byStage: [String: StageSummary]
+    public var updatedAt: Date?
+    public init(totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, delayed: Int,
+                byStage: [String: StageSummary], updatedAt: Date?) {
+        self.totalSpks = totalSpks
+        self.notStarted = notStarted
+        self.inProgress = inProgress
+        self.completed = completed
+        self.delayed = delayed
+        self.byStage = byStage
+        self.updatedAt = updatedAt
+    }
+}
+
+/// `GET /api/v1/ppic/dashboard`
+public struct GetDashboard: Query {
+    public static let messageType = "ppic.dashboard.get.v1"
+    public static let owner = ServiceName.ppic
+    public typealias Reply = Dashboard
+    public init() {}
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The stages an article passes through, in order.
+public enum Stage: String, Codable, Sendable, CaseIterable {
+    case cutting = "CUTTING"
+    case embroidery = "EMBROIDERY"
+    case sewing = "SEWING"
+    case finishing = "FINISHING"
+    case packing = "PACKING"
+}
+
+public enum SPKStatus: String, Codable, Sendable, CaseIterable {
+    case notStarted = "NOT_STARTED"
+    case inProgress = "IN_PROGRESS"
+    case completed = "COMPLETED"
+    case cancelled = "CANCELLED"
+
+    public var isOpen: Bool { self == .notStarted || self == .inProgress }
+}
+
+public enum Shift: String, Codable, Sendable, CaseIterable {
+    case day = "DAY"
+    case night = "NIGHT"
+    case none = "NONE"
+}
+
+/// A work order as every reader sees it.
+public struct SPK: Codable, Sendable, Hashable {
+    public var id: UUID
+    public var code: String
+    public var articleCode: String
+    public var stage: Stage
+    public var department: Department
+    public var originalQty: Int
+    public var targetQty: Int
+    public var producedQty: Int
+    public var rejectQty: Int
+    /// Percent of the target produced, one decimal.
+    public var progress: Double
+    public var status: SPKStatus
+    public var startDate: LocalDate
+    public var dueDate: LocalDate
+    public var notes: String?
+    public var createdBy: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// Increases with every change; readers built from events keep the highest they saw.
+    public var version: Int
+
+    public init(id: UUID, code: String, articleCode: String, stage: Stage, department: Department, originalQty: Int,
+                targetQty: Int, producedQty: Int, rejectQty: Int, progress: Double, status: SPKStatus, startDate: LocalDate,
+                dueDate: LocalDate, notes: String?, createdBy: String, createdAt: Date, updatedAt: Date, version: Int) {
+        self.id = id
+        self.code = code
+        self.articleCode = articleCode
+        self.stage = stage
+        self.department = department
+        self.originalQty = originalQty
+        self.targetQty = targetQty
+        self.producedQty = producedQty
+        self.rejectQty = rejectQty
+        self.progress = progress
+        self.status = status
+        self.startDate = startDate
+        self.dueDate = dueDate
+        self.notes = notes
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+}
+
+/// Percent with one decimal, as shown to people.
+public func progressPercent(produced: Int, target: Int) -> Double {
+    guard target > 0 else { return 0 }
+    return (Double(produced) * 1000 / Double(target)).rounded() / 10
+}

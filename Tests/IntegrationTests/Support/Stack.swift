@@ -1,0 +1,114 @@
+import Contracts
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Messaging
+import PPIC
+import PostgresNIO
+import Production
+import ServiceKit
+import Testing
+
+/// The whole system in this process, each part on its own broker connections and database schema
+/// exactly as in production: Gateway (HTTP on a free port) → RabbitMQ → Production / PPIC → PostgreSQL.
+/// Services own fixed queue names, so suites using it are `.serialized`.
+func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws {
+    let url = try TestEnvironment.databaseURL()
+    let logger = TestEnvironment.logger
+    try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
+        for schema in ["gateway", "production", "ppic"] {
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+        }
+    }
+    try await withClient(try DatabaseConfiguration(url: url, schema: "production")) { productionDB in
+        try await withClient(try DatabaseConfiguration(url: url, schema: "ppic")) { ppicDB in
+            try await withClient(try DatabaseConfiguration(url: url, schema: "gateway")) { gatewayDB in
+                try await withBus(name: "production") { productionBus in
+                    try await withBus(name: "ppic") { ppicBus in
+                        try await withBus(name: "gateway") { gatewayBus in
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                group.addTask {
+                                    try await ServiceRuntime(definition: ProductionService.definition(), client: productionDB,
+                                                             bus: productionBus, logger: logger).run()
+                                }
+                                group.addTask {
+                                    try await ServiceRuntime(definition: PPICService.definition(), client: ppicDB, bus: ppicBus,
+                                                             logger: logger).run()
+                                }
+                                defer { group.cancelAll() }
+                                let settings = try GatewaySettings(environment: EnvironmentReader([
+                                    "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
+                                    "STITCH_CORS_ORIGINS": "http://factory.example",
+                                ]))
+                                try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
+                                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
+                                                                              readiness: { ["broker": true] }, logger: logger)
+                                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                                      logger: logger)
+                                try await app.test(.live) { client in
+                                    let http = HTTPClient(client: client)
+                                    // Ready once Production and PPIC answer (they declare their queues as they start).
+                                    let token = try await http.login("admin", "admin-dev-123")
+                                    let ready = await eventually(timeout: .seconds(60)) {
+                                        let spks = try? await http.call(.get, "/api/v1/production/spks", token: token)
+                                        let dashboard = try? await http.call(.get, "/api/v1/ppic/dashboard", token: token)
+                                        return spks?.status == 200 && dashboard?.status == 200
+                                    }
+                                    try #require(ready, "Production and PPIC did not start")
+                                    try await body(http)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A thin JSON client over HummingbirdTesting's live client.
+struct HTTPClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: @unchecked Sendable {
+        var status: Int
+        var headers: HTTPFields
+        var json: Any?
+        var body: [String: Any] { json as? [String: Any] ?? [:] }
+        var data: [String: Any] { body["data"] as? [String: Any] ?? [:] }
+        var list: [[String: Any]] { body["data"] as? [[String: Any]] ?? [] }
+        var error: [String: Any] { body["error"] as? [String: Any] ?? [:] }
+        var errorFields: [String] { (error["details"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String } }
+    }
+
+    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil,
+              headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            let parsed = response.body.readableBytes > 0
+                ? try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) : nil
+            return Reply(status: Int(response.status.code), headers: response.headers, json: parsed)
+        }
+    }
+
+    func login(_ username: String, _ password: String) async throws -> String {
+        let reply = try await call(.post, "/api/v1/auth/login", json: ["username": username, "password": password])
+        guard reply.status == 200, let token = reply.data["access_token"] as? String else {
+            throw TestFailure("login \(username) failed: \(reply.status) \(reply.body)")
+        }
+        return token
+    }
+}
+
+/// Today in the factory's default time zone, and days around it.
+func factoryDay(_ offset: Int = 0) -> String {
+    LocalDate.of(Date(), in: TimeZone(identifier: "Asia/Jakarta")!).adding(days: offset).description
+}
