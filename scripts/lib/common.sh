@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Installs what is missing; a no-op (no apt call at all) when everything is there.
 ensure_packages() {
   local wanted=(rabbitmq-server librabbitmq-dev postgresql-15 postgresql-client-15 pkgconf libssl-dev
-                ca-certificates openssl curl procps)
+                ca-certificates openssl curl procps jq)
   local missing=() p
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -30,12 +30,16 @@ public enum StitchJSON {
     }
 
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        Array(try encoder().encode(value))
+        Array(try sharedEncoder.encode(value))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decoder().decode(type, from: Data(bytes))
+        try sharedDecoder.decode(type, from: Data(bytes))
     }
+
+    // Configured once: making coders per message showed up in profiles. Both are safe to share.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
 
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 }

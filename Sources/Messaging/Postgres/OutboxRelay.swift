@@ -90,6 +90,7 @@ public struct OutboxRelay: Sendable {
         let failures = Counter(label: "stitch_outbox_publish_failures_total", dimensions: [("schema", schema)])
         var failureDelay: Duration = .milliseconds(100)
         var lastCleanup = ContinuousClock.now - .seconds(3600)
+        var lastBacklog = ContinuousClock.now - .seconds(3600)
         var iterator = wakeups.makeAsyncIterator()
         while !Task.isCancelled {
             do {
@@ -97,7 +98,11 @@ public struct OutboxRelay: Sendable {
                 published.increment(by: count)
                 failureDelay = .milliseconds(100)
                 if count == batchSize { continue }
-                backlogGauge.record(try await backlog())
+                // Housekeeping at most once a second, not on every wake-up under load.
+                if lastBacklog.duration(to: .now) >= pollInterval {
+                    lastBacklog = .now
+                    backlogGauge.record(try await backlog())
+                }
                 if lastCleanup.duration(to: .now) > .seconds(600) {
                     lastCleanup = .now
                     try await deletePublished()

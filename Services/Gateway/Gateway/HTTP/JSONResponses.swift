@@ -53,7 +53,7 @@ extension Request {
         }
         guard buffer.readableBytes > 0 else { throw ErrorReply(.malformed, "The request needs a JSON body.") }
         do {
-            return try StitchJSON.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try StitchJSON.decode(T.self, from: Array(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw ErrorReply.validation([fieldError(error)])
         } catch {
