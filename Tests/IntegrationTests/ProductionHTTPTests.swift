@@ -1,4 +1,10 @@
 import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import Messaging
+import Production
+import ServiceKit
 import Testing
 
 /// A factory's first day on Stitch, through the gateway's HTTP API as the web and mobile apps use it.
@@ -250,6 +256,51 @@ struct ProductionHTTPTests {
             #expect(foreign.headers[.accessControlAllowOrigin] == nil)
             let spec = try await http.call(.get, "/openapi.json")
             #expect((spec.body["paths"] as? [String: Any])?["/api/v1/production/spk/{id}/daily-input"] != nil)
+        }
+    }
+}
+
+/// When a service is down or the broker unreachable the gateway answers quickly — never a hang.
+extension ProductionHTTPTests {
+    @Test("no Production consumer: 504 after the request timeout; broker unreachable: 503")
+    func gatewayWithoutItsServices() async throws {
+        let url = try TestEnvironment.databaseURL()
+        try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
+            try await admin.query("CREATE SCHEMA IF NOT EXISTS gateway", logger: TestEnvironment.logger)
+        }
+        try await withClient(try DatabaseConfiguration(url: url, schema: "gateway")) { gatewayDB in
+            let settings = try GatewaySettings(environment: EnvironmentReader([
+                "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true", "STITCH_REQUEST_TIMEOUT_MS": "700",
+            ]))
+            try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: TestEnvironment.logger)
+
+            // The queue exists (bound) but nobody consumes it: the request waits, then 504.
+            try await withBus(name: "gateway-alone") { bus in
+                try await bus.declare(ProductionService.definition().topology)
+                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: bus,
+                                                              readiness: { [:] }, logger: TestEnvironment.logger)
+                try await Application(router: router).test(.router) { client in
+                    let http = HTTPClient(client: client)
+                    let token = try await http.login("ppic", "ppic-dev-123")
+                    let started = ContinuousClock.now
+                    let reply = try await http.call(.get, "/api/v1/production/spks/SPK-20990101-0001", token: token)
+                    #expect(reply.status == 504 && reply.error["code"] as? String == "TIMEOUT")
+                    #expect(started.duration(to: .now) < .seconds(5))
+                }
+            }
+
+            // No broker at all: 503 within the connection wait.
+            let nowhere = try AMQPMessageBus(url: "amqp://stitch:x@127.0.0.1:1/stitch", name: "nowhere",
+                                             logger: TestEnvironment.logger, connectionWait: .milliseconds(300))
+            let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: nowhere,
+                                                          readiness: { [:] }, logger: TestEnvironment.logger)
+            try await Application(router: router).test(.router) { client in
+                let http = HTTPClient(client: client)
+                let token = try await http.login("ppic", "ppic-dev-123")
+                let reply = try await http.call(.get, "/api/v1/ppic/dashboard", token: token)
+                #expect(reply.status == 503 && reply.error["code"] as? String == "SERVICE_UNAVAILABLE")
+            }
+            await nowhere.shutdown()
         }
     }
 }

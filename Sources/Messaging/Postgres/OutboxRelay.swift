@@ -46,7 +46,10 @@ public struct OutboxRelay: Sendable {
             await group.next()
             group.cancelAll()
         }
-        await flush(deadline: .now + .seconds(5))
+        // The final flush must not inherit the cancellation that stopped the loop, or its queries
+        // would be refused at once; it is awaited, and bounded by its deadline.
+        let relay = self
+        await Task { await relay.flush(deadline: .now + .seconds(5)) }.value
     }
 
     /// Publishes everything unpublished now; returns how many messages it published.
