@@ -12,7 +12,7 @@ import Testing
 struct ProductionHTTPTests {
     static func newSPK(_ http: HTTPClient, token: String, qty: Int = 100, department: String = "SEWING") async throws -> [String: Any] {
         let reply = try await http.call(.post, "/api/v1/production/spks", token: token, json: [
-            "article_code": "bear-30cm", "stage": department, "department": department, "original_qty": qty,
+            "article_code": "bear-30cm", "stage": department.lowercased(), "department": department, "original_qty": qty,
             "start_date": factoryDay(-3), "due_date": factoryDay(7), "notes": "test order",
         ])
         #expect(reply.status == 201, "\(reply.body)")
@@ -48,6 +48,12 @@ struct ProductionHTTPTests {
             let lastRefresh = try #require(again.data["refresh_token"] as? String)
             #expect(try await http.call(.post, "/api/v1/auth/logout", json: ["refresh_token": lastRefresh]).status == 200)
             #expect(try await http.call(.post, "/api/v1/auth/refresh", json: ["refresh_token": lastRefresh]).status == 401)
+            // Logging out without a body ends every session of the signed-in user.
+            let other = try await http.call(.post, "/api/v1/auth/login", json: ["username": "spv_sewing", "password": "spv-dev-123"])
+            let otherAccess = try #require(other.data["access_token"] as? String)
+            let otherRefresh = try #require(other.data["refresh_token"] as? String)
+            #expect(try await http.call(.post, "/api/v1/auth/logout", token: otherAccess).status == 200)
+            #expect(try await http.call(.post, "/api/v1/auth/refresh", json: ["refresh_token": otherRefresh]).status == 401)
 
             let wrong = try await http.call(.post, "/api/v1/auth/login", json: ["username": "staff_cutting", "password": "nope-nope"])
             #expect(wrong.status == 401)

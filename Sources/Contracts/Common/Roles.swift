@@ -1,5 +1,5 @@
 /// The roles of Stitch's users. A user has one or more, and a department (or none).
-public enum Role: String, Codable, Sendable, CaseIterable {
+public enum Role: String, Sendable, CaseInsensitiveEnum {
     case admin = "ADMIN"
     case manager = "MANAGER"
     case ppicManager = "PPIC_MANAGER"
@@ -14,7 +14,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// The production departments, one per stage.
-public enum Department: String, Codable, Sendable, CaseIterable {
+public enum Department: String, Sendable, CaseInsensitiveEnum {
     case cutting = "CUTTING"
     case embroidery = "EMBROIDERY"
     case sewing = "SEWING"

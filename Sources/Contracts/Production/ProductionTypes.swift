@@ -1,7 +1,7 @@
 import Foundation
 
 /// The stages an article passes through, in order.
-public enum Stage: String, Codable, Sendable, CaseIterable {
+public enum Stage: String, Sendable, CaseInsensitiveEnum {
     case cutting = "CUTTING"
     case embroidery = "EMBROIDERY"
     case sewing = "SEWING"
@@ -9,7 +9,7 @@ public enum Stage: String, Codable, Sendable, CaseIterable {
     case packing = "PACKING"
 }
 
-public enum SPKStatus: String, Codable, Sendable, CaseIterable {
+public enum SPKStatus: String, Sendable, CaseInsensitiveEnum {
     case notStarted = "NOT_STARTED"
     case inProgress = "IN_PROGRESS"
     case completed = "COMPLETED"
@@ -18,7 +18,7 @@ public enum SPKStatus: String, Codable, Sendable, CaseIterable {
     public var isOpen: Bool { self == .notStarted || self == .inProgress }
 }
 
-public enum Shift: String, Codable, Sendable, CaseIterable {
+public enum Shift: String, Sendable, CaseInsensitiveEnum {
     case day = "DAY"
     case night = "NIGHT"
     case none = "NONE"

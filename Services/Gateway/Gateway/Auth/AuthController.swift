@@ -60,9 +60,16 @@ struct AuthController: Sendable {
         }
     }
 
+    /// Revokes the given refresh token's session; without a body, every session of the signed-in user.
     func logout(_ request: Request, context: GatewayContext) async throws -> Response {
-        let body = try await request.decodeJSON(RefreshBody.self)
-        try await users.revokeFamily(ofTokenHash: TokenService.hash(body.refreshToken))
+        if request.headers[.contentLength] == "0" || (request.headers[.contentLength] == nil && request.headers[.contentType] == nil) {
+            let actor = try context.requireActor()
+            guard let id = UUID(uuidString: actor.userId) else { throw ErrorReply(.unauthorized, "Unknown user.") }
+            try await users.revokeAll(of: id)
+        } else {
+            let body = try await request.decodeJSON(RefreshBody.self)
+            try await users.revokeFamily(ofTokenHash: TokenService.hash(body.refreshToken))
+        }
         return try JSONResponses.data(Accepted())
     }
 

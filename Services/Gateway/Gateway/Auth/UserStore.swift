@@ -139,6 +139,11 @@ struct UserStore: Sendable {
             """, logger: logger)
     }
 
+    func revokeAll(of user: UUID) async throws {
+        try await client.query("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = \(user) AND revoked_at IS NULL",
+                               logger: logger)
+    }
+
     private func binds(_ values: any PostgresEncodable & Sendable...) throws -> PostgresBindings {
         var binds = PostgresBindings()
         for value in values { try binds.append(value) }

@@ -28,7 +28,9 @@ struct UsersController: Sendable {
 
     func create(_ request: Request, context: GatewayContext) async throws -> Response {
         let actor = try context.require([.admin])
-        let body = try await request.decodeJSON(NewUser.self)
+        var body = try await request.decodeJSON(NewUser.self)
+        body.roles = body.roles.map { $0.uppercased() }
+        body.department = body.department?.uppercased()
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
         var problems: [FieldError] = []
         if username.range(of: #"^[a-z0-9_.-]{3,40}$"#, options: .regularExpression) == nil {
