@@ -17,8 +17,4 @@ public struct Actor: Codable, Sendable, Hashable {
     public static func system(_ service: String) -> Actor {
         Actor(userId: "system:\(service)", username: service, roles: ["SYSTEM"])
     }
-
-    public func hasAnyRole(_ wanted: some Sequence<String>) -> Bool {
-        wanted.contains { roles.contains($0) }
-    }
 }

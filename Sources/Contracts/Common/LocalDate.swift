@@ -62,11 +62,6 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
         return Self.of(date, in: .gmt)
     }
 
-    /// Whole days from `self` to `other` (negative if `other` is earlier).
-    public func days(until other: LocalDate) -> Int {
-        Self.calendar.dateComponents([.day], from: startOfDayUTC, to: other.startOfDayUTC).day!
-    }
-
     public var startOfDayUTC: Date {
         Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
