@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "stitch-gateway", targets: ["GatewayMain"]),
         .executable(name: "stitch-production", targets: ["ProductionMain"]),
         .executable(name: "stitch-ppic", targets: ["PPICMain"]),
+        .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -83,6 +84,12 @@ let package = Package(
             path: "Services/PPIC/PPIC"
         ),
         .executableTarget(name: "PPICMain", dependencies: ["PPIC"], path: "Services/PPIC/Main"),
+        .target(
+            name: "Approval",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/Approval/Approval"
+        ),
+        .executableTarget(name: "ApprovalMain", dependencies: ["Approval"], path: "Services/Approval/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
@@ -92,12 +99,13 @@ let package = Package(
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
+        .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messaging"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

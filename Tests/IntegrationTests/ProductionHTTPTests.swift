@@ -59,8 +59,14 @@ struct ProductionHTTPTests {
             #expect(wrong.status == 401)
             #expect(wrong.error["code"] as? String == "UNAUTHORIZED")
             #expect(wrong.error["request_id"] as? String != nil)
-            for _ in 0..<5 { _ = try await http.call(.post, "/api/v1/auth/login", json: ["username": "wh_manager", "password": "bad-guess"]) }
-            let locked = try await http.call(.post, "/api/v1/auth/login", json: ["username": "wh_manager", "password": "whmgr-dev-123"])
+            // A user of this test's own, so the lockout does not lock anyone else out.
+            let admin = try await http.login("admin", "admin-dev-123")
+            let name = "lock_\(UUID().uuidString.prefix(6).lowercased())"
+            #expect(try await http.call(.post, "/api/v1/users", token: admin, json: [
+                "username": name, "password": "right-password", "full_name": "Lockout Test", "roles": ["QC_INSPECTOR"],
+            ]).status == 201)
+            for _ in 0..<5 { _ = try await http.call(.post, "/api/v1/auth/login", json: ["username": name, "password": "bad-guess"]) }
+            let locked = try await http.call(.post, "/api/v1/auth/login", json: ["username": name, "password": "right-password"])
             #expect(locked.status == 429, "locked out after 5 failures even with the right password")
         }
     }

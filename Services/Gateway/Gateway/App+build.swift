@@ -31,6 +31,7 @@ public enum GatewayApp {
         let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout)
         ProductionController(services: services).register(on: api.group("production"))
         PPICController(services: services).register(on: api.group("ppic"))
+        ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
         return router
     }
 

@@ -1,9 +1,13 @@
-import Foundation
 import PPIC
 import ServiceKit
 
-let zoneName = ProcessInfo.processInfo.environment["STITCH_FACTORY_TIMEZONE"] ?? "Asia/Jakarta"
-guard let zone = TimeZone(identifier: zoneName) else {
-    ServiceRunner.fail("ppic", ConfigurationError("STITCH_FACTORY_TIMEZONE \"\(zoneName)\" is not a time zone name (e.g. Asia/Jakarta)"))
+let environment = EnvironmentReader()
+let definition: ServiceDefinition
+do {
+    let hours = try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720)
+    definition = PPICService.definition(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
+                                        approvalWarning: .seconds(hours * 3600))
+} catch {
+    ServiceRunner.fail("ppic", error)
 }
-await ServiceRunner.main(PPICService.definition(timeZone: zone))
+await ServiceRunner.main(definition)

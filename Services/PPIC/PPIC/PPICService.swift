@@ -7,21 +7,31 @@ import ServiceKit
 
 /// PPIC: the planners' view, built only from Production's events. Owns schema `ppic`.
 public enum PPICService {
+    /// - Parameter approvalWarning: how long an approval may wait before it counts as waiting too long.
     public static func definition(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
+                                  approvalWarning: Duration = .seconds(24 * 3600),
                                   now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
         var handlers = HandlerRegistry()
         handlers.on(SPKCreated.self) { event, context in
-            try await SPKView(connection: context.connection, logger: context.logger).apply(event.spk)
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
         }
         handlers.on(DailyInputRecorded.self) { event, context in
-            try await SPKView(connection: context.connection, logger: context.logger).apply(event.spk)
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
         }
         handlers.on(SPKCompleted.self) { event, context in
-            try await SPKView(connection: context.connection, logger: context.logger).apply(event.spk)
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
+        }
+        handlers.on(SPKTargetChanged.self) { event, context in
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
+        }
+        for approvalEvent in [ApprovalSubmitted.self, ApprovalApproved.self, ApprovalRejected.self, ApprovalCancelled.self]
+            as [any ApprovalEvent.Type] {
+            approvalEvent.register(in: &handlers)
         }
         handlers.handle(GetDashboard.self) { _, context in
-            try await SPKView(connection: context.connection, logger: context.logger)
-                .dashboard(today: LocalDate.of(now(), in: timeZone))
+            try await PPICReadModel(connection: context.connection, logger: context.logger)
+                .dashboard(today: LocalDate.of(now(), in: timeZone), approvalsWaitingSince: now().addingTimeInterval(
+                    -Double(approvalWarning.components.seconds)))
         }
         return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers)
     }
@@ -48,11 +58,22 @@ enum PPICMigrations {
             CREATE INDEX spk_view_stage ON spk_view (stage);
             CREATE INDEX spk_view_status_due ON spk_view (status, due_date);
             """),
+        SQLMigration(id: "002-approvals-view", sql: """
+            -- Approval requests as their events told; a decided one never goes back to PENDING.
+            CREATE TABLE approvals_view (
+                request_id   uuid PRIMARY KEY,
+                code         text        NOT NULL,
+                kind         text        NOT NULL,
+                status       text        NOT NULL,
+                requested_at timestamptz NOT NULL
+            );
+            CREATE INDEX approvals_view_pending ON approvals_view (requested_at) WHERE status = 'PENDING';
+            """),
     ]
 }
 
-/// The read model's table.
-struct SPKView {
+/// PPIC's read model: its tables and the questions asked of them.
+struct PPICReadModel {
     let connection: PostgresConnection
     let logger: Logger
 
@@ -72,7 +93,16 @@ struct SPKView {
             """, logger: logger)
     }
 
-    func dashboard(today: LocalDate) async throws -> Dashboard {
+    func apply(_ request: ApprovalRequest) async throws {
+        try await connection.query("""
+            INSERT INTO approvals_view (request_id, code, kind, status, requested_at)
+            VALUES (\(request.id), \(request.code), \(request.kind.rawValue), \(request.status.rawValue), \(request.requestedAt))
+            ON CONFLICT (request_id) DO UPDATE SET status = EXCLUDED.status
+            WHERE approvals_view.status = 'PENDING'
+            """, logger: logger)
+    }
+
+    func dashboard(today: LocalDate, approvalsWaitingSince: Date) async throws -> Dashboard {
         let totals = try await connection.query("""
             SELECT count(*)::int,
                    count(*) FILTER (WHERE status = 'NOT_STARTED')::int,
@@ -96,6 +126,32 @@ struct SPKView {
             dashboard.byStage[stage] = StageSummary(spks: spks, target: target, produced: produced,
                                                     progress: progressPercent(produced: produced, target: target))
         }
+        let approvals = try await connection.query("""
+            SELECT count(*)::int, count(*) FILTER (WHERE requested_at < \(approvalsWaitingSince))::int
+            FROM approvals_view WHERE status = 'PENDING'
+            """, logger: logger)
+        for try await (pending, waiting) in approvals.decode((Int, Int).self) {
+            dashboard.pendingApprovals = pending
+            dashboard.approvalsWaitingTooLong = waiting
+        }
         return dashboard
     }
 }
+
+/// The four approval events carry the whole request; PPIC keeps its status.
+protocol ApprovalEvent: Event {
+    var request: ApprovalRequest { get }
+}
+
+extension ApprovalEvent {
+    static func register(in handlers: inout HandlerRegistry) {
+        handlers.on(Self.self) { event, context in
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.request)
+        }
+    }
+}
+
+extension ApprovalSubmitted: ApprovalEvent {}
+extension ApprovalApproved: ApprovalEvent {}
+extension ApprovalRejected: ApprovalEvent {}
+extension ApprovalCancelled: ApprovalEvent {}

@@ -60,5 +60,18 @@ enum ProductionMigrations {
             );
             CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
             """),
+        SQLMigration(id: "002-spk-target-changes", sql: """
+            -- Every approved quantity change applied to an SPK, once per approval.
+            CREATE TABLE spk_target_changes (
+                approval_id   uuid PRIMARY KEY,
+                approval_code text        NOT NULL,
+                spk_id        uuid        NOT NULL REFERENCES spks (id),
+                old_qty       integer     NOT NULL,
+                new_qty       integer     NOT NULL,
+                approved_by   text        NOT NULL,
+                changed_at    timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX spk_target_changes_spk ON spk_target_changes (spk_id, changed_at);
+            """),
     ]
 }

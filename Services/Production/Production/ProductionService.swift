@@ -16,17 +16,14 @@ public enum ProductionService {
         handlers.handle(ListMySPKs.self, spks.mine)
         handlers.handle(RecordDailyInput.self, inputs.record)
         handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
+        handlers.on(ApprovalApproved.self, TargetChangeHandlers(policy: policy).approved)
         return ServiceDefinition(name: ServiceName.production.rawValue, migrations: ProductionMigrations.all, handlers: handlers)
     }
 
     /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),
     /// `STITCH_OVERRUN_TOLERANCE_PERCENT` (10).
     public static func policy(from environment: EnvironmentReader = EnvironmentReader()) throws -> ProductionPolicy {
-        let zoneName = try environment.string("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta")
-        guard let zone = TimeZone(identifier: zoneName) else {
-            throw ConfigurationError("STITCH_FACTORY_TIMEZONE \"\(zoneName)\" is not a time zone name (e.g. Asia/Jakarta)")
-        }
-        return ProductionPolicy(timeZone: zone,
+        ProductionPolicy(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
                                 overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100))
     }
 }

@@ -21,9 +21,14 @@ public struct Dashboard: Codable, Sendable, Hashable {
     /// Past due and not completed.
     public var delayed: Int
     public var byStage: [String: StageSummary]
+    /// Approval requests still waiting, and how many of them longer than the warning time (24 h).
+    public var pendingApprovals: Int
+    public var approvalsWaitingTooLong: Int
     public var updatedAt: Date?
     public init(totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, delayed: Int,
-                byStage: [String: StageSummary], updatedAt: Date?) {
+                byStage: [String: StageSummary], pendingApprovals: Int = 0, approvalsWaitingTooLong: Int = 0, updatedAt: Date?) {
+        self.pendingApprovals = pendingApprovals
+        self.approvalsWaitingTooLong = approvalsWaitingTooLong
         self.totalSpks = totalSpks
         self.notStarted = notStarted
         self.inProgress = inProgress

@@ -25,3 +25,33 @@ public struct SPKCompleted: Event {
     public var spk: SPK
     public init(spk: SPK) { self.spk = spk }
 }
+
+/// An approved quantity change set the SPK's target.
+public struct SPKTargetChanged: Event {
+    public static let messageType = "production.spk.target-changed.v1"
+    public var spk: SPK
+    public var approvalId: UUID
+    public var approvalCode: String
+    public var oldTarget: Int
+    public var newTarget: Int
+    public init(spk: SPK, approvalId: UUID, approvalCode: String, oldTarget: Int, newTarget: Int) {
+        self.spk = spk
+        self.approvalId = approvalId
+        self.approvalCode = approvalCode
+        self.oldTarget = oldTarget
+        self.newTarget = newTarget
+    }
+}
+
+/// An approved quantity change arrived but was no longer valid (more was produced meanwhile).
+public struct SPKTargetChangeRejected: Event {
+    public static let messageType = "production.spk.target-change-rejected.v1"
+    public var spkId: UUID
+    public var approvalId: UUID
+    public var reason: String
+    public init(spkId: UUID, approvalId: UUID, reason: String) {
+        self.spkId = spkId
+        self.approvalId = approvalId
+        self.reason = reason
+    }
+}

@@ -192,9 +192,28 @@ public struct DailyProgress: Codable, Sendable, Hashable {
     }
 }
 
+/// An approved quantity change applied to an SPK.
+public struct TargetChange: Codable, Sendable, Hashable {
+    public var approvalId: UUID
+    public var approvalCode: String
+    public var oldQty: Int
+    public var newQty: Int
+    public var approvedBy: String
+    public var changedAt: Date
+    public init(approvalId: UUID, approvalCode: String, oldQty: Int, newQty: Int, approvedBy: String, changedAt: Date) {
+        self.approvalId = approvalId
+        self.approvalCode = approvalCode
+        self.oldQty = oldQty
+        self.newQty = newQty
+        self.approvedBy = approvedBy
+        self.changedAt = changedAt
+    }
+}
+
 public struct SPKProgress: Codable, Sendable, Hashable {
     public var spkId: UUID
     public var code: String
+    public var originalQty: Int
     public var target: Int
     public var cumulative: Int
     public var remaining: Int
@@ -202,10 +221,14 @@ public struct SPKProgress: Codable, Sendable, Hashable {
     public var rejects: Int
     public var status: SPKStatus
     public var daily: [DailyProgress]
-    public init(spkId: UUID, code: String, target: Int, cumulative: Int, remaining: Int, progress: Double, rejects: Int,
-                status: SPKStatus, daily: [DailyProgress]) {
+    /// Approved quantity changes, oldest first.
+    public var targetChanges: [TargetChange]
+    public init(spkId: UUID, code: String, originalQty: Int, target: Int, cumulative: Int, remaining: Int, progress: Double,
+                rejects: Int, status: SPKStatus, daily: [DailyProgress], targetChanges: [TargetChange]) {
         self.spkId = spkId
         self.code = code
+        self.originalQty = originalQty
+        self.targetChanges = targetChanges
         self.target = target
         self.cumulative = cumulative
         self.remaining = remaining

@@ -32,6 +32,15 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    /// A time zone by its name (`Asia/Jakarta`).
+    public func timeZone(_ name: String, default fallback: String) throws -> TimeZone {
+        let zoneName = try string(name, default: fallback)
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw ConfigurationError("\(name) \"\(zoneName)\" is not a time zone name (e.g. Asia/Jakarta)")
+        }
+        return zone
+    }
+
     public func bool(_ name: String, default fallback: Bool) throws -> Bool {
         guard let text = optional(name)?.lowercased() else { return fallback }
         switch text {

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import HummingbirdTesting
+import Approval
 import Logging
 import Messaging
 import PPIC
@@ -17,60 +18,69 @@ import Testing
 func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
+    let services = ["gateway", "production", "ppic", "approval"]
     try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
-        for schema in ["gateway", "production", "ppic"] {
+        for schema in services {
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
         }
     }
-    try await withClient(try DatabaseConfiguration(url: url, schema: "production")) { productionDB in
-        try await withClient(try DatabaseConfiguration(url: url, schema: "ppic")) { ppicDB in
-            try await withClient(try DatabaseConfiguration(url: url, schema: "gateway")) { gatewayDB in
-                try await withBus(name: "production") { productionBus in
-                    try await withBus(name: "ppic") { ppicBus in
-                        try await withBus(name: "gateway") { gatewayBus in
-                            try await withThrowingTaskGroup(of: Void.self) { group in
-                                group.addTask {
-                                    try await ServiceRuntime(definition: ProductionService.definition(), client: productionDB,
-                                                             bus: productionBus, logger: logger).run()
-                                }
-                                group.addTask {
-                                    try await ServiceRuntime(definition: PPICService.definition(), client: ppicDB, bus: ppicBus,
-                                                             logger: logger).run()
-                                }
-                                defer { group.cancelAll() }
-                                let settings = try GatewaySettings(environment: EnvironmentReader([
-                                    "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-                                    "STITCH_CORS_ORIGINS": "http://factory.example",
-                                ]))
-                                try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
-                                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
-                                                                              readiness: { ["broker": true] }, logger: logger)
-                                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                                      logger: logger)
-                                try await app.test(.live) { client in
-                                    let http = HTTPClient(client: client)
-                                    // Ready once Production and PPIC answer (they declare their queues as they start).
-                                    let token = try await http.login("admin", "admin-dev-123")
-                                    let ready = await eventually(timeout: .seconds(60)) {
-                                        let spks = try? await http.call(.get, "/api/v1/production/spks", token: token)
-                                        let dashboard = try? await http.call(.get, "/api/v1/ppic/dashboard", token: token)
-                                        return spks?.status == 200 && dashboard?.status == 200
-                                    }
-                                    try #require(ready, "Production and PPIC did not start")
-                                    try await body(http)
-                                }
-                            }
-                        }
+    var clients: [String: PostgresClient] = [:]
+    var buses: [String: AMQPMessageBus] = [:]
+    for name in services + ["events"] {
+        buses[name] = try AMQPMessageBus(url: try TestEnvironment.amqpURL(), name: uniqueName(name), logger: logger)
+    }
+    for name in services {
+        clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
+                                       backgroundLogger: logger)
+    }
+    let runtimes = [
+        ServiceRuntime(definition: ProductionService.definition(), client: clients["production"]!, bus: buses["production"]!, logger: logger),
+        ServiceRuntime(definition: PPICService.definition(), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
+        ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!, logger: logger),
+    ]
+    let gatewayDB = clients["gateway"]!
+    let gatewayBus = buses["gateway"]!
+    let eventBus = buses["events"]!
+    do {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in clients.values { group.addTask { await client.run() } }
+            for runtime in runtimes { group.addTask { try await runtime.run() } }
+            defer { group.cancelAll() }
+            let settings = try GatewaySettings(environment: EnvironmentReader([
+                "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
+                "STITCH_CORS_ORIGINS": "http://factory.example",
+            ]))
+            try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
+                                                          readiness: { ["broker": true] }, logger: logger)
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+            try await app.test(.live) { client in
+                let http = HTTPClient(client: client, bus: eventBus)
+                // Ready once every service answers (each declares its queues as it starts).
+                let token = try await http.login("admin", "admin-dev-123")
+                let ready = await eventually(timeout: .seconds(60)) {
+                    var statuses: [Int] = []
+                    for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending"] {
+                        statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
                     }
+                    return statuses.allSatisfy { $0 == 200 }
                 }
+                try #require(ready, "Production, PPIC and Approval did not start")
+                try await body(http)
             }
         }
+    } catch {
+        for bus in buses.values { await bus.shutdown() }
+        throw error
     }
+    for bus in buses.values { await bus.shutdown() }
 }
 
 /// A thin JSON client over HummingbirdTesting's live client.
 struct HTTPClient: Sendable {
     let client: any TestClientProtocol
+    /// A broker connection of the test's own, for replaying events as a faulty network would.
+    var bus: (any MessageBus)? = nil
 
     struct Reply: @unchecked Sendable {
         var status: Int

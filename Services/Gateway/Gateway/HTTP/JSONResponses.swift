@@ -25,7 +25,12 @@ enum JSONResponses {
     }
 
     static func list<T: Encodable & Sendable>(_ page: Page<T>) throws -> Response {
-        try json(ListBody(data: page.items, meta: .init(page: page.page, perPage: page.perPage, total: page.total)), status: .ok)
+        try list(page.items, of: page)
+    }
+
+    /// `items` (shown differently from the page's own items) with the page's meta.
+    static func list<T: Encodable, Item>(_ items: [T], of page: Page<Item>) throws -> Response {
+        try json(ListBody(data: items, meta: .init(page: page.page, perPage: page.perPage, total: page.total)), status: .ok)
     }
 
     static func error(_ error: ErrorReply, requestId: String) -> Response {

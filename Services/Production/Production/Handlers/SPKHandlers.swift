@@ -43,9 +43,10 @@ struct SPKHandlers {
             cumulative += day.qty
             return DailyProgress(date: day.date, qty: day.qty, rejectQty: day.rejectQty, cumulative: cumulative)
         }
-        return SPKProgress(spkId: spk.id, code: spk.code, target: spk.targetQty, cumulative: spk.producedQty,
-                           remaining: max(0, spk.targetQty - spk.producedQty), progress: spk.progress, rejects: spk.rejectQty,
-                           status: spk.status, daily: daily)
+        return SPKProgress(spkId: spk.id, code: spk.code, originalQty: spk.originalQty, target: spk.targetQty,
+                           cumulative: spk.producedQty, remaining: max(0, spk.targetQty - spk.producedQty), progress: spk.progress,
+                           rejects: spk.rejectQty, status: spk.status, daily: daily,
+                           targetChanges: try await store.targetChanges(of: spk.id))
     }
 
     func mine(_ query: ListMySPKs, _ context: MessageContext) async throws -> [SPK] {

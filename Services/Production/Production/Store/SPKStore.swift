@@ -117,6 +117,38 @@ struct SPKStore {
         return days
     }
 
+    func targetChanges(of spk: UUID) async throws -> [TargetChange] {
+        let rows = try await connection.query("""
+            SELECT approval_id, approval_code, old_qty, new_qty, approved_by, changed_at FROM spk_target_changes
+            WHERE spk_id = \(spk) ORDER BY changed_at
+            """, logger: logger)
+        var changes: [TargetChange] = []
+        for try await (id, code, old, new, by, at) in rows.decode((UUID, String, Int, Int, String, Date).self) {
+            changes.append(TargetChange(approvalId: id, approvalCode: code, oldQty: old, newQty: new, approvedBy: by, changedAt: at))
+        }
+        return changes
+    }
+
+    /// Records an applied change; false if this approval was applied before.
+    func recordTargetChange(_ change: TargetChange, spk: UUID) async throws -> Bool {
+        let rows = try await connection.query("""
+            INSERT INTO spk_target_changes (approval_id, approval_code, spk_id, old_qty, new_qty, approved_by, changed_at)
+            VALUES (\(change.approvalId), \(change.approvalCode), \(spk), \(change.oldQty), \(change.newQty), \(change.approvedBy),
+                    \(change.changedAt))
+            ON CONFLICT (approval_id) DO NOTHING RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func updateTarget(_ spk: SPK) async throws {
+        try await connection.query("""
+            UPDATE spks SET target_qty = \(spk.targetQty), status = \(spk.status.rawValue), updated_at = \(spk.updatedAt),
+                            version = \(spk.version)
+            WHERE id = \(spk.id)
+            """, logger: logger)
+    }
+
     private func count(_ query: PostgresQuery) async throws -> Int {
         for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }
         return 0

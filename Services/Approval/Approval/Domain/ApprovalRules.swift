@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+
+/// Who may ask for what, and how a request moves through its levels. Pure.
+enum ApprovalRules {
+    static let quantityRequesters: [Role] = [.productionSupervisor, .productionManager, .ppicManager]
+    static let debtRequesters: [Role] = [.productionSupervisor, .productionManager]
+
+    static func validateQuantityChange(_ command: RequestQuantityChange, spk: SPKCopy, actor: Actor?) throws(ErrorReply) -> Actor {
+        guard let actor, actor.hasAny(quantityRequesters) else {
+            throw .forbidden("Asking for a quantity change needs one of the roles \(quantityRequesters.map(\.rawValue).joined(separator: ", ")).")
+        }
+        var problems: [FieldError] = []
+        if command.newQty <= 0 { problems.append(.init(field: "new_qty", message: "must be a whole number greater than 0")) }
+        if command.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(.init(field: "reason", message: "is required"))
+        }
+        if !problems.isEmpty { throw .validation(problems) }
+        if spk.status == SPKStatus.cancelled.rawValue { throw .conflict("\(spk.code) is cancelled.") }
+        if command.newQty == spk.targetQty {
+            throw .rule("The new quantity equals the current target.", details: [.init(field: "new_qty", message: "must differ from \(spk.targetQty)")])
+        }
+        if command.newQty < spk.producedQty {
+            throw .rule("\(spk.producedQty) are already produced.", details: [.init(field: "new_qty", message: "must be at least \(spk.producedQty)")])
+        }
+        return actor
+    }
+
+    static func validateMaterialDebt(_ command: RequestMaterialDebt, actor: Actor?) throws(ErrorReply) -> Actor {
+        guard let actor, actor.hasAny(debtRequesters) else {
+            throw .forbidden("Asking for material debt needs one of the roles \(debtRequesters.map(\.rawValue).joined(separator: ", ")).")
+        }
+        var problems: [FieldError] = []
+        if command.qty <= 0 || !command.qty.isFinite { problems.append(.init(field: "qty", message: "must be greater than 0")) }
+        if command.materialCode.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.init(field: "material_code", message: "is required"))
+        }
+        if command.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(.init(field: "reason", message: "is required"))
+        }
+        if !problems.isEmpty { throw .validation(problems) }
+        return actor
+    }
+
+    /// The request after `actor` decided its current level.
+    static func decide(_ request: ApprovalRequest, approved: Bool, notes: String?, actor: Actor?, now: Date) throws(ErrorReply) -> ApprovalRequest {
+        guard let actor else { throw .forbidden("Deciding needs a signed-in user.") }
+        guard request.status == .pending, let index = request.levels.firstIndex(where: { $0.level == request.currentLevel }),
+              request.levels[index].status == .pending
+        else { throw .conflict("\(request.code) is already \(request.status.rawValue); its level was decided.") }
+        let level = request.levels[index]
+        guard actor.userId != request.requestedById else { throw .forbidden("Nobody approves their own request.") }
+        guard actor.roles.contains(level.role) else {
+            throw .forbidden("Level \(level.level) of \(request.code) is decided by \(level.role).")
+        }
+        let trimmed = notes?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !approved && (trimmed ?? "").isEmpty {
+            throw .validation([.init(field: "notes", message: "a rejection needs notes saying why")])
+        }
+        var next = request
+        next.levels[index].status = approved ? .approved : .rejected
+        next.levels[index].decidedBy = actor.username
+        next.levels[index].decidedAt = now
+        next.levels[index].notes = trimmed
+        next.updatedAt = now
+        if !approved {
+            next.status = .rejected
+        } else if index + 1 < next.levels.count {
+            next.currentLevel = next.levels[index + 1].level
+        } else {
+            next.status = .approved
+        }
+        return next
+    }
+
+    static func cancel(_ request: ApprovalRequest, actor: Actor?, now: Date) throws(ErrorReply) -> ApprovalRequest {
+        guard let actor, actor.userId == request.requestedById else { throw .forbidden("Only the requester may cancel a request.") }
+        guard request.status == .pending else { throw .conflict("\(request.code) is already \(request.status.rawValue).") }
+        var next = request
+        next.status = .cancelled
+        next.updatedAt = now
+        return next
+    }
+}

@@ -1,0 +1,104 @@
+import Contracts
+import Foundation
+import Messaging
+import PostgresNIO
+import ServiceKit
+
+/// Requests, decisions and the SPK copies they are checked against.
+struct ApprovalHandlers {
+    let timeZone: TimeZone
+    let now: @Sendable () -> Date
+
+    func requestQuantityChange(_ command: RequestQuantityChange, _ context: MessageContext) async throws -> ApprovalRequest {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        guard let spk = try await store.spk(command.spk) else { throw ErrorReply.notFound("SPK \(command.spk)") }
+        let actor = try ApprovalRules.validateQuantityChange(command, spk: spk, actor: context.actor)
+        if try await store.hasOpenQuantityChange(spk: spk.id) {
+            throw ErrorReply.conflict("\(spk.code) already has a quantity change waiting for approval.")
+        }
+        let change = QuantityChange(originalQty: spk.originalQty, oldQty: spk.targetQty, newQty: command.newQty)
+        let levels = ApprovalChain.levels(try await store.chain(.quantityChange),
+                                          facts: ["change_percent": ApprovalChain.changePercent(change)])
+        let request = try await submit(
+            kind: .quantityChange, prefix: "MOD", spk: spk, actor: actor, reason: command.reason, levels: levels,
+            change: "\(change.oldQty)→\(change.newQty)", quantity: change, debt: nil, store: store, context: context)
+        return request
+    }
+
+    func requestMaterialDebt(_ command: RequestMaterialDebt, _ context: MessageContext) async throws -> ApprovalRequest {
+        let actor = try ApprovalRules.validateMaterialDebt(command, actor: context.actor)
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        guard let spk = try await store.spk(command.spkId) else { throw ErrorReply.notFound("SPK \(command.spkId)") }
+        let debt = MaterialDebt(materialCode: command.materialCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty)
+        let quantity = debt.qty.rounded() == debt.qty ? String(Int(debt.qty)) : String(debt.qty)
+        return try await submit(
+            kind: .materialDebt, prefix: "MD", spk: spk, actor: actor, reason: command.reason,
+            levels: ApprovalChain.levels(try await store.chain(.materialDebt), facts: [:]),
+            change: "\(debt.materialCode) \(quantity)", quantity: nil, debt: debt, store: store, context: context)
+    }
+
+    func decide(_ command: DecideApproval, _ context: MessageContext) async throws -> ApprovalRequest {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        let request = try await store.require(command.id, lock: true)
+        let decided = try ApprovalRules.decide(request, approved: command.approved, notes: command.notes, actor: context.actor,
+                                               now: now())
+        try await store.update(decided)
+        switch decided.status {
+        case .approved: try await context.publish(ApprovalApproved(request: decided))
+        case .rejected: try await context.publish(ApprovalRejected(request: decided))
+        default: break  // on to the next level
+        }
+        return decided
+    }
+
+    func cancel(_ command: CancelApproval, _ context: MessageContext) async throws -> ApprovalRequest {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        let cancelled = try ApprovalRules.cancel(try await store.require(command.id, lock: true), actor: context.actor, now: now())
+        try await store.update(cancelled)
+        try await context.publish(ApprovalCancelled(request: cancelled))
+        return cancelled
+    }
+
+    func pending(_ query: ListPendingApprovals, _ context: MessageContext) async throws -> Page<ApprovalRequest> {
+        try query.page.validate()
+        guard let actor = context.actor else { throw ErrorReply(.unauthorized, "Sign in first.") }
+        return try await ApprovalStore(connection: context.connection, logger: context.logger)
+            .pending(for: actor.roles, excluding: actor.userId, page: query.page)
+    }
+
+    func get(_ query: GetApproval, _ context: MessageContext) async throws -> ApprovalRequest {
+        try await ApprovalStore(connection: context.connection, logger: context.logger).require(query.id)
+    }
+
+    func materialDebts(_ query: ListMaterialDebts, _ context: MessageContext) async throws -> Page<ApprovalRequest> {
+        try query.page.validate()
+        return try await ApprovalStore(connection: context.connection, logger: context.logger)
+            .list(kind: .materialDebt, status: query.status, page: query.page)
+    }
+
+    /// Records what happened when an approved change reached its SPK.
+    func recordOutcome(approval: UUID, outcome: String, _ context: MessageContext) async throws {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        guard var request = try await store.find(approval.uuidString, lock: true) else { return }
+        request.outcome = outcome
+        try await store.update(request)
+    }
+
+    private func submit(kind: ApprovalKind, prefix: String, spk: SPKCopy, actor: Actor, reason: String, levels: [ApprovalLevel],
+                        change: String, quantity: QuantityChange?, debt: MaterialDebt?, store: ApprovalStore,
+                        context: MessageContext) async throws -> ApprovalRequest {
+        let at = now()
+        let request = ApprovalRequest(
+            id: UUID(), code: try await store.nextCode(prefix: prefix, day: LocalDate.of(at, in: timeZone)), kind: kind,
+            status: .pending, spkId: spk.id, spkCode: spk.code, requestedBy: actor.username, requestedById: actor.userId,
+            requestedAt: at, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), currentLevel: 1, levels: levels,
+            change: change, quantity: quantity, materialDebt: debt, outcome: nil, updatedAt: at)
+        do {
+            try await store.insert(request)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw ErrorReply.conflict("\(spk.code) already has a quantity change waiting for approval.")
+        }
+        try await context.publish(ApprovalSubmitted(request: request))
+        return request
+    }
+}

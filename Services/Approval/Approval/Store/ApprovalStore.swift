@@ -1,0 +1,156 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An SPK as Approval knows it from Production's events.
+struct SPKCopy: Sendable {
+    var id: UUID
+    var code: String
+    var originalQty: Int
+    var targetQty: Int
+    var producedQty: Int
+    var status: String
+}
+
+/// Approval's tables, on the handler's connection (inside its transaction).
+struct ApprovalStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func chain(_ kind: ApprovalKind) async throws -> [ChainLevel] {
+        let rows = try await connection.query(
+            "SELECT role, condition FROM approval_chains WHERE kind = \(kind.rawValue) ORDER BY level", logger: logger)
+        var levels: [ChainLevel] = []
+        for try await (role, condition) in rows.decode((String, String?).self) { levels.append(ChainLevel(role: role, condition: condition)) }
+        return levels
+    }
+
+    func nextCode(prefix: String, day: LocalDate) async throws -> String {
+        let rows = try await connection.query("""
+            INSERT INTO approval_code_counters (prefix, day, last) VALUES (\(prefix), \(day.description)::date, 1)
+            ON CONFLICT (prefix, day) DO UPDATE SET last = approval_code_counters.last + 1 RETURNING last
+            """, logger: logger)
+        for try await sequence in rows.decode(Int.self) {
+            return String(format: "%@-%04d%02d%02d-%04d", prefix, day.year, day.month, day.day, sequence)
+        }
+        throw ErrorReply(.internalError, "no request code could be drawn")
+    }
+
+    func insert(_ request: ApprovalRequest) async throws {
+        try await connection.query("""
+            INSERT INTO approval_requests (id, code, kind, status, spk_id, requested_by_id, requested_at, waiting_role, document)
+            VALUES (\(request.id), \(request.code), \(request.kind.rawValue), \(request.status.rawValue), \(request.spkId),
+                    \(request.requestedById), \(request.requestedAt), \(Self.waitingRole(request)), \(try Self.json(request))::jsonb)
+            """, logger: logger)
+    }
+
+    func update(_ request: ApprovalRequest) async throws {
+        try await connection.query("""
+            UPDATE approval_requests SET status = \(request.status.rawValue), waiting_role = \(Self.waitingRole(request)),
+                   document = \(try Self.json(request))::jsonb
+            WHERE id = \(request.id)
+            """, logger: logger)
+    }
+
+    /// By id or code; `lock` serialises deciders on the row (two approvers at once: one wins, one gets 409).
+    func find(_ reference: String, lock: Bool = false) async throws -> ApprovalRequest? {
+        let suffix = lock ? " FOR UPDATE" : ""
+        let (column, binds) = try Self.idOrCode(reference, idColumn: "id")
+        let rows = try await connection.query(PostgresQuery(
+            unsafeSQL: "SELECT document::text FROM approval_requests WHERE \(column) = $1\(suffix)", binds: binds), logger: logger)
+        for try await document in rows.decode(String.self) { return try Self.decode(document) }
+        return nil
+    }
+
+    func require(_ reference: String, lock: Bool = false) async throws -> ApprovalRequest {
+        guard let request = try await find(reference, lock: lock) else { throw ErrorReply.notFound("Approval request \(reference)") }
+        return request
+    }
+
+    /// Pending requests whose current level one of `roles` decides, not asked by `user`, oldest first.
+    func pending(for roles: [String], excluding user: String, page: PageRequest) async throws -> Page<ApprovalRequest> {
+        var total = 0
+        for try await count in try await connection.query("""
+            SELECT count(*)::int FROM approval_requests
+            WHERE status = 'PENDING' AND waiting_role = ANY(\(roles)) AND requested_by_id <> \(user)
+            """, logger: logger).decode(Int.self) { total = count }
+        let rows = try await connection.query("""
+            SELECT document::text FROM approval_requests
+            WHERE status = 'PENDING' AND waiting_role = ANY(\(roles)) AND requested_by_id <> \(user)
+            ORDER BY requested_at, code LIMIT \(page.perPage) OFFSET \(page.offset)
+            """, logger: logger)
+        var items: [ApprovalRequest] = []
+        for try await document in rows.decode(String.self) { items.append(try Self.decode(document)) }
+        return Page(items: items, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    func list(kind: ApprovalKind, status: ApprovalStatus?, page: PageRequest) async throws -> Page<ApprovalRequest> {
+        let statuses = status.map { [$0.rawValue] } ?? ApprovalStatus.allCases.map(\.rawValue)
+        var total = 0
+        for try await count in try await connection.query("""
+            SELECT count(*)::int FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
+            """, logger: logger).decode(Int.self) { total = count }
+        let rows = try await connection.query("""
+            SELECT document::text FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
+            ORDER BY requested_at DESC, code LIMIT \(page.perPage) OFFSET \(page.offset)
+            """, logger: logger)
+        var items: [ApprovalRequest] = []
+        for try await document in rows.decode(String.self) { items.append(try Self.decode(document)) }
+        return Page(items: items, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    func hasOpenQuantityChange(spk: UUID) async throws -> Bool {
+        for try await _ in try await connection.query("""
+            SELECT 1 FROM approval_requests WHERE spk_id = \(spk) AND status = 'PENDING' AND kind = 'QUANTITY_CHANGE'
+            """, logger: logger) { return true }
+        return false
+    }
+
+    // MARK: SPK copies
+
+    func spk(_ reference: String) async throws -> SPKCopy? {
+        let (column, binds) = try Self.idOrCode(reference, idColumn: "spk_id")
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT spk_id, code, original_qty, target_qty, produced_qty, status FROM spk_copies WHERE \(column) = $1
+            """, binds: binds), logger: logger)
+        for try await (id, code, original, target, produced, status) in rows.decode((UUID, String, Int, Int, Int, String).self) {
+            return SPKCopy(id: id, code: code, originalQty: original, targetQty: target, producedQty: produced, status: status)
+        }
+        return nil
+    }
+
+    func keep(_ spk: SPK) async throws {
+        try await connection.query("""
+            INSERT INTO spk_copies (spk_id, code, original_qty, target_qty, produced_qty, status, version)
+            VALUES (\(spk.id), \(spk.code), \(spk.originalQty), \(spk.targetQty), \(spk.producedQty), \(spk.status.rawValue), \(spk.version))
+            ON CONFLICT (spk_id) DO UPDATE SET target_qty = EXCLUDED.target_qty, produced_qty = EXCLUDED.produced_qty,
+                status = EXCLUDED.status, version = EXCLUDED.version
+            WHERE spk_copies.version < EXCLUDED.version
+            """, logger: logger)
+    }
+
+    /// Callers name records by id or by code (`MOD-…`, `SPK-…`, any case).
+    private static func idOrCode(_ reference: String, idColumn: String) throws -> (column: String, binds: PostgresBindings) {
+        var binds = PostgresBindings()
+        if let id = UUID(uuidString: reference) {
+            try binds.append(id)
+            return (idColumn, binds)
+        }
+        try binds.append(reference.uppercased())
+        return ("code", binds)
+    }
+
+    private static func waitingRole(_ request: ApprovalRequest) -> String? {
+        guard request.status == .pending else { return nil }
+        return request.levels.first { $0.level == request.currentLevel }?.role
+    }
+
+    private static func json(_ request: ApprovalRequest) throws -> String {
+        String(decoding: try StitchJSON.encode(request), as: UTF8.self)
+    }
+
+    private static func decode(_ document: String) throws -> ApprovalRequest {
+        try StitchJSON.decode(ApprovalRequest.self, from: Array(document.utf8))
+    }
+}
