@@ -10,6 +10,8 @@ public struct MessageContext: Sendable {
     public let header: EnvelopeHeader
     public let service: String
     public let logger: Logger
+    /// For asking another service (a query over request/reply) while handling this message.
+    public let bus: any MessageBus
 
     public var actor: Actor? { header.actor }
 
@@ -17,6 +19,12 @@ public struct MessageContext: Sendable {
     public func publish<E: Event>(_ event: E) async throws {
         let envelope = Envelope(header: header.caused(type: E.messageType), payload: event)
         try await Outbox.enqueue([try .event(envelope)], on: connection, logger: logger)
+    }
+
+    /// Asks another service and waits for its answer, as the same actor and correlation. Keep it to
+    /// queries: the answer is not part of this transaction.
+    public func ask<Q: Query>(_ query: Q, timeout: Duration = .seconds(5)) async throws -> Q.Reply {
+        try await bus.send(Envelope(header: header.caused(type: Q.messageType), payload: query), timeout: timeout)
     }
 
     /// Records a command for another service, sent once this transaction commits (no reply awaited).

@@ -38,7 +38,7 @@ public struct MessageProcessor: Sendable {
         let body: [UInt8]
         do {
             body = try await client.withTransaction(logger: logger) { connection in
-                let context = MessageContext(connection: connection, header: header, service: service, logger: logger)
+                let context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
                 guard entry.isCommand else { return try await entry.handle(message.body, context) }
                 let (scope, key) = header.idempotencyKey.map { ("key:\(header.type)", $0) }
                     ?? ("message", header.messageId.uuidString)
@@ -77,7 +77,7 @@ public struct MessageProcessor: Sendable {
                     return
                 }
                 try await entry.handle(message.body, MessageContext(connection: connection, header: header,
-                                                                    service: service, logger: logger))
+                                                                    service: service, logger: logger, bus: bus))
             }
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error

@@ -11,7 +11,7 @@ struct ApprovalHandlers {
 
     func requestQuantityChange(_ command: RequestQuantityChange, _ context: MessageContext) async throws -> ApprovalRequest {
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        guard let spk = try await store.spk(command.spk) else { throw ErrorReply.notFound("SPK \(command.spk)") }
+        let spk = try await spkCopy(command.spk, store: store, context)
         let actor = try ApprovalRules.validateQuantityChange(command, spk: spk, actor: context.actor)
         if try await store.hasOpenQuantityChange(spk: spk.id) {
             throw ErrorReply.conflict("\(spk.code) already has a quantity change waiting for approval.")
@@ -28,7 +28,7 @@ struct ApprovalHandlers {
     func requestMaterialDebt(_ command: RequestMaterialDebt, _ context: MessageContext) async throws -> ApprovalRequest {
         let actor = try ApprovalRules.validateMaterialDebt(command, actor: context.actor)
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        guard let spk = try await store.spk(command.spkId) else { throw ErrorReply.notFound("SPK \(command.spkId)") }
+        let spk = try await spkCopy(command.spkId, store: store, context)
         let debt = MaterialDebt(materialCode: command.materialCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty)
         let quantity = debt.qty.rounded() == debt.qty ? String(Int(debt.qty)) : String(debt.qty)
         return try await submit(
@@ -82,6 +82,16 @@ struct ApprovalHandlers {
         guard var request = try await store.find(approval.uuidString, lock: true) else { return }
         request.outcome = outcome
         try await store.update(request)
+    }
+
+    /// The SPK as Approval knows it from events; one created before Approval first ran (or whose
+    /// event is still on its way) is asked of Production once and kept.
+    private func spkCopy(_ reference: String, store: ApprovalStore, _ context: MessageContext) async throws -> SPKCopy {
+        if let known = try await store.spk(reference) { return known }
+        let spk = try await context.ask(GetSPK(spk: reference))
+        try await store.keep(spk)
+        guard let copy = try await store.spk(spk.id.uuidString) else { throw ErrorReply.notFound("SPK \(reference)") }
+        return copy
     }
 
     private func submit(kind: ApprovalKind, prefix: String, spk: SPKCopy, actor: Actor, reason: String, levels: [ApprovalLevel],
