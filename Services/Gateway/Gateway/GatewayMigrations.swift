@@ -2,7 +2,7 @@ import Messaging
 
 enum GatewayMigrations {
     static let all: [SQLMigration] = [
-        SQLMigration(id: "001-users-tokens-audit", sql: """
+        SQLMigration(id: "001-users-tokens", sql: """
             CREATE TABLE users (
                 id            uuid PRIMARY KEY,
                 username      text        NOT NULL UNIQUE,
@@ -33,17 +33,6 @@ enum GatewayMigrations {
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
-
-            CREATE TABLE audit_log (
-                id         bigserial PRIMARY KEY,
-                entity     text        NOT NULL,
-                entity_id  text        NOT NULL,
-                action     text        NOT NULL,
-                actor_id   text        NOT NULL,
-                actor_name text        NOT NULL,
-                after      jsonb,
-                at         timestamptz NOT NULL DEFAULT now()
-            );
             """),
     ]
 }

@@ -3,7 +3,7 @@ import Messaging
 /// Production's schema, in order. Append new migrations; never edit an applied one.
 enum ProductionMigrations {
     static let all: [SQLMigration] = [
-        SQLMigration(id: "001-spks-daily-inputs-audit", sql: """
+        SQLMigration(id: "001-spks-daily-inputs", sql: """
             CREATE TABLE spks (
                 id           uuid PRIMARY KEY,
                 code         text        NOT NULL UNIQUE,
@@ -44,21 +44,6 @@ enum ProductionMigrations {
                 recorded_at     timestamptz NOT NULL DEFAULT now()
             );
             CREATE INDEX daily_inputs_spk_date ON daily_inputs (spk_id, input_date);
-
-            -- Who changed what, when, from what to what.
-            CREATE TABLE audit_log (
-                id             bigserial PRIMARY KEY,
-                entity         text        NOT NULL,
-                entity_id      text        NOT NULL,
-                action         text        NOT NULL,
-                actor_id       text        NOT NULL,
-                actor_name     text        NOT NULL,
-                before         jsonb,
-                after          jsonb,
-                correlation_id text,
-                at             timestamptz NOT NULL DEFAULT now()
-            );
-            CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
             """),
         SQLMigration(id: "002-spk-target-changes", sql: """
             -- Every approved quantity change applied to an SPK, once per approval.

@@ -10,8 +10,8 @@ public struct SQLMigration: Sendable, Hashable {
 }
 
 /// The tables every service schema has for the messaging rules of DESIGN.md: the transactional
-/// outbox (rule 4), the inbox (consumers' de-duplication) and stored replies of idempotent commands
-/// (rule 6). Applied before a service's own migrations, into the service's schema.
+/// outbox (rule 4), the inbox (consumers' de-duplication), stored replies of idempotent commands
+/// (rule 6) — and the audit log every change writes to. Applied before a service's own migrations, into the service's schema.
 public enum PlatformMigrations {
     public static let all: [SQLMigration] = [
         SQLMigration(id: "000-platform-001-outbox-inbox-idempotency", sql: """
@@ -58,6 +58,22 @@ public enum PlatformMigrations {
                 PRIMARY KEY (scope, key)
             );
             CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+            """),
+        SQLMigration(id: "000-platform-002-audit-log", sql: """
+            -- Who changed what, when, from what to what (written in the change's own transaction).
+            CREATE TABLE audit_log (
+                id             bigserial PRIMARY KEY,
+                entity         text        NOT NULL,
+                entity_id      text        NOT NULL,
+                action         text        NOT NULL,
+                actor_id       text        NOT NULL,
+                actor_name     text        NOT NULL,
+                before         jsonb,
+                after          jsonb,
+                correlation_id text,
+                at             timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
             """),
     ]
 }

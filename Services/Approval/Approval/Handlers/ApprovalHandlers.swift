@@ -43,6 +43,8 @@ struct ApprovalHandlers {
         let decided = try ApprovalRules.decide(request, approved: command.approved, notes: command.notes, actor: context.actor,
                                                now: now())
         try await store.update(decided)
+        try await audit(command.approved ? "approve level \(request.currentLevel)" : "reject level \(request.currentLevel)",
+                        before: request, after: decided, context)
         switch decided.status {
         case .approved: try await context.publish(ApprovalApproved(request: decided))
         case .rejected: try await context.publish(ApprovalRejected(request: decided))
@@ -53,8 +55,10 @@ struct ApprovalHandlers {
 
     func cancel(_ command: CancelApproval, _ context: MessageContext) async throws -> ApprovalRequest {
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        let cancelled = try ApprovalRules.cancel(try await store.require(command.id, lock: true), actor: context.actor, now: now())
+        let request = try await store.require(command.id, lock: true)
+        let cancelled = try ApprovalRules.cancel(request, actor: context.actor, now: now())
         try await store.update(cancelled)
+        try await audit("cancel", before: request, after: cancelled, context)
         try await context.publish(ApprovalCancelled(request: cancelled))
         return cancelled
     }
@@ -108,7 +112,14 @@ struct ApprovalHandlers {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw ErrorReply.conflict("\(spk.code) already has a quantity change waiting for approval.")
         }
+        try await audit("submit", before: nil, after: request, context)
         try await context.publish(ApprovalSubmitted(request: request))
         return request
+    }
+
+    private func audit(_ action: String, before: ApprovalRequest?, after: ApprovalRequest, _ context: MessageContext) async throws {
+        try await AuditLog(connection: context.connection, logger: context.logger).record(
+            entity: "approval_request", id: after.code, action: action, actor: context.actor,
+            correlationId: context.header.correlationId, before: before, after: after)
     }
 }

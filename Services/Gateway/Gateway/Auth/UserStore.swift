@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 struct User: Codable, Sendable, Hashable {
     var id: UUID
@@ -64,11 +65,9 @@ struct UserStore: Sendable {
             var created = false
             for try await _ in inserted { created = true }
             guard created else { return nil }
-            let after = String(decoding: try StitchJSON.encode(user), as: UTF8.self)
-            try await connection.query("""
-                INSERT INTO audit_log (entity, entity_id, action, actor_id, actor_name, after)
-                VALUES ('user', \(user.id.uuidString), 'create', \(actor?.userId ?? "system"), \(actor?.username ?? "system"), \(after)::jsonb)
-                """, logger: logger)
+            try await AuditLog(connection: connection, logger: logger).record(
+                entity: "user", id: user.id.uuidString, action: "create", actor: actor ?? .system("gateway"),
+                correlationId: nil, before: User?.none, after: user)
             return user
         }
     }
