@@ -70,6 +70,14 @@ struct CommandIntegrationTests {
                             return reply?.code == .validationFailed && reply?.details.first?.field == "item"
                         }
                         #expect(try await client.count("SELECT count(*) FROM items WHERE item = ''") == 0)
+
+                        // A request that waited in the queue past its expiry (the service was down) is not run.
+                        var stale = Envelope(RecordItem(item: "stale"), actor: actor)
+                        stale.header.occurredAt = Date().addingTimeInterval(-600)
+                        await #expect {
+                            _ = try await caller.send(stale)
+                        } throws: { ($0 as? ErrorReply)?.code == .timeout }
+                        #expect(try await client.count("SELECT count(*) FROM items WHERE item = 'stale'") == 0)
                         // Each applied command's event went out through the outbox.
                         #expect(await eventually {
                             (try? await client.count("SELECT count(*) FROM outbox WHERE published_at IS NULL")) == 0

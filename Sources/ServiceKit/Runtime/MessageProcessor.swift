@@ -15,13 +15,19 @@ public struct MessageProcessor: Sendable {
     let bus: any MessageBus
     let registry: HandlerRegistry
     let logger: Logger
+    /// A request someone waits for (it has a reply-to) that is older than this is answered TIMEOUT and
+    /// not run: its caller gave up long ago (say the service was down), and running it now would
+    /// surprise them — a supervisor who saw 504 three times must not get three SPKs an hour later.
+    let requestsExpireAfter: Duration
 
-    public init(service: String, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger) {
+    public init(service: String, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
+                requestsExpireAfter: Duration = .seconds(60)) {
         self.service = service
         self.client = client
         self.bus = bus
         self.registry = registry
         self.logger = logger
+        self.requestsExpireAfter = requestsExpireAfter
     }
 
     public func handleRequest(_ message: IncomingMessage) async throws {
@@ -33,6 +39,12 @@ public struct MessageProcessor: Sendable {
         logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
         guard let entry = registry.requests[header.type] else {
             try await reply(to: message, .failure(ErrorReply(.malformed, "\(service) does not handle \(header.type).")))
+            return
+        }
+        let age = Date().timeIntervalSince(header.occurredAt)
+        if message.replyTo != nil, age > Double(requestsExpireAfter.components.seconds) {
+            logger.warning("\(header.type) sent \(Int(age)) s ago expired unanswered; not run")
+            try await reply(to: message, .failure(ErrorReply(.timeout, "The request expired before \(service) could take it; nothing was done.")))
             return
         }
         let body: [UInt8]
