@@ -84,4 +84,25 @@ struct InboxIntegrationTests {
             #expect(try await client.count("SELECT applied FROM effects WHERE item = 42") == 1)
         }
     }
+
+    @Test("housekeeping forgets de-duplication records only after they can no longer matter")
+    func housekeepingKeepsRecentRecords() async throws {
+        try await withTestDatabase { client, _ in
+            try await client.query("""
+                INSERT INTO inbox (consumer, message_id, received_at) VALUES
+                    ('svc', 'old', now() - interval '40 days'), ('svc', 'recent', now() - interval '2 days')
+                """, logger: TestEnvironment.logger)
+            try await client.query("""
+                INSERT INTO idempotency_keys (scope, key, reply, created_at) VALUES
+                    ('message', 'm-old', '{}', now() - interval '8 days'), ('message', 'm-new', '{}', now()),
+                    ('daily-input', 'phone-old', '{}', now() - interval '100 days'),
+                    ('daily-input', 'phone-weekend', '{}', now() - interval '20 days')
+                """, logger: TestEnvironment.logger)
+            let deleted = try await Housekeeping(client: client, logger: TestEnvironment.logger).runOnce()
+            #expect(deleted == 3)
+            #expect(try await client.count("SELECT count(*) FROM inbox WHERE message_id = 'recent'") == 1)
+            #expect(try await client.count("SELECT count(*) FROM idempotency_keys") == 2)
+            #expect(try await client.count("SELECT count(*) FROM idempotency_keys WHERE key = 'phone-weekend'") == 1)
+        }
+    }
 }

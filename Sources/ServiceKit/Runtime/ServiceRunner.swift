@@ -130,6 +130,7 @@ public struct ServiceRuntime: Service {
         let relay = self.relay
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
+            group.addTask { await Housekeeping(client: client, logger: logger).run() }
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { consumers in
                     // A service with nothing to consume (the gateway) still runs until shutdown.
