@@ -74,6 +74,18 @@ prometheus.tcp.ip = 127.0.0.1
 prometheus.tcp.port = $((mgmt + 1000))
 log.file.level = warning
 EOF
+  if [ -n "${BROKER_TLS_PORT:-}" ]; then
+    # An amqps:// listener for the TLS tests, with certificates made by make_test_certs. (librabbitmq
+    # 0.11 verifies the host name against DNS names only, so clients use localhost, not 127.0.0.1.)
+    cat >>"$RABBITMQ_CONFIG_FILE" <<EOF
+listeners.ssl.default = $BROKER_TLS_PORT
+ssl_options.cacertfile = $BROKER_TLS_DIR/ca.pem
+ssl_options.certfile = $BROKER_TLS_DIR/server.pem
+ssl_options.keyfile = $BROKER_TLS_DIR/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
+EOF
+  fi
   if "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
     log "RabbitMQ $name already runs on port $port"
   else
@@ -211,9 +223,14 @@ start_ephemeral_infra() {
   [ "$fault" = yes ] && EPHEMERAL_BROKERS+=("$dir/rabbit-fault stitch-$((amqp + 1)) $((amqp + 1)) $((amqp + 20001)) $((amqp + 10001))")
   EPHEMERAL_PG=$(pg_home "$dir/pg")
   stop_ephemeral_infra
-  rm -rf "$dir/rabbit" "$dir/rabbit-fault" "$EPHEMERAL_PG/data"
+  rm -rf "$dir/rabbit" "$dir/rabbit-fault" "$dir/tls" "$EPHEMERAL_PG/data"
   local pids=() b
-  for b in "${EPHEMERAL_BROKERS[@]}"; do
+  make_test_certs "$dir/tls"
+  # The main node also listens for amqps:// (port + 3) so TLS is tested against a real broker.
+  # shellcheck disable=SC2086
+  BROKER_TLS_PORT=$((amqp + 3)) BROKER_TLS_DIR="$dir/tls" broker_start ${EPHEMERAL_BROKERS[0]} no "$user" "$pass" "$vhost" &
+  pids+=($!)
+  for b in "${EPHEMERAL_BROKERS[@]:1}"; do
     # shellcheck disable=SC2086
     broker_start $b no "$user" "$pass" "$vhost" & pids+=($!)
   done
@@ -223,10 +240,24 @@ start_ephemeral_infra() {
   EPHEMERAL_BROKER_PIDS=("${pids[@]}")
   export STITCH_TEST_AMQP_URL="amqp://$user:$pass@127.0.0.1:$amqp/$vhost"
   export STITCH_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg/stitch_test"
+  export STITCH_TEST_AMQPS_URL="amqps://$user:$pass@localhost:$((amqp + 3))/$vhost?cacert=$dir/tls/ca.pem"
   if [ "$fault" = yes ]; then
     export STITCH_TEST_FAULT_AMQP_URL="amqp://$user:$pass@127.0.0.1:$((amqp + 1))/$vhost"
     export STITCH_TEST_FAULT_BROKER_CTL="$STITCH_ROOT/scripts/lib/broker-ctl %s ${EPHEMERAL_BROKERS[1]} $user $pass $vhost"
   fi
+}
+
+# make_test_certs DIR: a throwaway CA and a server certificate for 127.0.0.1/localhost.
+make_test_certs() {
+  local dir=$1
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Stitch test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/san.ext" -out "$dir/server.pem" 2>/dev/null
+  chmod 644 "$dir"/*.pem "$dir/server.key"
 }
 
 # Waits for the brokers start_ephemeral_infra launched in the background (so a build can overlap).

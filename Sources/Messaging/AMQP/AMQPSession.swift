@@ -27,7 +27,11 @@ final class AMQPSession {
             if let socket {
                 amqp_ssl_socket_set_verify_peer(socket, configuration.verifyPeer ? 1 : 0)
                 amqp_ssl_socket_set_verify_hostname(socket, configuration.verifyPeer ? 1 : 0)
-                if let path = configuration.caCertificatePath, amqp_ssl_socket_set_cacert(socket, path) != 0 {
+                // Without ?cacert= the system's CA bundle is used (librabbitmq trusts nothing by itself).
+                let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
+                let bundle = configuration.caCertificatePath
+                    ?? (FileManager.default.fileExists(atPath: systemBundle) ? systemBundle : nil)
+                if let path = bundle, amqp_ssl_socket_set_cacert(socket, path) != 0 {
                     throw .invalidConfiguration("cannot read CA certificate \(path)")
                 }
             }
