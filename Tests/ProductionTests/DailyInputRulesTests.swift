@@ -88,3 +88,45 @@ import Testing
         #expect(policy.maximumOutput(target: 95) == 104)
     }
 }
+
+@Suite struct SPKLifecycleTests {
+    let planner = Actor(userId: "p", username: "ppic", roles: ["PPIC_MANAGER"])
+
+    func spk(_ status: SPKStatus, produced: Int = 0, target: Int = 100) -> SPK {
+        SPK(id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: target,
+            targetQty: target, producedQty: produced, rejectQty: 0, progress: 0, status: status,
+            startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-20")!, notes: nil, createdBy: "ppic",
+            createdAt: Date(), updatedAt: Date(), version: 1)
+    }
+
+    @Test(arguments: [
+        (SPKAction.hold, SPKStatus.notStarted, SPKStatus?.some(.onHold)),
+        (.hold, .inProgress, .onHold), (.hold, .completed, nil), (.hold, .onHold, nil),
+        (.resume, .onHold, .notStarted), (.resume, .inProgress, nil),
+        (.cancel, .onHold, .cancelled), (.cancel, .completed, nil), (.cancel, .cancelled, nil),
+        (.close, .inProgress, .closed), (.close, .notStarted, nil), (.close, .closed, nil),
+    ])
+    func transitions(action: SPKAction, from: SPKStatus, to: SPKStatus?) {
+        do {
+            let after = try SPKLifecycle.apply(action, to: spk(from), actor: planner, reason: "r", now: Date())
+            #expect(after.status == to)
+            #expect(after.version == 2)
+        } catch {
+            #expect(to == nil && error.code == .conflict)
+        }
+    }
+
+    @Test func resumingAStartedSPKReturnsToInProgressAndVoidingReopens() throws {
+        #expect(try SPKLifecycle.apply(.resume, to: spk(.onHold, produced: 5), actor: planner, reason: "r", now: Date()).status == .inProgress)
+        let reopened = try SPKLifecycle.void(qty: 20, rejects: 0, from: spk(.completed, produced: 105), actor: planner.withRole("PRODUCTION_SPV"),
+                                             reason: "typo", now: Date())
+        #expect(reopened.status == .inProgress && reopened.producedQty == 85)
+        let held = try SPKLifecycle.void(qty: 5, rejects: 0, from: spk(.onHold, produced: 5), actor: planner.withRole("PRODUCTION_SPV"),
+                                         reason: "typo", now: Date())
+        #expect(held.status == .onHold && held.producedQty == 0)
+    }
+}
+
+extension Actor {
+    func withRole(_ role: String) -> Actor { Actor(userId: userId, username: username, roles: [role], department: department) }
+}

@@ -23,6 +23,8 @@ public enum ApprovalService {
         handlers.on(SPKCreated.self) { try await keep($0.spk, $1) }
         handlers.on(DailyInputRecorded.self) { try await keep($0.spk, $1) }
         handlers.on(SPKCompleted.self) { try await keep($0.spk, $1) }
+        handlers.on(SPKStatusChanged.self) { try await keep($0.spk, $1) }
+        handlers.on(DailyInputVoided.self) { try await keep($0.spk, $1) }
         handlers.on(SPKTargetChanged.self) { event, context in
             try await keep(event.spk, context)
             try await approvals.recordOutcome(approval: event.approvalId,

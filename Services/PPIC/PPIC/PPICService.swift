@@ -24,6 +24,12 @@ public enum PPICService {
         handlers.on(SPKTargetChanged.self) { event, context in
             try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
         }
+        handlers.on(SPKStatusChanged.self) { event, context in
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
+        }
+        handlers.on(DailyInputVoided.self) { event, context in
+            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
+        }
         for approvalEvent in [ApprovalSubmitted.self, ApprovalApproved.self, ApprovalRejected.self, ApprovalCancelled.self]
             as [any ApprovalEvent.Type] {
             approvalEvent.register(in: &handlers)
@@ -108,15 +114,17 @@ struct PPICReadModel {
                    count(*) FILTER (WHERE status = 'NOT_STARTED')::int,
                    count(*) FILTER (WHERE status = 'IN_PROGRESS')::int,
                    count(*) FILTER (WHERE status = 'COMPLETED')::int,
-                   count(*) FILTER (WHERE due_date < \(today.description)::date AND status NOT IN ('COMPLETED', 'CANCELLED'))::int,
+                   count(*) FILTER (WHERE status = 'ON_HOLD')::int,
+                   count(*) FILTER (WHERE due_date < \(today.description)::date
+                                    AND status NOT IN ('COMPLETED', 'CANCELLED', 'CLOSED'))::int,
                    max(updated_at)
             FROM spk_view WHERE status <> 'CANCELLED'
             """, logger: logger)
         var dashboard = Dashboard(totalSpks: 0, notStarted: 0, inProgress: 0, completed: 0, delayed: 0, byStage: [:], updatedAt: nil)
-        for try await (total, notStarted, inProgress, completed, delayed, updatedAt)
-            in totals.decode((Int, Int, Int, Int, Int, Date?).self) {
+        for try await (total, notStarted, inProgress, completed, onHold, delayed, updatedAt)
+            in totals.decode((Int, Int, Int, Int, Int, Int, Date?).self) {
             dashboard = Dashboard(totalSpks: total, notStarted: notStarted, inProgress: inProgress, completed: completed,
-                                  delayed: delayed, byStage: [:], updatedAt: updatedAt)
+                                  onHold: onHold, delayed: delayed, byStage: [:], updatedAt: updatedAt)
         }
         let stages = try await connection.query("""
             SELECT stage, count(*)::int, sum(target_qty)::int, sum(produced_qty)::int

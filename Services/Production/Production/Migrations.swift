@@ -58,5 +58,17 @@ enum ProductionMigrations {
             );
             CREATE INDEX spk_target_changes_spk ON spk_target_changes (spk_id, changed_at);
             """),
+        SQLMigration(id: "003-daily-input-reversals", sql: """
+            -- A voided entry stays; a reversal row (negative quantities) points at it, so totals follow
+            -- and history keeps both.
+            ALTER TABLE daily_inputs DROP CONSTRAINT daily_inputs_qty_check;
+            ALTER TABLE daily_inputs DROP CONSTRAINT daily_inputs_reject_qty_check;
+            ALTER TABLE daily_inputs ADD COLUMN reverses uuid UNIQUE REFERENCES daily_inputs (id);
+            ALTER TABLE daily_inputs ADD COLUMN voided_at timestamptz;
+            ALTER TABLE daily_inputs ADD COLUMN voided_by text;
+            ALTER TABLE daily_inputs ADD COLUMN void_reason text;
+            ALTER TABLE daily_inputs ADD CONSTRAINT daily_inputs_sign CHECK (
+                (reverses IS NULL AND qty >= 0 AND reject_qty >= 0) OR (reverses IS NOT NULL AND qty <= 0 AND reject_qty <= 0));
+            """),
     ]
 }

@@ -16,6 +16,9 @@ public enum ProductionService {
         handlers.handle(ListMySPKs.self, spks.mine)
         handlers.handle(RecordDailyInput.self, inputs.record)
         handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
+        let lifecycle = LifecycleHandlers(policy: policy)
+        handlers.handle(ChangeSPKStatus.self, lifecycle.changeStatus)
+        handlers.handle(VoidDailyInput.self, lifecycle.voidEntry)
         handlers.on(ApprovalApproved.self, TargetChangeHandlers(policy: policy).approved)
         return ServiceDefinition(name: ServiceName.production.rawValue, migrations: ProductionMigrations.all, handlers: handlers)
     }

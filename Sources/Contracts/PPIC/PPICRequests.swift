@@ -18,14 +18,15 @@ public struct Dashboard: Codable, Sendable, Hashable {
     public var notStarted: Int
     public var inProgress: Int
     public var completed: Int
-    /// Past due and not completed.
+    public var onHold: Int
+    /// Past due and not finished (completed, cancelled or closed).
     public var delayed: Int
     public var byStage: [String: StageSummary]
     /// Approval requests still waiting, and how many of them longer than the warning time (24 h).
     public var pendingApprovals: Int
     public var approvalsWaitingTooLong: Int
     public var updatedAt: Date?
-    public init(totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, delayed: Int,
+    public init(totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, onHold: Int = 0, delayed: Int,
                 byStage: [String: StageSummary], pendingApprovals: Int = 0, approvalsWaitingTooLong: Int = 0, updatedAt: Date?) {
         self.pendingApprovals = pendingApprovals
         self.approvalsWaitingTooLong = approvalsWaitingTooLong
@@ -33,6 +34,7 @@ public struct Dashboard: Codable, Sendable, Hashable {
         self.notStarted = notStarted
         self.inProgress = inProgress
         self.completed = completed
+        self.onHold = onHold
         self.delayed = delayed
         self.byStage = byStage
         self.updatedAt = updatedAt

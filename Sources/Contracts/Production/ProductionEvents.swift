@@ -55,3 +55,33 @@ public struct SPKTargetChangeRejected: Event {
         self.reason = reason
     }
 }
+
+/// An SPK was held, resumed, cancelled or closed.
+public struct SPKStatusChanged: Event {
+    public static let messageType = "production.spk.status-changed.v1"
+    public var spk: SPK
+    public var action: SPKAction
+    public var from: SPKStatus
+    public var reason: String
+    public init(spk: SPK, action: SPKAction, from: SPKStatus, reason: String) {
+        self.spk = spk
+        self.action = action
+        self.from = from
+        self.reason = reason
+    }
+}
+
+/// A daily entry was voided: a reversal was recorded and the SPK's totals follow.
+public struct DailyInputVoided: Event {
+    public static let messageType = "production.daily-input.voided.v1"
+    public var entryId: UUID
+    public var reversalId: UUID
+    public var spk: SPK
+    public var reason: String
+    public init(entryId: UUID, reversalId: UUID, spk: SPK, reason: String) {
+        self.entryId = entryId
+        self.reversalId = reversalId
+        self.spk = spk
+        self.reason = reason
+    }
+}

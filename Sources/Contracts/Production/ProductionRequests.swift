@@ -255,3 +255,48 @@ public struct ListMySPKs: Query {
     public typealias Reply = [SPK]
     public init() {}
 }
+
+/// `POST /api/v1/production/spk/{id}/hold|resume|cancel|close` `{reason}`
+public struct ChangeSPKStatus: Command {
+    public static let messageType = "production.spk.change-status.v1"
+    public static let owner = ServiceName.production
+    public typealias Reply = SPK
+    public var spk: String
+    public var action: SPKAction
+    public var reason: String
+    public init(spk: String, action: SPKAction, reason: String) {
+        self.spk = spk
+        self.action = action
+        self.reason = reason
+    }
+}
+
+public struct VoidResult: Codable, Sendable, Hashable {
+    public var entryId: UUID
+    public var reversalId: UUID
+    public var cumulative: Int
+    public var target: Int
+    public var progress: Double
+    public var spkStatus: SPKStatus
+    public init(entryId: UUID, reversalId: UUID, cumulative: Int, target: Int, progress: Double, spkStatus: SPKStatus) {
+        self.entryId = entryId
+        self.reversalId = reversalId
+        self.cumulative = cumulative
+        self.target = target
+        self.progress = progress
+        self.spkStatus = spkStatus
+    }
+}
+
+/// `POST /api/v1/production/daily-input/{entry_id}/void` `{reason}`: nothing is deleted, a reversal is recorded.
+public struct VoidDailyInput: Command {
+    public static let messageType = "production.daily-input.void.v1"
+    public static let owner = ServiceName.production
+    public typealias Reply = VoidResult
+    public var entryId: String
+    public var reason: String
+    public init(entryId: String, reason: String) {
+        self.entryId = entryId
+        self.reason = reason
+    }
+}

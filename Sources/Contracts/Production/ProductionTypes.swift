@@ -14,8 +14,23 @@ public enum SPKStatus: String, Sendable, CaseInsensitiveEnum {
     case inProgress = "IN_PROGRESS"
     case completed = "COMPLETED"
     case cancelled = "CANCELLED"
+    /// Stopped for now (no input taken); resumes where it was.
+    case onHold = "ON_HOLD"
+    /// Finished short of its target by decision; takes no more input.
+    case closed = "CLOSED"
 
+    /// Takes input.
     public var isOpen: Bool { self == .notStarted || self == .inProgress }
+    /// Will not run again.
+    public var isFinal: Bool { self == .completed || self == .cancelled || self == .closed }
+}
+
+/// What a supervisor or manager does to an SPK's life.
+public enum SPKAction: String, Sendable, CaseInsensitiveEnum {
+    case hold = "HOLD"
+    case resume = "RESUME"
+    case cancel = "CANCEL"
+    case close = "CLOSE"
 }
 
 public enum Shift: String, Sendable, CaseInsensitiveEnum {

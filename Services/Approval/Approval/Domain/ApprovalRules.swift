@@ -16,7 +16,9 @@ enum ApprovalRules {
             problems.append(.init(field: "reason", message: "is required"))
         }
         if !problems.isEmpty { throw .validation(problems) }
-        if spk.status == SPKStatus.cancelled.rawValue { throw .conflict("\(spk.code) is cancelled.") }
+        if spk.status == SPKStatus.cancelled.rawValue || spk.status == SPKStatus.closed.rawValue {
+            throw .conflict("\(spk.code) is \(spk.status); its target no longer changes.")
+        }
         if command.newQty == spk.targetQty {
             throw .rule("The new quantity equals the current target.", details: [.init(field: "new_qty", message: "must differ from \(spk.targetQty)")])
         }

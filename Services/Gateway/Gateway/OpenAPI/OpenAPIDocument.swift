@@ -43,6 +43,17 @@ enum OpenAPIDocument {
         Route(method: "post", path: "/api/v1/production/mobile/daily-input",
               summary: "A phone's offline backlog (≤ 500 entries), each answered recorded, duplicate or rejected",
               roles: "PRODUCTION_STAFF, PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN", body: object(["entries": "array"])),
+        Route(method: "post", path: "/api/v1/production/spk/{id}/hold", summary: "Hold an SPK (no input until resumed)",
+              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
+        Route(method: "post", path: "/api/v1/production/spk/{id}/resume", summary: "Resume a held SPK",
+              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
+        Route(method: "post", path: "/api/v1/production/spk/{id}/cancel", summary: "Cancel an SPK that is not finished",
+              roles: "PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
+        Route(method: "post", path: "/api/v1/production/spk/{id}/close", summary: "Close a started SPK short of its target",
+              roles: "PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
+        Route(method: "post", path: "/api/v1/production/daily-input/{entry_id}/void",
+              summary: "Void a wrong daily entry: a reversal is recorded, totals and status follow",
+              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
         Route(method: "post", path: "/api/v1/production/spk/{id}/request-modification",
               summary: "Ask to change an SPK's target (also /modify-qty); goes through the approval chain",
               roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER", body: object(["new_qty": "integer", "reason": "string"]),
@@ -99,6 +110,9 @@ enum OpenAPIDocument {
                 ],
             ]
             var parameters: [[String: Any]] = route.query.map { ["name": $0, "in": "query", "schema": ["type": "string"]] }
+            if route.path.contains("{entry_id}") {
+                parameters.append(["name": "entry_id", "in": "path", "required": true, "schema": ["type": "string"]])
+            }
             if route.path.contains("{id}") {
                 parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"],
                                    "description": "The id or the code"])

@@ -7,8 +7,6 @@ import Messaging
 struct ProductionController: Sendable {
     let services: ServiceCaller
 
-    static let creators: [Role] = [.ppicManager, .productionManager, .manager, .admin]
-    static let recorders: [Role] = [.productionStaff, .productionSupervisor, .productionManager, .manager, .admin]
 
     struct MobileBatchBody: Decodable {
         struct Item: Decodable {
@@ -31,10 +29,32 @@ struct ProductionController: Sendable {
         group.get("spk/:id/progress", use: progress)
         group.get("my-spks", use: mine)
         group.post("mobile/daily-input", use: mobileBatch)
+        for action in SPKAction.allCases {
+            group.post("spk/:id/\(action.rawValue.lowercased())") { request, context in
+                try await changeStatus(action, request, context)
+            }
+        }
+        group.post("daily-input/:entry_id/void", use: voidEntry)
+    }
+
+    struct ReasonBody: Decodable { var reason: String }
+
+    func changeStatus(_ action: SPKAction, _ request: Request, _ context: GatewayContext) async throws -> Response {
+        let actor = try context.require(action == .hold || action == .resume ? ProductionPermissions.holdOrResume : ProductionPermissions.cancelOrClose)
+        let body = try await request.decodeJSON(ReasonBody.self)
+        let command = ChangeSPKStatus(spk: try context.parameters.require("id"), action: action, reason: body.reason)
+        return try JSONResponses.data(try await services.send(command, actor, context))
+    }
+
+    func voidEntry(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(ProductionPermissions.voidEntry)
+        let body = try await request.decodeJSON(ReasonBody.self)
+        let command = VoidDailyInput(entryId: try context.parameters.require("entry_id"), reason: body.reason)
+        return try JSONResponses.data(try await services.send(command, actor, context))
     }
 
     func create(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.creators)
+        let actor = try context.require(ProductionPermissions.createSPK)
         let command = try await request.decodeJSON(CreateSPK.self)
         return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
     }
@@ -54,7 +74,7 @@ struct ProductionController: Sendable {
     }
 
     func recordInput(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.recorders)
+        let actor = try context.require(ProductionPermissions.record)
         let entry = try await request.decodeJSON(DailyInputEntry.self)
         let command = RecordDailyInput(spk: try context.parameters.require("id"), entry: entry)
         return try JSONResponses.data(try await services.send(command, actor, context))
@@ -71,7 +91,7 @@ struct ProductionController: Sendable {
     }
 
     func mobileBatch(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.recorders)
+        let actor = try context.require(ProductionPermissions.record)
         let body = try await request.decodeJSON(MobileBatchBody.self)
         guard !body.entries.isEmpty, body.entries.count <= RecordMobileBatch.maxEntries else {
             throw ErrorReply.validation([FieldError(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])

@@ -25,9 +25,3 @@ public struct ProductionPolicy: Sendable {
     }
 }
 
-/// Who may do what in Production.
-enum ProductionPermissions {
-    static let createSPK: [Role] = [.ppicManager, .productionManager, .manager, .admin]
-    /// May record input for any department's SPKs.
-    static let recordAnyDepartment: [Role] = [.productionSupervisor, .productionManager, .manager, .admin]
-}

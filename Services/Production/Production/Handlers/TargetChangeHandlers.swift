@@ -41,10 +41,12 @@ struct TargetChangeHandlers {
 /// Pure: the SPK with a new target, or nil if the change is no longer valid.
 enum TargetChangeRules {
     static func apply(newTarget: Int, to spk: SPK, now: Date) -> SPK? {
-        guard newTarget > 0, newTarget >= spk.producedQty, spk.status != .cancelled else { return nil }
+        guard newTarget > 0, newTarget >= spk.producedQty, spk.status != .cancelled, spk.status != .closed else { return nil }
         var after = spk
         after.targetQty = newTarget
-        after.status = spk.producedQty >= newTarget ? .completed : (spk.producedQty > 0 ? .inProgress : .notStarted)
+        if spk.status != .onHold {  // a held SPK stays held; its new target counts once it resumes
+            after.status = spk.producedQty >= newTarget ? .completed : (spk.producedQty > 0 ? .inProgress : .notStarted)
+        }
         after.progress = progressPercent(produced: spk.producedQty, target: newTarget)
         after.updatedAt = now
         after.version += 1

@@ -149,6 +149,48 @@ struct SPKStore {
             """, logger: logger)
     }
 
+    struct StoredInput {
+        var id: UUID
+        var spkId: UUID
+        var date: String
+        var qty: Int
+        var rejectQty: Int
+        var shift: String
+        var voided: Bool
+        var isReversal: Bool
+    }
+
+    /// A daily entry, locked until the transaction ends (two voids at once: one wins).
+    func input(_ id: UUID) async throws -> StoredInput? {
+        let rows = try await connection.query("""
+            SELECT id, spk_id, input_date::text, qty, reject_qty, shift, voided_at IS NOT NULL, reverses IS NOT NULL
+            FROM daily_inputs WHERE id = \(id) FOR UPDATE
+            """, logger: logger)
+        for try await (id, spk, date, qty, rejects, shift, voided, reversal)
+            in rows.decode((UUID, UUID, String, Int, Int, String, Bool, Bool).self) {
+            return StoredInput(id: id, spkId: spk, date: date, qty: qty, rejectQty: rejects, shift: shift, voided: voided,
+                               isReversal: reversal)
+        }
+        return nil
+    }
+
+    func recordReversal(of input: StoredInput, id: UUID, reason: String, by actor: String) async throws {
+        try await connection.query("""
+            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, notes, recorded_by, reverses)
+            VALUES (\(id), \(input.spkId), \(input.date)::date, \(-input.qty), \(-input.rejectQty), \(input.shift),
+                    \("void: " + reason), \(actor), \(input.id))
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE daily_inputs SET voided_at = now(), voided_by = \(actor), void_reason = \(reason) WHERE id = \(input.id)
+            """, logger: logger)
+    }
+
+    func updateStatus(_ spk: SPK) async throws {
+        try await connection.query("""
+            UPDATE spks SET status = \(spk.status.rawValue), updated_at = \(spk.updatedAt), version = \(spk.version) WHERE id = \(spk.id)
+            """, logger: logger)
+    }
+
     private func count(_ query: PostgresQuery) async throws -> Int {
         for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }
         return 0

@@ -1,0 +1,64 @@
+import Contracts
+import Foundation
+
+/// The life of an SPK beyond its input: hold, resume, cancel, close — only the allowed moves — and
+/// voiding a wrong daily entry. Pure.
+enum SPKLifecycle {
+    static func apply(_ action: SPKAction, to spk: SPK, actor: Actor?, reason: String, now: Date) throws(ErrorReply) -> SPK {
+        let allowed = action == .hold || action == .resume ? ProductionPermissions.holdOrResume : ProductionPermissions.cancelOrClose
+        guard let actor, actor.hasAny(allowed) else {
+            throw .forbidden("To \(action.rawValue.lowercased()) an SPK needs one of the roles \(allowed.map(\.rawValue).joined(separator: ", ")).")
+        }
+        try requireReason(reason)
+        let next: SPKStatus
+        switch (action, spk.status) {
+        case (.hold, .notStarted), (.hold, .inProgress): next = .onHold
+        case (.resume, .onHold): next = spk.producedQty > 0 ? .inProgress : .notStarted
+        case (.cancel, .notStarted), (.cancel, .inProgress), (.cancel, .onHold): next = .cancelled
+        case (.close, .inProgress), (.close, .onHold): next = .closed
+        default:
+            throw .conflict("\(spk.code) is \(spk.status.rawValue); it cannot be \(pastTense(action)).")
+        }
+        var after = spk
+        after.status = next
+        after.updatedAt = now
+        after.version += 1
+        return after
+    }
+
+    /// The SPK once an entry of `qty` good and `rejects` rejected is reversed.
+    static func void(qty: Int, rejects: Int, from spk: SPK, actor: Actor?, reason: String, now: Date) throws(ErrorReply) -> SPK {
+        guard let actor, actor.hasAny(ProductionPermissions.voidEntry) else {
+            throw .forbidden("Voiding an entry needs one of the roles \(ProductionPermissions.voidEntry.map(\.rawValue).joined(separator: ", ")).")
+        }
+        try requireReason(reason)
+        guard spk.status != .cancelled && spk.status != .closed else {
+            throw .conflict("\(spk.code) is \(spk.status.rawValue); its entries can no longer be voided.")
+        }
+        var after = spk
+        after.producedQty = max(0, spk.producedQty - qty)
+        after.rejectQty = max(0, spk.rejectQty - rejects)
+        if spk.status != .onHold {
+            after.status = after.producedQty >= spk.targetQty ? .completed : (after.producedQty > 0 ? .inProgress : .notStarted)
+        }
+        after.progress = progressPercent(produced: after.producedQty, target: after.targetQty)
+        after.updatedAt = now
+        after.version += 1
+        return after
+    }
+
+    private static func requireReason(_ reason: String) throws(ErrorReply) {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .validation([FieldError(field: "reason", message: "is required")])
+        }
+    }
+
+    private static func pastTense(_ action: SPKAction) -> String {
+        switch action {
+        case .hold: "held"
+        case .resume: "resumed"
+        case .cancel: "cancelled"
+        case .close: "closed"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Holding, resuming, cancelling and closing SPKs; voiding wrong entries. Each change is audited
+/// and published.
+struct LifecycleHandlers {
+    let policy: ProductionPolicy
+
+    func changeStatus(_ command: ChangeSPKStatus, _ context: MessageContext) async throws -> SPK {
+        let store = SPKStore(connection: context.connection, logger: context.logger)
+        let before = try await store.require(command.spk, lock: true)
+        let after = try SPKLifecycle.apply(command.action, to: before, actor: context.actor, reason: command.reason, now: policy.now())
+        try await store.updateStatus(after)
+        try await AuditLog(connection: context.connection, logger: context.logger).record(
+            entity: "spk", id: after.id.uuidString, action: "\(command.action.rawValue.lowercased()): \(command.reason)",
+            actor: context.actor, correlationId: context.header.correlationId, before: before, after: after)
+        try await context.publish(SPKStatusChanged(spk: after, action: command.action, from: before.status, reason: command.reason))
+        return after
+    }
+
+    func voidEntry(_ command: VoidDailyInput, _ context: MessageContext) async throws -> VoidResult {
+        let store = SPKStore(connection: context.connection, logger: context.logger)
+        guard let id = UUID(uuidString: command.entryId), let entry = try await store.input(id) else {
+            throw ErrorReply.notFound("Daily entry \(command.entryId)")
+        }
+        guard !entry.isReversal else { throw ErrorReply.conflict("This entry is itself a reversal; it cannot be voided.") }
+        guard !entry.voided else { throw ErrorReply.conflict("This entry was already voided.") }
+        let before = try await store.require(entry.spkId.uuidString, lock: true)
+        let after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
+                                          reason: command.reason, now: policy.now())
+        let reversalId = UUID()
+        try await store.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown")
+        try await store.updateProgress(after)
+        try await AuditLog(connection: context.connection, logger: context.logger).record(
+            entity: "daily_input", id: entry.id.uuidString, action: "void: \(command.reason)", actor: context.actor,
+            correlationId: context.header.correlationId, before: before, after: after)
+        try await context.publish(DailyInputVoided(entryId: entry.id, reversalId: reversalId, spk: after, reason: command.reason))
+        return VoidResult(entryId: entry.id, reversalId: reversalId, cumulative: after.producedQty, target: after.targetQty,
+                          progress: after.progress, spkStatus: after.status)
+    }
+}
