@@ -42,31 +42,36 @@ func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws
     let gatewayBus = buses["gateway"]!
     let eventBus = buses["events"]!
     do {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in clients.values { group.addTask { await client.run() } }
-            for runtime in runtimes { group.addTask { try await runtime.run() } }
-            defer { group.cancelAll() }
-            let settings = try GatewaySettings(environment: EnvironmentReader([
-                "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-                "STITCH_CORS_ORIGINS": "http://factory.example",
-            ]))
-            try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
-                                                          readiness: { ["broker": true] }, logger: logger)
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
-            try await app.test(.live) { client in
-                let http = HTTPClient(client: client, bus: eventBus)
-                // Ready once every service answers (each declares its queues as it starts).
-                let token = try await http.login("admin", "admin-dev-123")
-                let ready = await eventually(timeout: .seconds(60)) {
-                    var statuses: [Int] = []
-                    for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending"] {
-                        statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
+        // Clients outlive the runtimes: a runtime shutting down still commits what its handlers have
+        // in flight, and a PostgresClient whose run() has ended never answers a lease.
+        try await withThrowingTaskGroup(of: Void.self) { clientsGroup in
+            for client in clients.values { clientsGroup.addTask { await client.run() } }
+            defer { clientsGroup.cancelAll() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for runtime in runtimes { group.addTask { try await runtime.run() } }
+                defer { group.cancelAll() }
+                let settings = try GatewaySettings(environment: EnvironmentReader([
+                    "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
+                    "STITCH_CORS_ORIGINS": "http://factory.example",
+                ]))
+                try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
+                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
+                                                              readiness: { ["broker": true] }, logger: logger)
+                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+                try await app.test(.live) { client in
+                    let http = HTTPClient(client: client, bus: eventBus)
+                    // Ready once every service answers (each declares its queues as it starts).
+                    let token = try await http.login("admin", "admin-dev-123")
+                    let ready = await eventually(timeout: .seconds(60)) {
+                        var statuses: [Int] = []
+                        for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending"] {
+                            statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
+                        }
+                        return statuses.allSatisfy { $0 == 200 }
                     }
-                    return statuses.allSatisfy { $0 == 200 }
+                    try #require(ready, "Production, PPIC and Approval did not start")
+                    try await body(http)
                 }
-                try #require(ready, "Production, PPIC and Approval did not start")
-                try await body(http)
             }
         }
     } catch {
