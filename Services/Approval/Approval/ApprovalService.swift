@@ -17,22 +17,21 @@ public enum ApprovalService {
         handlers.handle(GetApproval.self, approvals.get)
         handlers.handle(ListMaterialDebts.self, approvals.materialDebts)
         // What Approval knows of SPKs, and what became of approved changes.
-        let keep: @Sendable (SPK, MessageContext) async throws -> Void = { spk, context in
-            try await ApprovalStore(connection: context.connection, logger: context.logger).keep(spk)
-        }
-        handlers.on(SPKCreated.self) { try await keep($0.spk, $1) }
-        handlers.on(DailyInputRecorded.self) { try await keep($0.spk, $1) }
-        handlers.on(SPKCompleted.self) { try await keep($0.spk, $1) }
-        handlers.on(SPKStatusChanged.self) { try await keep($0.spk, $1) }
-        handlers.on(DailyInputVoided.self) { try await keep($0.spk, $1) }
-        handlers.on(SPKTargetChanged.self) { event, context in
-            try await keep(event.spk, context)
-            try await approvals.recordOutcome(approval: event.approvalId,
-                                              outcome: "APPLIED: target \(event.oldTarget)→\(event.newTarget)", context)
-        }
+        for type in ProductionEvents.spkState { follow(type, in: &handlers, approvals: approvals) }
         handlers.on(SPKTargetChangeRejected.self) { event, context in
             try await approvals.recordOutcome(approval: event.approvalId, outcome: "NOT_APPLIED: \(event.reason)", context)
         }
         return ServiceDefinition(name: ServiceName.approval.rawValue, migrations: ApprovalMigrations.all, handlers: handlers)
+    }
+}
+
+/// Keeps Approval's copy of the SPK; a target change also settles the outcome of its request.
+private func follow<E: SPKStateEvent>(_ type: E.Type, in handlers: inout HandlerRegistry, approvals: ApprovalHandlers) {
+    handlers.on(type) { event, context in
+        try await ApprovalStore(connection: context.connection, logger: context.logger).keep(event.spk)
+        if let change = event as? SPKTargetChanged {
+            try await approvals.recordOutcome(approval: change.approvalId,
+                                              outcome: "APPLIED: target \(change.oldTarget)→\(change.newTarget)", context)
+        }
     }
 }

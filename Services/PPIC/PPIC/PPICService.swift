@@ -12,24 +12,7 @@ public enum PPICService {
                                   approvalWarning: Duration = .seconds(24 * 3600),
                                   now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
         var handlers = HandlerRegistry()
-        handlers.on(SPKCreated.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
-        handlers.on(DailyInputRecorded.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
-        handlers.on(SPKCompleted.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
-        handlers.on(SPKTargetChanged.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
-        handlers.on(SPKStatusChanged.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
-        handlers.on(DailyInputVoided.self) { event, context in
-            try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
-        }
+        for type in ProductionEvents.spkState { follow(type, in: &handlers) }
         for approvalEvent in [ApprovalSubmitted.self, ApprovalApproved.self, ApprovalRejected.self, ApprovalCancelled.self]
             as [any ApprovalEvent.Type] {
             approvalEvent.register(in: &handlers)
@@ -40,6 +23,13 @@ public enum PPICService {
                     -Double(approvalWarning.components.seconds)))
         }
         return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers)
+    }
+}
+
+/// Keeps the SPK view at the newest state an event describes.
+private func follow<E: SPKStateEvent>(_ type: E.Type, in handlers: inout HandlerRegistry) {
+    handlers.on(type) { event, context in
+        try await PPICReadModel(connection: context.connection, logger: context.logger).apply(event.spk)
     }
 }
 

@@ -1,12 +1,26 @@
 import Foundation
 
-public struct SPKCreated: Event {
+/// A Production event that carries the SPK as it is after the change. Readers keep the newest
+/// `version` they saw, so for them every such event means the same thing: "this is the SPK now".
+public protocol SPKStateEvent: Event {
+    var spk: SPK { get }
+}
+
+public enum ProductionEvents {
+    /// Every event that carries an SPK's state: a reader subscribing to these misses no change.
+    public static let spkState: [any SPKStateEvent.Type] = [
+        SPKCreated.self, DailyInputRecorded.self, SPKCompleted.self, SPKTargetChanged.self, SPKStatusChanged.self,
+        DailyInputVoided.self,
+    ]
+}
+
+public struct SPKCreated: SPKStateEvent {
     public static let messageType = "production.spk.created.v1"
     public var spk: SPK
     public init(spk: SPK) { self.spk = spk }
 }
 
-public struct DailyInputRecorded: Event {
+public struct DailyInputRecorded: SPKStateEvent {
     public static let messageType = "production.daily-input.recorded.v1"
     public var entryId: UUID
     public var spk: SPK
@@ -20,14 +34,14 @@ public struct DailyInputRecorded: Event {
     }
 }
 
-public struct SPKCompleted: Event {
+public struct SPKCompleted: SPKStateEvent {
     public static let messageType = "production.spk.completed.v1"
     public var spk: SPK
     public init(spk: SPK) { self.spk = spk }
 }
 
 /// An approved quantity change set the SPK's target.
-public struct SPKTargetChanged: Event {
+public struct SPKTargetChanged: SPKStateEvent {
     public static let messageType = "production.spk.target-changed.v1"
     public var spk: SPK
     public var approvalId: UUID
@@ -57,7 +71,7 @@ public struct SPKTargetChangeRejected: Event {
 }
 
 /// An SPK was held, resumed, cancelled or closed.
-public struct SPKStatusChanged: Event {
+public struct SPKStatusChanged: SPKStateEvent {
     public static let messageType = "production.spk.status-changed.v1"
     public var spk: SPK
     public var action: SPKAction
@@ -72,7 +86,7 @@ public struct SPKStatusChanged: Event {
 }
 
 /// A daily entry was voided: a reversal was recorded and the SPK's totals follow.
-public struct DailyInputVoided: Event {
+public struct DailyInputVoided: SPKStateEvent {
     public static let messageType = "production.daily-input.voided.v1"
     public var entryId: UUID
     public var reversalId: UUID

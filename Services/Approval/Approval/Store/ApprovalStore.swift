@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// An SPK as Approval knows it from Production's events.
 struct SPKCopy: Sendable {
@@ -56,7 +57,7 @@ struct ApprovalStore {
     /// By id or code; `lock` serialises deciders on the row (two approvers at once: one wins, one gets 409).
     func find(_ reference: String, lock: Bool = false) async throws -> ApprovalRequest? {
         let suffix = lock ? " FOR UPDATE" : ""
-        let (column, binds) = try Self.idOrCode(reference, idColumn: "id")
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
         let rows = try await connection.query(PostgresQuery(
             unsafeSQL: "SELECT document::text FROM approval_requests WHERE \(column) = $1\(suffix)", binds: binds), logger: logger)
         for try await document in rows.decode(String.self) { return try Self.decode(document) }
@@ -110,7 +111,7 @@ struct ApprovalStore {
     // MARK: SPK copies
 
     func spk(_ reference: String) async throws -> SPKCopy? {
-        let (column, binds) = try Self.idOrCode(reference, idColumn: "spk_id")
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "spk_id")
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT spk_id, code, original_qty, target_qty, produced_qty, status FROM spk_copies WHERE \(column) = $1
             """, binds: binds), logger: logger)
@@ -128,17 +129,6 @@ struct ApprovalStore {
                 status = EXCLUDED.status, version = EXCLUDED.version
             WHERE spk_copies.version < EXCLUDED.version
             """, logger: logger)
-    }
-
-    /// Callers name records by id or by code (`MOD-…`, `SPK-…`, any case).
-    private static func idOrCode(_ reference: String, idColumn: String) throws -> (column: String, binds: PostgresBindings) {
-        var binds = PostgresBindings()
-        if let id = UUID(uuidString: reference) {
-            try binds.append(id)
-            return (idColumn, binds)
-        }
-        try binds.append(reference.uppercased())
-        return ("code", binds)
     }
 
     private static func waitingRole(_ request: ApprovalRequest) -> String? {

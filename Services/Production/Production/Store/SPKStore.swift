@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Production's tables, queried on the handler's connection (inside its transaction).
 struct SPKStore {
@@ -37,14 +38,9 @@ struct SPKStore {
     /// By id or by code; `lock` holds the row until the transaction ends (inputs serialise per SPK).
     func find(_ reference: String, lock: Bool = false) async throws -> SPK? {
         let suffix = lock ? " FOR UPDATE" : ""
-        let rows: PostgresRowSequence
-        if let id = UUID(uuidString: reference) {
-            rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM spks WHERE id = $1\(suffix)",
-                                                            binds: try Self.binds(id)), logger: logger)
-        } else {
-            rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM spks WHERE code = $1\(suffix)",
-                                                            binds: try Self.binds(reference.uppercased())), logger: logger)
-        }
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM spks WHERE \(column) = $1\(suffix)", binds: binds), logger: logger)
         for try await row in rows { return try Self.spk(from: row) }
         return nil
     }
