@@ -92,10 +92,21 @@ public struct DailyInputVoided: SPKStateEvent {
     public var reversalId: UUID
     public var spk: SPK
     public var reason: String
-    public init(entryId: UUID, reversalId: UUID, spk: SPK, reason: String) {
+    /// The reversal row: the voided entry's date with its quantities negated. (Absent in events
+    /// published before it was added.)
+    public var reversal: RecordedEntry?
+    public init(entryId: UUID, reversalId: UUID, spk: SPK, reason: String, reversal: RecordedEntry? = nil) {
         self.entryId = entryId
         self.reversalId = reversalId
         self.spk = spk
         self.reason = reason
+        self.reversal = reversal
     }
+}
+
+/// A manufacturing order was created; each of its SPKs is announced by its own `SPKCreated`.
+public struct OrderCreated: Event {
+    public static let messageType = "production.order.created.v1"
+    public var order: ManufacturingOrder
+    public init(order: ManufacturingOrder) { self.order = order }
 }

@@ -102,10 +102,13 @@ public struct RecordDailyInput: Command {
 
     public var spk: String
     public var entry: DailyInputEntry
+    /// The user `entry.operator_id` names, looked up by the gateway; nil if there is no such user.
+    public var `operator`: OperatorRef?
 
-    public init(spk: String, entry: DailyInputEntry) {
+    public init(spk: String, entry: DailyInputEntry, operator: OperatorRef? = nil) {
         self.spk = spk
         self.entry = entry
+        self.operator = `operator`
     }
 }
 
@@ -113,10 +116,13 @@ public struct RecordDailyInput: Command {
 public struct MobileEntry: Codable, Sendable, Hashable {
     public var spkId: String
     public var entry: DailyInputEntry
+    /// The user `entry.operator_id` names, looked up by the gateway; nil if there is no such user.
+    public var `operator`: OperatorRef?
 
-    public init(spkId: String, entry: DailyInputEntry) {
+    public init(spkId: String, entry: DailyInputEntry, operator: OperatorRef? = nil) {
         self.spkId = spkId
         self.entry = entry
+        self.operator = `operator`
     }
 }
 

@@ -7,6 +7,12 @@ public enum Stage: String, Sendable, CaseInsensitiveEnum {
     case sewing = "SEWING"
     case finishing = "FINISHING"
     case packing = "PACKING"
+
+    /// The route an article takes when nothing else is said.
+    public static let defaultRoute: [Stage] = allCases
+
+    /// The department that runs this stage.
+    public var department: Department { Department(rawValue: rawValue)! }
 }
 
 public enum SPKStatus: String, Sendable, CaseInsensitiveEnum {
@@ -61,10 +67,24 @@ public struct SPK: Codable, Sendable, Hashable {
     public var updatedAt: Date
     /// Increases with every change; readers built from events keep the highest they saw.
     public var version: Int
+    /// The manufacturing order this SPK is one stage of, and its place in the order's route (1 = first).
+    /// Absent for a stand-alone SPK.
+    public var orderId: UUID?
+    public var orderCode: String?
+    public var sequence: Int?
+    /// Good output the previous stage of the order has passed on and this stage has not used yet:
+    /// the most this SPK may still report. Absent for the first stage and stand-alone SPKs.
+    /// In an event, as it was at that change.
+    public var availableWip: Int?
 
     public init(id: UUID, code: String, articleCode: String, stage: Stage, department: Department, originalQty: Int,
                 targetQty: Int, producedQty: Int, rejectQty: Int, progress: Double, status: SPKStatus, startDate: LocalDate,
-                dueDate: LocalDate, notes: String?, createdBy: String, createdAt: Date, updatedAt: Date, version: Int) {
+                dueDate: LocalDate, notes: String?, createdBy: String, createdAt: Date, updatedAt: Date, version: Int,
+                orderId: UUID? = nil, orderCode: String? = nil, sequence: Int? = nil, availableWip: Int? = nil) {
+        self.orderId = orderId
+        self.orderCode = orderCode
+        self.sequence = sequence
+        self.availableWip = availableWip
         self.id = id
         self.code = code
         self.articleCode = articleCode
