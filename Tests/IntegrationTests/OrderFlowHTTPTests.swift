@@ -85,6 +85,8 @@ extension ProductionHTTPTests {
                                                  token: spv)
             #expect(completed.list.contains { $0["code"] as? String == orderCode })
             #expect(completed.list.allSatisfy { $0["spks"] == nil })
+            let ofOrder = try await http.call(.get, "/api/v1/production/spks?order=\(orderCode.lowercased())", token: spv)
+            #expect(ofOrder.list.compactMap { $0["code"] as? String }.sorted() == codes.sorted())
             #expect(try await http.call(.get, "/api/v1/production/orders/MO-19990101-0001", token: spv).status == 404)
             #expect(try await http.call(.get, "/api/v1/production/orders?status=LATE", token: spv).status == 400)
         }

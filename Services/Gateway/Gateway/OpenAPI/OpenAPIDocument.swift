@@ -30,7 +30,7 @@ enum OpenAPIDocument {
               body: object(["article_code": "string", "stage": "string", "department": "string", "original_qty": "integer",
                             "start_date": "date", "due_date": "date", "notes": "string"]), status: "201"),
         Route(method: "get", path: "/api/v1/production/spks", summary: "List SPKs", roles: "any signed-in user",
-              query: ["status", "stage", "department", "due_before", "due_after", "page", "per_page"]),
+              query: ["status", "stage", "department", "due_before", "due_after", "order", "page", "per_page"]),
         Route(method: "get", path: "/api/v1/production/spks/{id}", summary: "One SPK by id or code", roles: "any signed-in user"),
         Route(method: "post", path: "/api/v1/production/spk/{id}/daily-input", summary: "Record a day's output for an SPK",
               roles: "PRODUCTION_STAFF (own department), PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN",

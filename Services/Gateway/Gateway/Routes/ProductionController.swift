@@ -98,7 +98,7 @@ struct ProductionController: Sendable {
         let query = QueryParameters(request)
         let list = ListSPKs(status: try query.choice("status", SPKStatus.self), stage: try query.choice("stage", Stage.self),
                             department: try query.choice("department", Department.self), dueBefore: try query.date("due_before"),
-                            dueAfter: try query.date("due_after"), page: try query.page())
+                            dueAfter: try query.date("due_after"), order: query.values["order"], page: try query.page())
         return try JSONResponses.list(try await services.send(list, actor, context))
     }
 

@@ -99,6 +99,13 @@ struct SPKStore {
         if let department = query.department { add("s.department = ?", department.rawValue) }
         if let before = query.dueBefore { add("s.due_date < ?::date", before.description) }
         if let after = query.dueAfter { add("s.due_date > ?::date", after.description) }
+        if let order = query.order {
+            if let id = UUID(uuidString: order) {
+                add("s.order_id = ?::uuid", id.uuidString)
+            } else {
+                add("s.order_id = (SELECT id FROM orders WHERE code = ?)", order.uppercased())
+            }
+        }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM spks s \(filter)", binds: binds))
         binds.append(query.page.perPage)
