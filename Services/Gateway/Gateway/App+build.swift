@@ -29,7 +29,7 @@ public enum GatewayApp {
                        decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
         UsersController(users: users, hasher: hasher).register(on: api.group("users"))
         let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout)
-        ProductionController(services: services).register(on: api.group("production"))
+        ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
         PPICController(services: services).register(on: api.group("ppic"))
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
         return router

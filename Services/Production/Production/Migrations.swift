@@ -70,5 +70,31 @@ enum ProductionMigrations {
             ALTER TABLE daily_inputs ADD CONSTRAINT daily_inputs_sign CHECK (
                 (reverses IS NULL AND qty >= 0 AND reject_qty >= 0) OR (reverses IS NOT NULL AND qty <= 0 AND reject_qty <= 0));
             """),
+        SQLMigration(id: "004-orders-stages-sync", sql: """
+            -- A manufacturing order is carried out as one SPK per stage of its route.
+            CREATE TABLE orders (
+                id           uuid PRIMARY KEY,
+                code         text        NOT NULL UNIQUE,
+                article_code text        NOT NULL,
+                qty          integer     NOT NULL CHECK (qty > 0),
+                start_date   date        NOT NULL,
+                due_date     date        NOT NULL,
+                stages       text[]      NOT NULL,
+                notes        text,
+                created_by   text        NOT NULL,
+                created_at   timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX orders_created ON orders (created_at DESC);
+            CREATE TABLE order_code_counters (day date PRIMARY KEY, last integer NOT NULL);
+
+            ALTER TABLE spks ADD COLUMN order_id uuid REFERENCES orders (id);
+            ALTER TABLE spks ADD COLUMN sequence integer;
+            ALTER TABLE spks ADD CONSTRAINT spks_order_stage UNIQUE (order_id, sequence);
+
+            -- Every change to an SPK takes the next number: a phone syncs "what changed after N".
+            CREATE SEQUENCE spk_changes;
+            ALTER TABLE spks ADD COLUMN change_seq bigint NOT NULL DEFAULT nextval('spk_changes');
+            CREATE INDEX spks_department_change ON spks (department, change_seq);
+            """),
     ]
 }

@@ -20,13 +20,40 @@ public enum ProductionService {
         handlers.handle(ChangeSPKStatus.self, lifecycle.changeStatus)
         handlers.handle(VoidDailyInput.self, lifecycle.voidEntry)
         handlers.on(ApprovalApproved.self, TargetChangeHandlers(policy: policy).approved)
+        let orders = OrderHandlers(policy: policy)
+        handlers.handle(CreateOrder.self, orders.create)
+        handlers.handle(ListOrders.self, orders.list)
+        handlers.handle(GetOrder.self, orders.get)
+        let floor = FloorHandlers(policy: policy)
+        handlers.handle(GetCurrentShift.self, floor.currentShift)
+        handlers.handle(MobileSync.self, floor.mobileSync)
+        handlers.handle(ExportSPKs.self, SnapshotHandlers.spks)
+        handlers.handle(ExportDailyInputs.self, SnapshotHandlers.dailyInputs)
         return ServiceDefinition(name: ServiceName.production.rawValue, migrations: ProductionMigrations.all, handlers: handlers)
     }
 
     /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),
-    /// `STITCH_OVERRUN_TOLERANCE_PERCENT` (10).
+    /// `STITCH_OVERRUN_TOLERANCE_PERCENT` (10), `STITCH_SHIFT_BASED_STAGES` (CUTTING; comma-separated, or NONE),
+    /// `STITCH_DAY_SHIFT_START` (07:00), `STITCH_NIGHT_SHIFT_START` (19:00).
     public static func policy(from environment: EnvironmentReader = EnvironmentReader()) throws -> ProductionPolicy {
-        ProductionPolicy(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
-                                overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100))
+        func shiftStart(_ name: String, _ fallback: String) throws -> Int {
+            let text = try environment.string(name, default: fallback)
+            guard let minutes = ShiftCalendar.minutes(text) else { throw ConfigurationError("\(name) must be a time as HH:MM, got \"\(text)\"") }
+            return minutes
+        }
+        let stagesText = try environment.string("STITCH_SHIFT_BASED_STAGES", default: "CUTTING")
+        var stages: Set<Stage> = []
+        for name in stagesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).uppercased() })
+        where name != "NONE" && !name.isEmpty {
+            guard let stage = Stage(rawValue: name) else {
+                throw ConfigurationError("STITCH_SHIFT_BASED_STAGES: \"\(name)\" is not a stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            stages.insert(stage)
+        }
+        let day = try shiftStart("STITCH_DAY_SHIFT_START", "07:00"), night = try shiftStart("STITCH_NIGHT_SHIFT_START", "19:00")
+        guard day < night else { throw ConfigurationError("STITCH_DAY_SHIFT_START must be before STITCH_NIGHT_SHIFT_START") }
+        return ProductionPolicy(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
+                                overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100),
+                                shiftBasedStages: stages, dayShiftStart: day, nightShiftStart: night)
     }
 }

@@ -163,10 +163,13 @@ public struct ListSPKs: Query {
     public var department: Department?
     public var dueBefore: LocalDate?
     public var dueAfter: LocalDate?
+    /// The SPKs of one manufacturing order (its id or code).
+    public var order: String?
     public var page: PageRequest
 
     public init(status: SPKStatus? = nil, stage: Stage? = nil, department: Department? = nil, dueBefore: LocalDate? = nil,
-                dueAfter: LocalDate? = nil, page: PageRequest = PageRequest()) {
+                dueAfter: LocalDate? = nil, order: String? = nil, page: PageRequest = PageRequest()) {
+        self.order = order
         self.status = status
         self.stage = stage
         self.department = department

@@ -49,7 +49,10 @@ public struct MobileSyncResult: Codable, Sendable, Hashable {
     public var department: Department
     public var currentShift: CurrentShift
     public var spks: [SPK]
-    public init(cursor: String, full: Bool, department: Department, currentShift: CurrentShift, spks: [SPK]) {
+    /// More changes wait: ask again with the new cursor at once.
+    public var hasMore: Bool
+    public init(cursor: String, full: Bool, department: Department, currentShift: CurrentShift, spks: [SPK], hasMore: Bool) {
+        self.hasMore = hasMore
         self.cursor = cursor
         self.full = full
         self.department = department

@@ -6,7 +6,7 @@ import Messaging
 /// `/api/v1/production`: each route becomes a command or query to Production with the user as actor.
 struct ProductionController: Sendable {
     let services: ServiceCaller
-
+    let operators: OperatorLookup
 
     struct MobileBatchBody: Decodable {
         struct Item: Decodable {
@@ -35,6 +35,40 @@ struct ProductionController: Sendable {
             }
         }
         group.post("daily-input/:entry_id/void", use: voidEntry)
+        group.post("orders", use: createOrder)
+        group.get("orders", use: listOrders)
+        group.get("orders/:id", use: getOrder)
+        group.get("current-shift", use: currentShift)
+        group.get("mobile/sync", use: mobileSync)
+    }
+
+    func createOrder(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(ProductionPermissions.createSPK)
+        let command = try await request.decodeJSON(CreateOrder.self)
+        return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
+    }
+
+    func listOrders(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let query = QueryParameters(request)
+        let list = ListOrders(status: try query.choice("status", OrderStatus.self), articleCode: query.values["article_code"],
+                              page: try query.page())
+        return try JSONResponses.list(try await services.send(list, actor, context))
+    }
+
+    func getOrder(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(GetOrder(order: try context.parameters.require("id")), actor, context))
+    }
+
+    func currentShift(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(GetCurrentShift(), actor, context))
+    }
+
+    func mobileSync(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponses.data(try await services.send(MobileSync(since: QueryParameters(request).values["since"]), actor, context))
     }
 
     struct ReasonBody: Decodable { var reason: String }
@@ -64,7 +98,7 @@ struct ProductionController: Sendable {
         let query = QueryParameters(request)
         let list = ListSPKs(status: try query.choice("status", SPKStatus.self), stage: try query.choice("stage", Stage.self),
                             department: try query.choice("department", Department.self), dueBefore: try query.date("due_before"),
-                            dueAfter: try query.date("due_after"), page: try query.page())
+                            dueAfter: try query.date("due_after"), order: query.values["order"], page: try query.page())
         return try JSONResponses.list(try await services.send(list, actor, context))
     }
 
@@ -76,7 +110,8 @@ struct ProductionController: Sendable {
     func recordInput(_ request: Request, context: GatewayContext) async throws -> Response {
         let actor = try context.require(ProductionPermissions.record)
         let entry = try await request.decodeJSON(DailyInputEntry.self)
-        let command = RecordDailyInput(spk: try context.parameters.require("id"), entry: entry)
+        let command = RecordDailyInput(spk: try context.parameters.require("id"), entry: entry,
+                                       operator: try await operators.resolve(entry.operatorId))
         return try JSONResponses.data(try await services.send(command, actor, context))
     }
 
@@ -96,7 +131,14 @@ struct ProductionController: Sendable {
         guard !body.entries.isEmpty, body.entries.count <= RecordMobileBatch.maxEntries else {
             throw ErrorReply.validation([FieldError(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])
         }
-        let command = RecordMobileBatch(entries: body.entries.map { MobileEntry(spkId: $0.spkId, entry: $0.entry) })
+        var entries: [MobileEntry] = []
+        var found: [String: OperatorRef?] = [:]  // a backlog names the same few operators many times
+        for item in body.entries {
+            let name = item.entry.operatorId ?? ""
+            if found[name] == nil { found[name] = .some(try await operators.resolve(name)) }
+            entries.append(MobileEntry(spkId: item.spkId, entry: item.entry, operator: found[name] ?? nil))
+        }
+        let command = RecordMobileBatch(entries: entries)
         return try JSONResponses.data(try await services.send(command, actor, context, timeout: services.timeout * 3))
     }
 }

@@ -9,6 +9,19 @@ enum DailyInputRules {
         var rejectQty: Int
         var status: SPKStatus
         var shift: Shift
+        /// The operator's user id, when one was named.
+        var operatorId: String?
+    }
+
+    /// What besides the SPK an entry is judged against.
+    struct Surroundings {
+        /// The previous stage of the SPK's order: this stage may not report more good output than it passed on.
+        var previousStage: SPK? = nil
+        /// The first date input may carry: the order's start for an order's stage (a stage may begin
+        /// early once it has WIP); nil = the SPK's start.
+        var earliestDate: LocalDate? = nil
+        /// The user `operator_id` named, as the gateway found them (nil: no such user).
+        var `operator`: OperatorRef? = nil
     }
 
     /// The entry on its own: whole numbers ≥ 0, not both 0, sane lengths.
@@ -28,7 +41,8 @@ enum DailyInputRules {
     }
 
     /// The entry against the SPK as it is now.
-    static func apply(_ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy) throws(ErrorReply) -> Outcome {
+    static func apply(_ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy,
+                      surroundings: Surroundings = Surroundings()) throws(ErrorReply) -> Outcome {
         try validate(entry)
         guard let actor else { throw .forbidden("Recording production needs a signed-in user.") }
         if !actor.hasAny(ProductionPermissions.recordAnyDepartment) {
@@ -46,9 +60,18 @@ enum DailyInputRules {
         if entry.date > today {
             throw .rule("The date is in the future.", details: [.init(field: "date", message: "must not be after \(today)")])
         }
-        if entry.date < spk.startDate {
+        let earliest = surroundings.earliestDate ?? spk.startDate
+        if entry.date < earliest {
             throw .rule("The date is before the SPK starts.",
-                        details: [.init(field: "date", message: "must not be before the start date \(spk.startDate)")])
+                        details: [.init(field: "date", message: "must not be before the start date \(earliest)")])
+        }
+        let (shift, operatorId) = try crew(of: entry, on: spk, policy: policy, operator: surroundings.operator)
+        if let previous = surroundings.previousStage {
+            let available = max(0, previous.producedQty - spk.producedQty)
+            if entry.qty > available {
+                throw .rule("\(previous.stage.rawValue) of \(spk.orderCode ?? "the order") has passed on \(previous.producedQty) and \(spk.stage.rawValue) has reported \(spk.producedQty): only \(available) available.",
+                            details: [.init(field: "qty", message: "at most \(available) available from \(previous.stage.rawValue)")])
+            }
         }
         let produced = spk.producedQty + entry.qty
         let limit = policy.maximumOutput(target: spk.targetQty)
@@ -57,7 +80,38 @@ enum DailyInputRules {
                         details: [.init(field: "qty", message: "at most \(max(0, limit - spk.producedQty)) more can be recorded")])
         }
         let status: SPKStatus = produced >= spk.targetQty ? .completed : .inProgress
-        return Outcome(producedQty: produced, rejectQty: spk.rejectQty + entry.rejectQty, status: status,
-                       shift: entry.shift ?? .none)
+        return Outcome(producedQty: produced, rejectQty: spk.rejectQty + entry.rejectQty, status: status, shift: shift,
+                       operatorId: operatorId)
+    }
+
+    /// The shift and operator an entry records. A shift-based stage needs DAY or NIGHT and an operator;
+    /// other stages record NONE. A named operator must be an active user of the SPK's department.
+    static func crew(of entry: DailyInputEntry, on spk: SPK, policy: ProductionPolicy,
+                     operator found: OperatorRef?) throws(ErrorReply) -> (Shift, String?) {
+        let named = entry.operatorId.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        var shift = Shift.none
+        if policy.isShiftBased(spk.stage) {
+            var missing: [FieldError] = []
+            if entry.shift == nil || entry.shift == Shift.none {
+                missing.append(.init(field: "shift", message: "is required for \(spk.stage.rawValue) input: DAY or NIGHT"))
+            }
+            if named == nil {
+                missing.append(.init(field: "operator_id", message: "is required for \(spk.stage.rawValue) input: the user who did the work"))
+            }
+            if !missing.isEmpty { throw .rule("\(spk.stage.rawValue) works in shifts: say which shift and who worked.", details: missing) }
+            shift = entry.shift ?? .none
+        }
+        guard let named else { return (shift, nil) }
+        guard let found else {
+            throw .rule("There is no user \(named).", details: [.init(field: "operator_id", message: "must be a user of \(spk.department.rawValue)")])
+        }
+        guard found.active else {
+            throw .rule("\(found.username) is deactivated.", details: [.init(field: "operator_id", message: "must be an active user")])
+        }
+        guard found.department == spk.department.rawValue else {
+            throw .rule("\(found.username) works in \(found.department ?? "no department"), not \(spk.department.rawValue).",
+                        details: [.init(field: "operator_id", message: "must be a user of \(spk.department.rawValue)")])
+        }
+        return (shift, found.id.uuidString)
     }
 }

@@ -7,13 +7,22 @@ public struct ProductionPolicy: Sendable {
     public var timeZone: TimeZone
     /// How far cumulative good output may pass the target, in percent.
     public var overrunTolerancePercent: Int
+    /// Stages whose input names a shift (DAY/NIGHT) and an operator.
+    public var shiftBasedStages: Set<Stage>
+    /// When the day and the night shift begin, in minutes after local midnight.
+    public var dayShiftStart: Int
+    public var nightShiftStart: Int
     /// The clock (tests move it).
     public var now: @Sendable () -> Date
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, overrunTolerancePercent: Int = 10,
+                shiftBasedStages: Set<Stage> = [.cutting], dayShiftStart: Int = 7 * 60, nightShiftStart: Int = 19 * 60,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.timeZone = timeZone
         self.overrunTolerancePercent = overrunTolerancePercent
+        self.shiftBasedStages = shiftBasedStages
+        self.dayShiftStart = dayShiftStart
+        self.nightShiftStart = nightShiftStart
         self.now = now
     }
 
@@ -23,5 +32,6 @@ public struct ProductionPolicy: Sendable {
     public func maximumOutput(target: Int) -> Int {
         target + target * overrunTolerancePercent / 100
     }
-}
 
+    public func isShiftBased(_ stage: Stage) -> Bool { shiftBasedStages.contains(stage) }
+}

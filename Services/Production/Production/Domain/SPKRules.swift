@@ -7,15 +7,23 @@ enum SPKRules {
         guard let actor, actor.hasAny(ProductionPermissions.createSPK) else {
             throw .forbidden("Creating an SPK needs one of the roles \(ProductionPermissions.createSPK.map(\.rawValue).joined(separator: ", ")).")
         }
+        let problems = planProblems(article: command.articleCode, qty: command.originalQty, qtyField: "original_qty",
+                                    start: command.startDate, due: command.dueDate, notes: command.notes)
+        if !problems.isEmpty { throw .validation(problems) }
+    }
+
+    /// What is wrong with a plan to make `qty` of an article between two dates (an SPK's or an order's).
+    static func planProblems(article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
+                             notes: String?) -> [FieldError] {
         var problems: [FieldError] = []
-        let article = command.articleCode.trimmingCharacters(in: .whitespaces)
+        let article = article.trimmingCharacters(in: .whitespaces)
         if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
         if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
-        if command.originalQty <= 0 { problems.append(.init(field: "original_qty", message: "must be a whole number greater than 0")) }
-        if command.originalQty > 10_000_000 { problems.append(.init(field: "original_qty", message: "must be at most 10,000,000")) }
-        if command.dueDate < command.startDate { problems.append(.init(field: "due_date", message: "must not be before start_date")) }
-        if (command.notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
-        if !problems.isEmpty { throw .validation(problems) }
+        if qty <= 0 { problems.append(.init(field: qtyField, message: "must be a whole number greater than 0")) }
+        if qty > 10_000_000 { problems.append(.init(field: qtyField, message: "must be at most 10,000,000")) }
+        if due < start { problems.append(.init(field: "due_date", message: "must not be before start_date")) }
+        if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
+        return problems
     }
 
     static func code(day: LocalDate, sequence: Int) -> String {

@@ -8,7 +8,7 @@ struct DailyInputHandlers {
     let policy: ProductionPolicy
 
     func record(_ command: RecordDailyInput, _ context: MessageContext) async throws -> DailyInputResult {
-        try await record(spk: command.spk, entry: command.entry, context).result
+        try await record(spk: command.spk, entry: command.entry, operator: command.operator, context).result
     }
 
     /// Each entry in its own savepoint: a refused entry is rolled back alone and answered `rejected`.
@@ -20,7 +20,7 @@ struct DailyInputHandlers {
         for item in command.entries {
             try await context.connection.query("SAVEPOINT mobile_entry", logger: context.logger)
             do {
-                let (result, duplicate) = try await record(spk: item.spkId, entry: item.entry, context)
+                let (result, duplicate) = try await record(spk: item.spkId, entry: item.entry, operator: item.operator, context)
                 try await context.connection.query("RELEASE SAVEPOINT mobile_entry", logger: context.logger)
                 results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId,
                                                  status: duplicate ? .duplicate : .recorded, result: result))
@@ -33,7 +33,7 @@ struct DailyInputHandlers {
     }
 
     /// Applies one entry, or returns the first result for a `client_entry_id` seen before.
-    private func record(spk reference: String, entry: DailyInputEntry, _ context: MessageContext) async throws
+    private func record(spk reference: String, entry: DailyInputEntry, operator: OperatorRef?, _ context: MessageContext) async throws
         -> (result: DailyInputResult, duplicate: Bool) {
         try DailyInputRules.validate(entry)
         let scope = "daily-input"
@@ -42,19 +42,25 @@ struct DailyInputHandlers {
             return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
         }
         let store = SPKStore(connection: context.connection, logger: context.logger)
-        let before = try await store.require(reference, lock: true)
-        let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy)
+        let (previous, before, _) = try await store.requireWithNeighbours(reference)
+        var surroundings = DailyInputRules.Surroundings(previousStage: previous, operator: `operator`)
+        if let order = before.orderId {
+            surroundings.earliestDate = try await OrderStore(connection: context.connection, logger: context.logger).startDate(of: order)
+        }
+        let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
         var spk = before
         spk.producedQty = outcome.producedQty
         spk.rejectQty = outcome.rejectQty
         spk.status = outcome.status
         spk.progress = progressPercent(produced: spk.producedQty, target: spk.targetQty)
+        spk.availableWip = previous.map { max(0, $0.producedQty - spk.producedQty) }
         spk.updatedAt = policy.now()
         spk.version += 1
 
         let entryId = UUID()
         var recorded = entry
         recorded.shift = outcome.shift
+        recorded.operatorId = outcome.operatorId
         let actor = context.actor?.username ?? "unknown"
         try await store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor)
         try await store.updateProgress(spk)

@@ -27,16 +27,20 @@ struct LifecycleHandlers {
         }
         guard !entry.isReversal else { throw ErrorReply.conflict("This entry is itself a reversal; it cannot be voided.") }
         guard !entry.voided else { throw ErrorReply.conflict("This entry was already voided.") }
-        let before = try await store.require(entry.spkId.uuidString, lock: true)
-        let after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
-                                          reason: command.reason, now: policy.now())
+        let (previous, before, next) = try await store.requireWithNeighbours(entry.spkId.uuidString)
+        var after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
+                                          reason: command.reason, now: policy.now(), nextStage: next)
+        after.availableWip = previous.map { max(0, $0.producedQty - after.producedQty) }
         let reversalId = UUID()
         try await store.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown")
         try await store.updateProgress(after)
         try await AuditLog(connection: context.connection, logger: context.logger).record(
             entity: "daily_input", id: entry.id.uuidString, action: "void: \(command.reason)", actor: context.actor,
             correlationId: context.header.correlationId, before: before, after: after)
-        try await context.publish(DailyInputVoided(entryId: entry.id, reversalId: reversalId, spk: after, reason: command.reason))
+        let reversal = RecordedEntry(id: reversalId, spkId: before.id, date: LocalDate(entry.date)!, qty: -entry.qty,
+                                     rejectQty: -entry.rejectQty)
+        try await context.publish(DailyInputVoided(entryId: entry.id, reversalId: reversalId, spk: after, reason: command.reason,
+                                                   reversal: reversal))
         return VoidResult(entryId: entry.id, reversalId: reversalId, cumulative: after.producedQty, target: after.targetQty,
                           progress: after.progress, spkStatus: after.status)
     }

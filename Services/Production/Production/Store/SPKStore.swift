@@ -9,40 +9,61 @@ struct SPKStore {
     let connection: PostgresConnection
     let logger: Logger
 
-    private static let columns = """
-        id, code, article_code, stage, department, original_qty, target_qty, produced_qty, reject_qty, status,
-        start_date::text, due_date::text, notes, created_by, created_at, updated_at, version
+    /// An SPK with its order's previous stage beside it (`p`), for the WIP it has passed on.
+    static let from = "spks s LEFT JOIN spks p ON p.order_id = s.order_id AND p.sequence = s.sequence - 1"
+    static let columns = """
+        s.id, s.code, s.article_code, s.stage, s.department, s.original_qty, s.target_qty, s.produced_qty, s.reject_qty,
+        s.status, s.start_date::text, s.due_date::text, s.notes, s.created_by, s.created_at, s.updated_at, s.version,
+        s.order_id, o.code, s.sequence, p.produced_qty - s.produced_qty
         """
+    /// `from` plus the order, for its code.
+    static let source = "\(from) LEFT JOIN orders o ON o.id = s.order_id"
 
-    /// The next code of `day`, unique across instances (the counter row is locked until commit).
+    /// The next code of `day`, unique across instances.
     func nextCode(on day: LocalDate) async throws -> String {
-        let rows = try await connection.query("""
-            INSERT INTO spk_code_counters (day, last) VALUES (\(day.description)::date, 1)
-            ON CONFLICT (day) DO UPDATE SET last = spk_code_counters.last + 1 RETURNING last
-            """, logger: logger)
-        for try await sequence in rows.decode(Int.self) { return SPKRules.code(day: day, sequence: sequence) }
-        throw ErrorReply(.internalError, "no SPK code could be drawn")
+        SPKRules.code(day: day, sequence: try await DayCounter.next(in: "spk_code_counters", day: day, on: connection, logger: logger))
     }
 
     func insert(_ spk: SPK) async throws {
         try await connection.query("""
             INSERT INTO spks (id, code, article_code, stage, department, original_qty, target_qty, produced_qty, reject_qty,
-                              status, start_date, due_date, notes, created_by, created_at, updated_at, version)
+                              status, start_date, due_date, notes, created_by, created_at, updated_at, version, order_id, sequence)
             VALUES (\(spk.id), \(spk.code), \(spk.articleCode), \(spk.stage.rawValue), \(spk.department.rawValue),
                     \(spk.originalQty), \(spk.targetQty), \(spk.producedQty), \(spk.rejectQty), \(spk.status.rawValue),
                     \(spk.startDate.description)::date, \(spk.dueDate.description)::date, \(spk.notes), \(spk.createdBy),
-                    \(spk.createdAt), \(spk.updatedAt), \(spk.version))
+                    \(spk.createdAt), \(spk.updatedAt), \(spk.version), \(spk.orderId), \(spk.sequence))
             """, logger: logger)
     }
 
     /// By id or by code; `lock` holds the row until the transaction ends (inputs serialise per SPK).
     func find(_ reference: String, lock: Bool = false) async throws -> SPK? {
-        let suffix = lock ? " FOR UPDATE" : ""
-        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
+        let suffix = lock ? " FOR UPDATE OF s" : ""
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
         let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM spks WHERE \(column) = $1\(suffix)", binds: binds), logger: logger)
+            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM \(Self.source) WHERE \(column) = $1\(suffix)", binds: binds),
+            logger: logger)
         for try await row in rows { return try Self.spk(from: row) }
         return nil
+    }
+
+    /// The SPK locked together with its order's neighbouring stages, locked in route order so that
+    /// inputs and voids on adjacent stages never deadlock. The WIP between stages stays as read until commit.
+    func requireWithNeighbours(_ reference: String) async throws -> (previous: SPK?, spk: SPK, next: SPK?) {
+        let found = try await require(reference)
+        guard let order = found.orderId, let sequence = found.sequence else {
+            return (nil, try await require(found.id.uuidString, lock: true), nil)
+        }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.columns) FROM \(Self.source) WHERE s.order_id = $1 AND s.sequence BETWEEN $2 AND $3
+            ORDER BY s.sequence FOR UPDATE OF s
+            """, binds: try Self.binds(order, sequence - 1, sequence + 1)), logger: logger)
+        var stages: [Int: SPK] = [:]
+        for try await row in rows {
+            let spk = try Self.spk(from: row)
+            stages[spk.sequence ?? 0] = spk
+        }
+        guard let spk = stages[sequence] else { throw ErrorReply.notFound("SPK \(reference)") }
+        return (stages[sequence - 1], spk, stages[sequence + 1])
     }
 
     func require(_ reference: String, lock: Bool = false) async throws -> SPK {
@@ -53,7 +74,7 @@ struct SPKStore {
     func updateProgress(_ spk: SPK) async throws {
         try await connection.query("""
             UPDATE spks SET produced_qty = \(spk.producedQty), reject_qty = \(spk.rejectQty), status = \(spk.status.rawValue),
-                            updated_at = \(spk.updatedAt), version = \(spk.version)
+                            updated_at = \(spk.updatedAt), version = \(spk.version), change_seq = nextval('spk_changes')
             WHERE id = \(spk.id)
             """, logger: logger)
     }
@@ -69,21 +90,28 @@ struct SPKStore {
     func list(_ query: ListSPKs) async throws -> Page<SPK> {
         var conditions: [String] = []
         var binds = PostgresBindings()
-        func add(_ condition: String, _ value: String) throws {
-            try binds.append(value)
+        func add(_ condition: String, _ value: String) {
+            binds.append(value)
             conditions.append(condition.replacingOccurrences(of: "?", with: "$\(binds.count)"))
         }
-        if let status = query.status { try add("status = ?", status.rawValue) }
-        if let stage = query.stage { try add("stage = ?", stage.rawValue) }
-        if let department = query.department { try add("department = ?", department.rawValue) }
-        if let before = query.dueBefore { try add("due_date < ?::date", before.description) }
-        if let after = query.dueAfter { try add("due_date > ?::date", after.description) }
+        if let status = query.status { add("s.status = ?", status.rawValue) }
+        if let stage = query.stage { add("s.stage = ?", stage.rawValue) }
+        if let department = query.department { add("s.department = ?", department.rawValue) }
+        if let before = query.dueBefore { add("s.due_date < ?::date", before.description) }
+        if let after = query.dueAfter { add("s.due_date > ?::date", after.description) }
+        if let order = query.order {
+            if let id = UUID(uuidString: order) {
+                add("s.order_id = ?::uuid", id.uuidString)
+            } else {
+                add("s.order_id = (SELECT id FROM orders WHERE code = ?)", order.uppercased())
+            }
+        }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM spks \(filter)", binds: binds))
-        try binds.append(query.page.perPage)
-        try binds.append(query.page.offset)
+        let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM spks s \(filter)", binds: binds))
+        binds.append(query.page.perPage)
+        binds.append(query.page.offset)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM spks \(filter) ORDER BY due_date, code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+            SELECT \(Self.columns) FROM \(Self.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
             """, binds: binds), logger: logger)
         var items: [SPK] = []
         for try await row in rows { items.append(try Self.spk(from: row)) }
@@ -92,8 +120,8 @@ struct SPKStore {
 
     func open(department: Department) async throws -> [SPK] {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM spks WHERE department = $1 AND status IN ('NOT_STARTED', 'IN_PROGRESS')
-            ORDER BY due_date, code
+            SELECT \(Self.columns) FROM \(Self.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
+            ORDER BY s.due_date, s.code
             """, binds: try Self.binds(department.rawValue)), logger: logger)
         var items: [SPK] = []
         for try await row in rows { items.append(try Self.spk(from: row)) }
@@ -140,7 +168,7 @@ struct SPKStore {
     func updateTarget(_ spk: SPK) async throws {
         try await connection.query("""
             UPDATE spks SET target_qty = \(spk.targetQty), status = \(spk.status.rawValue), updated_at = \(spk.updatedAt),
-                            version = \(spk.version)
+                            version = \(spk.version), change_seq = nextval('spk_changes')
             WHERE id = \(spk.id)
             """, logger: logger)
     }
@@ -183,7 +211,9 @@ struct SPKStore {
 
     func updateStatus(_ spk: SPK) async throws {
         try await connection.query("""
-            UPDATE spks SET status = \(spk.status.rawValue), updated_at = \(spk.updatedAt), version = \(spk.version) WHERE id = \(spk.id)
+            UPDATE spks SET status = \(spk.status.rawValue), updated_at = \(spk.updatedAt), version = \(spk.version),
+                            change_seq = nextval('spk_changes')
+            WHERE id = \(spk.id)
             """, logger: logger)
     }
 
@@ -192,21 +222,26 @@ struct SPKStore {
         return 0
     }
 
-    private static func binds(_ value: some PostgresEncodable & Sendable) throws -> PostgresBindings {
+    static func binds<each V: PostgresEncodable & Sendable>(_ value: repeat each V) throws -> PostgresBindings {
         var binds = PostgresBindings()
-        try binds.append(value)
+        for value in repeat each value { try binds.append(value) }
         return binds
     }
 
-    private static func spk(from row: PostgresRow) throws -> SPK {
-        let (id, code, article, stage, department, original, target, produced, rejects, status, start, due, notes,
-             createdBy, createdAt, updatedAt, version) = try row.decode(
-                (UUID, String, String, String, String, Int, Int, Int, Int, String, String, String, String?, String, Date, Date,
-                 Int).self)
-        return SPK(id: id, code: code, articleCode: article, stage: Stage(rawValue: stage) ?? .cutting,
-                   department: Department(rawValue: department) ?? .cutting, originalQty: original, targetQty: target,
-                   producedQty: produced, rejectQty: rejects, progress: progressPercent(produced: produced, target: target),
-                   status: SPKStatus(rawValue: status) ?? .notStarted, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
-                   notes: notes, createdBy: createdBy, createdAt: createdAt, updatedAt: updatedAt, version: version)
+    /// Decodes `columns`, the first columns of the row (a query may select more after them).
+    static func spk(from row: PostgresRow) throws -> SPK {
+        let cells = row.makeRandomAccess()
+        func cell<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cells[index].decode(T.self) }
+        let produced: Int = try cell(7), target: Int = try cell(6)
+        return SPK(id: try cell(0), code: try cell(1), articleCode: try cell(2), stage: Stage(rawValue: try cell(3)) ?? .cutting,
+                   department: Department(rawValue: try cell(4)) ?? .cutting, originalQty: try cell(5), targetQty: target,
+                   producedQty: produced, rejectQty: try cell(8), progress: progressPercent(produced: produced, target: target),
+                   status: SPKStatus(rawValue: try cell(9)) ?? .notStarted, startDate: LocalDate(try cell(10))!,
+                   dueDate: LocalDate(try cell(11))!, notes: try cell(12), createdBy: try cell(13), createdAt: try cell(14),
+                   updatedAt: try cell(15), version: try cell(16), orderId: try cell(17), orderCode: try cell(18),
+                   sequence: try cell(19), availableWip: try cell(20, Int?.self).map { max(0, $0) })
     }
+
+    /// Columns after `columns`: the first extra one is at this index.
+    static let extraColumn = 21
 }

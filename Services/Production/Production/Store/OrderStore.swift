@@ -1,0 +1,106 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Manufacturing orders; their status and progress are derived from their SPKs when read.
+struct OrderStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Each order with its derived status and the good output of its last stage.
+    private static let summary = """
+        WITH summary AS (
+            SELECT o.id, o.code, o.article_code, o.qty, o.start_date::text AS start_date, o.due_date::text AS due_date, o.stages,
+                   o.notes, o.created_by, o.created_at,
+                   CASE WHEN bool_and(s.status = 'CANCELLED') THEN 'CANCELLED'
+                        WHEN bool_or(s.sequence = cardinality(o.stages) AND s.status IN ('COMPLETED', 'CLOSED')) THEN 'COMPLETED'
+                        WHEN bool_or(s.produced_qty > 0 OR s.reject_qty > 0) THEN 'IN_PROGRESS'
+                        ELSE 'PLANNED' END AS status,
+                   coalesce(max(s.produced_qty) FILTER (WHERE s.sequence = cardinality(o.stages)), 0) AS finished
+            FROM orders o JOIN spks s ON s.order_id = o.id
+            GROUP BY o.id)
+        """
+    private static let columns = "id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at, status, finished"
+
+    /// The next code of `day`, unique across instances.
+    func nextCode(on day: LocalDate) async throws -> String {
+        OrderRules.code(day: day, sequence: try await DayCounter.next(in: "order_code_counters", day: day, on: connection, logger: logger))
+    }
+
+    func insert(_ order: ManufacturingOrder) async throws {
+        try await connection.query("""
+            INSERT INTO orders (id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at)
+            VALUES (\(order.id), \(order.code), \(order.articleCode), \(order.qty), \(order.startDate.description)::date,
+                    \(order.dueDate.description)::date, \(order.stages.map(\.rawValue)), \(order.notes), \(order.createdBy),
+                    \(order.createdAt))
+            """, logger: logger)
+    }
+
+    /// By id or code, with its SPKs in route order.
+    func find(_ reference: String) async throws -> ManufacturingOrder? {
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
+        let rows = try await connection.query(PostgresQuery(
+            unsafeSQL: "\(Self.summary) SELECT \(Self.columns) FROM summary WHERE \(column) = $1", binds: binds), logger: logger)
+        for try await row in rows {
+            var order = try Self.order(from: row)
+            order.spks = try await spks(of: order.id)
+            return order
+        }
+        return nil
+    }
+
+    func list(_ query: ListOrders) async throws -> Page<ManufacturingOrder> {
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        if let status = query.status {
+            binds.append(status.rawValue)
+            conditions.append("status = $\(binds.count)")
+        }
+        if let article = query.articleCode {
+            binds.append(article.trimmingCharacters(in: .whitespaces).uppercased())
+            conditions.append("article_code = $\(binds.count)")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var total = 0
+        let counted = try await connection.query(PostgresQuery(unsafeSQL: "\(Self.summary) SELECT count(*)::int FROM summary \(filter)",
+                                                               binds: binds), logger: logger)
+        for try await value in counted.decode(Int.self) { total = value }
+        binds.append(query.page.perPage)
+        binds.append(query.page.offset)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            \(Self.summary) SELECT \(Self.columns) FROM summary \(filter)
+            ORDER BY created_at DESC, code DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+            """, binds: binds), logger: logger)
+        var items: [ManufacturingOrder] = []
+        for try await row in rows { items.append(try Self.order(from: row)) }
+        return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
+    }
+
+    func spks(of order: UUID) async throws -> [SPK] {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.order_id = $1 ORDER BY s.sequence
+            """, binds: try SPKStore.binds(order)), logger: logger)
+        var items: [SPK] = []
+        for try await row in rows { items.append(try SPKStore.spk(from: row)) }
+        return items
+    }
+
+    /// The day an order's first stage may begin: input for any of its stages may start then.
+    func startDate(of order: UUID) async throws -> LocalDate? {
+        let rows = try await connection.query("SELECT start_date::text FROM orders WHERE id = \(order)", logger: logger)
+        for try await text in rows.decode(String.self) { return LocalDate(text) }
+        return nil
+    }
+
+    private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
+        let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished) = try row.decode(
+            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int).self)
+        return ManufacturingOrder(
+            id: id, code: code, articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
+            stages: stages.compactMap(Stage.init(rawValue:)), status: OrderStatus(rawValue: status) ?? .planned,
+            progress: progressPercent(produced: finished, target: qty), finishedQty: finished, notes: notes,
+            createdBy: createdBy, createdAt: createdAt, spks: nil)
+    }
+}
