@@ -97,8 +97,10 @@ let package = Package(
         .executableTarget(
             name: "StitchBench",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),

@@ -40,6 +40,8 @@ public enum PPICRebuild {
             }
         }
         logger.info("PPIC rebuild: \(entries) entries; judging every unfinished SPK")
+        // Fresh statistics after a bulk load, so the reports' plans fit the new tables.
+        try await client.query("ANALYZE spk_view, spk_entries", logger: logger)
         let sweep = DailySweep(settings: settings, now: now)
         try await client.withTransaction(logger: logger) { connection in
             _ = try await sweep.sweepIfDue(on: connection, today: sweep.today, force: true, logger: logger)

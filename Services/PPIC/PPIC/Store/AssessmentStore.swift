@@ -16,11 +16,9 @@ struct AssessmentStore {
         var previous: PreviousAssessment
     }
 
-    static let unfinished = "('NOT_STARTED', 'IN_PROGRESS', 'ON_HOLD')"
-
-    /// The SPKs of `ids` (nil: every unfinished SPK) with their figures and their last verdict.
-    func subjects(_ ids: [UUID]?) async throws -> [Subject] {
-        let select = """
+    /// The SPKs of `ids` with their figures and their last verdict.
+    func subjects(_ ids: [UUID]) async throws -> [Subject] {
+        let rows = try await connection.query("""
             SELECT s.spk_id, s.code, s.stage, s.status, s.target_qty, s.produced_qty, s.reject_qty, s.start_date::text,
                    s.due_date::text, (SELECT max(e.entry_date) FROM spk_entries e
                                       WHERE e.spk_id = s.spk_id AND (e.qty > 0 OR e.reject_qty > 0))::text,
@@ -29,10 +27,8 @@ struct AssessmentStore {
             LEFT JOIN LATERAL (SELECT code, stage, produced_qty, status FROM spk_view p
                                WHERE p.order_id = s.order_id AND p.sequence < s.sequence
                                ORDER BY p.sequence DESC LIMIT 1) p ON true
-            """
-        let rows = try await connection.query(ids.map { "\(unescaped: select) WHERE s.spk_id = ANY(\($0))" }
-                                                  ?? "\(unescaped: select) WHERE s.status IN \(unescaped: Self.unfinished)",
-                                              logger: logger)
+            WHERE s.spk_id = ANY(\(ids))
+            """, logger: logger)
         var subjects: [UUID: Subject] = [:]
         for try await (id, code, stage, status, target, produced, rejects, start, due, lastInput, health, healthSince,
                        previousCode, previousStage, previousProduced, previousStatus)

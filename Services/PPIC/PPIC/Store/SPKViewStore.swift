@@ -74,7 +74,7 @@ struct SPKViewStore {
     /// Locks every unfinished SPK, in id order; returns their ids.
     func lockUnfinished() async throws -> [UUID] {
         try await lockedIds("""
-            SELECT spk_id FROM spk_view WHERE status IN \(unescaped: AssessmentStore.unfinished) ORDER BY spk_id FOR UPDATE
+            SELECT spk_id FROM spk_view WHERE status IN ('NOT_STARTED', 'IN_PROGRESS', 'ON_HOLD') ORDER BY spk_id FOR UPDATE
             """)
     }
 
