@@ -80,7 +80,11 @@ let package = Package(
         .executableTarget(name: "ProductionMain", dependencies: ["Production"], path: "Services/Production/Main"),
         .target(
             name: "PPIC",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "ServiceKit", "Messaging", "Contracts",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Services/PPIC/PPIC"
         ),
         .executableTarget(name: "PPICMain", dependencies: ["PPIC"], path: "Services/PPIC/Main"),
@@ -93,13 +97,16 @@ let package = Package(
         .executableTarget(
             name: "StitchBench",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
+        .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messaging"]),
         .testTarget(

@@ -1,13 +1,24 @@
+import Foundation
 import PPIC
 import ServiceKit
 
-let environment = EnvironmentReader()
-let definition: ServiceDefinition
+// `stitch-ppic` runs the service; `stitch-ppic rebuild` refills its read model from Production and exits.
+let settings: PPICSettings
 do {
-    let hours = try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720)
-    definition = PPICService.definition(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
-                                        approvalWarning: .seconds(hours * 3600))
+    settings = try PPICSettings(environment: EnvironmentReader())
 } catch {
     ServiceRunner.fail("ppic", error)
 }
-await ServiceRunner.main(definition)
+switch CommandLine.arguments.dropFirst().first {
+case nil:
+    await ServiceRunner.main(PPICService.definition(settings: settings))
+case "rebuild":
+    await PPICRebuild.command(settings: settings)
+default:
+    FileHandle.standardError.write(Data("""
+        usage: stitch-ppic            run the PPIC service
+               stitch-ppic rebuild    refill PPIC's read model from Production (the service may keep running)
+
+        """.utf8))
+    exit(2)
+}

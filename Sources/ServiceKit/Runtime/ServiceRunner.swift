@@ -8,14 +8,19 @@ import ServiceLifecycle
 /// What makes a service: its name (= its schema, queue prefix and database role suffix), its SQL
 /// migrations and the messages it handles.
 public struct ServiceDefinition: Sendable {
+    /// Work a service does on its own schedule (a timer), run while it consumes and cancelled at shutdown.
+    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ logger: Logger) async -> Void
+
     public var name: String
     public var migrations: [SQLMigration]
     public var handlers: HandlerRegistry
+    public var background: [BackgroundTask]
 
-    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry) {
+    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry, background: [BackgroundTask] = []) {
         self.name = name
         self.migrations = migrations
         self.handlers = handlers
+        self.background = background
     }
 
     public var commandQueue: String { "\(name).commands" }
@@ -131,6 +136,7 @@ public struct ServiceRuntime: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
             group.addTask { await Housekeeping(client: client, logger: logger).run() }
+            for task in definition.background { group.addTask { await task(client, logger) } }
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { consumers in
                     // A service with nothing to consume (the gateway) still runs until shutdown.

@@ -10,12 +10,14 @@ import PPIC
 import PostgresNIO
 import Production
 import ServiceKit
+import Synchronization
 import Testing
 
 /// The whole system in this process, each part on its own broker connections and database schema
 /// exactly as in production: Gateway (HTTP on a free port) → RabbitMQ → Production / PPIC → PostgreSQL.
-/// Services own fixed queue names, so suites using it are `.serialized`.
-func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws {
+/// Services own fixed queue names, so suites using it are `.serialized`. Production and PPIC tell
+/// the time by `clock` (real time unless a test moves it).
+func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
     let services = ["gateway", "production", "ppic", "approval"]
@@ -34,10 +36,12 @@ func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws
                                        backgroundLogger: logger)
     }
     let runtimes = [
-        ServiceRuntime(definition: ProductionService.definition(), client: clients["production"]!, bus: buses["production"]!, logger: logger),
-        ServiceRuntime(definition: PPICService.definition(), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
+        ServiceRuntime(definition: ProductionService.definition(policy: ProductionPolicy(now: clock.now)), client: clients["production"]!,
+                       bus: buses["production"]!, logger: logger),
+        ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
         ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!, logger: logger),
     ]
+    let databases = clients
     let gatewayDB = clients["gateway"]!
     let gatewayBus = buses["gateway"]!
     let eventBus = buses["events"]!
@@ -59,7 +63,7 @@ func withStack(_ body: @Sendable (HTTPClient) async throws -> Void) async throws
                                                               readiness: { ["broker": true] }, logger: logger)
                 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
                 try await app.test(.live) { client in
-                    let http = HTTPClient(client: client, bus: eventBus)
+                    let http = HTTPClient(client: client, bus: eventBus, databases: databases)
                     // Ready once every service answers (each declares its queues as it starts).
                     let token = try await http.login("admin", "admin-dev-123")
                     let ready = await eventually(timeout: .seconds(60)) {
@@ -86,6 +90,8 @@ struct HTTPClient: Sendable {
     let client: any TestClientProtocol
     /// A broker connection of the test's own, for replaying events as a faulty network would.
     var bus: (any MessageBus)? = nil
+    /// Each service's database client, for tests that act as an operator would (a PPIC rebuild).
+    var databases: [String: PostgresClient] = [:]
 
     struct Reply: @unchecked Sendable {
         var status: Int
@@ -120,6 +126,27 @@ struct HTTPClient: Sendable {
             throw TestFailure("login \(username) failed: \(reply.status) \(reply.body)")
         }
         return token
+    }
+}
+
+/// A clock tests can move. It keeps running (timestamps still advance), offset from real time.
+final class TestClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+
+    init() {}
+
+    /// Starts at `hour` o'clock of `date` in the factory's default time zone.
+    convenience init(factoryDate date: String, hour: Int = 10) {
+        self.init()
+        set(factoryDate: date, hour: hour)
+    }
+
+    var now: @Sendable () -> Date { { Date().addingTimeInterval(self.offset.withLock { $0 }) } }
+
+    func set(factoryDate date: String, hour: Int = 10) {
+        let day = LocalDate(date)!
+        let instant = day.startOfDayUTC.addingTimeInterval(Double(hour * 3600 - TimeZone(identifier: "Asia/Jakarta")!.secondsFromGMT()))
+        offset.withLock { $0 = instant.timeIntervalSinceNow }
     }
 }
 

@@ -5,9 +5,23 @@ import Hummingbird
 /// `{"data": …}` and `{"data": […], "meta": {…}}` bodies, and reading JSON requests with field-level errors.
 enum JSONResponses {
     struct DataBody<T: Encodable>: Encodable { var data: T }
+    struct Meta: Encodable {
+        var page: Int
+        var perPage: Int
+        var total: Int
+        init<Item>(_ page: Page<Item>) {
+            self.page = page.page
+            perPage = page.perPage
+            total = page.total
+        }
+    }
     struct ListBody<T: Encodable>: Encodable {
-        struct Meta: Encodable { var page: Int; var perPage: Int; var total: Int }
         var data: [T]
+        var meta: Meta
+    }
+    /// A report that is more than a list (counts besides the items) but pages like one.
+    struct PagedBody<T: Encodable>: Encodable {
+        var data: T
         var meta: Meta
     }
     struct ErrorBody: Encodable {
@@ -30,7 +44,12 @@ enum JSONResponses {
 
     /// `items` (shown differently from the page's own items) with the page's meta.
     static func list<T: Encodable, Item>(_ items: [T], of page: Page<Item>) throws -> Response {
-        try json(ListBody(data: items, meta: .init(page: page.page, perPage: page.perPage, total: page.total)), status: .ok)
+        try json(ListBody(data: items, meta: Meta(page)), status: .ok)
+    }
+
+    /// `{"data": value, "meta": {page, per_page, total}}` with the page's meta.
+    static func data<Item>(_ value: some Encodable, meta page: Page<Item>) throws -> Response {
+        try json(PagedBody(data: value, meta: Meta(page)), status: .ok)
     }
 
     static func error(_ error: ErrorReply, requestId: String) -> Response {
