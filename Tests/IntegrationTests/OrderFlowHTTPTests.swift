@@ -92,6 +92,42 @@ extension ProductionHTTPTests {
         }
     }
 
+    @Test("concurrent input on adjacent stages never passes the WIP rule")
+    func concurrentStagesKeepTheWIPRule() async throws {
+        try await withStack { http in
+            let ppic = try await http.login("ppic", "ppic-dev-123")
+            let manager = try await http.login("prod_manager", "prodmgr-dev-123")
+            let created = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
+                "article_code": "race-bear", "qty": 300, "start_date": factoryDay(-1), "due_date": factoryDay(5),
+                "stages": ["EMBROIDERY", "SEWING"],
+            ])
+            let codes = (created.data["spks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            try #require(codes.count == 2)
+            #expect(try await http.call(.post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager,
+                                        json: ["date": factoryDay(), "qty": 100]).status == 200)
+            // 20 sewing entries of 10 race 5 more embroidery entries of 10: sewing may never pass embroidery.
+            let statuses = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for index in 0..<25 {
+                    let stage = index % 5 == 0 ? 0 : 1
+                    group.addTask {
+                        let reply = try await http.call(.post, "/api/v1/production/spk/\(codes[stage])/daily-input", token: manager,
+                                                        json: ["date": factoryDay(), "qty": 10])
+                        return (codes[stage], reply.status)
+                    }
+                }
+                return try await group.reduce(into: [(String, Int)]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.1 == 200 || $0.1 == 422 })
+            let embroidered = try await http.call(.get, "/api/v1/production/spks/\(codes[0])", token: manager).data
+            let sewn = try await http.call(.get, "/api/v1/production/spks/\(codes[1])", token: manager).data
+            let upstream = embroidered["produced_qty"] as? Int ?? -1, downstream = sewn["produced_qty"] as? Int ?? -1
+            #expect(upstream == 150, "every embroidery entry is accepted")
+            #expect(downstream <= upstream && downstream >= 100)
+            #expect(downstream == 10 * statuses.filter { $0.0 == codes[1] && $0.1 == 200 }.count)
+            #expect(sewn["available_wip"] as? Int == upstream - downstream)
+        }
+    }
+
     @Test("the current shift, and a phone's sync: its department's open SPKs, then only what changed")
     func shiftAndMobileSync() async throws {
         try await withStack { http in

@@ -27,7 +27,7 @@ struct LifecycleHandlers {
         }
         guard !entry.isReversal else { throw ErrorReply.conflict("This entry is itself a reversal; it cannot be voided.") }
         guard !entry.voided else { throw ErrorReply.conflict("This entry was already voided.") }
-        let (previous, before, next) = try await store.requireWithNeighbours(entry.spkId.uuidString)
+        let (previous, before, next) = try await store.requireWithNeighbours(entry.spkId.uuidString, withNext: true)
         var after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
                                           reason: command.reason, now: policy.now(), nextStage: next)
         after.availableWip = previous.map { max(0, $0.producedQty - after.producedQty) }

@@ -46,9 +46,10 @@ struct SPKStore {
         return nil
     }
 
-    /// The SPK locked together with its order's neighbouring stages, locked in route order so that
-    /// inputs and voids on adjacent stages never deadlock. The WIP between stages stays as read until commit.
-    func requireWithNeighbours(_ reference: String) async throws -> (previous: SPK?, spk: SPK, next: SPK?) {
+    /// The SPK locked together with its order's previous stage (and the next one with `withNext`),
+    /// locked in route order so that inputs and voids on adjacent stages never deadlock. The WIP
+    /// between the stages stays as read until commit.
+    func requireWithNeighbours(_ reference: String, withNext: Bool = false) async throws -> (previous: SPK?, spk: SPK, next: SPK?) {
         let found = try await require(reference)
         guard let order = found.orderId, let sequence = found.sequence else {
             return (nil, try await require(found.id.uuidString, lock: true), nil)
@@ -56,7 +57,7 @@ struct SPKStore {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns) FROM \(Self.source) WHERE s.order_id = $1 AND s.sequence BETWEEN $2 AND $3
             ORDER BY s.sequence FOR UPDATE OF s
-            """, binds: try Self.binds(order, sequence - 1, sequence + 1)), logger: logger)
+            """, binds: try Self.binds(order, sequence - 1, withNext ? sequence + 1 : sequence)), logger: logger)
         var stages: [Int: SPK] = [:]
         for try await row in rows {
             let spk = try Self.spk(from: row)
