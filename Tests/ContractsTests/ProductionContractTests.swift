@@ -10,6 +10,13 @@ import Testing
         #expect(order.stages == [.cutting, .sewing] && order.qty == 200)
         let fraction = #"{"article_code":"KOALA","qty":2.5,"start_date":"2026-11-20","due_date":"2026-11-30"}"#
         #expect(throws: DecodingError.self) { try StitchJSON.decode(CreateOrder.self, from: Array(fraction.utf8)) }
+        let text = #"{"article_code":"KOALA","qty":"many","start_date":"2026-11-20","due_date":"2026-11-30"}"#
+        #expect {
+            try StitchJSON.decode(CreateOrder.self, from: Array(text.utf8))
+        } throws: { error in
+            guard case DecodingError.typeMismatch(let type, _) = error else { return false }
+            return type == Int.self
+        }
     }
 
     @Test func anSPKFromBeforeOrdersExistedStillDecodes() throws {
