@@ -42,26 +42,30 @@ struct PPICBench: AsyncParsableCommand {
         let settings = try GatewaySettings(environment: EnvironmentReader([
             "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
         ]))
-        let router = try await GatewayApp.buildRouter(settings: settings, client: clients["gateway"]!, bus: buses["gateway"]!,
-                                                      readiness: { ["broker": true] }, logger: logger)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: httpPort)), logger: logger)
         let runtimes = [
             ServiceRuntime(definition: ProductionService.definition(), client: clients["production"]!, bus: buses["production"]!,
                            logger: logger),
             ServiceRuntime(definition: PPICService.definition(), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
         ]
         let seeded = clients
-        let rebuildBus = buses["rebuild"]!
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in clients.values { group.addTask { await client.run() } }
-            defer { group.cancelAll() }
+        let gatewayBus = buses["gateway"]!, rebuildBus = buses["rebuild"]!
+        // Clients outlive the services (as in the test stack): a service stopping still flushes its outbox.
+        try await withThrowingTaskGroup(of: Void.self) { clientsGroup in
+            for client in clients.values { clientsGroup.addTask { await client.run() } }
+            defer { clientsGroup.cancelAll() }
             for schema in services {
                 try await seeded["gateway"]!.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
             try await GatewayApp.prepare(settings: settings, client: seeded["gateway"]!, logger: logger)
-            for runtime in runtimes { group.addTask { try await runtime.run() } }
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            try await measure(production: seeded["production"]!, ppic: seeded["ppic"]!, bus: rebuildBus, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: seeded["gateway"]!, bus: gatewayBus,
+                                                          readiness: { ["broker": true] }, logger: logger)
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: httpPort)), logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for runtime in runtimes { group.addTask { try await runtime.run() } }
+                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+                defer { group.cancelAll() }
+                try await measure(production: seeded["production"]!, ppic: seeded["ppic"]!, bus: rebuildBus, logger: logger)
+            }
         }
         for bus in buses.values { await bus.shutdown() }
     }
