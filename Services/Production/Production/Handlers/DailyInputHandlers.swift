@@ -42,11 +42,9 @@ struct DailyInputHandlers {
             return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
         }
         let store = SPKStore(connection: context.connection, logger: context.logger)
-        let (previous, before, _) = try await store.requireWithNeighbours(reference)
-        var surroundings = DailyInputRules.Surroundings(previousStage: previous, operator: `operator`)
-        if let order = before.orderId {
-            surroundings.earliestDate = try await OrderStore(connection: context.connection, logger: context.logger).startDate(of: order)
-        }
+        let stages = try await store.requireWithNeighbours(reference)
+        let (previous, before) = (stages.previous, stages.spk)
+        let surroundings = DailyInputRules.Surroundings(previousStage: previous, earliestDate: stages.orderStart, operator: `operator`)
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
         var spk = before
         spk.producedQty = outcome.producedQty

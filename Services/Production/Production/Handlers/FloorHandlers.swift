@@ -25,9 +25,10 @@ struct FloorHandlers {
             let rows = try await store.changes(department: department, after: since, limit: MobileSync.maxChanges + 1)
             let page = rows.prefix(MobileSync.maxChanges)
             // Stop before the first change that may not have settled; it comes again next time.
+            // (Every row is past `since`, so the cursor never goes back.)
             let unsettled = page.first { $0.spk.updatedAt >= settledBefore }.map { $0.sequence - 1 }
             let cursor = unsettled ?? page.last?.sequence ?? since
-            return MobileSyncResult(cursor: Self.cursor(department, max(since, cursor)), full: false, department: department,
+            return MobileSyncResult(cursor: Self.cursor(department, cursor), full: false, department: department,
                                     currentShift: shift, spks: page.map(\.spk), hasMore: rows.count > MobileSync.maxChanges)
         }
         let cursor = try await store.settledCursor(department: department, settledBefore: settledBefore)

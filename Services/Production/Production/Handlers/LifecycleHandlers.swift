@@ -27,10 +27,11 @@ struct LifecycleHandlers {
         }
         guard !entry.isReversal else { throw ErrorReply.conflict("This entry is itself a reversal; it cannot be voided.") }
         guard !entry.voided else { throw ErrorReply.conflict("This entry was already voided.") }
-        let (previous, before, next) = try await store.requireWithNeighbours(entry.spkId.uuidString, withNext: true)
+        let stages = try await store.requireWithNeighbours(entry.spkId.uuidString, withNext: true)
+        let before = stages.spk
         var after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
-                                          reason: command.reason, now: policy.now(), nextStage: next)
-        after.availableWip = previous.map { max(0, $0.producedQty - after.producedQty) }
+                                          reason: command.reason, now: policy.now(), nextStage: stages.next)
+        after.availableWip = stages.previous.map { max(0, $0.producedQty - after.producedQty) }
         let reversalId = UUID()
         try await store.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown")
         try await store.updateProgress(after)

@@ -87,13 +87,6 @@ struct OrderStore {
         return items
     }
 
-    /// The day an order's first stage may begin: input for any of its stages may start then.
-    func startDate(of order: UUID) async throws -> LocalDate? {
-        let rows = try await connection.query("SELECT start_date::text FROM orders WHERE id = \(order)", logger: logger)
-        for try await text in rows.decode(String.self) { return LocalDate(text) }
-        return nil
-    }
-
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
         let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished) = try row.decode(
             (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int).self)

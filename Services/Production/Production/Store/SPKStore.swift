@@ -46,25 +46,36 @@ struct SPKStore {
         return nil
     }
 
+    /// An SPK with the neighbouring stages of its order, as locked for a change of its output.
+    struct Neighbourhood {
+        var previous: SPK?
+        var spk: SPK
+        var next: SPK?
+        /// The order's start (read on the same rows): any stage may take input from then.
+        var orderStart: LocalDate?
+    }
+
     /// The SPK locked together with its order's previous stage (and the next one with `withNext`),
     /// locked in route order so that inputs and voids on adjacent stages never deadlock. The WIP
     /// between the stages stays as read until commit.
-    func requireWithNeighbours(_ reference: String, withNext: Bool = false) async throws -> (previous: SPK?, spk: SPK, next: SPK?) {
+    func requireWithNeighbours(_ reference: String, withNext: Bool = false) async throws -> Neighbourhood {
         let found = try await require(reference)
         guard let order = found.orderId, let sequence = found.sequence else {
-            return (nil, try await require(found.id.uuidString, lock: true), nil)
+            return Neighbourhood(spk: try await require(found.id.uuidString, lock: true))
         }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM \(Self.source) WHERE s.order_id = $1 AND s.sequence BETWEEN $2 AND $3
+            SELECT \(Self.columns), o.start_date::text FROM \(Self.source) WHERE s.order_id = $1 AND s.sequence BETWEEN $2 AND $3
             ORDER BY s.sequence FOR UPDATE OF s
             """, binds: try Self.binds(order, sequence - 1, withNext ? sequence + 1 : sequence)), logger: logger)
         var stages: [Int: SPK] = [:]
+        var orderStart: LocalDate?
         for try await row in rows {
             let spk = try Self.spk(from: row)
             stages[spk.sequence ?? 0] = spk
+            orderStart = LocalDate(try row.makeRandomAccess()[Self.extraColumn].decode(String.self))
         }
         guard let spk = stages[sequence] else { throw ErrorReply.notFound("SPK \(reference)") }
-        return (stages[sequence - 1], spk, stages[sequence + 1])
+        return Neighbourhood(previous: stages[sequence - 1], spk: spk, next: stages[sequence + 1], orderStart: orderStart)
     }
 
     func require(_ reference: String, lock: Bool = false) async throws -> SPK {
