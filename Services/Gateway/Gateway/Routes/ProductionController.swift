@@ -131,14 +131,12 @@ struct ProductionController: Sendable {
         guard !body.entries.isEmpty, body.entries.count <= RecordMobileBatch.maxEntries else {
             throw ErrorReply.validation([FieldError(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])
         }
-        var entries: [MobileEntry] = []
-        var found: [String: OperatorRef?] = [:]  // a backlog names the same few operators many times
-        for item in body.entries {
-            let name = item.entry.operatorId ?? ""
-            if found[name] == nil { found[name] = .some(try await operators.resolve(name)) }
-            entries.append(MobileEntry(spkId: item.spkId, entry: item.entry, operator: found[name] ?? nil))
-        }
-        let command = RecordMobileBatch(entries: entries)
+        // A backlog names the same few operators many times: look each up once.
+        var found: [String: OperatorRef] = [:]
+        for name in Set(body.entries.compactMap(\.entry.operatorId)) { found[name] = try await operators.resolve(name) }
+        let command = RecordMobileBatch(entries: body.entries.map {
+            MobileEntry(spkId: $0.spkId, entry: $0.entry, operator: $0.entry.operatorId.flatMap { found[$0] })
+        })
         return try JSONResponses.data(try await services.send(command, actor, context, timeout: services.timeout * 3))
     }
 }
