@@ -10,7 +10,7 @@ do {
     ServiceRunner.fail("ppic", error)
 }
 switch CommandLine.arguments.dropFirst().first {
-case nil:
+case nil, "dead-letters":
     await ServiceRunner.main(PPICService.definition(settings: settings))
 case "rebuild":
     await PPICRebuild.command(settings: settings)
@@ -18,6 +18,7 @@ default:
     FileHandle.standardError.write(Data("""
         usage: stitch-ppic            run the PPIC service
                stitch-ppic rebuild    refill PPIC's read model from Production (the service may keep running)
+               stitch-ppic dead-letters [replay ID|--all]   list or replay parked messages
 
         """.utf8))
     exit(2)

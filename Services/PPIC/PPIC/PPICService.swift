@@ -12,6 +12,8 @@ public enum PPICService {
         EventHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         QueryHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers,
-                                 background: [{ client, logger in await sweep.run(client: client, logger: logger) }])
+                                 background: [{ client, logger, monitor in
+                                     await sweep.run(client: client, logger: logger, monitor: monitor)
+                                 }])
     }
 }

@@ -58,6 +58,8 @@ final class AMQPConnection: @unchecked Sendable {
     private let confirmTimeout: Duration = .seconds(30)
     private let reconnects: Counter
     private let connectedGauge: Gauge
+    private let monitor: LoopMonitor?
+    private let heartbeat: LoopHeartbeat
 
     // Shared between threads. nil once the thread has ended: late jobs then run at once (under the
     // lock, so still one at a time) and find no session, so they fail or do nothing.
@@ -86,8 +88,12 @@ final class AMQPConnection: @unchecked Sendable {
     private var replyWaiters: [String: ReplyWaiter] = [:]
     private var partial: PartialContent?
 
-    init(name: String, configuration: AMQPConfiguration, replyConsumer: Bool = false, logger: Logger) {
+    init(name: String, configuration: AMQPConfiguration, replyConsumer: Bool = false, logger: Logger,
+         monitor: LoopMonitor? = nil) {
         self.name = name
+        self.monitor = monitor
+        // The thread beats once per turn (at least every second): a turn stuck in a librabbitmq call shows.
+        heartbeat = monitor?.register("amqp:\(name)") ?? .none
         self.configuration = configuration
         self.wantsReplyConsumer = replyConsumer
         var logger = logger
@@ -185,6 +191,23 @@ final class AMQPConnection: @unchecked Sendable {
         return true
     }
 
+    func messageCount(queue: String) async throws -> Int {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            perform { connection in
+                guard let session = connection.session else {
+                    continuation.resume(throwing: MessagingError.unavailable("not connected to \(connection.configuration.description)"))
+                    return
+                }
+                do {
+                    continuation.resume(returning: try session.messageCount(queue))
+                } catch {
+                    continuation.resume(throwing: error)
+                    connection.connectionLost(error)
+                }
+            }
+        }
+    }
+
     func publish(_ messages: [OutgoingMessage]) async throws {
         if messages.isEmpty { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -226,6 +249,7 @@ final class AMQPConnection: @unchecked Sendable {
 
     private func run() {
         while true {
+            heartbeat.beat()
             runPendingJobs()
             if stopRequested.load(ordering: .acquiring) {
                 runPendingJobs()
@@ -343,6 +367,7 @@ final class AMQPConnection: @unchecked Sendable {
     }
 
     private func shutDown() {
+        monitor?.unregister("amqp:\(name)")
         if let session {
             self.session = nil
             session.close()

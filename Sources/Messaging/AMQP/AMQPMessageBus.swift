@@ -10,17 +10,26 @@ public final class AMQPMessageBus: MessageBus {
     private let logger: Logger
     /// How long an operation waits for a (re)connection before it fails with `unavailable`.
     private let connectionWait: Duration
+    private let monitor: LoopMonitor?
     private let publisher: AMQPConnection
     private let state = Mutex<(requester: AMQPConnection?, topologies: [Topology], consumers: [AMQPConnection], closed: Bool)>(
         (nil, [], [], false))
 
     /// - Parameter name: shown in logs and metrics, e.g. the service and instance.
-    public init(url: String, name: String, logger: Logger, connectionWait: Duration = .seconds(3)) throws {
+    /// - Parameter monitor: where each connection's thread beats (see `LoopMonitor`).
+    public init(url: String, name: String, logger: Logger, connectionWait: Duration = .seconds(3),
+                monitor: LoopMonitor? = nil) throws {
         configuration = try AMQPConfiguration(url: url)
         self.name = name
         self.logger = logger
         self.connectionWait = connectionWait
-        publisher = AMQPConnection(name: "\(name).publish", configuration: configuration, logger: logger)
+        self.monitor = monitor
+        publisher = AMQPConnection(name: "\(name).publish", configuration: configuration, logger: logger, monitor: monitor)
+    }
+
+    public func messageCount(queue: String) async throws -> Int {
+        try await connected(publisher)
+        return try await publisher.messageCount(queue: queue)
     }
 
     public func declare(_ topology: Topology) async throws {
@@ -39,7 +48,7 @@ public final class AMQPMessageBus: MessageBus {
             if state.closed { throw MessagingError.closed }
             if let requester = state.requester { return requester }
             let requester = AMQPConnection(name: "\(name).request", configuration: configuration, replyConsumer: true,
-                                           logger: logger)
+                                           logger: logger, monitor: monitor)
             state.requester = requester
             return requester
         }
@@ -48,7 +57,8 @@ public final class AMQPMessageBus: MessageBus {
     }
 
     public func consume(queue: String, prefetch: Int, handler: @escaping @Sendable (Delivery) async -> Void) async throws {
-        let connection = AMQPConnection(name: "\(name).consume.\(queue)", configuration: configuration, logger: logger)
+        let connection = AMQPConnection(name: "\(name).consume.\(queue)", configuration: configuration, logger: logger,
+                                        monitor: monitor)
         let topologies = try state.withLock { state in
             if state.closed { throw MessagingError.closed }
             state.consumers.append(connection)

@@ -117,6 +117,15 @@ final class AMQPSession {
         }
     }
 
+    /// How many messages a queue holds (a passive declare: it creates nothing).
+    func messageCount(_ queue: String) throws(MessagingError) -> Int {
+        let arena = AMQPByteArena()
+        let ok = amqp_queue_declare(state, Self.channel, arena.bytes(queue), 1, 0, 0, 0, amqp_empty_table)
+        try check("queue.declare (passive) \(queue)")
+        guard let ok else { throw .protocolError("queue.declare-ok missing") }
+        return Int(ok.pointee.message_count)
+    }
+
     // MARK: Publishing
 
     /// Sends one message; returns its publisher-confirm sequence number.

@@ -17,6 +17,9 @@ public protocol MessageBus: Sendable {
     /// with the same correlation id, at most `timeout`.
     func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage
 
+    /// How many messages `queue` holds now (for watching `.dead` queues).
+    func messageCount(queue: String) async throws -> Int
+
     /// Closes connections; pending operations fail with `closed`.
     func shutdown() async
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 
 /// Thrown by a handler for a message that can never succeed (it cannot be decoded, say): it goes
 /// to the dead-letter queue at once instead of being retried.
@@ -9,41 +10,54 @@ public struct PermanentFailure: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// How a consumer treats a failing handler: retry with a growing pause, then park the message in
-/// `<queue>.dead` with the reason attached. The broker's own delivery limit (higher) stays as the
-/// last resort for a message that crashes the process every time.
+/// How a consumer treats a failing handler, by the kind of failure (`FailureKind`):
+/// - transient (an outage): retried in place with jittered backoff for as long as it lasts; the
+///   message stays with this consumer, so the broker's delivery count does not move;
+/// - deterministic: parked in `<queue>.dead` at once, with the reason;
+/// - unknown: retried `maxAttempts` times in all, then parked.
+/// A message the broker has already delivered `poisonDeliveries` times without anyone settling it
+/// has crashed (or hung) consumers that many times: it is parked before it is handled again, so no
+/// message can keep a service in a crash loop. The broker's own delivery limit (higher) stays as
+/// the last resort.
 public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
+    public var poisonDeliveries: Int
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(2)) {
+    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5),
+                poisonDeliveries: Int = 5) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.poisonDeliveries = poisonDeliveries
     }
 
-    func delay(afterAttempt attempt: Int) -> Duration {
-        min(baseDelay * (1 << min(attempt - 1, 16)), maxDelay)
-    }
+    var backoff: Backoff { Backoff(base: baseDelay, cap: maxDelay) }
 }
 
 /// Runs a handler for every message of a queue: ack after the handler returned (it commits its
 /// transaction first), retry or dead-letter when it throws. Records handled/failed counts and
-/// latency per message type.
+/// latency per message type; beats a heartbeat while it makes progress.
 public struct MessageConsumer: Sendable {
     public let bus: any MessageBus
     public let queue: String
     public let prefetch: Int
     public let policy: RetryPolicy
     public let logger: Logger
+    private let progress: Progress
 
-    public init(bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger) {
+    public init(bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger,
+                monitor: LoopMonitor? = nil) {
         self.bus = bus
         self.queue = queue
         self.prefetch = prefetch
         self.policy = policy
         self.logger = logger
+        self.progress = Progress()
+        // Stalled = messages in hand and none finished for the allowance (say, retrying a long outage).
+        let progress = self.progress
+        progress.heartbeat = monitor?.register("consumer:\(queue)", busy: { progress.inFlight > 0 }) ?? .none
     }
 
     /// Consumes until the calling task is cancelled, then finishes what is in flight.
@@ -60,51 +74,107 @@ public struct MessageConsumer: Sendable {
         logger[metadataKey: "message.id"] = .string(message.messageId ?? "-")
         logger[metadataKey: "correlation.id"] = .string(message.correlationId ?? "-")
         logger[metadataKey: "message.type"] = .string(type)
-        let started = ContinuousClock.now
-        do {
-            try await handler(message)
-            Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)])
-                .recordNanoseconds(started.duration(to: .now).nanoseconds)
-            Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
-            delivery.ack()
-        } catch {
-            let attempt = message.deliveryCount + 1
-            let permanent = error is PermanentFailure
-            if permanent || attempt >= policy.maxAttempts {
-                Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", type), ("outcome", "dead")]).increment()
-                logger.error("message parked in \(queue).dead after \(attempt) attempt(s): \(error)")
-                await deadLetter(delivery, reason: "\(error)", attempts: attempt)
-            } else {
-                Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", type), ("outcome", "retry")]).increment()
-                logger.warning("handler failed (attempt \(attempt) of \(policy.maxAttempts)), will retry: \(error)")
-                try? await Task.sleep(for: policy.delay(afterAttempt: attempt))
-                delivery.reject(requeue: true)
+        progress.started()
+        defer { progress.finished() }
+
+        if message.deliveryCount >= policy.poisonDeliveries {
+            failed(type, "dead")
+            logger.error("message delivered \(message.deliveryCount) times without being settled; parked in \(queue).dead before it is handled again")
+            await deadLetter(delivery, reason: "delivered \(message.deliveryCount) times without being settled (it may crash or hang its consumer)",
+                             attempts: message.deliveryCount)
+            return
+        }
+        var backoff = policy.backoff
+        var attempts = 0
+        while true {
+            attempts += 1
+            let started = ContinuousClock.now
+            do {
+                try await handler(message)
+                Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)])
+                    .recordNanoseconds(started.duration(to: .now).nanoseconds)
+                Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
+                delivery.ack()
+                return
+            } catch {
+                let kind = FailureKind(of: error)
+                if kind == .deterministic || (kind == .unknown && attempts >= policy.maxAttempts) {
+                    failed(type, "dead")
+                    logger.error("message parked in \(queue).dead after \(attempts) attempt(s): \(error)")
+                    await deadLetter(delivery, reason: "\(error)", attempts: attempts)
+                    return
+                }
+                if Task.isCancelled {
+                    // Shutting down: back to the queue for the next instance (the inbox makes a repeat harmless).
+                    delivery.reject(requeue: true)
+                    return
+                }
+                failed(type, kind == .transient ? "transient" : "retry")
+                let pause = backoff.next()
+                if kind == .transient {
+                    // An outage is waited out however long it lasts; say so now and then, not every time.
+                    if backoff.attempts == 1 || backoff.attempts % 20 == 0 {
+                        logger.warning("handler hit an outage, retrying until it passes (attempt \(attempts)): \(error)")
+                    }
+                } else {
+                    logger.warning("handler failed (attempt \(attempts) of \(policy.maxAttempts)), will retry: \(error)")
+                }
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    delivery.reject(requeue: true)
+                    return
+                }
             }
         }
     }
 
-    /// Publishes a copy with the reason to `<queue>.dead` (confirmed) and only then acks the original;
-    /// if that fails the original goes back to the queue, so nothing is ever dropped.
+    private func failed(_ type: String, _ outcome: String) {
+        Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", type), ("outcome", outcome)]).increment()
+    }
+
+    /// Publishes a copy with the reason to `<queue>.dead` (confirmed) and only then acks the original.
+    /// While the broker cannot take the copy it keeps trying; at shutdown the original goes back to
+    /// the queue, so nothing is ever dropped.
     private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {
-        let message = delivery.message
-        var headers = message.headers.filter { !$0.key.hasPrefix("x-") }
-        headers["x-stitch-error"] = String(reason.prefix(2000))
-        headers["x-stitch-queue"] = queue
-        headers["x-stitch-attempts"] = String(attempts)
-        headers["x-stitch-failed-at"] = Date().formatted(.iso8601)
-        headers["x-stitch-routing-key"] = message.routingKey
-        let copy = OutgoingMessage(
-            exchange: Topology.deadExchange, routingKey: "\(queue).dead", body: message.body,
-            messageId: message.messageId ?? UUID().uuidString, correlationId: message.correlationId,
-            type: message.type, headers: headers, mandatory: true)
-        do {
-            try await bus.publish(copy)
-            delivery.ack()
-        } catch {
-            logger.error("could not park the message in \(queue).dead (\(error)); returning it to the queue")
-            try? await Task.sleep(for: policy.maxDelay)
-            delivery.reject(requeue: true)
+        let copy = DeadLetter.copy(of: delivery.message, queue: queue, reason: reason, attempts: attempts)
+        var backoff = policy.backoff
+        while true {
+            do {
+                try await bus.publish(copy)
+                delivery.ack()
+                return
+            } catch {
+                logger.error("could not park the message in \(queue).dead (\(error)); trying again")
+                do { try await Task.sleep(for: backoff.next()) } catch {
+                    delivery.reject(requeue: true)
+                    return
+                }
+            }
         }
+    }
+}
+
+/// Counts a consumer's messages in hand and beats its heartbeat as each one finishes.
+private final class Progress: Sendable {
+    private let count = Atomic<Int>(0)
+    private let beat = Mutex<LoopHeartbeat>(.none)
+
+    var heartbeat: LoopHeartbeat {
+        get { beat.withLock { $0 } }
+        set { beat.withLock { $0 = newValue } }
+    }
+
+    var inFlight: Int { count.load(ordering: .relaxed) }
+
+    /// Going from idle to busy is a beat too: the clock of a stall starts when work arrives.
+    func started() {
+        if count.add(1, ordering: .relaxed).oldValue == 0 { heartbeat.beat() }
+    }
+
+    func finished() {
+        count.subtract(1, ordering: .relaxed)
+        heartbeat.beat()
     }
 }
 

@@ -78,6 +78,11 @@ public struct Topology: Sendable, Hashable {
         queue(name, exchange: eventsExchange, routingKeys: patterns)
     }
 
+    /// The `<queue>.dead` queues of this topology (to watch and to replay from).
+    public var deadLetterQueues: [String] {
+        queues.filter(\.deadLettered).map(\.deadLetterQueue)
+    }
+
     public func merged(with other: Topology) -> Topology {
         func unique<T: Hashable>(_ items: [T]) -> [T] {
             var seen = Set<T>()

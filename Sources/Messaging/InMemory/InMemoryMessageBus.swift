@@ -104,7 +104,8 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
         } onCancel: {
             continuation.finish()
         }
-        // Like a closed channel: whatever the consumer did not settle goes back to the queue.
+        // Like a closed channel: whatever the consumer did not settle goes back to the queue, and
+        // (as in a quorum queue) that counts as a delivery.
         state.withLock { state in
             guard var queueState = state.queues[queue] else { return }
             queueState.consumers.removeValue(forKey: id)
@@ -112,6 +113,7 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
                 queueState.unacked.removeValue(forKey: tag)
                 var entry = unacked.entry
                 entry.message.redelivered = true
+                entry.message.deliveryCount += 1
                 queueState.ready.insert(entry, at: 0)
             }
             state.queues[queue] = queueState
@@ -126,6 +128,10 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
             return Array(state.replyWaiters.values)
         }
         for waiter in waiters { waiter.resume(throwing: MessagingError.closed) }
+    }
+
+    public func messageCount(queue: String) async throws -> Int {
+        state.withLock { $0.queues[queue]?.ready.count ?? 0 }
     }
 
     /// How many messages wait in a queue (ready + unsettled), for tests.

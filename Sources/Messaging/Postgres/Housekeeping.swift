@@ -14,22 +14,30 @@ public struct Housekeeping: Sendable {
 
     let client: PostgresClient
     let logger: Logger
+    let monitor: LoopMonitor?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, monitor: LoopMonitor? = nil) {
         self.client = client
         self.logger = logger
+        self.monitor = monitor
     }
 
-    /// Runs every `interval` until cancelled.
+    /// Runs every `interval` until cancelled; after a failure, again soon (with backoff).
     public func run() async {
+        let heartbeat = monitor?.register("housekeeping", allowance: interval + .seconds(600)) ?? .none
+        var backoff = Backoff(base: .seconds(1), cap: .seconds(60))
         while !Task.isCancelled {
+            var pause = interval
             do {
                 try await runOnce()
+                heartbeat.beat()
+                backoff.reset()
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("housekeeping failed, will try again: \(error)")
+                pause = backoff.next()
+                logger.warning("housekeeping failed, will try again in \(pause): \(error)")
             }
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: pause) } catch { return }
         }
     }
 
@@ -46,12 +54,11 @@ public struct Housekeeping: Sendable {
     private func deleteInBatches(_ table: String, where condition: String) async throws -> Int {
         var deleted = 0
         while !Task.isCancelled {
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            let rows = try await client.rows(PostgresQuery(unsafeSQL: """
                 WITH gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 5000) RETURNING 1)
                 SELECT count(*)::int FROM gone
                 """), logger: logger)
-            var count = 0
-            for try await value in rows.decode(Int.self) { count = value }
+            let count = try rows.first?.decode(Int.self) ?? 0
             deleted += count
             if count < 5000 { break }
         }

@@ -15,19 +15,23 @@ public struct OutboxRelay: Sendable {
     public var pollInterval: Duration = .seconds(1)
     /// Published rows are kept this long for inspection, then deleted.
     public var retention: Duration = .seconds(7 * 24 * 3600)
+    /// The longest one pass (claim, publish, confirm, mark) may take before it is abandoned and retried.
+    public var passDeadline: Duration = .seconds(45)
 
     let client: PostgresClient
     let bus: any MessageBus
     let schema: String
     let logger: Logger
+    let monitor: LoopMonitor?
 
-    public init(client: PostgresClient, bus: any MessageBus, schema: String, logger: Logger) {
+    public init(client: PostgresClient, bus: any MessageBus, schema: String, logger: Logger, monitor: LoopMonitor? = nil) {
         self.client = client
         self.bus = bus
         self.schema = schema
         var logger = logger
         logger[metadataKey: "component"] = "outbox-relay"
         self.logger = logger
+        self.monitor = monitor
     }
 
     /// Relays until cancelled, then drains what is committed (for a few seconds at most) and returns.
@@ -57,7 +61,8 @@ public struct OutboxRelay: Sendable {
     public func drainOnce() async throws -> Int {
         let limit = batchSize
         let bus = self.bus
-        return try await client.withTransaction(logger: logger) { connection in
+        let logger = self.logger
+        return try await client.transaction(logger: logger, deadline: passDeadline) { connection in
             let rows = try await connection.query("""
                 SELECT id, message_id, exchange, routing_key, message_type, correlation_id, headers::text, mandatory, body
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
@@ -82,16 +87,19 @@ public struct OutboxRelay: Sendable {
 
     /// Unpublished rows (the backlog), for metrics and tests.
     public func backlog() async throws -> Int {
-        let rows = try await client.query("SELECT count(*) FROM outbox WHERE published_at IS NULL", logger: logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        let rows = try await client.rows("SELECT count(*)::int FROM outbox WHERE published_at IS NULL", logger: logger)
+        return try rows.first?.decode(Int.self) ?? 0
     }
 
     private func relayLoop(_ wakeups: AsyncStream<Void>) async {
         let backlogGauge = Gauge(label: "stitch_outbox_backlog", dimensions: [("schema", schema)])
         let published = Counter(label: "stitch_outbox_published_total", dimensions: [("schema", schema)])
         let failures = Counter(label: "stitch_outbox_publish_failures_total", dimensions: [("schema", schema)])
-        var failureDelay: Duration = .milliseconds(100)
+        // It beats after every pass that reached the database, so a relay stuck anywhere (a wait
+        // that never ends, a database that never comes back) shows as stalled in /ready.
+        let heartbeat = monitor?.register("outbox-relay:\(schema)") ?? .none
+        defer { monitor?.unregister("outbox-relay:\(schema)") }
+        var backoff = Backoff()
         var lastCleanup = ContinuousClock.now - .seconds(3600)
         var lastBacklog = ContinuousClock.now - .seconds(3600)
         var iterator = wakeups.makeAsyncIterator()
@@ -99,7 +107,11 @@ public struct OutboxRelay: Sendable {
             do {
                 let count = try await drainOnce()
                 published.increment(by: count)
-                failureDelay = .milliseconds(100)
+                heartbeat.beat()
+                if backoff.attempts > 0 {
+                    logger.info("outbox relay publishing again")
+                    backoff.reset()
+                }
                 if count == batchSize { continue }
                 // Housekeeping at most once a second, not on every wake-up under load.
                 if lastBacklog.duration(to: .now) >= pollInterval {
@@ -113,9 +125,9 @@ public struct OutboxRelay: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 failures.increment()
-                logger.warning("outbox relay could not publish, will retry in \(failureDelay): \(String(reflecting: error))")
-                try? await Task.sleep(for: failureDelay)
-                failureDelay = min(failureDelay * 2, .seconds(5))
+                let pause = backoff.next()
+                logger.warning("outbox relay could not publish, will retry in \(pause): \(String(reflecting: error))")
+                if !(await sleep(pause)) { return }
                 continue
             }
             // Until a NOTIFY or the poll tick; nil once cancelled.
@@ -123,20 +135,29 @@ public struct OutboxRelay: Sendable {
         }
     }
 
+    private func sleep(_ duration: Duration) async -> Bool {
+        do { try await Task.sleep(for: duration) } catch { return false }
+        return true
+    }
+
     private func listen(_ wake: AsyncStream<Void>.Continuation) async {
+        var backoff = Backoff(base: .milliseconds(500), cap: .seconds(5))
         while !Task.isCancelled {
             do {
+                // Held as long as the connection lives; it ends (and is taken again) when it closes.
                 try await client.withConnection { connection in
-                    try await connection.listen(on: "\(schema)_outbox") { notifications in
-                        wake.yield()  // rows may have been committed before LISTEN took effect
-                        for try await _ in notifications { wake.yield() }
+                    try await connection.untilClosed {
+                        try await connection.listen(on: "\(schema)_outbox") { notifications in
+                            wake.yield()  // rows may have been committed before LISTEN took effect
+                            for try await _ in notifications { wake.yield() }
+                        }
                     }
                 }
             } catch {
                 if Task.isCancelled { return }
                 logger.debug("outbox LISTEN connection ended (\(error)); polling meanwhile")
-                try? await Task.sleep(for: .seconds(1))
             }
+            if !(await sleep(backoff.next())) { return }
         }
     }
 
@@ -153,7 +174,7 @@ public struct OutboxRelay: Sendable {
 
     private func deletePublished() async throws {
         let seconds = Int(retention.components.seconds)
-        try await client.query("""
+        try await client.rows("""
             DELETE FROM outbox WHERE published_at < now() - make_interval(secs => \(seconds))
             """, logger: logger)
     }

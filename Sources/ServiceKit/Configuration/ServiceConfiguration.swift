@@ -13,6 +13,10 @@ import Logging
 /// | `STITCH_INSTANCE` | this instance's name in logs and metrics | host name + pid |
 /// | `STITCH_PREFETCH` | unsettled messages per consumer | 32 |
 /// | `STITCH_LOG_LEVEL` | trace … critical | info |
+/// | `STITCH_SHUTDOWN_SECONDS` | SIGTERM to exit, at most, whatever is down | 20 |
+/// | `STITCH_LOOP_STALL_SECONDS` | a loop with work and no progress for this long makes `/ready` fail | 30 |
+/// | `STITCH_POISON_DELIVERIES` | deliveries without a settle after which a message is parked unhandled | 5 |
+/// | `STITCH_DB_STATEMENT_TIMEOUT_SECONDS` | the longest one SQL statement may run (0: no limit) | 60 |
 public struct ServiceConfiguration: Sendable {
     public var service: String
     public var instance: String
@@ -21,6 +25,9 @@ public struct ServiceConfiguration: Sendable {
     public var opsPort: Int
     public var prefetch: Int
     public var logLevel: Logger.Level
+    public var shutdownSeconds: Int
+    public var loopStall: Duration
+    public var poisonDeliveries: Int
 
     public init(service: String, environment: EnvironmentReader = EnvironmentReader()) throws {
         self.service = service
@@ -31,7 +38,8 @@ public struct ServiceConfiguration: Sendable {
             url: try environment.string("STITCH_DATABASE_URL",
                                         help: "this service's database URL, e.g. postgres://stitch_\(service):pass@127.0.0.1:5432/stitch"),
             schema: try environment.string("STITCH_DB_SCHEMA", default: service),
-            poolSize: try environment.int("STITCH_DB_POOL_SIZE", default: 10, range: 1...200))
+            poolSize: try environment.int("STITCH_DB_POOL_SIZE", default: 10, range: 1...200),
+            statementTimeoutSeconds: try environment.int("STITCH_DB_STATEMENT_TIMEOUT_SECONDS", default: 60, range: 0...86400))
         opsPort = try environment.int("STITCH_OPS_PORT", default: 0, range: 0...65535)
         prefetch = try environment.int("STITCH_PREFETCH", default: 32, range: 1...5000)
         let level = try environment.string("STITCH_LOG_LEVEL", default: "info")
@@ -39,5 +47,8 @@ public struct ServiceConfiguration: Sendable {
             throw ConfigurationError("STITCH_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got \"\(level)\"")
         }
         self.logLevel = logLevel
+        shutdownSeconds = try environment.int("STITCH_SHUTDOWN_SECONDS", default: 20, range: 1...600)
+        loopStall = .seconds(try environment.int("STITCH_LOOP_STALL_SECONDS", default: 30, range: 5...3600))
+        poisonDeliveries = try environment.int("STITCH_POISON_DELIVERIES", default: 5, range: 2...100)
     }
 }

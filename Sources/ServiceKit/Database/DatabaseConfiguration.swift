@@ -13,8 +13,11 @@ public struct DatabaseConfiguration: Sendable {
     public var poolSize: Int
     /// `sslmode=require` (or `verify-full`) in the URL: TLS required; default: TLS if offered.
     public var tls: PostgresClient.Configuration.TLS
+    /// The server ends a statement that runs longer (0: never), and a transaction left idle for
+    /// twice as long, so no await on the database can last for ever on the server's side.
+    public var statementTimeoutSeconds: Int
 
-    public init(url: String, schema: String, poolSize: Int = 10) throws {
+    public init(url: String, schema: String, poolSize: Int = 10, statementTimeoutSeconds: Int = 60) throws {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
               let host = components.host, !host.isEmpty
@@ -30,6 +33,7 @@ public struct DatabaseConfiguration: Sendable {
         if database.isEmpty { throw ConfigurationError("the database URL names no database") }
         self.schema = schema
         self.poolSize = poolSize
+        self.statementTimeoutSeconds = statementTimeoutSeconds
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         switch query["sslmode"] {
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
@@ -42,7 +46,11 @@ public struct DatabaseConfiguration: Sendable {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = poolSize
-        configuration.options.additionalStartupParameters = [("search_path", schema), ("application_name", "stitch-\(schema)")]
+        configuration.options.additionalStartupParameters = [
+            ("search_path", schema), ("application_name", "stitch-\(schema)"),
+            ("statement_timeout", "\(statementTimeoutSeconds)s"),
+            ("idle_in_transaction_session_timeout", "\(statementTimeoutSeconds * 2)s"),
+        ]
         return configuration
     }
 }

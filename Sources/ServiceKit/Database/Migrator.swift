@@ -31,11 +31,15 @@ public struct Migrator: Sendable {
     /// Returns the ids it applied (empty when the schema was up to date).
     @discardableResult
     public func migrate(_ client: PostgresClient) async throws -> [String] {
-        try await client.withConnection { connection in
+        let migrator = self
+        let logger = self.logger
+        let schema = self.schema
+        // Bounded like all database work (a restart mid-migration must not hang the start-up).
+        return try await client.connection(deadline: .seconds(600)) { connection in
             let lockKey = "stitch.migrations.\(schema)"
             try await connection.query("SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: logger)
             do {
-                let applied = try await apply(on: connection)
+                let applied = try await migrator.apply(on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: logger)
                 return applied
             } catch {

@@ -19,15 +19,18 @@ public struct MessageProcessor: Sendable {
     /// not run: its caller gave up long ago (say the service was down), and running it now would
     /// surprise them — a supervisor who saw 504 three times must not get three SPKs an hour later.
     let requestsExpireAfter: Duration
+    /// The longest a handler's transaction may take, lease included.
+    let transactionDeadline: Duration
 
     public init(service: String, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
-                requestsExpireAfter: Duration = .seconds(60)) {
+                requestsExpireAfter: Duration = .seconds(60), transactionDeadline: Duration = .seconds(90)) {
         self.service = service
         self.client = client
         self.bus = bus
         self.registry = registry
         self.logger = logger
         self.requestsExpireAfter = requestsExpireAfter
+        self.transactionDeadline = transactionDeadline
     }
 
     public func handleRequest(_ message: IncomingMessage) async throws {
@@ -35,8 +38,7 @@ public struct MessageProcessor: Sendable {
             try await reply(to: message, .failure(ErrorReply(.malformed, "The message is not a Stitch envelope.")))
             throw PermanentFailure("not a Stitch envelope")
         }
-        var logger = logger
-        logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
+        let logger = logger(for: header)
         guard let entry = registry.requests[header.type] else {
             try await reply(to: message, .failure(ErrorReply(.malformed, "\(service) does not handle \(header.type).")))
             return
@@ -49,7 +51,7 @@ public struct MessageProcessor: Sendable {
         }
         let body: [UInt8]
         do {
-            body = try await client.withTransaction(logger: logger) { connection in
+            body = try await transaction(logger) { connection in
                 let context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
                 guard entry.isCommand else { return try await entry.handle(message.body, context) }
                 let (scope, key) = header.idempotencyKey.map { ("key:\(header.type)", $0) }
@@ -64,8 +66,10 @@ public struct MessageProcessor: Sendable {
                 return body
             }
         } catch {
+            // The handler refused (bad input, wrong state), or the data can never be stored: nothing
+            // was written, the caller hears why at once. An outage is thrown on, to be waited out.
             guard let refusal = Self.errorReply(in: error) else { throw error }
-            // The handler refused (bad input, wrong state): nothing was written, the caller hears why.
+            if refusal.code == .internalError { logger.error("\(header.type) failed deterministically: \(String(reflecting: error))") }
             try await reply(to: message, .failure(refusal))
             return
         }
@@ -79,10 +83,9 @@ public struct MessageProcessor: Sendable {
             throw PermanentFailure("not a Stitch envelope")
         }
         guard let entry = registry.events[header.type] else { return }
-        var logger = logger
-        logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
+        let logger = logger(for: header)
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            try await transaction(logger) { connection in
                 guard try await Inbox.claim(header.messageId.uuidString, consumer: service, type: header.type,
                                             on: connection, logger: logger) else {
                     logger.debug("duplicate event \(header.type) \(header.messageId) ignored")
@@ -96,16 +99,40 @@ public struct MessageProcessor: Sendable {
         }
     }
 
+    private func logger(for header: EnvelopeHeader) -> Logger {
+        var logger = logger
+        logger[metadataKey: "correlation.id"] = .string(header.correlationId.uuidString)
+        return logger
+    }
+
+    /// A handler's transaction, bounded (see `PostgresClient.transaction`): after a connection loss
+    /// or the deadline the message is retried as after any outage.
+    private func transaction<T: Sendable>(_ logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T {
+        try await client.transaction(logger: logger, deadline: transactionDeadline, body)
+    }
+
     private func reply(to message: IncomingMessage, _ outcome: RequestOutcome<Accepted>) async throws {
         guard let response = OutgoingMessage.reply(to: message, body: try StitchJSON.encode(outcome)) else { return }
         try? await bus.publish(response)
     }
 
+    /// The answer for a deterministic failure; nil for one that may pass (an outage) or is unknown.
     static func errorReply(in error: any Error) -> ErrorReply? {
         if let reply = error as? ErrorReply { return reply }
         if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
             return errorReply(in: inner)
         }
-        return nil
+        guard FailureKind(of: error) == .deterministic else { return nil }
+        switch error {
+        case let error as PSQLError:
+            return DatabaseRefusal.reply(for: error)
+        case is DecodingError:
+            return ErrorReply(.malformed, "The request could not be read: \(describeDecoding(error))")
+        case let error as PermanentFailure:
+            return ErrorReply(.malformed, error.description)
+        default:
+            return ErrorReply(.internalError, "The request could not be processed.")
+        }
     }
 }

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// migrations and the messages it handles.
 public struct ServiceDefinition: Sendable {
     /// Work a service does on its own schedule (a timer), run while it consumes and cancelled at shutdown.
-    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ logger: Logger) async -> Void
+    /// It beats its own heartbeat (`monitor.register`), so a timer that stopped shows in `/ready`.
+    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ logger: Logger, _ monitor: LoopMonitor) async -> Void
 
     public var name: String
     public var migrations: [SQLMigration]
@@ -46,6 +47,9 @@ public enum ServiceRunner {
     /// The entry point of a service executable: reads the environment, runs, exits non-zero with
     /// a plain message when the configuration is wrong.
     public static func main(_ definition: ServiceDefinition) async {
+        if CommandLine.arguments.dropFirst().first == "dead-letters" {
+            await DeadLetterCommand.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
+        }
         let (configuration, logger) = bootstrap(definition.name)
         do {
             try await run(definition, configuration: configuration, logger: logger)
@@ -77,20 +81,35 @@ public enum ServiceRunner {
     }
 
     public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger) async throws {
-        let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger)
+        ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
+        let monitor = LoopMonitor(allowance: configuration.loopStall)
+        let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
-                                     logger: logger)
+                                     policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
+                                     monitor: monitor, logger: logger)
         var services: [any Service] = [client, runtime]
         if configuration.opsPort > 0 {
             services.append(OpsServer.application(port: configuration.opsPort, readiness: runtime.readiness, logger: logger))
         }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            .bounded(by: configuration.shutdownSeconds))
         logger.info("starting \(definition.name)")
         try await group.run()
         await bus.shutdown()
         logger.info("\(definition.name) stopped")
+    }
+}
+
+extension ServiceGroupConfiguration {
+    /// Leaves the last few seconds of the shutdown budget for closing the broker connections;
+    /// `ShutdownWatchdog` ends the process if even that hangs.
+    public func bounded(by seconds: Int) -> ServiceGroupConfiguration {
+        var configuration = self
+        configuration.maximumGracefulShutdownDuration = .seconds(max(1, seconds - 5))
+        configuration.maximumCancellationDuration = .seconds(2)
+        return configuration
     }
 }
 
@@ -100,15 +119,21 @@ public struct ServiceRuntime: Service {
     public let client: PostgresClient
     public let bus: any MessageBus
     public let prefetch: Int
+    public let policy: RetryPolicy
+    /// Every loop of this service beats here; `/ready` fails while one is stalled.
+    public let monitor: LoopMonitor
     let logger: Logger
     let startupTimeout: Duration
 
     public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
+                policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
                 logger: Logger, startupTimeout: Duration = .seconds(120)) {
         self.definition = definition
         self.client = client
         self.bus = bus
         self.prefetch = prefetch
+        self.policy = policy
+        self.monitor = monitor
         self.logger = logger
         self.startupTimeout = startupTimeout
     }
@@ -118,7 +143,7 @@ public struct ServiceRuntime: Service {
     }
 
     public var relay: OutboxRelay {
-        OutboxRelay(client: client, bus: bus, schema: definition.name, logger: logger)
+        OutboxRelay(client: client, bus: bus, schema: definition.name, logger: logger, monitor: monitor)
     }
 
     public func run() async throws {
@@ -135,21 +160,26 @@ public struct ServiceRuntime: Service {
         let relay = self.relay
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            group.addTask { await Housekeeping(client: client, logger: logger).run() }
-            for task in definition.background { group.addTask { await task(client, logger) } }
+            group.addTask { await Housekeeping(client: client, logger: logger, monitor: monitor).run() }
+            group.addTask { await DeadLetterWatch(bus: bus, queues: definition.topology.deadLetterQueues, logger: logger).run() }
+            for task in definition.background {
+                group.addTask { await task(client, logger, monitor) }
+            }
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { consumers in
                     // A service with nothing to consume (the gateway) still runs until shutdown.
                     consumers.addTask { try? await gracefulShutdown() }
                     if !definition.handlers.requests.isEmpty {
                         consumers.addTask {
-                            try await MessageConsumer(bus: bus, queue: definition.commandQueue, prefetch: prefetch, logger: logger)
+                            try await MessageConsumer(bus: bus, queue: definition.commandQueue, prefetch: prefetch, policy: policy,
+                                                      logger: logger, monitor: monitor)
                                 .run(processor.handleRequest)
                         }
                     }
                     if !definition.handlers.events.isEmpty {
                         consumers.addTask {
-                            try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, logger: logger)
+                            try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, policy: policy,
+                                                      logger: logger, monitor: monitor)
                                 .run(processor.handleEvent)
                         }
                     }
@@ -160,27 +190,34 @@ public struct ServiceRuntime: Service {
         }
     }
 
+    /// `/ready`: the database answers, the broker is connected, and no loop is stalled (each stalled
+    /// loop is named, with how long it has made no progress).
     public var readiness: OpsServer.ReadinessCheck {
         let client = self.client
         let bus = self.bus
+        let monitor = self.monitor
         return {
-            var database = false
-            if let rows = try? await client.query("SELECT 1"), (try? await rows.collect()) != nil { database = true }
-            let broker = (bus as? AMQPMessageBus)?.isConnected ?? true
-            return ["database": database, "broker": broker]
+            let database = (try? await client.rows("SELECT 1", logger: Logger(label: "ready"), deadline: .seconds(2))) != nil
+            var checks = ["database": database, "broker": (bus as? AMQPMessageBus)?.isConnected ?? true]
+            let stalled = monitor.stalled()
+            checks["loops"] = stalled.isEmpty
+            for loop in stalled {
+                checks["loop \(loop.name) (no progress for \(loop.since.components.seconds) s)"] = false
+            }
+            return checks
         }
     }
 
     private func retrying(_ what: String, until deadline: ContinuousClock.Instant, _ body: () async throws -> Void) async throws {
-        var delay: Duration = .milliseconds(200)
+        var backoff = Backoff(base: .milliseconds(200), cap: .seconds(5))
         while true {
             do {
                 return try await body()
             } catch {
+                let delay = backoff.next()
                 if ContinuousClock.now + delay > deadline || Task.isCancelled { throw error }
                 logger.warning("\(what) not ready yet (\(error)); retrying in \(delay)")
                 try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
             }
         }
     }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import Synchronization
 
@@ -51,18 +52,24 @@ final class DailySweep: Sendable {
         return true
     }
 
-    /// The timer: checks every `settings.sweepInterval` until cancelled.
-    func run(client: PostgresClient, logger: Logger) async {
+    /// The timer: checks every `settings.sweepInterval` until cancelled; after a failure, sooner.
+    func run(client: PostgresClient, logger: Logger, monitor: LoopMonitor) async {
+        let heartbeat = monitor.register("ppic-daily-sweep", allowance: settings.sweepInterval * 2 + .seconds(120))
+        var backoff = Backoff(base: .seconds(1), cap: settings.sweepInterval)
         while !Task.isCancelled {
+            var pause = settings.sweepInterval
             do {
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     _ = try await self.sweepIfDue(on: connection, today: self.today, logger: logger)
                 }
+                heartbeat.beat()
+                backoff.reset()
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("the daily health sweep failed, will try again: \(error)")
+                pause = backoff.next()
+                logger.warning("the daily health sweep failed, will try again in \(pause): \(error)")
             }
-            try? await Task.sleep(for: settings.sweepInterval)
+            do { try await Task.sleep(for: pause) } catch { return }
         }
     }
 }
