@@ -7,4 +7,5 @@ do {
 } catch {
     ServiceRunner.fail("approval", error)
 }
+ActorVerifier.requireConfiguration(for: "approval")
 await ServiceRunner.main(definition)

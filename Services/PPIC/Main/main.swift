@@ -11,6 +11,7 @@ do {
 }
 switch CommandLine.arguments.dropFirst().first {
 case nil:
+    ActorVerifier.requireConfiguration(for: "ppic")
     await ServiceRunner.main(PPICService.definition(settings: settings))
 case "rebuild":
     await PPICRebuild.command(settings: settings)

@@ -7,4 +7,5 @@ do {
 } catch {
     ServiceRunner.fail("production", error)
 }
+ActorVerifier.requireConfiguration(for: "production")
 await ServiceRunner.main(ProductionService.definition(policy: policy))

@@ -1,0 +1,26 @@
+import Logging
+import PostgresNIO
+
+/// Keeps the gateway's sign-in tables small: every `interval` it deletes stale failure counts and
+/// long-expired refresh tokens, at most `batch` rows of each per round (more rounds follow at once
+/// while a round was full), so one run never holds locks for long. Runs as the gateway's background task.
+struct AuthHousekeeping: Sendable {
+    let interval: Duration
+    let batch: Int
+
+    func run(client: PostgresClient, logger: Logger) async {
+        let users = UserStore(client: client, logger: logger)
+        while !Task.isCancelled {
+            do {
+                var deleted = 0
+                repeat {
+                    deleted = try await users.deleteStale(limit: batch)
+                    if deleted > 0 { logger.debug("auth housekeeping deleted \(deleted) rows") }
+                } while deleted >= batch && !Task.isCancelled
+            } catch {
+                logger.warning("auth housekeeping failed (will try again): \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
