@@ -55,6 +55,14 @@ extension ProductionHTTPTests {
             let rejects = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
                                               json: ["date": factoryDay(), "qty": 1, "reject_qty": 9_223_372_036_854_775_807])
             #expect(rejects.status == 400 && rejects.errorFields == ["reject_qty"], "\(rejects.body)")
+            // A phone's backlog: a bad entry (NUL, a huge reject_qty) is rejected alone, the rest recorded.
+            let batch = try await http.call(.post, "/api/v1/production/mobile/daily-input", token: staff, json: ["entries": [
+                ["spk_id": code, "date": factoryDay(), "qty": 1, "notes": "jam\u{0}", "client_entry_id": UUID().uuidString],
+                ["spk_id": code, "date": factoryDay(), "qty": 1, "reject_qty": Int.max, "client_entry_id": UUID().uuidString],
+                ["spk_id": code, "date": factoryDay(), "qty": 2, "client_entry_id": UUID().uuidString],
+            ]])
+            #expect(batch.status == 200, "\(batch.body)")
+            #expect((batch.body["data"] as? [[String: Any]] ?? []).map { $0["status"] as? String } == ["rejected", "rejected", "recorded"])
             let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
                 "article_code": "KOALA", "qty": 10_000_001, "start_date": factoryDay(), "due_date": factoryDay(9)])
             #expect(order.status == 400 && order.errorFields == ["qty"])

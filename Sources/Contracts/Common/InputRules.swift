@@ -71,13 +71,18 @@ public enum InputRules {
     }
 }
 
+/// A request (or body) whose items its owner judges one by one, each refused on its own — a phone's
+/// backlog — so the whole-request checks leave the items alone.
+public protocol ItemwiseValidated {}
+
 extension Request {
     /// The request's own bounds (its numbers); the text rule is checked for every request besides.
     public var inputProblems: [FieldError] { [] }
 
     /// Every bound of the request: its text anywhere, and its own `inputProblems`. 400 naming the fields.
     public func validate() throws(ErrorReply) {
-        let problems = InputRules.textProblems(in: self) + inputProblems
+        let text = self is any ItemwiseValidated ? [] : InputRules.textProblems(in: self)
+        let problems = text + inputProblems
         if !problems.isEmpty { throw .validation(problems) }
     }
 }

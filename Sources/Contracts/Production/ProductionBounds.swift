@@ -12,30 +12,30 @@ extension DailyInputEntry {
 }
 
 extension InputRules {
-    /// An SPK's or an order's quantity: at least 1, at most `quantity`'s bound.
+    /// An SPK's or an order's quantity: at least 1, at most `quantity`'s bound. The contract holds a
+    /// plan to `quantity` (what arithmetic needs); Production's rules ask for at least 1 alongside
+    /// its other rules, so a form with several mistakes hears of all of them at once.
     public static let plannedQuantity = 1...quantity.upperBound
 }
 
 extension CreateSPK {
-    public var inputProblems: [FieldError] { [InputRules.check(originalQty, "original_qty", in: InputRules.plannedQuantity)].compactMap { $0 } }
+    public var inputProblems: [FieldError] { [InputRules.check(originalQty, "original_qty", in: InputRules.quantity)].compactMap { $0 } }
 }
 
 extension CreateOrder {
-    public var inputProblems: [FieldError] { [InputRules.check(qty, "qty", in: InputRules.plannedQuantity)].compactMap { $0 } }
+    public var inputProblems: [FieldError] { [InputRules.check(qty, "qty", in: InputRules.quantity)].compactMap { $0 } }
 }
 
 extension RecordDailyInput {
     public var inputProblems: [FieldError] { entry.problems }
 }
 
-extension RecordMobileBatch {
+/// A phone's backlog is judged entry by entry (one bad entry must not fail the rest, or the phone
+/// could never sync): only the batch's size is the batch's; Production refuses a bad entry alone.
+extension RecordMobileBatch: ItemwiseValidated {
     public var inputProblems: [FieldError] {
-        guard (1...Self.maxEntries).contains(entries.count) else {
-            return [FieldError(field: "entries", message: "must hold 1 to \(Self.maxEntries) entries")]
-        }
-        return entries.enumerated().flatMap { index, item in
-            item.entry.problems.map { FieldError(field: "entries[\(index)].\($0.field)", message: $0.message) }
-        }
+        (1...Self.maxEntries).contains(entries.count) ? []
+            : [FieldError(field: "entries", message: "must hold 1 to \(Self.maxEntries) entries")]
     }
 }
 

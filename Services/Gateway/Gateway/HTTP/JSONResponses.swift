@@ -84,8 +84,9 @@ extension Request {
         } catch {
             throw ErrorReply(.malformed, "The request body is not valid JSON.")
         }
-        // Every text field of every body, whatever its type: no NUL or other control characters.
-        let problems = InputRules.textProblems(in: value)
+        // Every text field of every body, whatever its type: no NUL or other control characters
+        // (a backlog's entries are judged one by one by their owner instead: ItemwiseValidated).
+        let problems = value is any ItemwiseValidated ? [] : InputRules.textProblems(in: value)
         if !problems.isEmpty { throw ErrorReply.validation(problems) }
         return value
     }
