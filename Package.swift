@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Services: a library (domain, handlers, store; tests import it) and a thin executable each.
@@ -108,7 +109,10 @@ let package = Package(
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
         .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Messaging"]),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -116,6 +120,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

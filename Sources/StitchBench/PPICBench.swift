@@ -42,6 +42,7 @@ struct PPICBench: AsyncParsableCommand {
         let settings = try GatewaySettings(environment: EnvironmentReader([
             "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
         ]))
+        ActorVerifier.install(.trustingUnsigned)  // a development gateway in this process sends actors unsigned
         let runtimes = [
             ServiceRuntime(definition: ProductionService.definition(), client: clients["production"]!, bus: buses["production"]!,
                            logger: logger),
@@ -57,8 +58,7 @@ struct PPICBench: AsyncParsableCommand {
                 try await seeded["gateway"]!.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
             try await GatewayApp.prepare(settings: settings, client: seeded["gateway"]!, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: seeded["gateway"]!, bus: gatewayBus,
-                                                          readiness: { ["broker": true] }, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: seeded["gateway"]!, bus: gatewayBus, logger: logger)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: httpPort)), logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for runtime in runtimes { group.addTask { try await runtime.run() } }

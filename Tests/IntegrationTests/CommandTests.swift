@@ -39,16 +39,17 @@ struct CommandIntegrationTests {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await runtime.run() }
                         defer { group.cancelAll() }
+                        TestActorKeys.installVerifier()
                         let actor = Actor(userId: "u1", username: "spv_sewing", roles: ["PRODUCTION_SPV"], department: "SEWING")
                         let key = UUID().uuidString
                         // Retry until the runtime has declared its queue (it starts in the background).
                         #expect(await eventually {
-                            (try? await caller.send(Envelope(RecordItem(item: "warmup"), actor: actor))) != nil
+                            (try? await caller.send(TestActorKeys.signed(Envelope(RecordItem(item: "warmup"), actor: actor)))) != nil
                         })
                         let replies = try await withThrowingTaskGroup(of: ItemReply.self) { sends in
                             for _ in 0..<10 {
                                 sends.addTask {
-                                    try await caller.send(Envelope(RecordItem(item: "carton-1"), actor: actor, idempotencyKey: key))
+                                    try await caller.send(TestActorKeys.signed(Envelope(RecordItem(item: "carton-1"), actor: actor, idempotencyKey: key)))
                                 }
                             }
                             return try await sends.reduce(into: []) { $0.append($1) }
@@ -58,13 +59,13 @@ struct CommandIntegrationTests {
                         #expect(try await client.count("SELECT applied FROM items WHERE item = 'carton-1'") == 1)
 
                         // Another key is another command.
-                        let again = try await caller.send(Envelope(RecordItem(item: "carton-1"), actor: actor,
-                                                                   idempotencyKey: UUID().uuidString))
+                        let again = try await caller.send(TestActorKeys.signed(Envelope(RecordItem(item: "carton-1"), actor: actor,
+                                                                                          idempotencyKey: UUID().uuidString)))
                         #expect(again.timesApplied == 2)
 
                         // A refusal reaches the caller as the handler's error and writes nothing.
                         await #expect {
-                            _ = try await caller.send(Envelope(RecordItem(item: ""), actor: actor))
+                            _ = try await caller.send(TestActorKeys.signed(Envelope(RecordItem(item: ""), actor: actor)))
                         } throws: { error in
                             let reply = error as? ErrorReply
                             return reply?.code == .validationFailed && reply?.details.first?.field == "item"
@@ -75,7 +76,7 @@ struct CommandIntegrationTests {
                         var stale = Envelope(RecordItem(item: "stale"), actor: actor)
                         stale.header.occurredAt = Date().addingTimeInterval(-600)
                         await #expect {
-                            _ = try await caller.send(stale)
+                            _ = try await caller.send(TestActorKeys.signed(stale))
                         } throws: { ($0 as? ErrorReply)?.code == .timeout }
                         #expect(try await client.count("SELECT count(*) FROM items WHERE item = 'stale'") == 0)
                         // Each applied command's event went out through the outbox.

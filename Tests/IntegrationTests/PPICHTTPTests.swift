@@ -263,14 +263,15 @@ extension ProductionHTTPTests {
         try await withStack(clock: clock) { http in
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let manager = try await http.login("manager", "manager-dev-123")
-            let spv = try await http.login("spv_sewing", "spv-dev-123")
+            let prodManager = try await http.login("prod_manager", "prodmgr-dev-123")
             let steady = try await Self.plannedSPK(http, ppic, start: "2032-09-06", due: "2032-09-17")
             let slow = try await Self.plannedSPK(http, ppic, stage: "PACKING", start: "2032-09-06", due: "2032-09-17")
             let late = try await Self.plannedSPK(http, ppic, stage: "EMBROIDERY", start: "2032-08-30", due: "2032-09-10")
             try await Self.produce(http, manager, steady, on: "2032-09-14", qty: 800)
             try await Self.produce(http, manager, slow, on: "2032-09-13", qty: 500, rejects: 60)
             let typo = try await Self.produce(http, manager, slow, on: "2032-09-14", qty: 200)
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(typo)/void", token: spv,
+            // PACKING's entry: a production manager voids it (a SEWING supervisor reaches SEWING's work only).
+            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(typo)/void", token: prodManager,
                                         json: ["reason": "wrong SPK"]).status == 200)
             try await Self.produce(http, manager, late, on: "2032-09-01", qty: 100)
             let codes: Set = [steady, slow, late]

@@ -57,14 +57,19 @@ import Testing
         }
     }
 
-    @Test func staffRecordOnlyForTheirDepartmentSupervisorsForAny() throws {
+    @Test func staffAndSupervisorsRecordOnlyForTheirDepartmentManagersForAny() throws {
         let cutter = Actor(userId: "2", username: "staff_cutting", roles: ["PRODUCTION_STAFF"], department: "CUTTING")
-        do {
-            _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: cutter, policy: policy)
-            Issue.record("expected 403")
-        } catch { #expect(error.code == .forbidden) }
-        let supervisor = Actor(userId: "3", username: "spv_cutting", roles: ["PRODUCTION_SPV"], department: "CUTTING")
-        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: supervisor, policy: policy).producedQty == 1)
+        let cuttingSupervisor = Actor(userId: "3", username: "spv_cutting", roles: ["PRODUCTION_SPV"], department: "CUTTING")
+        for actor in [cutter, cuttingSupervisor] {
+            do {
+                _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: actor, policy: policy)
+                Issue.record("expected 403 for \(actor.username)")
+            } catch { #expect(error.code == .forbidden) }
+        }
+        let sewingSupervisor = Actor(userId: "5", username: "spv_sewing", roles: ["PRODUCTION_SPV"], department: "SEWING")
+        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: sewingSupervisor, policy: policy).producedQty == 1)
+        let manager = Actor(userId: "6", username: "prod_manager", roles: ["PRODUCTION_MANAGER"])
+        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: manager, policy: policy).producedQty == 1)
         let planner = Actor(userId: "4", username: "ppic", roles: ["PPIC_STAFF"])
         do {
             _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: planner, policy: policy)
@@ -118,15 +123,17 @@ import Testing
 
     @Test func resumingAStartedSPKReturnsToInProgressAndVoidingReopens() throws {
         #expect(try SPKLifecycle.apply(.resume, to: spk(.onHold, produced: 5), actor: planner, reason: "r", now: Date()).status == .inProgress)
-        let reopened = try SPKLifecycle.void(qty: 20, rejects: 0, from: spk(.completed, produced: 105), actor: planner.withRole("PRODUCTION_SPV"),
+        let reopened = try SPKLifecycle.void(qty: 20, rejects: 0, from: spk(.completed, produced: 105), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
                                              reason: "typo", now: Date())
         #expect(reopened.status == .inProgress && reopened.producedQty == 85)
-        let held = try SPKLifecycle.void(qty: 5, rejects: 0, from: spk(.onHold, produced: 5), actor: planner.withRole("PRODUCTION_SPV"),
+        let held = try SPKLifecycle.void(qty: 5, rejects: 0, from: spk(.onHold, produced: 5), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
                                          reason: "typo", now: Date())
         #expect(held.status == .onHold && held.producedQty == 0)
     }
 }
 
 extension Actor {
-    func withRole(_ role: String) -> Actor { Actor(userId: userId, username: username, roles: [role], department: department) }
+    func withRole(_ role: String, department: String? = nil) -> Actor {
+        Actor(userId: userId, username: username, roles: [role], department: department ?? self.department)
+    }
 }

@@ -208,6 +208,14 @@ ensure_secrets() {
   for var in STITCH_AMQP_PASSWORD STITCH_JWT_SECRET $(for svc in "${STITCH_SERVICES[@]}"; do echo "STITCH_DB_PASSWORD_${svc^^}"; done); do
     grep -q "^$var=" "$file" || echo "$var=$(random_secret 40)" >>"$file"
   done
+  # The gateway signs each request's actor with this Ed25519 key; services get only its public half.
+  # Raw 32-byte keys, base64: the last 32 bytes of the PKCS#8 / SubjectPublicKeyInfo DER forms.
+  if ! grep -q "^STITCH_ACTOR_SIGNING_KEY=" "$file"; then
+    local der; der=$(mktemp); openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null
+    echo "STITCH_ACTOR_SIGNING_KEY=$(tail -c 32 "$der" | base64 -w0)" >>"$file"
+    echo "STITCH_ACTOR_PUBLIC_KEY=$(openssl pkey -inform DER -in "$der" -pubout -outform DER | tail -c 32 | base64 -w0)" >>"$file"
+    rm -f "$der"
+  fi
 }
 
 secret() { grep "^$2=" "$1" | cut -d= -f2-; }

@@ -8,15 +8,17 @@ import ServiceKit
 
 /// Wires the gateway by construction: its stores and token service, the controllers, the routes.
 public enum GatewayApp {
+    /// The public API. `/ready` and `/metrics` are not on it: they are on the ops port (`GatewayMain`).
     public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus,
-                                   readiness: @escaping OpsServer.ReadinessCheck, logger: Logger) async throws -> Router<GatewayContext> {
+                                   logger: Logger) async throws -> Router<GatewayContext> {
         let users = UserStore(client: client, logger: logger)
         let hasher = PasswordHasher(cost: settings.bcryptCost)
         let tokens = await TokenService(secret: settings.jwtSecret, accessLifetime: settings.accessTokenLifetime)
 
         let router = Router(context: GatewayContext.self)
         router.add(middleware: APIMiddleware(corsOrigins: settings.corsOrigins))
-        OpsServer.routes(into: router, readiness: readiness)
+        router.add(middleware: InputCheckMiddleware())
+        router.get("health") { _, _ in "ok\n" }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json)))
         }
@@ -26,9 +28,9 @@ public enum GatewayApp {
         }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens))
         AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
-                       decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
+                       clients: ClientAddress(trustedProxies: settings.trustedProxies), decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
         UsersController(users: users, hasher: hasher).register(on: api.group("users"))
-        let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout)
+        let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout, signer: settings.actorSigner)
         ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
         PPICController(services: services).register(on: api.group("ppic"))
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
@@ -43,9 +45,14 @@ public enum GatewayApp {
         }
     }
 
-    /// The gateway's messaging side: its outbox relay and base topology, no consumers.
-    public static var definition: ServiceDefinition {
-        ServiceDefinition(name: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, handlers: HandlerRegistry())
+    /// The gateway's messaging side: its outbox relay and base topology, no consumers; and the
+    /// housekeeping of its sign-in tables.
+    public static func definition(settings: GatewaySettings) -> ServiceDefinition {
+        let housekeeping = AuthHousekeeping(interval: settings.cleanupInterval, batch: settings.cleanupBatch)
+        return ServiceDefinition(name: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, handlers: HandlerRegistry(),
+                                 background: [{ client, logger, monitor in
+                                     await housekeeping.run(client: client, logger: logger, monitor: monitor)
+                                 }])
     }
 }
 
@@ -60,14 +67,20 @@ public enum GatewayMain {
             ServiceRunner.fail(ServiceName.gateway.rawValue, error)
         }
         do {
-            let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger)
+            ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
+            let monitor = LoopMonitor(allowance: configuration.loopStall)
+            let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
             let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
-            let runtime = ServiceRuntime(definition: GatewayApp.definition, client: client, bus: bus, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus,
-                                                          readiness: runtime.readiness, logger: logger)
+            let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
+                                         monitor: monitor, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, logger: logger)
             var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
                                   logger: logger)
             app.addServices(client, runtime)
+            // `/ready` and `/metrics` on the ops port only (STITCH_OPS_HOST, default loopback), like every service.
+            if configuration.opsPort > 0 {
+                app.addServices(OpsServer.application(port: configuration.opsPort, readiness: runtime.readiness, logger: logger))
+            }
             app.beforeServerStarts {
                 try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
                 logger.info("gateway listening on \(settings.host):\(settings.port)")

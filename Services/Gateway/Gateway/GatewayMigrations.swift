@@ -34,5 +34,26 @@ enum GatewayMigrations {
             );
             CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
             """),
+        // Failed sign-ins are counted per user name AND client address: counting by name alone let anyone
+        // lock `admin` out. (Counts in flight are dropped: they only ever lasted minutes.) A refresh
+        // chain ends a fixed time after its sign-in (`family_expires_at`). Both tables are trimmed by
+        // `AuthHousekeeping`, hence the indexes on the times it deletes by.
+        SQLMigration(id: "002-login-failures-per-address-family-lifetime", sql: """
+            DROP TABLE login_failures;
+            CREATE TABLE login_failures (
+                username       text        NOT NULL,
+                client_address text        NOT NULL,
+                failures       integer     NOT NULL,
+                locked_until   timestamptz,
+                last_failed_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (username, client_address)
+            );
+            CREATE INDEX login_failures_last_failed ON login_failures (last_failed_at);
+
+            ALTER TABLE refresh_tokens ADD COLUMN family_expires_at timestamptz;
+            UPDATE refresh_tokens SET family_expires_at = created_at + interval '30 days';
+            ALTER TABLE refresh_tokens ALTER COLUMN family_expires_at SET NOT NULL;
+            CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+            """),
     ]
 }

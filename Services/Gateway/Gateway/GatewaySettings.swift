@@ -5,12 +5,16 @@ import ServiceKit
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `STITCH_HTTP_HOST`, `STITCH_HTTP_PORT` | where the API listens | 0.0.0.0, 8080 |
-/// | `STITCH_ENV` | `production` or `development` (allows a built-in JWT secret, CORS `*`) | production |
+/// | `STITCH_HTTP_HOST`, `STITCH_HTTP_PORT` | where the API listens | 127.0.0.1, 8080 |
+/// | `STITCH_OPS_HOST`, `STITCH_OPS_PORT` | where `/health`, `/ready`, `/metrics` listen (ServiceConfiguration, OpsServer) | 127.0.0.1, none |
+/// | `STITCH_ENV` | `production` or `development` (allows a built-in JWT secret, unsigned actors, CORS `*`) | production |
 /// | `STITCH_JWT_SECRET` | HMAC key for access tokens, ≥ 32 characters | required outside development |
-/// | `STITCH_CORS_ORIGINS` | comma-separated allowed origins | none (development: any) |
+/// | `STITCH_ACTOR_SIGNING_KEY` | base64 of the raw 32-byte Ed25519 private key that signs each request's actor (ActorVerifier.swift) | required outside development |
+/// | `STITCH_CORS_ORIGINS` | comma-separated allowed origins (`*` only in development) | none |
 /// | `STITCH_ACCESS_TOKEN_MINUTES` / `STITCH_REFRESH_TOKEN_DAYS` | token lifetimes | 15 / 7 |
+/// | `STITCH_REFRESH_FAMILY_DAYS` | a sign-in's refresh chain ends this long after the sign-in, however often it is refreshed | 30 |
 /// | `STITCH_REQUEST_TIMEOUT_MS` | how long a request waits for its service's reply | 10000 |
+/// | `STITCH_TRUSTED_PROXIES` | comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the client | none |
 /// | `STITCH_BCRYPT_COST` | password hash cost | 11 |
 /// | `STITCH_SEED_DEMO` | create the demo users on start | false |
 public struct GatewaySettings: Sendable {
@@ -19,17 +23,26 @@ public struct GatewaySettings: Sendable {
     public var development: Bool
     public var jwtSecret: String
     public var corsOrigins: [String]
+    /// Signs each request's actor for the services; nil only in development (services there trust unsigned actors).
+    public var actorSigner: ActorSigner?
     public var accessTokenLifetime: Duration
     public var refreshTokenLifetime: Duration
+    /// The absolute lifetime of a refresh-token family (one sign-in and all its refreshes).
+    public var refreshFamilyLifetime: Duration
     public var requestTimeout: Duration
     public var bcryptCost: Int
+    /// Reverse proxies whose `X-Forwarded-For` is believed (failed sign-ins are counted per client address).
+    public var trustedProxies: Set<String>
     public var seedDemoUsers: Bool
     /// Failed logins before a user is locked out, and for how long.
     public var maxFailedLogins = 5
     public var lockout: Duration = .seconds(15 * 60)
+    /// How often the gateway deletes stale login failures and dead refresh tokens, and how many rows at most each time.
+    public var cleanupInterval: Duration = .seconds(15 * 60)
+    public var cleanupBatch = 1000
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws {
-        host = try environment.string("STITCH_HTTP_HOST", default: "0.0.0.0")
+        host = try environment.string("STITCH_HTTP_HOST", default: "127.0.0.1")
         port = try environment.int("STITCH_HTTP_PORT", default: 8080, range: 0...65535)
         let mode = try environment.string("STITCH_ENV", default: "production")
         guard mode == "production" || mode == "development" else {
@@ -51,10 +64,23 @@ public struct GatewaySettings: Sendable {
         if origins.contains("*") && !development {
             throw ConfigurationError("STITCH_CORS_ORIGINS may not be * outside development; list the web app's origins")
         }
-        corsOrigins = origins.isEmpty && development ? ["*"] : origins
+        corsOrigins = origins  // no origin by default, even in development: `*` must be asked for
+        if let text = environment.optional("STITCH_ACTOR_SIGNING_KEY") {
+            guard let signer = ActorSigner(base64: text) else {
+                throw ConfigurationError("STITCH_ACTOR_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key")
+            }
+            actorSigner = signer
+        } else if development {
+            actorSigner = nil
+        } else {
+            throw ConfigurationError("STITCH_ACTOR_SIGNING_KEY is not set: the gateway signs each request's actor with it so services can verify who acts (base64 of a raw 32-byte Ed25519 private key); set STITCH_ENV=development to send actors unsigned locally")
+        }
         accessTokenLifetime = .seconds(60 * (try environment.int("STITCH_ACCESS_TOKEN_MINUTES", default: 15, range: 1...1440)))
         refreshTokenLifetime = .seconds(86400 * (try environment.int("STITCH_REFRESH_TOKEN_DAYS", default: 7, range: 1...90)))
+        refreshFamilyLifetime = .seconds(86400 * (try environment.int("STITCH_REFRESH_FAMILY_DAYS", default: 30, range: 1...365)))
         requestTimeout = .milliseconds(try environment.int("STITCH_REQUEST_TIMEOUT_MS", default: 10_000, range: 100...120_000))
+        trustedProxies = Set(environment.optional("STITCH_TRUSTED_PROXIES")?.split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
         bcryptCost = try environment.int("STITCH_BCRYPT_COST", default: 11, range: 4...16)
         seedDemoUsers = try environment.bool("STITCH_SEED_DEMO", default: false)
     }

@@ -13,6 +13,9 @@ public protocol Message: Codable, Sendable {
 public protocol Request: Message {
     associatedtype Reply: Codable & Sendable
     static var owner: ServiceName { get }
+    /// What is wrong with the request's numbers (out of their bounds); empty when nothing is.
+    /// Text is checked for every request by `validate()` (InputRules.swift).
+    var inputProblems: [FieldError] { get }
 }
 
 /// Asks the owner to change something. May carry an idempotency key.

@@ -26,14 +26,21 @@ public struct PageRequest: Codable, Sendable, Hashable {
         self.perPage = perPage
     }
 
-    public var offset: Int { (page - 1) * perPage }
+    /// Rows to skip. Never traps, even for a page that was not validated: out-of-range values are
+    /// clamped (a page past the end is simply empty).
+    public var offset: Int {
+        let (skipped, overflow) = (min(max(page, 1), InputRules.pages.upperBound) - 1)
+            .multipliedReportingOverflow(by: min(max(perPage, 1), Self.maxPerPage))
+        return overflow ? Int.max : skipped
+    }
+
+    /// `page` 1…1,000,000 and `per_page` 1…500, named as the query parameters.
+    public var problems: [FieldError] {
+        [InputRules.check(page, "page", in: InputRules.pages), InputRules.check(perPage, "per_page", in: 1...Self.maxPerPage)]
+            .compactMap { $0 }
+    }
 
     public func validate() throws(ErrorReply) {
-        var problems: [FieldError] = []
-        if page < 1 { problems.append(FieldError(field: "page", message: "must be 1 or more")) }
-        if !(1...Self.maxPerPage).contains(perPage) {
-            problems.append(FieldError(field: "per_page", message: "must be between 1 and \(Self.maxPerPage)"))
-        }
         if !problems.isEmpty { throw .validation(problems) }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -21,9 +22,16 @@ public enum OpsServer {
         }
     }
 
-    public static func application(port: Int, readiness: @escaping ReadinessCheck, logger: Logger) -> some ApplicationProtocol {
+    /// Where ops endpoints listen unless told otherwise: `STITCH_OPS_HOST`, else loopback only — a
+    /// scraper on another host is configured on purpose, never exposed by default.
+    public static var defaultHost: String {
+        ProcessInfo.processInfo.environment["STITCH_OPS_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+    }
+
+    public static func application(host: String = defaultHost, port: Int, readiness: @escaping ReadinessCheck,
+                                   logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         routes(into: router, readiness: readiness)
-        return Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: port)), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
     }
 }

@@ -30,7 +30,10 @@ public struct DeadLetters: Sendable {
     public func list() async throws -> [Letter] {
         var letters: [Letter] = []
         for queue in queues {
-            try await withHeld(queue) { deliveries in letters += deliveries.map { Letter(queue: queue, message: $0.message) } }
+            try await withHeld(queue) { deliveries in
+                letters += deliveries.map { Letter(queue: queue, message: $0.message) }
+                return 0
+            }
         }
         return letters
     }
@@ -41,20 +44,24 @@ public struct DeadLetters: Sendable {
         var replayed: [Letter] = []
         for queue in queues {
             try await withHeld(queue) { deliveries in
+                var count = 0
                 for delivery in deliveries where messageId == nil || delivery.message.messageId == messageId {
                     guard let copy = DeadLetter.replay(delivery.message) else { continue }
                     try await bus.publish(copy)
                     delivery.ack()
                     replayed.append(Letter(queue: queue, message: delivery.message))
+                    count += 1
                 }
+                return count
             }
         }
         return replayed
     }
 
-    /// Takes what `queue` holds (at most 1,000) without settling it, hands it to `body`, and lets
-    /// the broker take back whatever `body` did not acknowledge.
-    private func withHeld(_ queue: String, _ body: ([Delivery]) async throws -> Void) async throws {
+    /// Takes what `queue` holds (at most 1,000) without settling it, hands it to `body` (which
+    /// returns how many it acknowledged), gives the rest back and waits until the queue shows them
+    /// again, so the next look sees what this one left.
+    private func withHeld(_ queue: String, _ body: ([Delivery]) async throws -> Int) async throws {
         let parked = try await bus.messageCount(queue: queue)
         guard parked > 0 else { return }
         let wanted = min(parked, 1000)
@@ -68,8 +75,10 @@ public struct DeadLetters: Sendable {
         while held.withLock({ $0.count }) < wanted, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
+        let deliveries = held.withLock { $0 }
+        let acknowledged: Int
         do {
-            try await body(held.withLock { $0 })
+            acknowledged = try await body(deliveries)
         } catch {
             consumer.cancel()
             _ = try? await consumer.value
@@ -77,6 +86,13 @@ public struct DeadLetters: Sendable {
         }
         consumer.cancel()
         _ = try? await consumer.value
+        // What was not acknowledged went back when the consumer closed; the queue counts it as
+        // ready a moment later.
+        let left = parked - acknowledged
+        let settled = ContinuousClock.now + .seconds(5)
+        while try await bus.messageCount(queue: queue) < left, ContinuousClock.now < settled {
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
 

@@ -43,6 +43,11 @@ public struct MessageProcessor: Sendable {
             try await reply(to: message, .failure(ErrorReply(.malformed, "\(service) does not handle \(header.type).")))
             return
         }
+        if let refusal = ActorVerifier.current.refusal(of: header, isCommand: entry.isCommand) {  // ActorVerifier.swift
+            logger.warning("\(header.type) \(header.messageId) refused: \(refusal.message)")
+            try await reply(to: message, .failure(refusal))
+            return
+        }
         let age = Date().timeIntervalSince(header.occurredAt)
         if message.replyTo != nil, age > Double(requestsExpireAfter.components.seconds) {
             logger.warning("\(header.type) sent \(Int(age)) s ago expired unanswered; not run")

@@ -50,6 +50,7 @@ public enum ServiceRunner {
         if CommandLine.arguments.dropFirst().first == "dead-letters" {
             await DeadLetterCommand.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
         }
+        ActorVerifier.requireConfiguration(for: definition.name)
         let (configuration, logger) = bootstrap(definition.name)
         do {
             try await run(definition, configuration: configuration, logger: logger)

@@ -35,6 +35,7 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
         clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
                                        backgroundLogger: logger)
     }
+    TestActorKeys.installVerifier()  // the services verify what the gateway below signs, as in production
     let runtimes = [
         ServiceRuntime(definition: ProductionService.definition(policy: ProductionPolicy(now: clock.now)), client: clients["production"]!,
                        bus: buses["production"]!, logger: logger),
@@ -56,11 +57,11 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                 defer { group.cancelAll() }
                 let settings = try GatewaySettings(environment: EnvironmentReader([
                     "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-                    "STITCH_CORS_ORIGINS": "http://factory.example",
+                    "STITCH_CORS_ORIGINS": "http://factory.example", "STITCH_TRUSTED_PROXIES": "127.0.0.1",
+                    "STITCH_ACTOR_SIGNING_KEY": TestActorKeys.signingKeyBase64,
                 ]))
                 try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
-                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus,
-                                                              readiness: { ["broker": true] }, logger: logger)
+                let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus, logger: logger)
                 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
                 try await app.test(.live) { client in
                     let http = HTTPClient(client: client, bus: eventBus, databases: databases)

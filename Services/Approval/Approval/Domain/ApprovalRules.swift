@@ -10,8 +10,7 @@ enum ApprovalRules {
         guard let actor, actor.hasAny(quantityRequesters) else {
             throw .forbidden("Asking for a quantity change needs one of the roles \(quantityRequesters.map(\.rawValue).joined(separator: ", ")).")
         }
-        var problems: [FieldError] = []
-        if command.newQty <= 0 { problems.append(.init(field: "new_qty", message: "must be a whole number greater than 0")) }
+        var problems = command.inputProblems
         if command.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             problems.append(.init(field: "reason", message: "is required"))
         }
@@ -32,8 +31,7 @@ enum ApprovalRules {
         guard let actor, actor.hasAny(debtRequesters) else {
             throw .forbidden("Asking for material debt needs one of the roles \(debtRequesters.map(\.rawValue).joined(separator: ", ")).")
         }
-        var problems: [FieldError] = []
-        if command.qty <= 0 || !command.qty.isFinite { problems.append(.init(field: "qty", message: "must be greater than 0")) }
+        var problems = command.inputProblems
         if command.materialCode.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append(.init(field: "material_code", message: "is required"))
         }

@@ -92,7 +92,7 @@ struct ApprovalHandlers {
     /// event is still on its way) is asked of Production once and kept.
     private func spkCopy(_ reference: String, store: ApprovalStore, _ context: MessageContext) async throws -> SPKCopy {
         if let known = try await store.spk(reference) { return known }
-        let spk = try await context.ask(GetSPK(spk: reference))
+        let spk = try await context.askAsService(GetSPK(spk: reference))
         try await store.keep(spk)
         guard let copy = try await store.spk(spk.id.uuidString) else { throw ErrorReply.notFound("SPK \(reference)") }
         return copy

@@ -9,6 +9,7 @@ struct AuthController: Sendable {
     let tokens: TokenService
     let hasher: PasswordHasher
     let settings: GatewaySettings
+    let clients: ClientAddress
     /// A real hash to compare against when the user does not exist, so that takes as long as a wrong password.
     let decoyHash: String
 
@@ -30,28 +31,32 @@ struct AuthController: Sendable {
         guard !username.isEmpty, !body.password.isEmpty else {
             throw ErrorReply.validation([FieldError(field: username.isEmpty ? "username" : "password", message: "is required")])
         }
-        if let seconds = try await users.lockedFor(username: username) {
+        // Counted per user name and client address: a stranger guessing cannot lock the real user out.
+        let address = clients.of(request, context)
+        if let seconds = try await users.lockedFor(username: username, address: address) {
             throw ErrorReply(.tooManyAttempts, "Too many failed sign-ins for \(username); try again in \(max(1, seconds / 60)) minute(s).")
         }
         let found = try await users.find(username: username)
         let matches = await hasher.verify(body.password, hash: found?.passwordHash ?? decoyHash)
         guard let found, matches, found.user.active else {
-            try await users.recordFailure(username: username, maxFailures: settings.maxFailedLogins, lockout: settings.lockout)
-            context.logger.notice("failed sign-in for \(username)")
+            try await users.recordFailure(username: username, address: address, maxFailures: settings.maxFailedLogins,
+                                          lockout: settings.lockout)
+            context.logger.notice("failed sign-in for \(username) from \(address)")
             throw ErrorReply(.unauthorized, "Wrong user name or password.")
         }
-        try await users.clearFailures(username: username)
-        return try JSONResponses.data(try await issueTokens(for: found.user, family: UUID()))
+        try await users.clearFailures(username: username, address: address)
+        let familyExpires = Date().addingTimeInterval(Double(settings.refreshFamilyLifetime.components.seconds))
+        return try JSONResponses.data(try await issueTokens(for: found.user, family: UUID(), familyExpires: familyExpires))
     }
 
     func refresh(_ request: Request, context: GatewayContext) async throws -> Response {
         let body = try await request.decodeJSON(RefreshBody.self)
         switch try await users.consumeRefreshToken(hash: TokenService.hash(body.refreshToken)) {
-        case .valid(let userId, let family):
+        case .valid(let userId, let family, let familyExpires):
             guard let user = try await users.find(id: userId), user.active else {
                 throw ErrorReply(.unauthorized, "The account is no longer active.")
             }
-            return try JSONResponses.data(try await issueTokens(for: user, family: family))
+            return try JSONResponses.data(try await issueTokens(for: user, family: family, familyExpires: familyExpires))
         case .reused:
             context.logger.warning("a refresh token was used twice; its session was revoked")
             throw ErrorReply(.unauthorized, "This refresh token was already used; sign in again.")
@@ -82,9 +87,11 @@ struct AuthController: Sendable {
                                          department: user.department))
     }
 
-    private func issueTokens(for user: User, family: UUID) async throws -> TokenPair {
+    /// A new access token and the next refresh token of `family`, which ends at `familyExpires` however often it is refreshed.
+    private func issueTokens(for user: User, family: UUID, familyExpires: Date) async throws -> TokenPair {
         let refresh = TokenService.newRefreshToken()
-        try await users.storeRefreshToken(hash: refresh.hash, user: user.id, family: family, lifetime: settings.refreshTokenLifetime)
+        try await users.storeRefreshToken(hash: refresh.hash, user: user.id, family: family, lifetime: settings.refreshTokenLifetime,
+                                          familyExpires: familyExpires)
         return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: refresh.token,
                          expiresIn: Int(settings.accessTokenLifetime.components.seconds))
     }

@@ -7,9 +7,15 @@ public struct GatewayContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestId: String = ""
     public var actor: Actor?
+    /// The client's `Idempotency-Key` (checked by `InputCheckMiddleware`): a repeated POST with it gets the first outcome.
+    public var idempotencyKey: String?
+
+    /// The address the connection came from (a proxy's, when there is one: see `ClientAddress`).
+    public var peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The signed-in user, or 401.

@@ -76,13 +76,19 @@ extension Request {
             throw ErrorReply(.malformed, "The request body is larger than \(maxBytes / 1024) KiB.")
         }
         guard buffer.readableBytes > 0 else { throw ErrorReply(.malformed, "The request needs a JSON body.") }
+        let value: T
         do {
-            return try StitchJSON.decode(T.self, from: Array(buffer.readableBytesView))
+            value = try StitchJSON.decode(T.self, from: Array(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw ErrorReply.validation([fieldError(error)])
         } catch {
             throw ErrorReply(.malformed, "The request body is not valid JSON.")
         }
+        // Every text field of every body, whatever its type: no NUL or other control characters
+        // (a backlog's entries are judged one by one by their owner instead: ItemwiseValidated).
+        let problems = value is any ItemwiseValidated ? [] : InputRules.textProblems(in: value)
+        if !problems.isEmpty { throw ErrorReply.validation(problems) }
+        return value
     }
 }
 

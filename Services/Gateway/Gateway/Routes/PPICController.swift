@@ -5,8 +5,6 @@ import Hummingbird
 struct PPICController: Sendable {
     let services: ServiceCaller
 
-    static let readers: [Role] = [.ppicManager, .ppicStaff, .manager, .admin]
-
     func register(on group: RouterGroup<GatewayContext>) {
         group.get("dashboard", use: dashboard)
         group.get("reports/daily-summary", use: dailySummary)
@@ -15,20 +13,20 @@ struct PPICController: Sendable {
     }
 
     func dashboard(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.readers)
+        let actor = try context.require(PPICPermissions.read)
         return try JSONResponses.data(try await services.send(GetDashboard(), actor, context))
     }
 
     /// `?date=` (default: the factory's today).
     func dailySummary(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.readers)
+        let actor = try context.require(PPICPermissions.read)
         let date = try QueryParameters(request).date("date")
         return try JSONResponses.data(try await services.send(GetDailySummary(date: date), actor, context))
     }
 
     /// `?stage=&health=&page=&per_page=`: the counts and one page of details in `data`, the page in `meta`.
     func onTrackStatus(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.readers)
+        let actor = try context.require(PPICPermissions.read)
         let parameters = QueryParameters(request)
         let query = GetOnTrackStatus(stage: try parameters.choice("stage", Stage.self), health: try parameters.choice("health", SPKHealth.self),
                                      page: try parameters.page())
@@ -39,8 +37,8 @@ struct PPICController: Sendable {
 
     /// `?limit=` (default 100) of each severity.
     func alerts(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(Self.readers)
-        let limit = try QueryParameters(request).int("limit") ?? GetAlerts.defaultLimit  // PPIC checks its range
+        let actor = try context.require(PPICPermissions.read)
+        let limit = try QueryParameters(request).int("limit") ?? GetAlerts.defaultLimit  // bounded by GetAlerts' contract
         return try JSONResponses.data(try await services.send(GetAlerts(limit: limit), actor, context))
     }
 

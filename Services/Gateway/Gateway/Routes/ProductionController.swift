@@ -8,7 +8,7 @@ struct ProductionController: Sendable {
     let services: ServiceCaller
     let operators: OperatorLookup
 
-    struct MobileBatchBody: Decodable {
+    struct MobileBatchBody: Decodable, ItemwiseValidated {
         struct Item: Decodable {
             var spkId: String
             var entry: DailyInputEntry

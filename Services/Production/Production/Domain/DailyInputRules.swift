@@ -24,15 +24,12 @@ enum DailyInputRules {
         var `operator`: OperatorRef? = nil
     }
 
-    /// The entry on its own: whole numbers ≥ 0, not both 0, sane lengths.
+    /// The entry on its own: whole numbers within their bounds (the contract's), not both 0, sane lengths.
     static func validate(_ entry: DailyInputEntry) throws(ErrorReply) {
-        var problems: [FieldError] = []
-        if entry.qty < 0 { problems.append(.init(field: "qty", message: "must be a whole number ≥ 0")) }
-        if entry.rejectQty < 0 { problems.append(.init(field: "reject_qty", message: "must be a whole number ≥ 0")) }
+        var problems = entry.problems
         if entry.qty == 0 && entry.rejectQty == 0 {
             problems.append(.init(field: "qty", message: "qty and reject_qty must not both be 0"))
         }
-        if entry.qty > 1_000_000 { problems.append(.init(field: "qty", message: "must be at most 1,000,000")) }
         if (entry.notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
         if let id = entry.clientEntryId, id.isEmpty || id.count > 100 {
             problems.append(.init(field: "client_entry_id", message: "must be 1 to 100 characters"))
@@ -45,13 +42,11 @@ enum DailyInputRules {
                       surroundings: Surroundings = Surroundings()) throws(ErrorReply) -> Outcome {
         try validate(entry)
         guard let actor else { throw .forbidden("Recording production needs a signed-in user.") }
-        if !actor.hasAny(ProductionPermissions.recordAnyDepartment) {
-            guard actor.has(.productionStaff) else {
-                throw .forbidden("Recording production needs a production role.")
-            }
-            guard actor.department == spk.department.rawValue else {
-                throw .forbidden("You may record input only for SPKs of your department (\(actor.department ?? "none")); \(spk.code) belongs to \(spk.department.rawValue).")
-            }
+        guard actor.hasAny(ProductionPermissions.record) else {
+            throw .forbidden("Recording production needs a production role.")
+        }
+        guard ProductionPermissions.reaches(actor, spk.department) else {
+            throw .forbidden("You may record input only for SPKs of your department (\(actor.department ?? "none")); \(spk.code) belongs to \(spk.department.rawValue).")
         }
         guard spk.status.isOpen else {
             throw .conflict("\(spk.code) is \(spk.status.rawValue) and takes no more input.")

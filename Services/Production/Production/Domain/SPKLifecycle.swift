@@ -9,6 +9,7 @@ enum SPKLifecycle {
         guard let actor, actor.hasAny(allowed) else {
             throw .forbidden("To \(action.rawValue.lowercased()) an SPK needs one of the roles \(allowed.map(\.rawValue).joined(separator: ", ")).")
         }
+        try requireReach(actor, spk)
         try requireReason(reason)
         let next: SPKStatus
         switch (action, spk.status) {
@@ -33,6 +34,7 @@ enum SPKLifecycle {
         guard let actor, actor.hasAny(ProductionPermissions.voidEntry) else {
             throw .forbidden("Voiding an entry needs one of the roles \(ProductionPermissions.voidEntry.map(\.rawValue).joined(separator: ", ")).")
         }
+        try requireReach(actor, spk)
         try requireReason(reason)
         guard spk.status != .cancelled && spk.status != .closed else {
             throw .conflict("\(spk.code) is \(spk.status.rawValue); its entries can no longer be voided.")
@@ -50,6 +52,13 @@ enum SPKLifecycle {
         after.updatedAt = now
         after.version += 1
         return after
+    }
+
+    /// Supervisors act on their own department's SPKs only; managers on every department's.
+    private static func requireReach(_ actor: Actor, _ spk: SPK) throws(ErrorReply) {
+        guard ProductionPermissions.reaches(actor, spk.department) else {
+            throw .forbidden("\(spk.code) belongs to \(spk.department.rawValue); you act on \(actor.department ?? "no department")'s SPKs only.")
+        }
     }
 
     private static func requireReason(_ reason: String) throws(ErrorReply) {

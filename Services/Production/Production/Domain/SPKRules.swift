@@ -19,8 +19,7 @@ enum SPKRules {
         let article = article.trimmingCharacters(in: .whitespaces)
         if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
         if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
-        if qty <= 0 { problems.append(.init(field: qtyField, message: "must be a whole number greater than 0")) }
-        if qty > 10_000_000 { problems.append(.init(field: qtyField, message: "must be at most 10,000,000")) }
+        if let problem = InputRules.check(qty, qtyField, in: InputRules.plannedQuantity) { problems.append(problem) }
         if due < start { problems.append(.init(field: "due_date", message: "must not be before start_date")) }
         if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
         return problems

@@ -18,6 +18,13 @@ struct DailyInputHandlers {
         }
         var results: [MobileEntryResult] = []
         for item in command.entries {
+            // Judged on its own (RecordMobileBatch is ItemwiseValidated): text the database would refuse
+            // rejects this entry, not the batch.
+            let textProblems = InputRules.textProblems(in: item)
+            if !textProblems.isEmpty {
+                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId, status: .rejected, error: .validation(textProblems)))
+                continue
+            }
             try await context.connection.query("SAVEPOINT mobile_entry", logger: context.logger)
             do {
                 let (result, duplicate) = try await record(spk: item.spkId, entry: item.entry, operator: item.operator, context)

@@ -1,0 +1,34 @@
+import Logging
+import Messaging
+import PostgresNIO
+
+/// Keeps the gateway's sign-in tables small: every `interval` it deletes stale failure counts and
+/// long-expired refresh tokens, at most `batch` rows of each per round (more rounds follow at once
+/// while a round was full), so one run never holds locks for long. Runs as the gateway's background
+/// task and beats its heartbeat, so a cleanup that stopped shows in `/ready`.
+struct AuthHousekeeping: Sendable {
+    let interval: Duration
+    let batch: Int
+
+    func run(client: PostgresClient, logger: Logger, monitor: LoopMonitor) async {
+        let users = UserStore(client: client, logger: logger)
+        let heartbeat = monitor.register("auth-housekeeping", allowance: interval * 2 + .seconds(120))
+        var backoff = Backoff(base: .seconds(1), cap: interval)
+        while !Task.isCancelled {
+            var pause = interval
+            do {
+                var deleted = 0
+                repeat {
+                    deleted = try await users.deleteStale(limit: batch)
+                    if deleted > 0 { logger.debug("auth housekeeping deleted \(deleted) rows") }
+                } while deleted >= batch && !Task.isCancelled
+                heartbeat.beat()
+                backoff.reset()
+            } catch {
+                pause = backoff.next()
+                logger.warning("auth housekeeping failed, will try again in \(pause): \(error)")
+            }
+            do { try await Task.sleep(for: pause) } catch { return }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// The bounds every value from outside is held to (DESIGN.md, reliability rule 1). A request's
+/// `validate()` checks them; the gateway calls it before it sends a request and the owning service
+/// as it reads one (`Envelope` decoding), so one rule serves both sides and a service never sees a
+/// number it could overflow on or a NUL PostgreSQL would refuse.
+public enum InputRules {
+    /// The most of anything one request may name (an order, an SPK's target, a day's rejects).
+    /// Sums of a few such values stay far inside `Int`, so arithmetic on them cannot trap.
+    public static let quantity = 0...10_000_000
+    /// The furthest page a list may be asked for: `(page - 1) * per_page` stays far inside `Int`.
+    public static let pages = 1...1_000_000
+    /// Free text people type (notes, reasons) may hold line breaks and tabs and be this long.
+    public static let freeTextFields: Set<String> = ["notes", "reason"]
+    public static let maxFreeTextLength = 2000
+    /// Any other text (codes, ids, names, cursors) is one line, at most this long.
+    public static let maxTextLength = 500
+
+    /// `value` within `range`, or what is wrong with it.
+    public static func check(_ value: Int, _ field: String, in range: ClosedRange<Int>) -> FieldError? {
+        range.contains(value) ? nil : FieldError(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")
+    }
+
+    /// What is wrong with one text field: control characters (NUL and the like — PostgreSQL refuses
+    /// NUL, logs and screens garble the rest; free text may keep line breaks and tabs) or its length.
+    public static func textProblem(_ text: String, field: String) -> FieldError? {
+        let name = field.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? field
+        let freeText = freeTextFields.contains(name)
+        let allowed: Set<Unicode.Scalar> = freeText ? ["\n", "\r", "\t"] : []
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+            return FieldError(field: field, message: freeText ? "must not contain control characters other than line breaks and tabs"
+                                                              : "must not contain control characters")
+        }
+        let limit = freeText ? maxFreeTextLength : maxTextLength
+        if text.count > limit { return FieldError(field: field, message: "must be at most \(limit) characters") }
+        return nil
+    }
+
+    /// Every text problem anywhere in `value` (a decoded body or request), named by its snake_case
+    /// path (`entries[3].notes`). One walk serves every request type, present and future.
+    public static func textProblems(in value: Any, path: String = "") -> [FieldError] {
+        textProblems(in: value, path: path, depth: 0)
+    }
+
+    private static func textProblems(in value: Any, path: String, depth: Int) -> [FieldError] {
+        if let text = value as? String { return textProblem(text, field: path.isEmpty ? "body" : path).map { [$0] } ?? [] }
+        guard depth < 12 else { return [] }  // requests are shallow; this only guards against cycles
+        let mirror = Mirror(reflecting: value)
+        var problems: [FieldError] = []
+        switch mirror.displayStyle {
+        case .optional:
+            for child in mirror.children { problems += textProblems(in: child.value, path: path, depth: depth + 1) }
+        case .collection, .set:
+            for (index, child) in mirror.children.enumerated() {
+                problems += textProblems(in: child.value, path: "\(path)[\(index)]", depth: depth + 1)
+            }
+        case .dictionary:
+            for child in mirror.children {
+                for part in Mirror(reflecting: child.value).children {
+                    problems += textProblems(in: part.value, path: path, depth: depth + 1)
+                }
+            }
+        case .struct, .class, .tuple, .enum:
+            for child in mirror.children {
+                let name = child.label.map(snakeCase) ?? ""
+                let childPath = name.isEmpty || name.hasPrefix(".") ? path : path.isEmpty ? name : "\(path).\(name)"
+                problems += textProblems(in: child.value, path: childPath, depth: depth + 1)
+            }
+        default:
+            break
+        }
+        return problems
+    }
+}
+
+/// A request (or body) whose items its owner judges one by one, each refused on its own — a phone's
+/// backlog — so the whole-request checks leave the items alone.
+public protocol ItemwiseValidated {}
+
+extension Request {
+    /// The request's own bounds (its numbers); the text rule is checked for every request besides.
+    public var inputProblems: [FieldError] { [] }
+
+    /// Every bound of the request: its text anywhere, and its own `inputProblems`. 400 naming the fields.
+    public func validate() throws(ErrorReply) {
+        let text = self is any ItemwiseValidated ? [] : InputRules.textProblems(in: self)
+        let problems = text + inputProblems
+        if !problems.isEmpty { throw .validation(problems) }
+    }
+}

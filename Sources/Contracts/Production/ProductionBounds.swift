@@ -1,0 +1,56 @@
+/// The bounds of Production's requests (InputRules.swift says why they exist and who checks them).
+extension DailyInputEntry {
+    /// The most one entry may report, good or rejected: a line's day is far below it, and an SPK's
+    /// totals (sums of such entries) stay far inside `Int`.
+    public static let maxQty = 1_000_000
+
+    /// `qty` and `reject_qty` within 0…1,000,000.
+    public var problems: [FieldError] {
+        [InputRules.check(qty, "qty", in: 0...Self.maxQty), InputRules.check(rejectQty, "reject_qty", in: 0...Self.maxQty)]
+            .compactMap { $0 }
+    }
+}
+
+extension InputRules {
+    /// An SPK's or an order's quantity: at least 1, at most `quantity`'s bound. The contract holds a
+    /// plan to `quantity` (what arithmetic needs); Production's rules ask for at least 1 alongside
+    /// its other rules, so a form with several mistakes hears of all of them at once.
+    public static let plannedQuantity = 1...quantity.upperBound
+}
+
+extension CreateSPK {
+    public var inputProblems: [FieldError] { [InputRules.check(originalQty, "original_qty", in: InputRules.quantity)].compactMap { $0 } }
+}
+
+extension CreateOrder {
+    public var inputProblems: [FieldError] { [InputRules.check(qty, "qty", in: InputRules.quantity)].compactMap { $0 } }
+}
+
+extension RecordDailyInput {
+    public var inputProblems: [FieldError] { entry.problems }
+}
+
+/// A phone's backlog is judged entry by entry (one bad entry must not fail the rest, or the phone
+/// could never sync): only the batch's size is the batch's; Production refuses a bad entry alone.
+extension RecordMobileBatch: ItemwiseValidated {
+    public var inputProblems: [FieldError] {
+        (1...Self.maxEntries).contains(entries.count) ? []
+            : [FieldError(field: "entries", message: "must hold 1 to \(Self.maxEntries) entries")]
+    }
+}
+
+extension ListSPKs {
+    public var inputProblems: [FieldError] { page.problems }
+}
+
+extension ListOrders {
+    public var inputProblems: [FieldError] { page.problems }
+}
+
+extension ExportSPKs {
+    public var inputProblems: [FieldError] { [InputRules.check(limit, "limit", in: 1...Self.maxLimit)].compactMap { $0 } }
+}
+
+extension ExportDailyInputs {
+    public var inputProblems: [FieldError] { [InputRules.check(limit, "limit", in: 1...Self.maxLimit)].compactMap { $0 } }
+}
