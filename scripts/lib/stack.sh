@@ -47,16 +47,17 @@ with_service_env() { ( service_env "$1"; shift; exec "$@" ); }
 instance_alive() {
   local exe
   [ -n "${2:-}" ] && exe=$(readlink "/proc/$2/exe" 2>/dev/null) || return 1
-  [ "${exe% (deleted)}" = "$(service_binary "$1")" ]
+  [ "${exe% (deleted)}" = "$(readlink -f "$(service_binary "$1")")" ]
 }
 
 # stray_pids [INSTANCE]: processes of this stack (by marker, or by our executables talking to our
 # broker port — copies left by an older ./scripts/run) that no pid file may know of.
 stray_pids() {
-  local want=${1:-} p exe env
+  local want=${1:-} p exe env release
+  release=$(readlink -f "$STITCH_ROOT/.build/release" 2>/dev/null) || return 0
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
-    case "${exe% (deleted)}" in "$STITCH_ROOT"/.build/release/stitch-*) ;; *) continue ;; esac
+    case "${exe% (deleted)}" in "$release"/stitch-*) ;; *) continue ;; esac
     env=$(tr '\0' '\n' <"$p/environ" 2>/dev/null) || continue
     grep -qxF "STITCH_RUN_DIR=$RUN_DIR" <<<"$env" || grep -q "^STITCH_AMQP_URL=amqp://[^@]*@127\.0\.0\.1:$AMQP_PORT/" <<<"$env" || continue
     [ -z "$want" ] || grep -qxF "STITCH_INSTANCE=$want" <<<"$env" || continue
@@ -105,8 +106,9 @@ ready_check() {
     # A gateway without its own ops listener (older code) answers /ready on its API port.
     body=$(curl -sS --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$http/ready" 2>/dev/null)
   fi
-  [ "${body##*$'\n'}" = 200 ] && return 0
-  [ -n "$body" ] && echo "${body%$'\n'*}" | tr '\n' ' '
+  code=${body##*$'\n'}
+  [ "$code" = 200 ] && return 0
+  if [ -z "$code" ] || [ "$code" = 000 ]; then echo "no answer"; else echo "HTTP $code: $(tr '\n' ' ' <<<"${body%$'\n'*}")"; fi
   return 1
 }
 
@@ -119,7 +121,7 @@ wait_ready() {
   while :; do
     if ! instance_alive "$svc" "$pid"; then
       sleep 0.2; instance_alive "$svc" "$pid" && continue   # still between fork and exec
-      log "$svc#$i (pid $pid) exited while starting; the end of .run/${RUN_DIR#"$STITCH_ROOT"/.run}/logs/$svc-$i.log:"
+      log "$svc#$i (pid $pid) exited while starting; the end of its log $RUN_DIR/logs/$svc-$i.log:"
       tail -n 25 "$RUN_DIR/logs/$svc-$i.log" | sed 's/^/    /' >&2
       return 1
     fi
