@@ -92,6 +92,7 @@ start_instance() {
     exec setsid "$(service_binary "$svc")" </dev/null >>"$RUN_DIR/logs/$svc-$i.log" 2>&1
   ) &
   echo $! >"$RUN_DIR/services/$svc-$i.pid"
+  disown $!   # not a job of this shell: no "Killed" notice when chaos kills it
   echo "$ops $http" >"$RUN_DIR/services/$svc-$i.ports"
   STARTED_AT["$svc-$i"]=$SECONDS
 }
