@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Installs what is missing; a no-op (no apt call at all) when everything is there.
 ensure_packages() {
   local wanted=(rabbitmq-server librabbitmq-dev postgresql-15 postgresql-client-15 pkgconf libssl-dev
-                ca-certificates openssl curl procps jq)
+                ca-certificates openssl curl procps jq amqp-tools)
   local missing=() p
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -100,6 +100,56 @@ EOF
     || "$RABBIT_BIN/rabbitmqctl" -q change_password "$user" "$pass" >/dev/null
   "$RABBIT_BIN/rabbitmqctl" -q set_user_tags "$user" administrator >/dev/null
   "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
+)
+
+# broker_permissions SERVICE: configure, write and read regexes (one a line) of a service's broker
+# user — least privilege, found by trying each operation against a real node:
+#   configure  its own queues `<svc>.…` (declare) and the three shared exchanges (idempotent
+#              redeclare needs configure on them);
+#   write      its own queues (queue.bind needs write on the queue), the shared exchanges (publish
+#              events, commands, dead letters) and `amq.default` (replies to direct reply-to);
+#   read       its own queues (consume), the shared exchanges (queue.bind needs read on the exchange)
+#              and `amq.rabbitmq.reply-to` (a requester consumes its replies there).
+broker_permissions() {
+  local svc=$1 shared='stitch\.(commands|events|dead)'
+  printf '%s\n' "^(${svc}\\..*|${shared})\$" \
+    "^(${svc}\\..*|${shared}|amq\\.default)\$" \
+    "^(${svc}\\..*|${shared}|amq\\.rabbitmq\\.reply-to)\$"
+}
+
+# rabbit_password_hash PASSWORD: RabbitMQ's rabbit_password_hashing_sha256 form,
+# base64(salt ‖ sha256(salt ‖ password)) with a 4-byte random salt.
+rabbit_password_hash() {
+  local file; file=$(mktemp)
+  head -c 4 /dev/urandom >"$file"
+  { cat "$file"; printf '%s' "$1"; } | openssl dgst -sha256 -binary >>"$file"
+  base64 -w0 "$file"; rm -f "$file"
+}
+
+# broker_service_users DIR NAME PORT DIST_PORT MGMT_PORT VHOST SECRETS_FILE: one broker user per
+# service, `stitch_<service>` (password STITCH_AMQP_PASSWORD_<SERVICE>), no tags, the permissions
+# above — imported as definitions in one rabbitmqctl call (each call costs seconds). Safe to repeat.
+broker_service_users() (
+  broker_env "$1" "$2" "$3" "$4" "$5"
+  local vhost=$6 secrets=$7 svc pass perms users="[]" grants="[]" file
+  for svc in "${STITCH_SERVICES[@]}"; do
+    pass=$(secret "$secrets" "STITCH_AMQP_PASSWORD_${svc^^}")
+    [ -n "$pass" ] || die "no STITCH_AMQP_PASSWORD_${svc^^} in $secrets"
+    mapfile -t perms < <(broker_permissions "$svc")
+    users=$(jq -c --arg n "stitch_$svc" --arg h "$(rabbit_password_hash "$pass")" \
+      '. + [{name: $n, password_hash: $h, hashing_algorithm: "rabbit_password_hashing_sha256", tags: ""}]' <<<"$users")
+    grants=$(jq -c --arg u "stitch_$svc" --arg v "$vhost" --arg c "${perms[0]}" --arg w "${perms[1]}" --arg r "${perms[2]}" \
+      '. + [{user: $u, vhost: $v, configure: $c, write: $w, read: $r}]' <<<"$grants")
+  done
+  file="$1/service-users.json"
+  jq -n --argjson users "$users" --argjson permissions "$grants" --arg v "$vhost" \
+    '{users: $users, vhosts: [{name: $v}], permissions: $permissions}' >"$file"
+  chmod 600 "$file"
+  "$RABBIT_BIN/rabbitmqctl" -q import_definitions "$file" >/dev/null || die "could not create the services' broker users"
+  rm -f "$file"
+  # The package's default guest/guest administrator would let anyone on the machine in
+  # (loopback_users = none).
+  "$RABBIT_BIN/rabbitmqctl" -q delete_user guest >/dev/null 2>&1 || true
 )
 
 # broker_stop DIR NAME PORT DIST_PORT MGMT_PORT
@@ -201,20 +251,28 @@ SQL
   } | psql_admin "$home" "$port" "$db"
 }
 
-# ensure_secrets FILE: random passwords made once and kept (mode 600) so re-runs reuse them.
+# ensure_secrets FILE: random passwords made once and kept (mode 600) so re-runs reuse them: the
+# broker's admin user, one broker user and one database role per service, the JWT secret, and the
+# Ed25519 key pair the gateway signs actors with (services get only the public key).
 ensure_secrets() {
   local file=$1 svc var
   mkdir -p "$(dirname "$file")"; touch "$file"; chmod 600 "$file"
-  for var in STITCH_AMQP_PASSWORD STITCH_JWT_SECRET $(for svc in "${STITCH_SERVICES[@]}"; do echo "STITCH_DB_PASSWORD_${svc^^}"; done); do
+  for var in STITCH_AMQP_PASSWORD STITCH_JWT_SECRET \
+             $(for svc in "${STITCH_SERVICES[@]}"; do echo "STITCH_DB_PASSWORD_${svc^^} STITCH_AMQP_PASSWORD_${svc^^}"; done); do
     grep -q "^$var=" "$file" || echo "$var=$(random_secret 40)" >>"$file"
   done
-  # The gateway signs each request's actor with this Ed25519 key; services get only its public half.
-  # Raw 32-byte keys, base64: the last 32 bytes of the PKCS#8 / SubjectPublicKeyInfo DER forms.
-  if ! grep -q "^STITCH_ACTOR_SIGNING_KEY=" "$file"; then
-    local der; der=$(mktemp); openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null
-    echo "STITCH_ACTOR_SIGNING_KEY=$(tail -c 32 "$der" | base64 -w0)" >>"$file"
-    echo "STITCH_ACTOR_PUBLIC_KEY=$(openssl pkey -inform DER -in "$der" -pubout -outform DER | tail -c 32 | base64 -w0)" >>"$file"
+  if ! grep -q '^STITCH_ACTOR_SIGNING_KEY=' "$file" || ! grep -q '^STITCH_ACTOR_PUBLIC_KEY=' "$file"; then
+    # base64 of the raw 32-byte Ed25519 private key (the last 32 bytes of its PKCS#8 DER) and of
+    # the raw 32-byte public key (the last 32 bytes of its SubjectPublicKeyInfo DER).
+    local der private public
+    der=$(mktemp)
+    openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null || { rm -f "$der"; die "openssl cannot make an Ed25519 key"; }
+    private=$(tail -c 32 "$der" | base64 -w0)
+    public=$(openssl pkey -inform DER -in "$der" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
     rm -f "$der"
+    [ ${#private} = 44 ] && [ ${#public} = 44 ] || die "could not make the actor signing key pair"
+    sed -i '/^STITCH_ACTOR_SIGNING_KEY=/d; /^STITCH_ACTOR_PUBLIC_KEY=/d' "$file"
+    printf 'STITCH_ACTOR_SIGNING_KEY=%s\nSTITCH_ACTOR_PUBLIC_KEY=%s\n' "$private" "$public" >>"$file"
   fi
 }
 

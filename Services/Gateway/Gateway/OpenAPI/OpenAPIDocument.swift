@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 
@@ -118,6 +119,20 @@ enum OpenAPIDocument {
         return ["type": "object", "properties": properties]
     }
 
+    /// The highest `page` a list accepts in the document (a client generator and the fuzzer see the bound).
+    static let maxPage = 1_000_000
+
+    /// A query parameter's schema: numbers are bounded integers, dates are dates, the rest strings.
+    static func querySchema(_ name: String) -> [String: Any] {
+        switch name {
+        case "page": ["type": "integer", "minimum": 1, "maximum": maxPage, "default": 1]
+        case "per_page": ["type": "integer", "minimum": 1, "maximum": PageRequest.maxPerPage, "default": PageRequest.defaultPerPage]
+        case "limit": ["type": "integer", "minimum": 1, "maximum": GetAlerts.maxLimit, "default": GetAlerts.defaultLimit]
+        case "date", "due_before", "due_after": ["type": "string", "format": "date"]
+        default: ["type": "string"]
+        }
+    }
+
     static let json: Data = {
         var paths: [String: [String: Any]] = [:]
         for route in routes {
@@ -133,7 +148,7 @@ enum OpenAPIDocument {
                     "504": ["description": "No reply in time"],
                 ],
             ]
-            var parameters: [[String: Any]] = route.query.map { ["name": $0, "in": "query", "schema": ["type": "string"]] }
+            var parameters: [[String: Any]] = route.query.map { ["name": $0, "in": "query", "schema": querySchema($0)] }
             if route.path.contains("{entry_id}") {
                 parameters.append(["name": "entry_id", "in": "path", "required": true, "schema": ["type": "string"]])
             }
