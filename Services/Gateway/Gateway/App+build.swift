@@ -5,6 +5,8 @@ import Logging
 import Messaging
 import PostgresNIO
 import ServiceKit
+import ServiceLifecycle
+import Synchronization
 
 /// Wires the gateway by construction: its stores and token service, the controllers, the routes.
 public enum GatewayApp {
@@ -74,22 +76,41 @@ public enum GatewayMain {
             let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
                                          monitor: monitor, logger: logger)
             let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, logger: logger)
+            // Ready only once the API port listens: migrations and the demo users come first, and a
+            // client that waited for /ready must not find the port closed.
+            let listening = ListeningFlag()
             var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
-                                  logger: logger)
-            app.addServices(client, runtime)
+                                  onServerRunning: { _ in listening.set() }, logger: logger)
+            var services: [any Service] = [client, runtime]
             // `/ready` and `/metrics` on the ops port only (STITCH_OPS_HOST, default loopback), like every service.
             if configuration.opsPort > 0 {
-                app.addServices(OpsServer.application(port: configuration.opsPort, readiness: runtime.readiness, logger: logger))
+                services.append(OpsServer.application(port: configuration.opsPort, logger: logger) {
+                    var checks = await runtime.readiness()
+                    checks["api"] = listening.isSet
+                    return checks
+                })
             }
             app.beforeServerStarts {
                 try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
                 logger.info("gateway listening on \(settings.host):\(settings.port)")
             }
-            try await app.runService()
+            // Our own group rather than `app.runService()`: the same bounded shutdown as every
+            // service (the API stops first — services stop in reverse order — the database last).
+            let group = ServiceGroup(configuration: .init(
+                services: (services + [app]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                .bounded(by: configuration.shutdownSeconds))
+            try await group.run()
             await bus.shutdown()
         } catch {
             logger.critical("stopped: \(error)")
             exit(1)
         }
     }
+}
+
+/// Set once the API server listens; read by `/ready`.
+final class ListeningFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -28,8 +28,8 @@ public enum OpsServer {
         ProcessInfo.processInfo.environment["STITCH_OPS_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
     }
 
-    public static func application(host: String = defaultHost, port: Int, readiness: @escaping ReadinessCheck,
-                                   logger: Logger) -> some ApplicationProtocol {
+    public static func application(host: String = defaultHost, port: Int, logger: Logger,
+                                   readiness: @escaping ReadinessCheck) -> some ApplicationProtocol {
         let router = Router()
         routes(into: router, readiness: readiness)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)

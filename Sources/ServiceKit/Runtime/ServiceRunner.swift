@@ -91,7 +91,7 @@ public enum ServiceRunner {
                                      monitor: monitor, logger: logger)
         var services: [any Service] = [client, runtime]
         if configuration.opsPort > 0 {
-            services.append(OpsServer.application(port: configuration.opsPort, readiness: runtime.readiness, logger: logger))
+            services.append(OpsServer.application(port: configuration.opsPort, logger: logger, readiness: runtime.readiness))
         }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

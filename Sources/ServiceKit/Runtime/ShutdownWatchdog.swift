@@ -15,12 +15,14 @@ public enum ShutdownWatchdog {
     private static let sources = LockedSources()
 
     public static func arm(seconds: Int, logger: Logger) {
+        // A second early: the process must be gone *within* the deadline, exit included.
+        let fuse = max(1, seconds - 1)
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)  // dispatch sources see the signal; the default action must not end us first
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
-                    logger.critical("shutdown took longer than \(seconds) s (STITCH_SHUTDOWN_SECONDS); exiting now — unacknowledged messages will be redelivered, the outbox keeps the rest")
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(fuse)) {
+                    logger.critical("shutdown took longer than \(fuse) s (STITCH_SHUTDOWN_SECONDS); exiting now — unacknowledged messages will be redelivered, the outbox keeps the rest")
                     fflush(nil)  // every stream: the log lines above must not be lost
                     _exit(3)
                 }
