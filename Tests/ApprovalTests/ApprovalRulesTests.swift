@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func aChangeMustDifferAndNotGoBelowWhatIsProduced() {
-        let spk = SPKCopy(id: UUID(), code: "SPK-1", originalQty: 500, targetQty: 500, producedQty: 300, status: "IN_PROGRESS")
+        let spk = SPKFacts(id: UUID(), code: "SPK-1", originalQty: 500, targetQty: 500, producedQty: 300, status: "IN_PROGRESS")
         for (qty, field) in [(500, "new_qty"), (299, "new_qty"), (0, "new_qty")] {
             do {
                 _ = try ApprovalRules.validateQuantityChange(RequestQuantityChange(spk: "SPK-1", newQty: qty, reason: "r"), spk: spk,

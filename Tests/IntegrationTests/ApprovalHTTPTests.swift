@@ -5,17 +5,11 @@ import Testing
 
 /// Quantity changes and material debt through their approval chains, and the SPK target that follows.
 extension ProductionHTTPTests {
-    /// Asks for a change once Approval has learned of the SPK (it knows SPKs only from events).
+    /// Asks for a change; Approval checks it against the SPK as Production has it at that moment.
     static func requestChange(_ http: HTTPClient, token: String, spk: String, newQty: Int, reason: String = "customer changed the order")
         async throws -> HTTPClient.Reply {
-        var reply = try await http.call(.post, "/api/v1/production/spk/\(spk)/request-modification", token: token,
-                                        json: ["new_qty": newQty, "reason": reason])
-        for _ in 0..<100 where reply.status == 404 {
-            try await Task.sleep(for: .milliseconds(50))
-            reply = try await http.call(.post, "/api/v1/production/spk/\(spk)/request-modification", token: token,
-                                        json: ["new_qty": newQty, "reason": reason])
-        }
-        return reply
+        try await http.call(.post, "/api/v1/production/spk/\(spk)/request-modification", token: token,
+                            json: ["new_qty": newQty, "reason": reason])
     }
 
     static func target(_ http: HTTPClient, token: String, spk: String) async throws -> Int {
@@ -134,6 +128,26 @@ extension ProductionHTTPTests {
             #expect(selfApproval.status == 403)
             #expect(try await http.call(.get, "/api/v1/production/approvals/pending", token: prodManager).list
                 .allSatisfy { $0["mod_id"] as? String != ownId })
+        }
+    }
+
+    @Test("a change asked for right after an input is judged against that input, not an older copy")
+    func changeRightAfterInput() async throws {
+        try await withStack { http in
+            let ppic = try await http.login("ppic", "ppic-dev-123")
+            let staff = try await http.login("staff_sewing", "staff-dev-123")
+            let spv = try await http.login("spv_sewing", "spv-dev-123")
+            let code = try #require(try await Self.newSPK(http, token: ppic, qty: 100)["code"] as? String)
+            let input = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                                            json: ["date": factoryDay(), "qty": 60])
+            #expect(input.status == 200, "\(input.body)")
+            let tooLow = try await Self.requestChange(http, token: spv, spk: code, newQty: 50)
+            #expect(tooLow.status == 422, "\(tooLow.body)")
+            #expect(tooLow.errorFields.contains("new_qty"), "\(tooLow.body)")
+            let pending = try await http.call(.get, "/api/v1/production/approvals/pending", token: spv)
+            #expect(pending.list.allSatisfy { $0["spk_code"] as? String != code })
+            let fine = try await Self.requestChange(http, token: spv, spk: code, newQty: 90)
+            #expect(fine.status == 201, "\(fine.body)")
         }
     }
 

@@ -49,5 +49,7 @@ enum ApprovalMigrations {
                 version      integer NOT NULL
             );
             """),
+        // Requests are checked against Production at submission; the per-input copy is gone.
+        SQLMigration(id: "002-drop-spk-copies", sql: "DROP TABLE IF EXISTS spk_copies;"),
     ]
 }

@@ -16,22 +16,14 @@ public enum ApprovalService {
         handlers.handle(ListPendingApprovals.self, approvals.pending)
         handlers.handle(GetApproval.self, approvals.get)
         handlers.handle(ListMaterialDebts.self, approvals.materialDebts)
-        // What Approval knows of SPKs, and what became of approved changes.
-        for type in ProductionEvents.spkState { follow(type, in: &handlers, approvals: approvals) }
+        // What became of approved changes (Approval keeps no copy of SPKs: it asks Production).
+        handlers.on(SPKTargetChanged.self) { event, context in
+            try await approvals.recordOutcome(approval: event.approvalId,
+                                              outcome: "APPLIED: target \(event.oldTarget)→\(event.newTarget)", context)
+        }
         handlers.on(SPKTargetChangeRejected.self) { event, context in
             try await approvals.recordOutcome(approval: event.approvalId, outcome: "NOT_APPLIED: \(event.reason)", context)
         }
         return ServiceDefinition(name: ServiceName.approval.rawValue, migrations: ApprovalMigrations.all, handlers: handlers)
-    }
-}
-
-/// Keeps Approval's copy of the SPK; a target change also settles the outcome of its request.
-private func follow<E: SPKStateEvent>(_ type: E.Type, in handlers: inout HandlerRegistry, approvals: ApprovalHandlers) {
-    handlers.on(type) { event, context in
-        try await ApprovalStore(connection: context.connection, logger: context.logger).keep(event.spk)
-        if let change = event as? SPKTargetChanged {
-            try await approvals.recordOutcome(approval: change.approvalId,
-                                              outcome: "APPLIED: target \(change.oldTarget)→\(change.newTarget)", context)
-        }
     }
 }

@@ -6,7 +6,7 @@ enum ApprovalRules {
     static let quantityRequesters: [Role] = [.productionSupervisor, .productionManager, .ppicManager]
     static let debtRequesters: [Role] = [.productionSupervisor, .productionManager]
 
-    static func validateQuantityChange(_ command: RequestQuantityChange, spk: SPKCopy, actor: Actor?) throws(ErrorReply) -> Actor {
+    static func validateQuantityChange(_ command: RequestQuantityChange, spk: SPKFacts, actor: Actor?) throws(ErrorReply) -> Actor {
         guard let actor, actor.hasAny(quantityRequesters) else {
             throw .forbidden("Asking for a quantity change needs one of the roles \(quantityRequesters.map(\.rawValue).joined(separator: ", ")).")
         }

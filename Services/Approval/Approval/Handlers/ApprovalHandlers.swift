@@ -4,14 +4,14 @@ import Messaging
 import PostgresNIO
 import ServiceKit
 
-/// Requests, decisions and the SPK copies they are checked against.
+/// Requests and decisions; a request is checked against the SPK as Production has it now.
 struct ApprovalHandlers {
     let timeZone: TimeZone
     let now: @Sendable () -> Date
 
     func requestQuantityChange(_ command: RequestQuantityChange, _ context: MessageContext) async throws -> ApprovalRequest {
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        let spk = try await spkCopy(command.spk, store: store, context)
+        let spk = try await currentSPK(command.spk, context)
         let actor = try ApprovalRules.validateQuantityChange(command, spk: spk, actor: context.actor)
         if try await store.hasOpenQuantityChange(spk: spk.id) {
             throw ErrorReply.conflict("\(spk.code) already has a quantity change waiting for approval.")
@@ -28,7 +28,7 @@ struct ApprovalHandlers {
     func requestMaterialDebt(_ command: RequestMaterialDebt, _ context: MessageContext) async throws -> ApprovalRequest {
         let actor = try ApprovalRules.validateMaterialDebt(command, actor: context.actor)
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        let spk = try await spkCopy(command.spkId, store: store, context)
+        let spk = try await currentSPK(command.spkId, context)
         let debt = MaterialDebt(materialCode: command.materialCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty)
         let quantity = debt.qty.rounded() == debt.qty ? String(Int(debt.qty)) : String(debt.qty)
         return try await submit(
@@ -88,17 +88,13 @@ struct ApprovalHandlers {
         try await store.update(request)
     }
 
-    /// The SPK as Approval knows it from events; one created before Approval first ran (or whose
-    /// event is still on its way) is asked of Production once and kept.
-    private func spkCopy(_ reference: String, store: ApprovalStore, _ context: MessageContext) async throws -> SPKCopy {
-        if let known = try await store.spk(reference) { return known }
-        let spk = try await context.askAsService(GetSPK(spk: reference))
-        try await store.keep(spk)
-        guard let copy = try await store.spk(spk.id.uuidString) else { throw ErrorReply.notFound("SPK \(reference)") }
-        return copy
+    /// The SPK as Production has it at this moment: a request made a second after an input is
+    /// judged against that input. Production checks again when it applies an approved change.
+    private func currentSPK(_ reference: String, _ context: MessageContext) async throws -> SPKFacts {
+        SPKFacts(try await context.askAsService(GetSPK(spk: reference)))
     }
 
-    private func submit(kind: ApprovalKind, prefix: String, spk: SPKCopy, actor: Actor, reason: String, levels: [ApprovalLevel],
+    private func submit(kind: ApprovalKind, prefix: String, spk: SPKFacts, actor: Actor, reason: String, levels: [ApprovalLevel],
                         change: String, quantity: QuantityChange?, debt: MaterialDebt?, store: ApprovalStore,
                         context: MessageContext) async throws -> ApprovalRequest {
         let at = now()

@@ -4,14 +4,29 @@ import Logging
 import PostgresNIO
 import ServiceKit
 
-/// An SPK as Approval knows it from Production's events.
-struct SPKCopy: Sendable {
+/// What a request is checked against: the SPK as Production has it at submission. Approval keeps
+/// no copy (that cost a transaction per daily input and lagged behind the latest input).
+struct SPKFacts: Sendable {
     var id: UUID
     var code: String
     var originalQty: Int
     var targetQty: Int
     var producedQty: Int
     var status: String
+
+    init(id: UUID, code: String, originalQty: Int, targetQty: Int, producedQty: Int, status: String) {
+        self.id = id
+        self.code = code
+        self.originalQty = originalQty
+        self.targetQty = targetQty
+        self.producedQty = producedQty
+        self.status = status
+    }
+
+    init(_ spk: SPK) {
+        self.init(id: spk.id, code: spk.code, originalQty: spk.originalQty, targetQty: spk.targetQty,
+                  producedQty: spk.producedQty, status: spk.status.rawValue)
+    }
 }
 
 /// Approval's tables, on the handler's connection (inside its transaction).
@@ -106,29 +121,6 @@ struct ApprovalStore {
             SELECT 1 FROM approval_requests WHERE spk_id = \(spk) AND status = 'PENDING' AND kind = 'QUANTITY_CHANGE'
             """, logger: logger) { return true }
         return false
-    }
-
-    // MARK: SPK copies
-
-    func spk(_ reference: String) async throws -> SPKCopy? {
-        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "spk_id")
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT spk_id, code, original_qty, target_qty, produced_qty, status FROM spk_copies WHERE \(column) = $1
-            """, binds: binds), logger: logger)
-        for try await (id, code, original, target, produced, status) in rows.decode((UUID, String, Int, Int, Int, String).self) {
-            return SPKCopy(id: id, code: code, originalQty: original, targetQty: target, producedQty: produced, status: status)
-        }
-        return nil
-    }
-
-    func keep(_ spk: SPK) async throws {
-        try await connection.query("""
-            INSERT INTO spk_copies (spk_id, code, original_qty, target_qty, produced_qty, status, version)
-            VALUES (\(spk.id), \(spk.code), \(spk.originalQty), \(spk.targetQty), \(spk.producedQty), \(spk.status.rawValue), \(spk.version))
-            ON CONFLICT (spk_id) DO UPDATE SET target_qty = EXCLUDED.target_qty, produced_qty = EXCLUDED.produced_qty,
-                status = EXCLUDED.status, version = EXCLUDED.version
-            WHERE spk_copies.version < EXCLUDED.version
-            """, logger: logger)
     }
 
     private static func waitingRole(_ request: ApprovalRequest) -> String? {
