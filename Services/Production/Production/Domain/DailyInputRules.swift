@@ -74,7 +74,7 @@ enum DailyInputRules {
             throw .rule("This would bring \(spk.code) to \(produced), more than its target \(spk.targetQty) plus \(policy.overrunTolerancePercent)%.",
                         details: [.init(field: "qty", message: "at most \(max(0, limit - spk.producedQty)) more can be recorded")])
         }
-        let status: SPKStatus = produced >= spk.targetQty ? .completed : .inProgress
+        let status = SPKStatus.running(produced: produced, target: spk.targetQty, started: true)
         return Outcome(producedQty: produced, rejectQty: spk.rejectQty + entry.rejectQty, status: status, shift: shift,
                        operatorId: operatorId)
     }

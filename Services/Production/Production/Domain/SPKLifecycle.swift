@@ -14,7 +14,7 @@ enum SPKLifecycle {
         let next: SPKStatus
         switch (action, spk.status) {
         case (.hold, .notStarted), (.hold, .inProgress): next = .onHold
-        case (.resume, .onHold): next = spk.producedQty > 0 ? .inProgress : .notStarted
+        case (.resume, .onHold): next = .running(produced: spk.producedQty, target: spk.targetQty, started: spk.producedQty > 0)
         case (.cancel, .notStarted), (.cancel, .inProgress), (.cancel, .onHold): next = .cancelled
         case (.close, .inProgress), (.close, .onHold): next = .closed
         default:
@@ -46,7 +46,7 @@ enum SPKLifecycle {
         }
         after.rejectQty = max(0, spk.rejectQty - rejects)
         if spk.status != .onHold {
-            after.status = after.producedQty >= spk.targetQty ? .completed : (after.producedQty > 0 ? .inProgress : .notStarted)
+            after.status = .running(produced: after.producedQty, target: spk.targetQty, started: after.producedQty > 0)
         }
         after.progress = progressPercent(produced: after.producedQty, target: after.targetQty)
         after.updatedAt = now

@@ -17,6 +17,9 @@ struct LifecycleHandlers {
             entity: "spk", id: after.id.uuidString, action: "\(command.action.rawValue.lowercased()): \(command.reason)",
             actor: context.actor, correlationId: context.header.correlationId, before: before, after: after)
         try await context.publish(SPKStatusChanged(spk: after, action: command.action, from: before.status, reason: command.reason))
+        if after.status == .completed {  // resumed after its target was lowered to what it had made
+            try await context.publish(SPKCompleted(spk: after))
+        }
         return after
     }
 

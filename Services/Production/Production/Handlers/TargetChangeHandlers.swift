@@ -45,7 +45,7 @@ enum TargetChangeRules {
         var after = spk
         after.targetQty = newTarget
         if spk.status != .onHold {  // a held SPK stays held; its new target counts once it resumes
-            after.status = spk.producedQty >= newTarget ? .completed : (spk.producedQty > 0 ? .inProgress : .notStarted)
+            after.status = .running(produced: spk.producedQty, target: newTarget, started: spk.producedQty > 0)
         }
         after.progress = progressPercent(produced: spk.producedQty, target: newTarget)
         after.updatedAt = now
