@@ -195,4 +195,24 @@ extension ProductionHTTPTests {
             "STITCH_JWT_SECRET": String(repeating: "s", count: 40), "STITCH_ACTOR_SIGNING_KEY": signing]))
         #expect(production.actorSigner != nil && production.refreshFamilyLifetime == .seconds(30 * 86400))
     }
+
+    @Test("CORS answers only the configured origin, on successes, errors and preflights")
+    func corsForConfiguredOrigins() async throws {
+        try await withStack { http in
+            let allowed: HTTPFields = [.origin: "http://factory.example"]
+            let health = try await http.call(.get, "/health", headers: allowed)
+            #expect(health.headers[.accessControlAllowOrigin] == "http://factory.example")
+            #expect(health.headers[.accessControlExposeHeaders] == "X-Request-Id")
+            let refused = try await http.call(.get, "/api/v1/production/spks", headers: allowed)
+            #expect(refused.status == 401 && refused.headers[.accessControlAllowOrigin] == "http://factory.example")
+            var preflight = allowed
+            preflight[.accessControlRequestMethod] = "POST"
+            let options = try await http.call(.options, "/api/v1/production/spks", headers: preflight)
+            #expect(options.status == 204)
+            #expect(options.headers[.accessControlAllowOrigin] == "http://factory.example")
+            #expect(options.headers[.accessControlAllowHeaders]?.lowercased().contains("idempotency-key") == true)
+            let stranger = try await http.call(.get, "/health", headers: [.origin: "http://evil.example"])
+            #expect(stranger.status == 200 && stranger.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
 }

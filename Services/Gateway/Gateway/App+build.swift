@@ -18,7 +18,9 @@ public enum GatewayApp {
         let tokens = await TokenService(secret: settings.jwtSecret, accessLifetime: settings.accessTokenLifetime)
 
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: APIMiddleware(corsOrigins: settings.corsOrigins))
+        router.add(middleware: MetricsMiddleware())  // outermost: it sees the final status of every request
+        router.add(middleware: ConfiguredCORS(origins: settings.corsOrigins))  // on error bodies too
+        router.add(middleware: APIMiddleware())
         router.add(middleware: InputCheckMiddleware())
         router.get("health") { _, _ in "ok\n" }
         router.get("openapi.json") { _, _ in

@@ -19,7 +19,9 @@ public enum Observability {
                 handler.logLevel = level
                 return handler
             }
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: created))
+            var factory = PrometheusMetricsFactory(registry: created)
+            factory.nameAndLabelSanitizer = Self.prometheusName
+            MetricsSystem.bootstrap(factory)
             existing = created
             return created
         }
@@ -31,5 +33,22 @@ public enum Observability {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Names from other packages made valid for Prometheus (no dots) and ours: Hummingbird's
+    /// `MetricsMiddleware` reports as `stitch_http_*`, with `route`, `method` and `status` labels.
+    @Sendable static func prometheusName(_ name: String, _ labels: [(String, String)]) -> (String, [(String, String)]) {
+        let renamed = [
+            "hb.requests": "stitch_http_requests_total",
+            "hb.request.errors": "stitch_http_request_errors_total",
+            "http.server.request.duration": "stitch_http_request_duration_seconds",
+            "http.server.active_requests": "stitch_http_active_requests",
+        ]
+        let labelNames = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
+                          "error.type": "status"]
+        func valid(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "_" ? Character($0) : "_" })
+        }
+        return (renamed[name] ?? valid(name), labels.map { (labelNames[$0.0] ?? valid($0.0), $0.1) })
     }
 }
