@@ -14,6 +14,10 @@ import Glibc
 ///
 /// On connection loss it reconnects with backoff, re-declares every topology it was given and
 /// re-starts every consumer; operations whose outcome became unknown fail with `connectionLost`.
+///
+/// This file holds its state and its thread; the async API, confirmed publishing, request/reply and
+/// frame reading are extensions beside it. The state below is internal only so those files can
+/// reach it: everything marked "confined" is touched on the connection's thread alone.
 final class AMQPConnection: @unchecked Sendable {
     struct ConsumerRegistration: Sendable {
         var queue: String
@@ -22,7 +26,7 @@ final class AMQPConnection: @unchecked Sendable {
         var tag: String?
     }
 
-    private struct ConfirmBatch {
+    struct ConfirmBatch {
         var remaining: Int
         var failure: MessagingError?
         var deadline: ContinuousClock.Instant
@@ -30,13 +34,13 @@ final class AMQPConnection: @unchecked Sendable {
         var messageIds: [String]
     }
 
-    private struct ReplyWaiter {
+    struct ReplyWaiter {
         var deadline: ContinuousClock.Instant
         var continuation: CheckedContinuation<IncomingMessage, any Error>
     }
 
     /// A message whose method frame arrived and whose header and body frames are still coming.
-    private struct PartialContent {
+    struct PartialContent {
         enum Kind {
             case delivery(consumerTag: String, deliveryTag: UInt64, redelivered: Bool)
             case returned(code: UInt16, text: String)
@@ -52,41 +56,41 @@ final class AMQPConnection: @unchecked Sendable {
     typealias Job = @Sendable (AMQPConnection) -> Void
 
     let name: String
-    private let configuration: AMQPConfiguration
-    private let logger: Logger
-    private let wantsReplyConsumer: Bool
-    private let confirmTimeout: Duration = .seconds(30)
-    private let reconnects: Counter
-    private let connectedGauge: Gauge
-    private let monitor: LoopMonitor?
-    private let heartbeat: LoopHeartbeat
+    let configuration: AMQPConfiguration
+    let logger: Logger
+    let wantsReplyConsumer: Bool
+    let confirmTimeout: Duration = .seconds(30)
+    let reconnects: Counter
+    let connectedGauge: Gauge
+    let monitor: LoopMonitor?
+    let heartbeat: LoopHeartbeat
 
     // Shared between threads. nil once the thread has ended: late jobs then run at once (under the
     // lock, so still one at a time) and find no session, so they fail or do nothing.
-    private let pendingJobs = Mutex<[Job]?>([])
-    private let stopRequested = Atomic<Bool>(false)
-    private let connectedFlag = Atomic<Bool>(false)
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
-    private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
+    let pendingJobs = Mutex<[Job]?>([])
+    let stopRequested = Atomic<Bool>(false)
+    let connectedFlag = Atomic<Bool>(false)
+    let wakeRead: Int32
+    let wakeWrite: Int32
+    let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
-    // Confined to the connection thread.
-    private var session: AMQPSession?
-    private var generation: UInt64 = 0
-    private var everConnected = false
-    private var backoff: Duration = .milliseconds(100)
-    private var nextAttempt = ContinuousClock.now
-    private var topologies: [Topology] = []
-    private var consumers: [Int: ConsumerRegistration] = [:]
-    private var nextConsumerId = 0
-    private var replyConsumerTag: String?
-    private var batches: [Int: ConfirmBatch] = [:]
-    private var nextBatchId = 0
-    private var sequenceToBatch: [UInt64: Int] = [:]
-    private var lowestUnconfirmed: UInt64 = 1
-    private var mandatoryToBatch: [String: Int] = [:]
-    private var replyWaiters: [String: ReplyWaiter] = [:]
-    private var partial: PartialContent?
+    // Confined to the connection thread (jobs run there; so do the extensions' frame handlers).
+    var session: AMQPSession?
+    var generation: UInt64 = 0
+    var everConnected = false
+    var backoff: Duration = .milliseconds(100)
+    var nextAttempt = ContinuousClock.now
+    var topologies: [Topology] = []
+    var consumers: [Int: ConsumerRegistration] = [:]
+    var nextConsumerId = 0
+    var replyConsumerTag: String?
+    var batches: [Int: ConfirmBatch] = [:]
+    var nextBatchId = 0
+    var sequenceToBatch: [UInt64: Int] = [:]
+    var lowestUnconfirmed: UInt64 = 1
+    var mandatoryToBatch: [String: Int] = [:]
+    var replyWaiters: [String: ReplyWaiter] = [:]
+    var partial: PartialContent?
 
     init(name: String, configuration: AMQPConfiguration, replyConsumer: Bool = false, logger: Logger,
          monitor: LoopMonitor? = nil) {
@@ -133,7 +137,7 @@ final class AMQPConnection: @unchecked Sendable {
         if queued { wake() }
     }
 
-    private func wake() {
+    func wake() {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
@@ -153,101 +157,9 @@ final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    // MARK: Operations (async API)
-
-    func declare(_ topology: Topology) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            perform { connection in
-                if !connection.topologies.contains(topology) { connection.topologies.append(topology) }
-                guard let session = connection.session else {
-                    continuation.resume(throwing: MessagingError.unavailable("not connected to \(connection.configuration.description)"))
-                    return
-                }
-                do {
-                    try session.declare(topology)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                    connection.connectionLost(error)
-                }
-            }
-        }
-    }
-
-    /// Remembers a topology to declare on every (re)connect, without waiting for a connection.
-    func remember(_ topology: Topology) {
-        perform { connection in
-            if !connection.topologies.contains(topology) { connection.topologies.append(topology) }
-        }
-    }
-
-    /// Waits (polling cheaply) until connected; false if `timeout` passed first.
-    func waitUntilConnected(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !isConnected {
-            if ContinuousClock.now >= deadline || Task.isCancelled { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
-    }
-
-    func messageCount(queue: String) async throws -> Int {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
-            perform { connection in
-                guard let session = connection.session else {
-                    continuation.resume(throwing: MessagingError.unavailable("not connected to \(connection.configuration.description)"))
-                    return
-                }
-                do {
-                    continuation.resume(returning: try session.messageCount(queue))
-                } catch {
-                    continuation.resume(throwing: error)
-                    connection.connectionLost(error)
-                }
-            }
-        }
-    }
-
-    func publish(_ messages: [OutgoingMessage]) async throws {
-        if messages.isEmpty { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            perform { $0.startBatch(messages, continuation: continuation) }
-        }
-    }
-
-    func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<IncomingMessage, any Error>) in
-            perform { $0.startRequest(message, timeout: timeout, continuation: continuation) }
-        }
-    }
-
-    func addConsumer(_ registration: ConsumerRegistration) async -> Int {
-        await withCheckedContinuation { continuation in
-            perform { connection in
-                let id = connection.nextConsumerId
-                connection.nextConsumerId += 1
-                connection.consumers[id] = registration
-                if connection.session != nil { connection.startConsumer(id) }
-                continuation.resume(returning: id)
-            }
-        }
-    }
-
-    /// Stops deliveries to a consumer; what it already received may still be settled.
-    func removeConsumer(_ id: Int) async {
-        await withCheckedContinuation { continuation in
-            perform { connection in
-                if let tag = connection.consumers.removeValue(forKey: id)?.tag, let session = connection.session {
-                    do { try session.cancel(consumerTag: tag) } catch { connection.connectionLost(error) }
-                }
-                continuation.resume()
-            }
-        }
-    }
-
     // MARK: The thread
 
-    private func run() {
+    func run() {
         while true {
             heartbeat.beat()
             runPendingJobs()
@@ -272,7 +184,7 @@ final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    private func runPendingJobs() {
+    func runPendingJobs() {
         let jobs = pendingJobs.withLock { jobs -> [Job] in
             defer { jobs?.removeAll(keepingCapacity: true) }
             return jobs ?? []
@@ -281,7 +193,7 @@ final class AMQPConnection: @unchecked Sendable {
     }
 
     /// Sleeps until the socket is readable, a job arrives, or `deadline` / the nearest operation deadline.
-    private func waitForWork(until deadline: ContinuousClock.Instant, socket: Int32?) {
+    func waitForWork(until deadline: ContinuousClock.Instant, socket: Int32?) {
         var until = deadline
         for batch in batches.values { until = min(until, batch.deadline) }
         for waiter in replyWaiters.values { until = min(until, waiter.deadline) }
@@ -295,7 +207,7 @@ final class AMQPConnection: @unchecked Sendable {
         while read(wakeRead, &drain, drain.count) > 0 {}
     }
 
-    private func connect() {
+    func connect() {
         do {
             let session = try AMQPSession(configuration: configuration, connectionName: name)
             self.session = session
@@ -322,7 +234,7 @@ final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    private func startConsumer(_ id: Int) {
+    func startConsumer(_ id: Int) {
         guard let session, var registration = consumers[id] else { return }
         do {
             registration.tag = try session.consume(queue: registration.queue, prefetch: registration.prefetch, noAck: false)
@@ -333,7 +245,7 @@ final class AMQPConnection: @unchecked Sendable {
     }
 
     /// Drops the session, fails what can no longer complete, and schedules a reconnect.
-    private func connectionLost(_ error: any Error) {
+    func connectionLost(_ error: any Error) {
         guard let lost = session else { return }
         session = nil
         lost.discard()
@@ -343,7 +255,7 @@ final class AMQPConnection: @unchecked Sendable {
         scheduleReconnect(after: error)
     }
 
-    private func scheduleReconnect(after error: any Error) {
+    func scheduleReconnect(after error: any Error) {
         let reason = (error as? MessagingError)?.description ?? "\(error)"
         if everConnected {
             logger.warning("connection to \(configuration.description) lost: \(reason); reconnecting")
@@ -354,7 +266,7 @@ final class AMQPConnection: @unchecked Sendable {
         backoff = min(backoff * 2, .seconds(5))
     }
 
-    private func failAllPending(_ error: MessagingError) {
+    func failAllPending(_ error: MessagingError) {
         for batch in batches.values { batch.continuation.resume(throwing: error) }
         batches.removeAll()
         sequenceToBatch.removeAll()
@@ -366,7 +278,7 @@ final class AMQPConnection: @unchecked Sendable {
         replyConsumerTag = nil
     }
 
-    private func shutDown() {
+    func shutDown() {
         monitor?.unregister("amqp:\(name)")
         if let session {
             self.session = nil
@@ -385,218 +297,5 @@ final class AMQPConnection: @unchecked Sendable {
             return waiters ?? []
         }
         for waiter in waiters { waiter.resume() }
-    }
-
-    // MARK: Publishing with confirms
-
-    private func startBatch(_ messages: [OutgoingMessage], continuation: CheckedContinuation<Void, any Error>) {
-        guard let session else {
-            continuation.resume(throwing: MessagingError.unavailable("not connected to \(configuration.description)"))
-            return
-        }
-        let id = nextBatchId
-        nextBatchId += 1
-        batches[id] = ConfirmBatch(remaining: messages.count, deadline: .now + confirmTimeout,
-                                   continuation: continuation, messageIds: messages.map(\.messageId))
-        do {
-            for message in messages {
-                if message.mandatory { mandatoryToBatch[message.messageId] = id }
-                let sequence = try session.publish(message)
-                sequenceToBatch[sequence] = id
-            }
-        } catch {
-            connectionLost(error)
-        }
-    }
-
-    private func confirm(upTo tag: UInt64, multiple: Bool, acked: Bool) {
-        let tags: ClosedRange<UInt64> = multiple ? lowestUnconfirmed...max(tag, lowestUnconfirmed) : tag...tag
-        for sequence in tags {
-            guard let id = sequenceToBatch.removeValue(forKey: sequence), var batch = batches[id] else { continue }
-            batch.remaining -= 1
-            if !acked, batch.failure == nil { batch.failure = .nacked(messageId: batch.messageIds.first ?? "?") }
-            batches[id] = batch
-            if batch.remaining == 0 { finishBatch(id) }
-        }
-        while lowestUnconfirmed <= tag, sequenceToBatch[lowestUnconfirmed] == nil { lowestUnconfirmed += 1 }
-    }
-
-    private func finishBatch(_ id: Int) {
-        guard let batch = batches.removeValue(forKey: id) else { return }
-        for messageId in batch.messageIds { mandatoryToBatch.removeValue(forKey: messageId) }
-        if let failure = batch.failure {
-            batch.continuation.resume(throwing: failure)
-        } else {
-            batch.continuation.resume()
-        }
-    }
-
-    // MARK: Request / reply
-
-    private func startRequest(_ message: OutgoingMessage, timeout: Duration,
-                              continuation: CheckedContinuation<IncomingMessage, any Error>) {
-        guard let session, replyConsumerTag != nil else {
-            continuation.resume(throwing: MessagingError.unavailable("not connected to \(configuration.description)"))
-            return
-        }
-        var message = message
-        message.replyTo = "amq.rabbitmq.reply-to"
-        message.persistent = false
-        let correlationId = message.correlationId ?? message.messageId
-        message.correlationId = correlationId
-        replyWaiters[correlationId] = ReplyWaiter(deadline: .now + timeout, continuation: continuation)
-        do {
-            try session.publish(message)
-        } catch {
-            connectionLost(error)
-        }
-    }
-
-    private func expireDeadlines() {
-        let now = ContinuousClock.now
-        for (id, batch) in batches where batch.deadline <= now {
-            batches[id]?.failure = .timeout("publisher confirm for \(batch.messageIds.count) message(s)")
-            batches[id]?.remaining = 0
-            finishBatch(id)
-        }
-        for (correlationId, waiter) in replyWaiters where waiter.deadline <= now {
-            replyWaiters.removeValue(forKey: correlationId)
-            waiter.continuation.resume(throwing: MessagingError.timeout("no reply to request \(correlationId)"))
-        }
-    }
-
-    // MARK: Frames
-
-    private func readAvailableFrames() {
-        var handled = 0
-        while let session = self.session, handled < 512 {
-            do {
-                guard let frame = try session.nextFrame() else { break }
-                try handle(frame)
-                handled += 1
-            } catch {
-                connectionLost(error)
-                return
-            }
-        }
-        session?.releaseBuffers()
-    }
-
-    private func handle(_ frame: amqp_frame_t) throws(MessagingError) {
-        switch frame.frame_type {
-        case STITCH_FRAME_METHOD:
-            try handleMethod(frame.payload.method)
-        case STITCH_FRAME_HEADER:
-            guard partial != nil else { return }
-            let properties = frame.payload.properties.decoded.assumingMemoryBound(to: amqp_basic_properties_t.self).pointee
-            partial!.bodySize = Int(frame.payload.properties.body_size)
-            partial!.properties = Self.copy(properties)
-            if partial!.bodySize == 0 { completeContent() }
-        case STITCH_FRAME_BODY:
-            guard partial != nil else { return }
-            partial!.body += frame.payload.body_fragment.array
-            if partial!.body.count >= partial!.bodySize { completeContent() }
-        default:
-            break  // heartbeats are handled inside librabbitmq
-        }
-    }
-
-    private func handleMethod(_ method: amqp_method_t) throws(MessagingError) {
-        switch method.id {
-        case STITCH_BASIC_DELIVER:
-            let deliver = method.decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
-            partial = PartialContent(
-                kind: .delivery(consumerTag: deliver.consumer_tag.string, deliveryTag: deliver.delivery_tag,
-                                redelivered: deliver.redelivered != 0),
-                exchange: deliver.exchange.string, routingKey: deliver.routing_key.string)
-        case STITCH_BASIC_RETURN:
-            let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-            partial = PartialContent(
-                kind: .returned(code: returned.reply_code, text: returned.reply_text.string),
-                exchange: returned.exchange.string, routingKey: returned.routing_key.string)
-        case STITCH_BASIC_ACK:
-            let ack = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-            confirm(upTo: ack.delivery_tag, multiple: ack.multiple != 0, acked: true)
-        case STITCH_BASIC_NACK:
-            let nack = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-            confirm(upTo: nack.delivery_tag, multiple: nack.multiple != 0, acked: false)
-        case STITCH_BASIC_CANCEL:
-            // The broker cancelled a consumer (its queue was deleted): start over so it is re-declared.
-            throw .connectionLost("the broker cancelled a consumer")
-        case STITCH_CHANNEL_CLOSE:
-            let close = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
-            throw .connectionLost("channel closed by broker: \(close.reply_code) \(close.reply_text.string)")
-        case STITCH_CONNECTION_CLOSE:
-            let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
-            session?.acknowledgeServerClose()
-            throw .connectionLost("connection closed by broker: \(close.reply_code) \(close.reply_text.string)")
-        case STITCH_CONNECTION_BLOCKED:
-            logger.warning("broker blocked publishing (resource alarm)")
-        case STITCH_CONNECTION_UNBLOCKED:
-            logger.info("broker unblocked publishing")
-        default:
-            break
-        }
-    }
-
-    private func completeContent() {
-        guard let content = partial else { return }
-        partial = nil
-        var message = content.properties
-        message.exchange = content.exchange
-        message.routingKey = content.routingKey
-        message.body = content.body
-        switch content.kind {
-        case .delivery(let consumerTag, let deliveryTag, let redelivered):
-            message.redelivered = redelivered
-            if consumerTag == replyConsumerTag {
-                if let correlationId = message.correlationId, let waiter = replyWaiters.removeValue(forKey: correlationId) {
-                    waiter.continuation.resume(returning: message)
-                }
-                return
-            }
-            guard let registration = consumers.values.first(where: { $0.tag == consumerTag }) else { return }
-            registration.sink(Delivery(message: message, queue: registration.queue, tag: deliveryTag,
-                                       generation: generation, settler: self))
-        case .returned(let code, let text):
-            let error = MessagingError.unroutable(exchange: content.exchange, routingKey: content.routingKey,
-                                                  reason: "\(code) \(text)")
-            if let correlationId = message.correlationId, let waiter = replyWaiters.removeValue(forKey: correlationId) {
-                waiter.continuation.resume(throwing: error)
-            } else if let messageId = message.messageId, let id = mandatoryToBatch[messageId], batches[id]?.failure == nil {
-                batches[id]?.failure = error
-            }
-        }
-    }
-
-    private static func copy(_ properties: amqp_basic_properties_t) -> IncomingMessage {
-        let flags = properties._flags
-        func has(_ flag: Int32) -> Bool { flags & amqp_flags_t(flag) != 0 }
-        var message = IncomingMessage(exchange: "", routingKey: "", body: [])
-        if has(AMQP_BASIC_MESSAGE_ID_FLAG) { message.messageId = properties.message_id.string }
-        if has(AMQP_BASIC_CORRELATION_ID_FLAG) { message.correlationId = properties.correlation_id.string }
-        if has(AMQP_BASIC_TYPE_FLAG) { message.type = properties.type.string }
-        if has(AMQP_BASIC_REPLY_TO_FLAG) { message.replyTo = properties.reply_to.string }
-        if has(AMQP_BASIC_HEADERS_FLAG) {
-            message.headers = properties.headers.stringDictionary
-            message.deliveryCount = message.headers["x-delivery-count"].flatMap { Int($0) } ?? 0
-        }
-        return message
-    }
-}
-
-extension AMQPConnection: DeliverySettler {
-    func ack(_ tag: UInt64, generation: UInt64) {
-        perform { connection in
-            guard connection.generation == generation, let session = connection.session else { return }
-            do { try session.ack(tag) } catch { connection.connectionLost(error) }
-        }
-    }
-
-    func reject(_ tag: UInt64, generation: UInt64, requeue: Bool) {
-        perform { connection in
-            guard connection.generation == generation, let session = connection.session else { return }
-            do { try session.reject(tag, requeue: requeue) } catch { connection.connectionLost(error) }
-        }
     }
 }
