@@ -132,7 +132,7 @@ struct BOMBench: AsyncParsableCommand {
             """,
             """
             INSERT INTO articles (code, name, customer, route, labour, active, version, updated_at)
-            SELECT DISTINCT article, 'Bench ' || article, NULL, '{CUTTING,SEWING,PACKING}',
+            SELECT DISTINCT article, 'Bench ' || article, NULL::text, '{CUTTING,SEWING,PACKING}'::text[],
                    '[{"stage": "SEWING", "minutes": 5}, {"stage": "CUTTING", "minutes": 1.5}]'::jsonb, true, 1, now()
             FROM bench_lines
             """,
@@ -155,7 +155,13 @@ struct BOMBench: AsyncParsableCommand {
             "ANALYZE",
         ]
         try await db.withConnection { connection in
-            for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+            for sql in statements {
+                do {
+                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                } catch let error as PSQLError {
+                    throw BenchFailure("seeding failed: \(error.serverInfo?[.message] ?? String(reflecting: error))\n\(sql)")
+                }
+            }
         }
     }
 }
