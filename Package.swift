@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "stitch-production", targets: ["ProductionMain"]),
         .executable(name: "stitch-ppic", targets: ["PPICMain"]),
         .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
+        .executable(name: "stitch-bomfinance", targets: ["BOMFinanceMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -96,10 +97,16 @@ let package = Package(
             path: "Services/Approval/Approval"
         ),
         .executableTarget(name: "ApprovalMain", dependencies: ["Approval"], path: "Services/Approval/Main"),
+        .target(
+            name: "BOMFinance",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/BOMFinance/BOMFinance"
+        ),
+        .executableTarget(name: "BOMFinanceMain", dependencies: ["BOMFinance"], path: "Services/BOMFinance/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "BOMFinance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -108,6 +115,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
+        .testTarget(name: "BOMFinanceTests", dependencies: ["BOMFinance", "Contracts"]),
         .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(
@@ -117,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "BOMFinance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

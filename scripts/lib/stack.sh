@@ -296,6 +296,38 @@ seed_demo_spks() {
   demo_input "$sewer" "$(jq -r '.data.spks[1].code' <<<"$order")" 1 60
 }
 
+# Demo master data through the API, as the cost accountant and a planner would enter it: a few
+# materials with costs, a bear and its embroidered panel, and an ACTIVE two-level BOM — only into
+# an empty BOMFinance, and only when BOMFinance runs.
+seed_demo_bom() {
+  local api=$1 finance ppic answer total
+  [ -x "$(service_binary bomfinance)" ] || return 0
+  finance=$(api_login "$api" finance finance-dev-123)
+  ppic=$(api_login "$api" ppic ppic-dev-123)
+  [ -n "$finance" ] && [ -n "$ppic" ] || { log "demo BOMs skipped: cannot sign in as finance and ppic"; return 0; }
+  answer=$(curl -sS --max-time 12 "$api/api/v1/master/materials?per_page=1" -H "Authorization: Bearer $ppic" 2>/dev/null || true)
+  total=$(jq -r '.meta.total // empty' <<<"$answer" 2>/dev/null || true)
+  [ "$total" = 0 ] || { [ -n "$total" ] || log "demo BOMs skipped: BOMFinance did not answer (${answer:-no answer})"; return 0; }
+  log "creating demo materials, articles and BOMs"
+  post() {  # TOKEN PATH JSON
+    curl -fsS --max-time 15 -X POST "$api$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" >/dev/null \
+      || log "could not POST $2 $3"
+  }
+  local spec
+  for spec in "FAB-PLUSH-BRN FABRIC M 42000" "FAB-FELT-WHT FABRIC M 18000" "FIL-DACRON FILLING KG 38000" \
+              "THR-POLY-BLK THREAD CONE 21000" "ACC-EYE-12MM ACCESSORY PCS 650" "PKG-POLYBAG PACKAGING PCS 300"; do
+    set -- $spec
+    post "$finance" /api/v1/master/materials \
+      "{\"code\":\"$1\",\"name\":\"$1\",\"category\":\"$2\",\"unit\":\"$3\",\"standard_cost\":$4,\"cost_effective_from\":\"2026-01-01\"}"
+  done
+  post "$ppic" /api/v1/master/articles '{"code":"PANEL-BEAR-EMB","name":"Embroidered bear face panel","route":["CUTTING","EMBROIDERY"],"labour_minutes":[{"stage":"CUTTING","minutes":0.5},{"stage":"EMBROIDERY","minutes":4}]}'
+  post "$ppic" /api/v1/master/articles '{"code":"BEAR-30CM","name":"Bear 30 cm","customer":"Toy Co","labour_minutes":[{"stage":"CUTTING","minutes":3},{"stage":"SEWING","minutes":14},{"stage":"FINISHING","minutes":5},{"stage":"PACKING","minutes":1.5}]}'
+  post "$ppic" /api/v1/bom/create '{"article_code":"PANEL-BEAR-EMB","lines":[{"material_code":"FAB-FELT-WHT","qty_per_unit":0.02,"scrap_percent":5},{"material_code":"THR-POLY-BLK","qty_per_unit":0.005}],"notes":"demo"}'
+  post "$ppic" /api/v1/bom/BOM-PANEL-BEAR-EMB-001/activate '{}'
+  post "$ppic" /api/v1/bom/create '{"article_code":"BEAR-30CM","lines":[{"material_code":"FAB-PLUSH-BRN","qty_per_unit":0.35,"scrap_percent":8},{"article_code":"PANEL-BEAR-EMB","qty_per_unit":1},{"material_code":"FIL-DACRON","qty_per_unit":0.12},{"material_code":"ACC-EYE-12MM","qty_per_unit":2},{"material_code":"PKG-POLYBAG","qty_per_unit":1}],"notes":"demo"}'
+  post "$ppic" /api/v1/bom/BOM-BEAR-30CM-001/activate '{}'
+}
+
 # stack_start: everything, as ./scripts/run starts it; non-zero when a service is not ready.
 stack_start() {
   ensure_packages
@@ -305,6 +337,7 @@ stack_start() {
   stack_infra_await
   start_services || return 1
   if [ "$STACK_DEMO_DATA" = yes ] && [ -x "$(service_binary gateway)" ]; then
+    seed_demo_bom "http://127.0.0.1:$HTTP_PORT"
     seed_demo_spks "http://127.0.0.1:$HTTP_PORT"
   fi
 }

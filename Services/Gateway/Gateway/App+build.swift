@@ -38,6 +38,7 @@ public enum GatewayApp {
         ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
         PPICController(services: services).register(on: api.group("ppic"))
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
+        BOMFinanceController(services: services).register(master: api.group("master"), bom: api.group("bom"), costing: api.group("costing"))
         return router
     }
 

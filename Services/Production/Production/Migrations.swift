@@ -96,5 +96,22 @@ enum ProductionMigrations {
             ALTER TABLE spks ADD COLUMN change_seq bigint NOT NULL DEFAULT nextval('spk_changes');
             CREATE INDEX spks_department_change ON spks (department, change_seq);
             """),
+        SQLMigration(id: "005-article-plans-bom-pins", sql: """
+            -- What Production knows of each article from BOMFinance's events: its route and ACTIVE BOM.
+            CREATE TABLE article_plans (
+                article_code text PRIMARY KEY,
+                route        text[],
+                bom_id       uuid,
+                bom_code     text,
+                bom_version  integer,
+                bom_activated_at timestamptz,
+                version      integer NOT NULL DEFAULT 0
+            );
+            -- The BOM version an order is pinned to (nil: the article had no ACTIVE BOM then; bom_note says so).
+            ALTER TABLE orders ADD COLUMN bom_id uuid;
+            ALTER TABLE orders ADD COLUMN bom_code text;
+            ALTER TABLE orders ADD COLUMN bom_version integer;
+            ALTER TABLE orders ADD COLUMN bom_note text;
+            """),
     ]
 }

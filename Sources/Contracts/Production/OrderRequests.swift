@@ -30,10 +30,20 @@ public struct ManufacturingOrder: Codable, Sendable, Hashable {
     public var createdAt: Date
     /// The stages' SPKs in route order (left out in lists).
     public var spks: [SPK]?
+    /// The article's ACTIVE BOM version when the order was made: the order is pinned to it. Nil when the
+    /// article had none then (`bom_note` says so).
+    public var bomId: UUID?
+    public var bomCode: String?
+    public var bomVersion: Int?
+    public var bomNote: String?
 
     public init(id: UUID, code: String, articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate,
                 stages: [Stage], status: OrderStatus, progress: Double, finishedQty: Int, notes: String?, createdBy: String,
-                createdAt: Date, spks: [SPK]?) {
+                createdAt: Date, spks: [SPK]?, bom: BOMReference? = nil, bomNote: String? = nil) {
+        bomId = bom?.id
+        bomCode = bom?.code
+        bomVersion = bom?.version
+        self.bomNote = bomNote
         self.id = id
         self.code = code
         self.articleCode = articleCode
@@ -61,7 +71,7 @@ public struct CreateOrder: Command {
     public var qty: Int
     public var startDate: LocalDate
     public var dueDate: LocalDate
-    /// A shortened route, in route order; nil = the whole default route.
+    /// A shortened route, in route order; nil = the article's route (from BOMFinance), else the default route.
     public var stages: [Stage]?
     public var notes: String?
 

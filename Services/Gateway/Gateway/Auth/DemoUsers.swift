@@ -10,6 +10,7 @@ enum DemoUsers {
         Demo(username: "manager", password: "manager-dev-123", fullName: "Factory Manager", roles: [.manager], department: nil),
         Demo(username: "ppic", password: "ppic-dev-123", fullName: "PPIC Planner", roles: [.ppicManager], department: nil),
         Demo(username: "prod_manager", password: "prodmgr-dev-123", fullName: "Production Manager", roles: [.productionManager], department: nil),
+        Demo(username: "finance", password: "finance-dev-123", fullName: "Cost Accountant", roles: [.finance], department: nil),
         Demo(username: "wh_manager", password: "whmgr-dev-123", fullName: "Warehouse Manager", roles: [.warehouseManager], department: nil),
         Demo(username: "spv_sewing", password: "spv-dev-123", fullName: "Sewing Supervisor", roles: [.productionSupervisor], department: .sewing),
         Demo(username: "staff_sewing", password: "staff-dev-123", fullName: "Sewing Line Staff", roles: [.productionStaff], department: .sewing),

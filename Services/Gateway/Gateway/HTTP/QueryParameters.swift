@@ -23,6 +23,15 @@ struct QueryParameters {
         return value
     }
 
+    func bool(_ name: String) throws(ErrorReply) -> Bool? {
+        guard let text = values[name] else { return nil }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw .validation([FieldError(field: name, message: "must be true or false")])
+        }
+    }
+
     func date(_ name: String) throws(ErrorReply) -> LocalDate? {
         guard let text = values[name] else { return nil }
         guard let date = LocalDate(text) else { throw .validation([FieldError(field: name, message: "must be a date as YYYY-MM-DD")]) }

@@ -12,6 +12,8 @@ enum OpenAPIDocument {
         var body: [String: Any]? = nil
         var query: [String] = []
         var status = "200"
+        /// The body's media type; `text/csv` bodies are plain strings.
+        var contentType = "application/json"
     }
 
     static let routes: [Route] = [
@@ -104,6 +106,54 @@ enum OpenAPIDocument {
         Route(method: "get", path: "/api/v1/ppic/alerts",
               summary: "Critical and warning alerts, most urgent first, at most limit (default 100) of each, with totals",
               roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN", query: ["limit"]),
+        Route(method: "post", path: "/api/v1/master/materials", summary: "Create a material (a standard cost needs FINANCE or ADMIN)",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE",
+              body: object(["code": "string", "name": "string", "category": "string", "unit": "string", "standard_cost": "number",
+                            "cost_effective_from": "date"]), status: "201"),
+        Route(method: "get", path: "/api/v1/master/materials", summary: "List materials (standard cost only for FINANCE, MANAGER, ADMIN)",
+              roles: "any signed-in user", query: ["category", "search", "page", "per_page"]),
+        Route(method: "post", path: "/api/v1/master/materials/import",
+              summary: "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: ["type": "string"], contentType: "text/csv"),
+        Route(method: "get", path: "/api/v1/master/materials/{code}", summary: "A material with its cost history",
+              roles: "any signed-in user (cost history: FINANCE, MANAGER, ADMIN)"),
+        Route(method: "put", path: "/api/v1/master/materials/{code}", summary: "Change a material's name, category, unit or active flag",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["name": "string", "category": "string", "unit": "string", "active": "boolean"])),
+        Route(method: "post", path: "/api/v1/master/materials/{code}/cost",
+              summary: "A new standard cost from a date (the old one is kept); articles using it are re-costed",
+              roles: "FINANCE, ADMIN", body: object(["cost": "number", "effective_from": "date", "reason": "string"])),
+        Route(method: "post", path: "/api/v1/master/articles", summary: "Create an article with its route and labour minutes per stage",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE",
+              body: object(["code": "string", "name": "string", "customer": "string", "route": "array", "labour_minutes": "array"]),
+              status: "201"),
+        Route(method: "get", path: "/api/v1/master/articles", summary: "List articles", roles: "any signed-in user",
+              query: ["search", "page", "per_page"]),
+        Route(method: "get", path: "/api/v1/master/articles/{code}", summary: "An article", roles: "any signed-in user"),
+        Route(method: "put", path: "/api/v1/master/articles/{code}", summary: "Change an article (route, labour minutes, name, customer, active)",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE",
+              body: object(["name": "string", "customer": "string", "route": "array", "labour_minutes": "array", "active": "boolean"])),
+        Route(method: "post", path: "/api/v1/bom/create",
+              summary: "Create a DRAFT BOM version (BOM-<ARTICLE>-NNN); lines name a material or a sub-assembly article; a cycle is 422",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["article_code": "string", "lines": "array", "notes": "string"]), status: "201"),
+        Route(method: "get", path: "/api/v1/bom/list", summary: "List BOM versions", roles: "any signed-in user",
+              query: ["article_code", "status", "page", "per_page"]),
+        Route(method: "get", path: "/api/v1/bom/requirements",
+              summary: "What an order needs from the BOM version it is pinned to (exploded × qty, scrap included)",
+              roles: "any signed-in user", query: ["order"]),
+        Route(method: "get", path: "/api/v1/bom/{id}", summary: "A BOM version; explode=true adds the flat multi-level material list",
+              roles: "any signed-in user", query: ["explode"]),
+        Route(method: "put", path: "/api/v1/bom/{id}", summary: "Change a DRAFT (an ACTIVE version answers 409: create a new version)",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["lines": "array", "notes": "string"])),
+        Route(method: "delete", path: "/api/v1/bom/{id}", summary: "Delete a DRAFT; archive any other version", roles: "ADMIN, PPIC_MANAGER, FINANCE"),
+        Route(method: "post", path: "/api/v1/bom/{id}/new-version", summary: "Copy a version as the article's next DRAFT",
+              roles: "ADMIN, PPIC_MANAGER, FINANCE", status: "201"),
+        Route(method: "post", path: "/api/v1/bom/{id}/activate",
+              summary: "Make a version the article's one ACTIVE BOM (the previous one becomes SUPERSEDED)", roles: "ADMIN, PPIC_MANAGER, FINANCE"),
+        Route(method: "get", path: "/api/v1/costing/articles/{code}",
+              summary: "An article's standard cost by material and stage, as it was on a date (default today)", roles: "FINANCE, MANAGER, ADMIN",
+              query: ["at"]),
+        Route(method: "get", path: "/api/v1/costing/orders/{code}",
+              summary: "An order's planned and actual cost, reject cost and variance by material and stage", roles: "FINANCE, MANAGER, ADMIN"),
         Route(method: "get", path: "/health", summary: "The gateway is alive", roles: "anyone"),
         Route(method: "get", path: "/ready", summary: "Broker and database reachable", roles: "anyone"),
         Route(method: "get", path: "/metrics", summary: "Prometheus metrics", roles: "anyone"),
@@ -128,7 +178,10 @@ enum OpenAPIDocument {
         case "page": ["type": "integer", "minimum": 1, "maximum": maxPage, "default": 1]
         case "per_page": ["type": "integer", "minimum": 1, "maximum": PageRequest.maxPerPage, "default": PageRequest.defaultPerPage]
         case "limit": ["type": "integer", "minimum": 1, "maximum": GetAlerts.maxLimit, "default": GetAlerts.defaultLimit]
-        case "date", "due_before", "due_after": ["type": "string", "format": "date"]
+        case "date", "due_before", "due_after", "at": ["type": "string", "format": "date"]
+        case "explode": ["type": "boolean", "default": false]
+        case "category": ["type": "string", "enum": MaterialCategory.allCases.map(\.rawValue)]
+        case "search", "article_code", "order": ["type": "string", "maxLength": InputRules.maxTextLength]
         default: ["type": "string"]
         }
     }
@@ -152,13 +205,17 @@ enum OpenAPIDocument {
             if route.path.contains("{entry_id}") {
                 parameters.append(["name": "entry_id", "in": "path", "required": true, "schema": ["type": "string"]])
             }
+            if route.path.contains("{code}") {
+                parameters.append(["name": "code", "in": "path", "required": true,
+                                   "schema": ["type": "string", "pattern": "^[A-Za-z0-9_.-]{1,40}$"]])
+            }
             if route.path.contains("{id}") {
                 parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"],
                                    "description": "The id or the code"])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = route.body {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+                operation["requestBody"] = ["required": true, "content": [route.contentType: ["schema": body]]]
             }
             if !route.path.hasPrefix("/api/v1/auth/login") && route.path.hasPrefix("/api") {
                 operation["security"] = [["bearer": [String]()]]

@@ -7,7 +7,10 @@ struct OrderHandlers {
     let policy: ProductionPolicy
 
     func create(_ command: CreateOrder, _ context: MessageContext) async throws -> ManufacturingOrder {
-        let route = try OrderRules.validate(command, actor: context.actor)
+        var route = try OrderRules.validate(command, actor: context.actor)
+        let articleCode = command.articleCode.trimmingCharacters(in: .whitespaces).uppercased()
+        let (plan, bomNote) = try await ArticlePlanHandlers.plan(for: articleCode, context)
+        if command.stages == nil, let articleRoute = plan.route, !articleRoute.isEmpty { route = articleRoute }
         let orders = OrderStore(connection: context.connection, logger: context.logger)
         let spks = SPKStore(connection: context.connection, logger: context.logger)
         let today = policy.today
@@ -15,9 +18,9 @@ struct OrderHandlers {
         let actor = context.actor?.username ?? "unknown"
         var order = ManufacturingOrder(
             id: UUID(), code: try await orders.nextCode(on: today),
-            articleCode: command.articleCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty,
+            articleCode: articleCode, qty: command.qty,
             startDate: command.startDate, dueDate: command.dueDate, stages: route, status: .planned, progress: 0, finishedQty: 0,
-            notes: command.notes, createdBy: actor, createdAt: now, spks: [])
+            notes: command.notes, createdBy: actor, createdAt: now, spks: [], bom: plan.bom, bomNote: bomNote)
         try await orders.insert(order)
         let windows = OrderRules.plannedWindows(stages: route.count, start: command.startDate, due: command.dueDate)
         let audit = AuditLog(connection: context.connection, logger: context.logger)

@@ -13,7 +13,7 @@ struct OrderStore {
     private static let summary = """
         WITH summary AS (
             SELECT o.id, o.code, o.article_code, o.qty, o.start_date::text AS start_date, o.due_date::text AS due_date, o.stages,
-                   o.notes, o.created_by, o.created_at,
+                   o.notes, o.created_by, o.created_at, o.bom_id, o.bom_code, o.bom_version, o.bom_note,
                    CASE WHEN bool_and(s.status = 'CANCELLED') THEN 'CANCELLED'
                         WHEN bool_or(s.sequence = cardinality(o.stages) AND s.status IN ('COMPLETED', 'CLOSED')) THEN 'COMPLETED'
                         WHEN bool_or(s.produced_qty > 0 OR s.reject_qty > 0) THEN 'IN_PROGRESS'
@@ -22,7 +22,10 @@ struct OrderStore {
             FROM orders o JOIN spks s ON s.order_id = o.id
             GROUP BY o.id)
         """
-    private static let columns = "id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at, status, finished"
+    private static let columns = """
+        id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at, status, finished,
+        bom_id, bom_code, bom_version, bom_note
+        """
 
     /// The next code of `day`, unique across instances.
     func nextCode(on day: LocalDate) async throws -> String {
@@ -31,10 +34,11 @@ struct OrderStore {
 
     func insert(_ order: ManufacturingOrder) async throws {
         try await connection.query("""
-            INSERT INTO orders (id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at)
+            INSERT INTO orders (id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at,
+                                bom_id, bom_code, bom_version, bom_note)
             VALUES (\(order.id), \(order.code), \(order.articleCode), \(order.qty), \(order.startDate.description)::date,
                     \(order.dueDate.description)::date, \(order.stages.map(\.rawValue)), \(order.notes), \(order.createdBy),
-                    \(order.createdAt))
+                    \(order.createdAt), \(order.bomId), \(order.bomCode), \(order.bomVersion), \(order.bomNote))
             """, logger: logger)
     }
 
@@ -88,12 +92,15 @@ struct OrderStore {
     }
 
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
-        let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished) = try row.decode(
-            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int).self)
+        let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished, bomId, bomCode, bomVersion,
+             bomNote) = try row.decode(
+            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int, UUID?, String?, Int?, String?).self)
         return ManufacturingOrder(
             id: id, code: code, articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
             stages: stages.compactMap(Stage.init(rawValue:)), status: OrderStatus(rawValue: status) ?? .planned,
             progress: progressPercent(produced: finished, target: qty), finishedQty: finished, notes: notes,
-            createdBy: createdBy, createdAt: createdAt, spks: nil)
+            createdBy: createdBy, createdAt: createdAt, spks: nil,
+            bom: bomId.flatMap { id in bomCode.flatMap { code in bomVersion.map { BOMReference(id: id, code: code, version: $0) } } },
+            bomNote: bomNote)
     }
 }

@@ -1,0 +1,42 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// BOMFinance: materials, articles, versioned BOMs, costing and variance. Owns schema `bomfinance`.
+public enum BOMFinanceService {
+    public static func definition(settings: BOMFinanceSettings = BOMFinanceSettings()) -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        let materials = MaterialHandlers(settings: settings)
+        handlers.handle(CreateMaterial.self, materials.create)
+        handlers.handle(UpdateMaterial.self, materials.update)
+        handlers.handle(SetMaterialCost.self, materials.setCost)
+        handlers.handle(ImportMaterials.self, materials.importCSV)
+        handlers.handle(GetMaterial.self, materials.get)
+        handlers.handle(GetMaterialDetail.self, materials.detail)
+        handlers.handle(ListMaterials.self, materials.list)
+        let articles = ArticleHandlers(settings: settings)
+        handlers.handle(CreateArticle.self, articles.create)
+        handlers.handle(UpdateArticle.self, articles.update)
+        handlers.handle(GetArticle.self, articles.get)
+        handlers.handle(ListArticles.self, articles.list)
+        handlers.handle(GetArticlePlan.self, articles.plan)
+        let boms = BOMHandlers(settings: settings)
+        handlers.handle(CreateBOM.self, boms.create)
+        handlers.handle(UpdateBOM.self, boms.update)
+        handlers.handle(ChangeBOM.self, boms.change)
+        handlers.handle(GetBOM.self, boms.get)
+        handlers.handle(ListBOMs.self, boms.list)
+        let costing = CostingHandlers(settings: settings)
+        handlers.handle(GetArticleCosting.self, costing.article)
+        handlers.handle(GetOrderCosting.self, costing.order)
+        handlers.handle(GetOrderRequirements.self, costing.requirements)
+        // Re-costing is the consequence of the cost-change event, not of the command that set the cost.
+        handlers.on(MaterialCostChanged.self, costing.costChanged)
+        handlers.on(OrderCreated.self, costing.orderCreated)
+        handlers.on(DailyInputRecorded.self, costing.inputRecorded)
+        handlers.on(DailyInputVoided.self, costing.inputVoided)
+        handlers.on(MaterialIssued.self, costing.materialIssued)
+        return ServiceDefinition(name: ServiceName.bomfinance.rawValue, migrations: BOMFinanceMigrations.all, handlers: handlers)
+    }
+}
