@@ -37,13 +37,19 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                                        backgroundLogger: logger)
     }
     TestActorKeys.installVerifier()  // the services verify what the gateway below signs, as in production
+    // Dozens of these stacks come and go, in parallel, on the same queues; each one that stops returns
+    // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
+    // limit (5) is for crashes; here it would park an ordinary message that was merely passed around.
+    let policy = RetryPolicy(poisonDeliveries: 50)
     let runtimes = [
         ServiceRuntime(definition: ProductionService.definition(policy: ProductionPolicy(now: clock.now)), client: clients["production"]!,
-                       bus: buses["production"]!, logger: logger),
-        ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
-        ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!, logger: logger),
+                       bus: buses["production"]!, policy: policy, logger: logger),
+        ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!,
+                       policy: policy, logger: logger),
+        ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!,
+                       policy: policy, logger: logger),
         ServiceRuntime(definition: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
-                       client: clients["bomfinance"]!, bus: buses["bomfinance"]!, logger: logger),
+                       client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
     ]
     let databases = clients
     let gatewayDB = clients["gateway"]!
