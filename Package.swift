@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "stitch-production", targets: ["ProductionMain"]),
         .executable(name: "stitch-ppic", targets: ["PPICMain"]),
         .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
+        .executable(name: "stitch-warehouse", targets: ["WarehouseMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -96,6 +97,12 @@ let package = Package(
             path: "Services/Approval/Approval"
         ),
         .executableTarget(name: "ApprovalMain", dependencies: ["Approval"], path: "Services/Approval/Main"),
+        .target(
+            name: "Warehouse",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/Warehouse/Warehouse"
+        ),
+        .executableTarget(name: "WarehouseMain", dependencies: ["Warehouse"], path: "Services/Warehouse/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
@@ -108,6 +115,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Contracts"]),
         .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(
@@ -117,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "Warehouse",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

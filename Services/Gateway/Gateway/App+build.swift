@@ -36,6 +36,7 @@ public enum GatewayApp {
         ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
         PPICController(services: services).register(on: api.group("ppic"))
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
+        WarehouseController(services: services).register(inventory: api.group("inventory"), warehouse: api.group("warehouse"))
         return router
     }
 

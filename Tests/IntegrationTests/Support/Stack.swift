@@ -4,6 +4,7 @@ import Gateway
 import Hummingbird
 import HummingbirdTesting
 import Approval
+import Warehouse
 import Logging
 import Messaging
 import PPIC
@@ -20,7 +21,7 @@ import Testing
 func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
-    let services = ["gateway", "production", "ppic", "approval"]
+    let services = ["gateway", "production", "ppic", "approval", "warehouse"]
     try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
         for schema in services {
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -41,6 +42,8 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                        bus: buses["production"]!, logger: logger),
         ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
         ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!, logger: logger),
+        ServiceRuntime(definition: WarehouseService.definition(now: clock.now), client: clients["warehouse"]!, bus: buses["warehouse"]!,
+                       logger: logger),
     ]
     let databases = clients
     let gatewayDB = clients["gateway"]!
@@ -69,12 +72,13 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                     let token = try await http.login("admin", "admin-dev-123")
                     let ready = await eventually(timeout: .seconds(60)) {
                         var statuses: [Int] = []
-                        for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending"] {
+                        for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending",
+                                     "/api/v1/inventory/locations"] {
                             statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
                         }
                         return statuses.allSatisfy { $0 == 200 }
                     }
-                    try #require(ready, "Production, PPIC and Approval did not start")
+                    try #require(ready, "Production, PPIC, Approval and Warehouse did not start")
                     try await body(http)
                 }
             }
