@@ -178,11 +178,11 @@ public struct Carton: Codable, Sendable, Hashable {
     public var registeredAt: Date
     public var updatedAt: Date
     /// ZPL for a Zebra printer, and the same label as plain text.
-    public var labelZPL: String
+    public var labelZpl: String
     public var labelText: String
     public init(id: UUID, sscc: String, spkCode: String, orderCode: String?, articleCode: String, qty: Int, status: CartonStatus,
                 location: String?, confirmedQty: Int?, discrepancy: String?, deliveryNote: String?, registeredBy: String,
-                registeredAt: Date, updatedAt: Date, labelZPL: String, labelText: String) {
+                registeredAt: Date, updatedAt: Date, labelZpl: String, labelText: String) {
         self.id = id
         self.sscc = sscc
         self.spkCode = spkCode
@@ -197,7 +197,7 @@ public struct Carton: Codable, Sendable, Hashable {
         self.registeredBy = registeredBy
         self.registeredAt = registeredAt
         self.updatedAt = updatedAt
-        self.labelZPL = labelZPL
+        self.labelZpl = labelZpl
         self.labelText = labelText
     }
 }

@@ -32,7 +32,7 @@ struct CartonHandlers {
             id: UUID(), sscc: sscc, spkCode: spk.code, orderCode: spk.orderCode, articleCode: article.code, qty: command.qty,
             status: .registered, location: nil, confirmedQty: nil, discrepancy: nil, deliveryNote: nil, registeredBy: actor.username,
             registeredAt: at, updatedAt: at,
-            labelZPL: CartonLabel.zpl(sscc: sscc, article: article.code, qty: command.qty, spk: spk.code, order: spk.orderCode),
+            labelZpl: CartonLabel.zpl(sscc: sscc, article: article.code, qty: command.qty, spk: spk.code, order: spk.orderCode),
             labelText: CartonLabel.text(sscc: sscc, article: article.code, qty: command.qty, spk: spk.code, order: spk.orderCode))
         try await store.insert(carton)
         try await audit("carton", sscc, "register", after: carton, context)
