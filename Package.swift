@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "StitchBench",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

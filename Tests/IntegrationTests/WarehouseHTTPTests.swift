@@ -61,7 +61,8 @@ extension ProductionHTTPTests {
 
     @Test("receipt → issue → short (422 with the debt hint) → debt approved → negative → receipts settle it in parts")
     func warehouseIssueAndDebt() async throws {
-        try await withStack { http in
+        let clock = TestClock()
+        try await withStack(clock: clock) { http in
             let wh = try await http.login("wh_manager", "whmgr-dev-123")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let spv = try await http.login("spv_sewing", "spv-dev-123")
@@ -124,6 +125,14 @@ extension ProductionHTTPTests {
             #expect(await eventually { (try? await Self.balance(http, token: wh, item: material, location: "RM-MAIN")) == -30 })
             let open = try await http.call(.get, "/api/v1/inventory/material-debts?status=OPEN&per_page=500", token: spv).list
             #expect(open.contains { $0["approval_code"] as? String == debtCode && ($0["open_qty"] as? NSNumber)?.intValue == 30 })
+
+            // PPIC warns about a debt open longer than STITCH_DEBT_WARNING_DAYS (7).
+            let alerts: @Sendable () async throws -> [[String: Any]] = { try await http.call(.get, "/api/v1/ppic/alerts?limit=1000", token: ppic).data["warning"] as? [[String: Any]] ?? [] }
+            #expect(try await alerts().allSatisfy { !($0["message"] as? String ?? "").contains(debtCode) })
+            clock.set(factoryDate: factoryDay(8))
+            #expect(await eventually {
+                (try? await alerts())?.contains { $0["type"] as? String == "MATERIAL_DEBT_OPEN" && ($0["message"] as? String ?? "").contains(debtCode) } == true
+            })
 
             // The same approval again (a replayed message, or a new copy of it) is applied once.
             let request = try StitchJSON.decode(ApprovalRequest.self, from: Array(try JSONSerialization.data(withJSONObject: approved.data)))
@@ -201,7 +210,11 @@ extension ProductionHTTPTests {
             _ = try await Self.warehouseSetUp(http, token: wh)
             try await Self.publish(http, ArticleCreated(article: Article(code: "BEAR-30CM", name: "Bear 30 cm", customer: nil, route: [.sewing],
                                                                          labourMinutes: [], active: true, version: 1, updatedAt: Date())))
-            let spkCode = try #require(try await Self.newSPK(http, token: ppic, qty: 100, department: "PACKING")["code"] as? String)
+            let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
+                "article_code": "bear-30cm", "qty": 100, "start_date": factoryDay(-1), "due_date": factoryDay(7), "stages": ["SEWING", "PACKING"]])
+            #expect(order.status == 201, "\(order.body)")
+            let orderCode = try #require(order.data["code"] as? String)
+            let spkCode = try #require((order.data["spks"] as? [[String: Any]])?.last?["code"] as? String)
             func register(_ qty: Int) async throws -> [String: Any] {
                 var reply = try await http.call(.post, "/api/v1/warehouse/cartons", token: spv,
                                                 json: ["spk": spkCode, "article_code": "bear-30cm", "qty": qty])
@@ -250,6 +263,15 @@ extension ProductionHTTPTests {
             let events = try await http.databases["warehouse"]!.rows(
                 "SELECT count(*)::int FROM outbox WHERE message_type = 'warehouse.carton.confirmed.v1'", logger: TestEnvironment.logger)
             #expect(try events.first?.decode(Int.self) ?? 0 >= 1)
+
+            // Production shows the order's finished goods in the warehouse; PPIC counts them per day and order.
+            #expect(await eventually {
+                (try? await http.call(.get, "/api/v1/production/orders/\(orderCode)", token: ppic))?.data["finished_in_warehouse"] as? Int == 22
+            })
+            #expect(await eventually {
+                let report = (try? await http.call(.get, "/api/v1/ppic/reports/finished-goods", token: ppic))?.data ?? [:]
+                return (report["by_order"] as? [[String: Any]] ?? []).contains { $0["order_code"] as? String == orderCode && $0["qty"] as? Int == 22 }
+            })
 
             let shipped = try await http.call(.post, "/api/v1/warehouse/finishgood/\(secondId)/shipment", token: wh,
                                               json: ["destination": "PT Toys Jakarta", "method": "TRUCK"])

@@ -96,5 +96,16 @@ enum ProductionMigrations {
             ALTER TABLE spks ADD COLUMN change_seq bigint NOT NULL DEFAULT nextval('spk_changes');
             CREATE INDEX spks_department_change ON spks (department, change_seq);
             """),
+        SQLMigration(id: "005-warehouse-receipts", sql: """
+            -- Cartons the warehouse confirmed into finished goods (warehouse.carton.confirmed.v1), one row each.
+            CREATE TABLE warehouse_receipts (
+                carton_id   uuid PRIMARY KEY,
+                order_code  text,
+                spk_code    text        NOT NULL,
+                qty         integer     NOT NULL,
+                received_at timestamptz NOT NULL
+            );
+            CREATE INDEX warehouse_receipts_order ON warehouse_receipts (order_code);
+            """),
     ]
 }

@@ -24,6 +24,9 @@ public enum ProductionService {
         handlers.handle(CreateOrder.self, orders.create)
         handlers.handle(ListOrders.self, orders.list)
         handlers.handle(GetOrder.self, orders.get)
+        handlers.on(CartonConfirmed.self) { event, context in
+            try await OrderStore(connection: context.connection, logger: context.logger).recordWarehouseReceipt(event)
+        }
         let floor = FloorHandlers(policy: policy)
         handlers.handle(GetCurrentShift.self, floor.currentShift)
         handlers.handle(MobileSync.self, floor.mobileSync)

@@ -30,6 +30,8 @@ public struct ManufacturingOrder: Codable, Sendable, Hashable {
     public var createdAt: Date
     /// The stages' SPKs in route order (left out in lists).
     public var spks: [SPK]?
+    /// Pieces the warehouse confirmed into finished goods for this order (its confirmed cartons).
+    public var finishedInWarehouse: Int?
 
     public init(id: UUID, code: String, articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate,
                 stages: [Stage], status: OrderStatus, progress: Double, finishedQty: Int, notes: String?, createdBy: String,
