@@ -65,7 +65,7 @@ struct WarehouseBench: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = start.duration(to: .now)
-        report("movements posted over HTTP (\(clients) clients, \(perClient * clients) posts, \(failures) refused)",
+        report("posted over HTTP: \(perClient * clients) by \(clients) clients, \(failures) refused",
                String(format: "%8.0f /s", Double(perClient * clients) / max(elapsed.seconds, 1e-9)))
 
         for (label, path) in [

@@ -27,7 +27,7 @@ public struct OpsCommand: Sendable {
                     return nil
                 }
                 defer { group.cancelAll() }
-                try await Migrator(schema: definition.name, migrations: definition.migrations, logger: logger).migrate(client)
+                try await Migrator(schema: configuration.database.schema, migrations: definition.migrations, logger: logger).migrate(client)
                 return try await body(client, arguments, logger)
             }
             print(output)

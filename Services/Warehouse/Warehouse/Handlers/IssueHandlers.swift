@@ -54,7 +54,9 @@ struct IssueHandlers {
         }
         let ledger = Ledger(context)
         // Every line is checked before anything moves: the answer names each material that is short.
-        let balances = try await ledger.lock(moves.map { Ledger.Key(item: $0.item.code, location: $0.from!) })
+        // Both sides are locked now, in the ledger's one order, so an issue and a return never wait crosswise.
+        let balances = try await ledger.lock(moves.flatMap { [Ledger.Key(item: $0.item.code, location: $0.from!),
+                                                              Ledger.Key(item: $0.item.code, location: $0.to!)] })
         let available = Dictionary(moves.map { ($0.item.code, balances[Ledger.Key(item: $0.item.code, location: $0.from!)] ?? 0) },
                                    uniquingKeysWith: { first, _ in first })
         let short = StockRules.shortfalls(moves.map { ($0.item.code, $0.qty) }, available: available)
