@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "stitch-ppic", targets: ["PPICMain"]),
         .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
         .executable(name: "stitch-bomfinance", targets: ["BOMFinanceMain"]),
+        .executable(name: "stitch-warehouse", targets: ["WarehouseMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -103,10 +104,16 @@ let package = Package(
             path: "Services/BOMFinance/BOMFinance"
         ),
         .executableTarget(name: "BOMFinanceMain", dependencies: ["BOMFinance"], path: "Services/BOMFinance/Main"),
+        .target(
+            name: "Warehouse",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/Warehouse/Warehouse"
+        ),
+        .executableTarget(name: "WarehouseMain", dependencies: ["Warehouse"], path: "Services/Warehouse/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "BOMFinance",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "BOMFinance", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -116,6 +123,7 @@ let package = Package(
         .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
         .testTarget(name: "BOMFinanceTests", dependencies: ["BOMFinance", "Contracts"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Contracts"]),
         .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(
@@ -125,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "BOMFinance",
+                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "BOMFinance", "Warehouse",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

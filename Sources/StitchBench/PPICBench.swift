@@ -29,56 +29,16 @@ struct PPICBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
-        let services = ["gateway", "production", "ppic"]
-        var clients: [String: PostgresClient] = [:]
-        var buses: [String: AMQPMessageBus] = [:]
-        for name in services + ["rebuild"] {
-            buses[name] = try AMQPMessageBus(url: amqpURL, name: "bench-\(name)", logger: logger)
+        try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
+                                     definitions: [ProductionService.definition(), PPICService.definition()], extraBuses: ["rebuild"],
+                                     logger: logger) { databases, buses in
+            try await measure(production: databases["production"]!, ppic: databases["ppic"]!, bus: buses["rebuild"]!, logger: logger)
         }
-        for name in services {
-            clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: databaseURL, schema: name).clientConfiguration(),
-                                           backgroundLogger: logger)
-        }
-        let settings = try GatewaySettings(environment: EnvironmentReader([
-            "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-        ]))
-        ActorVerifier.install(.trustingUnsigned)  // a development gateway in this process sends actors unsigned
-        let runtimes = [
-            ServiceRuntime(definition: ProductionService.definition(), client: clients["production"]!, bus: buses["production"]!,
-                           logger: logger),
-            ServiceRuntime(definition: PPICService.definition(), client: clients["ppic"]!, bus: buses["ppic"]!, logger: logger),
-        ]
-        let seeded = clients
-        let gatewayBus = buses["gateway"]!, rebuildBus = buses["rebuild"]!
-        // Clients outlive the services (as in the test stack): a service stopping still flushes its outbox.
-        try await withThrowingTaskGroup(of: Void.self) { clientsGroup in
-            for client in clients.values { clientsGroup.addTask { await client.run() } }
-            defer { clientsGroup.cancelAll() }
-            for schema in services {
-                try await seeded["gateway"]!.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            }
-            try await GatewayApp.prepare(settings: settings, client: seeded["gateway"]!, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: seeded["gateway"]!, bus: gatewayBus, logger: logger)
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: httpPort)), logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for runtime in runtimes { group.addTask { try await runtime.run() } }
-                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-                defer { group.cancelAll() }
-                try await measure(production: seeded["production"]!, ppic: seeded["ppic"]!, bus: rebuildBus, logger: logger)
-            }
-        }
-        for bus in buses.values { await bus.shutdown() }
     }
 
     private func measure(production: PostgresClient, ppic: PostgresClient, bus: any MessageBus, logger: Logger) async throws {
         let api = API(base: "http://127.0.0.1:\(httpPort)")
-        var planner: String?
-        for _ in 0..<240 where planner == nil {
-            planner = try? await api.login("ppic", "ppic-dev-123")
-            if let token = planner, (try? await api.call("GET", "/api/v1/ppic/dashboard", token: token))?.status != 200 { planner = nil }
-            if planner == nil { try await Task.sleep(for: .milliseconds(500)) }
-        }
-        let token = try planner.orThrow("the in-process stack did not start")
+        let token = try await api.signIn("ppic", "ppic-dev-123", probe: "/api/v1/ppic/dashboard")
         print("PPIC with \(spks) SPKs and \(entries) daily entries (seeded into Production with SQL)")
 
         let seeding = ContinuousClock.now
@@ -97,15 +57,7 @@ struct PPICBench: AsyncParsableCommand {
             ("alerts (limit 100)", "/api/v1/ppic/alerts"),
             ("daily-summary (today)", "/api/v1/ppic/reports/daily-summary"),
         ] {
-            var latencies = Latencies()
-            for _ in 0..<reads {
-                let start = ContinuousClock.now
-                let reply = try await api.call("GET", path, token: token)
-                guard reply.status == 200 else { throw BenchFailure("\(path): \(reply.status) \(String(describing: reply.json))") }
-                latencies.record(start.duration(to: .now))
-            }
-            report("\(label) p50", latencies.percentile(0.5).milliseconds)
-            report("\(label) p99", latencies.percentile(0.99).milliseconds)
+            try await api.reportReads(label, path, token: token, times: reads)
         }
     }
 

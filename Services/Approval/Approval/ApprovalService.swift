@@ -24,6 +24,7 @@ public enum ApprovalService {
         handlers.on(SPKTargetChangeRejected.self) { event, context in
             try await approvals.recordOutcome(approval: event.approvalId, outcome: "NOT_APPLIED: \(event.reason)", context)
         }
+        handlers.on(MaterialDebtSettled.self, approvals.recordSettlement)
         return ServiceDefinition(name: ServiceName.approval.rawValue, migrations: ApprovalMigrations.all, handlers: handlers)
     }
 }

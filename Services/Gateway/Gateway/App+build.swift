@@ -39,6 +39,7 @@ public enum GatewayApp {
         PPICController(services: services).register(on: api.group("ppic"))
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
         BOMFinanceController(services: services).register(master: api.group("master"), bom: api.group("bom"), costing: api.group("costing"))
+        WarehouseController(services: services).register(inventory: api.group("inventory"), warehouse: api.group("warehouse"))
         return router
     }
 

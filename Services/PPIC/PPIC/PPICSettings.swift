@@ -10,6 +10,8 @@ public struct PPICSettings: Sendable {
     public var approvalWarning: Duration
     /// How often an instance checks whether the factory date has changed (queries check too).
     public var sweepInterval: Duration
+    /// How long a material debt may stay open before it is a warning.
+    public var debtWarning: Duration = .seconds(7 * 24 * 3600)
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, rules: HealthRules = HealthRules(),
                 approvalWarning: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(60)) {
@@ -45,6 +47,7 @@ public struct PPICSettings: Sendable {
         self.init(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
                   rules: HealthRules(calendar: calendar, thresholds: thresholds),
                   approvalWarning: .seconds(try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720) * 3600))
+        debtWarning = .seconds(try environment.int("STITCH_DEBT_WARNING_DAYS", default: 7, range: 1...365) * 24 * 3600)
     }
 
     /// Changes when anything that decides health changes: a sweep then re-judges every SPK.

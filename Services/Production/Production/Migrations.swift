@@ -113,5 +113,16 @@ enum ProductionMigrations {
             ALTER TABLE orders ADD COLUMN bom_version integer;
             ALTER TABLE orders ADD COLUMN bom_note text;
             """),
+        SQLMigration(id: "006-warehouse-receipts", sql: """
+            -- Cartons the warehouse confirmed into finished goods (warehouse.carton.confirmed.v1), one row each.
+            CREATE TABLE warehouse_receipts (
+                carton_id   uuid PRIMARY KEY,
+                order_code  text,
+                spk_code    text        NOT NULL,
+                qty         integer     NOT NULL,
+                received_at timestamptz NOT NULL
+            );
+            CREATE INDEX warehouse_receipts_order ON warehouse_receipts (order_code);
+            """),
     ]
 }

@@ -28,6 +28,9 @@ public enum ProductionService {
         handlers.on(ArticleCreated.self, plans.articleCreated)
         handlers.on(ArticleChanged.self, plans.articleChanged)
         handlers.on(BOMActivated.self, plans.bomActivated)
+        handlers.on(CartonConfirmed.self) { event, context in
+            try await OrderStore(connection: context.connection, logger: context.logger).recordWarehouseReceipt(event)
+        }
         let floor = FloorHandlers(policy: policy)
         handlers.handle(GetCurrentShift.self, floor.currentShift)
         handlers.handle(MobileSync.self, floor.mobileSync)

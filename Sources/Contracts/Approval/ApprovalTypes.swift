@@ -10,6 +10,9 @@ public enum ApprovalStatus: String, Sendable, CaseInsensitiveEnum {
     case approved = "APPROVED"
     case rejected = "REJECTED"
     case cancelled = "CANCELLED"
+    /// Material debt the warehouse has paid back in part, then in full (after APPROVED).
+    case partiallySettled = "PARTIALLY_SETTLED"
+    case settled = "SETTLED"
 }
 
 /// One step of a request's chain: the role that decides it and, once decided, who and how.

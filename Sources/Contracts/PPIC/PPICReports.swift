@@ -35,6 +35,8 @@ public enum AlertType: String, Sendable, CaseInsensitiveEnum {
     case wipStarved = "WIP_STARVED"
     /// An approval request has waited longer than the warning time.
     case approvalWaiting = "APPROVAL_WAITING"
+    /// Material debt the warehouse has not settled for longer than the warning time.
+    case materialDebtOpen = "MATERIAL_DEBT_OPEN"
 }
 
 /// Something a planner should look at: what, which SPK, since when (the factory's date), why.

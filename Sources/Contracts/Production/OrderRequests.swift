@@ -36,6 +36,8 @@ public struct ManufacturingOrder: Codable, Sendable, Hashable {
     public var bomCode: String?
     public var bomVersion: Int?
     public var bomNote: String?
+    /// Pieces the warehouse confirmed into finished goods for this order (its confirmed cartons).
+    public var finishedInWarehouse: Int?
 
     public init(id: UUID, code: String, articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate,
                 stages: [Stage], status: OrderStatus, progress: Double, finishedQty: Int, notes: String?, createdBy: String,

@@ -16,12 +16,17 @@ public struct ServiceDefinition: Sendable {
     public var migrations: [SQLMigration]
     public var handlers: HandlerRegistry
     public var background: [BackgroundTask]
+    /// `stitch-<name> COMMAND ARGS…` (through `./scripts/run ops SERVICE COMMAND`): operator tools
+    /// that run once against the service's database and exit (OpsCommand.swift).
+    public var opsCommands: [String: OpsCommand]
 
-    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry, background: [BackgroundTask] = []) {
+    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry, background: [BackgroundTask] = [],
+                opsCommands: [String: OpsCommand] = [:]) {
         self.name = name
         self.migrations = migrations
         self.handlers = handlers
         self.background = background
+        self.opsCommands = opsCommands
     }
 
     public var commandQueue: String { "\(name).commands" }
@@ -49,6 +54,9 @@ public enum ServiceRunner {
     public static func main(_ definition: ServiceDefinition) async {
         if CommandLine.arguments.dropFirst().first == "dead-letters" {
             await DeadLetterCommand.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
+        }
+        if let name = CommandLine.arguments.dropFirst().first, let command = definition.opsCommands[name] {
+            await command.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
         }
         ActorVerifier.requireConfiguration(for: definition.name)
         let (configuration, logger) = bootstrap(definition.name)

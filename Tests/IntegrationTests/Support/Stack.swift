@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Approval
 import BOMFinance
+import Warehouse
 import Logging
 import Messaging
 import PPIC
@@ -21,7 +22,7 @@ import Testing
 func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
-    let services = ["gateway", "production", "ppic", "approval", "bomfinance"]
+    let services = ["gateway", "production", "ppic", "approval", "bomfinance", "warehouse"]
     try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
         for schema in services {
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -37,7 +38,7 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                                        backgroundLogger: logger)
     }
     TestActorKeys.installVerifier()  // the services verify what the gateway below signs, as in production
-    // Dozens of these stacks come and go, in parallel, on the same queues; each one that stops returns
+    // Dozens of these stacks come and go, one after another, on the same queues; each one that stops returns
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
     // limit (5) is for crashes; here it would park an ordinary message that was merely passed around.
     let policy = RetryPolicy(poisonDeliveries: 50)
@@ -50,6 +51,8 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                        policy: policy, logger: logger),
         ServiceRuntime(definition: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
                        client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
+        ServiceRuntime(definition: WarehouseService.definition(now: clock.now), client: clients["warehouse"]!, bus: buses["warehouse"]!,
+                       policy: policy, logger: logger),
     ]
     let databases = clients
     let gatewayDB = clients["gateway"]!
@@ -79,12 +82,12 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                     let ready = await eventually(timeout: .seconds(60)) {
                         var statuses: [Int] = []
                         for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending",
-                                     "/api/v1/master/articles"] {
+                                     "/api/v1/master/articles", "/api/v1/inventory/locations"] {
                             statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
                         }
                         return statuses.allSatisfy { $0 == 200 }
                     }
-                    try #require(ready, "Production, PPIC, Approval and BOMFinance did not start")
+                    try #require(ready, "Production, PPIC, Approval, BOMFinance and Warehouse did not start")
                     try await body(http)
                 }
             }

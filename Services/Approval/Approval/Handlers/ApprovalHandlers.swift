@@ -88,6 +88,18 @@ struct ApprovalHandlers {
         try await store.update(request)
     }
 
+    /// The warehouse paid (part of) an approved material debt back: PARTIALLY_SETTLED, then SETTLED
+    /// (a late partial after the full settlement changes nothing).
+    func recordSettlement(_ event: MaterialDebtSettled, _ context: MessageContext) async throws {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        guard var request = try await store.find(event.approvalId.uuidString, lock: true), request.kind == .materialDebt,
+              request.status == .approved || request.status == .partiallySettled else { return }
+        request.status = event.fullySettled ? .settled : .partiallySettled
+        request.outcome = event.fullySettled ? "SETTLED by the warehouse" : "PARTIALLY_SETTLED: \(event.openQty) still owed"
+        request.updatedAt = event.occurredAt
+        try await store.update(request)
+    }
+
     /// The SPK as Production has it at this moment: a request made a second after an input is
     /// judged against that input. Production checks again when it applies an approved change.
     private func currentSPK(_ reference: String, _ context: MessageContext) async throws -> SPKFacts {

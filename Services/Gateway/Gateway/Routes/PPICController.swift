@@ -9,6 +9,7 @@ struct PPICController: Sendable {
         group.get("dashboard", use: dashboard)
         group.get("reports/daily-summary", use: dailySummary)
         group.get("reports/on-track-status", use: onTrackStatus)
+        group.get("reports/finished-goods", use: finishedGoods)
         group.get("alerts", use: alerts)
     }
 
@@ -22,6 +23,13 @@ struct PPICController: Sendable {
         let actor = try context.require(PPICPermissions.read)
         let date = try QueryParameters(request).date("date")
         return try JSONResponses.data(try await services.send(GetDailySummary(date: date), actor, context))
+    }
+
+    /// `?date=` (default: the factory's today): finished goods the warehouse confirmed, per order.
+    func finishedGoods(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(PPICPermissions.read)
+        let date = try QueryParameters(request).date("date")
+        return try JSONResponses.data(try await services.send(GetFinishedGoodsReport(date: date), actor, context))
     }
 
     /// `?stage=&health=&page=&per_page=`: the counts and one page of details in `data`, the page in `meta`.

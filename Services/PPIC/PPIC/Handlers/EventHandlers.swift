@@ -13,6 +13,16 @@ struct EventHandlers {
             as [any ApprovalEvent.Type] {
             follow(type, in: &handlers)
         }
+        handlers.on(MaterialDebtOpened.self) { event, context in
+            try await WarehouseViewStore(connection: context.connection, logger: context.logger).opened(event.debt)
+        }
+        handlers.on(MaterialDebtSettled.self) { event, context in
+            try await WarehouseViewStore(connection: context.connection, logger: context.logger).settled(event)
+        }
+        handlers.on(CartonConfirmed.self) { event, context in
+            try await WarehouseViewStore(connection: context.connection, logger: context.logger)
+                .received(event, on: LocalDate.of(event.occurredAt, in: settings.timeZone))
+        }
     }
 
     private func follow<E: SPKStateEvent>(_ type: E.Type, in handlers: inout HandlerRegistry) {

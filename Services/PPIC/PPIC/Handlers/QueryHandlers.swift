@@ -16,6 +16,10 @@ struct QueryHandlers {
             return try await reports.dailySummary(date: query.date ?? reports.today)
         }
         // `limit` and `page` were held to their bounds as the message was read (GetAlerts', GetOnTrackStatus' contracts).
+        handlers.handle(GetFinishedGoodsReport.self) { query, context in
+            let reports = try await reports(context)
+            return try await reports.finishedGoods(date: query.date ?? reports.today)
+        }
         handlers.handle(GetAlerts.self) { query, context in try await reports(context).alerts(limit: query.limit) }
     }
 

@@ -92,5 +92,29 @@ enum PPICMigrations {
             -- Which SPK a request is about, for the "approval waiting" alert.
             ALTER TABLE approvals_view ADD COLUMN spk_id uuid, ADD COLUMN spk_code text;
             """),
+        SQLMigration(id: "005-warehouse-views", sql: """
+            -- Material debts as the warehouse told (opened, settled), for the "debt open too long" warning.
+            CREATE TABLE debts_view (
+                debt_id       uuid PRIMARY KEY,
+                approval_code text        NOT NULL,
+                material_code text        NOT NULL,
+                spk_code      text,
+                open_qty      numeric     NOT NULL,
+                opened_at     timestamptz NOT NULL,
+                settled       boolean     NOT NULL DEFAULT false
+            );
+            CREATE INDEX debts_view_open ON debts_view (opened_at) WHERE NOT settled;
+            -- Cartons confirmed into finished goods, one row each, by the factory date they arrived.
+            CREATE TABLE fg_receipts (
+                carton_id    uuid PRIMARY KEY,
+                order_code   text,
+                spk_code     text    NOT NULL,
+                article_code text    NOT NULL,
+                qty          integer NOT NULL,
+                received_on  date    NOT NULL
+            );
+            CREATE INDEX fg_receipts_day ON fg_receipts (received_on);
+            CREATE INDEX fg_receipts_order ON fg_receipts (order_code, received_on);
+            """),
     ]
 }

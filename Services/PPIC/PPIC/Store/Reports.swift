@@ -128,6 +128,12 @@ struct Reports {
         })
     }
 
+    // MARK: Finished goods
+
+    func finishedGoods(date: LocalDate) async throws -> FinishedGoodsReport {
+        try await WarehouseViewStore(connection: connection, logger: logger).finishedGoods(date: date)
+    }
+
     // MARK: Alerts
 
     func alerts(limit: Int) async throws -> AlertList {
@@ -148,7 +154,12 @@ struct Reports {
         for try await (severity, count) in counts.decode((String, Int).self) {
             if let severity = AlertSeverity(rawValue: severity) { totals[severity] = count }
         }
-        let (waiting, waitingTotal) = try await approvalsWaiting(limit: limit)
+        let (approvals, approvalsTotal) = try await approvalsWaiting(limit: limit)
+        let (debts, debtsTotal) = try await WarehouseViewStore(connection: connection, logger: logger)
+            .debtsOpenTooLong(since: now.addingTimeInterval(-Double(settings.debtWarning.components.seconds)), now: now,
+                              timeZone: settings.timeZone, limit: limit)
+        let waiting = approvals + debts
+        let waitingTotal = approvalsTotal + debtsTotal
         // Oldest first; on the same day SPK alerts keep their order and come before approvals.
         let warning = ((lists[.warning] ?? []) + waiting).enumerated()
             .sorted { ($0.element.since, $0.offset) < ($1.element.since, $1.offset) }.map(\.element)

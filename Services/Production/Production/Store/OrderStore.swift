@@ -18,13 +18,14 @@ struct OrderStore {
                         WHEN bool_or(s.sequence = cardinality(o.stages) AND s.status IN ('COMPLETED', 'CLOSED')) THEN 'COMPLETED'
                         WHEN bool_or(s.produced_qty > 0 OR s.reject_qty > 0) THEN 'IN_PROGRESS'
                         ELSE 'PLANNED' END AS status,
-                   coalesce(max(s.produced_qty) FILTER (WHERE s.sequence = cardinality(o.stages)), 0) AS finished
+                   coalesce(max(s.produced_qty) FILTER (WHERE s.sequence = cardinality(o.stages)), 0) AS finished,
+                   (SELECT coalesce(sum(r.qty), 0)::int FROM warehouse_receipts r WHERE r.order_code = o.code) AS in_warehouse
             FROM orders o JOIN spks s ON s.order_id = o.id
             GROUP BY o.id)
         """
     private static let columns = """
         id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at, status, finished,
-        bom_id, bom_code, bom_version, bom_note
+        bom_id, bom_code, bom_version, bom_note, in_warehouse
         """
 
     /// The next code of `day`, unique across instances.
@@ -93,14 +94,26 @@ struct OrderStore {
 
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
         let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished, bomId, bomCode, bomVersion,
-             bomNote) = try row.decode(
-            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int, UUID?, String?, Int?, String?).self)
-        return ManufacturingOrder(
+             bomNote, inWarehouse) = try row.decode(
+            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int, UUID?, String?, Int?, String?,
+             Int).self)
+        var order = ManufacturingOrder(
             id: id, code: code, articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
             stages: stages.compactMap(Stage.init(rawValue:)), status: OrderStatus(rawValue: status) ?? .planned,
             progress: progressPercent(produced: finished, target: qty), finishedQty: finished, notes: notes,
             createdBy: createdBy, createdAt: createdAt, spks: nil,
             bom: bomId.flatMap { id in bomCode.flatMap { code in bomVersion.map { BOMReference(id: id, code: code, version: $0) } } },
             bomNote: bomNote)
+        order.finishedInWarehouse = inWarehouse
+        return order
+    }
+
+    /// A carton the warehouse confirmed: counted once per carton.
+    func recordWarehouseReceipt(_ event: CartonConfirmed) async throws {
+        try await connection.query("""
+            INSERT INTO warehouse_receipts (carton_id, order_code, spk_code, qty, received_at)
+            VALUES (\(event.cartonId), \(event.orderCode), \(event.spkCode), \(event.qty), \(event.occurredAt))
+            ON CONFLICT (carton_id) DO NOTHING
+            """, logger: logger)
     }
 }

@@ -1,0 +1,70 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Material debt: issued when Approval approves it, paid back by later receipts oldest first.
+struct DebtHandlers {
+    let now: @Sendable () -> Date
+
+    /// An approved MATERIAL_DEBT request: DEBT_ISSUE from the raw-material store to the SPK's floor
+    /// (the store may go negative by what the debt owes) and an open debt. Once per request.
+    func approved(_ event: ApprovalApproved, _ context: MessageContext) async throws {
+        let request = event.request
+        guard request.kind == .materialDebt, let wanted = request.materialDebt else { return }
+        let debts = DebtStore(connection: context.connection, logger: context.logger)
+        if try await debts.exists(approval: request.id) { return }
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        let item = try await outageIsTransient {
+            try await Items(context: context).require(wanted.materialCode, kind: .material, field: "material_code")
+        }
+        let spk = try await outageIsTransient { try await context.askAsService(GetSPK(spk: request.spkId.uuidString)) }
+        guard let floor = try await store.first(.floor, department: spk.department),
+              let raw = try await store.richestRawLocation(for: item.code)
+        else { throw PermanentFailure("no RAW_MATERIAL or \(spk.department.rawValue) FLOOR location for debt \(request.code)") }
+        let qty = StockRules.exact(wanted.qty, unit: item.unit)
+        let key = Ledger.Key(item: item.code, location: raw.code)
+        let allowance = try await debts.allowance(material: item.code, location: raw.code) + qty
+        let movement = try await Ledger(context).post(
+            [NewMovement(type: .debtIssue, item: item, qty: qty, from: raw.code, to: floor.code, reference: spk.code,
+                         reason: "material debt \(request.code): \(request.reason)")],
+            allowance: [key: allowance])[0]
+        let debt = WarehouseDebt(id: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: item.code, unit: item.unit,
+                                 location: raw.code, spkCode: spk.code, qty: qty, settledQty: 0, status: .open,
+                                 issueMovementId: movement.id, openedAt: movement.occurredAt, settledAt: nil)
+        try await debts.insert(debt)
+        try await context.publish(MaterialIssued(movementId: movement.id, orderCode: spk.orderCode, spkCode: spk.code,
+                                                 materialCode: item.code, unit: item.unit, qty: qty, unitCost: item.standardCost,
+                                                 occurredAt: movement.occurredAt))
+        try await context.publish(MaterialDebtOpened(debt: debt))
+        try await audit("material_debt", request.code, "debt issue", after: debt, context)
+    }
+
+    /// Settles open debts of the received material, oldest first: a DEBT_SETTLEMENT record per debt
+    /// reached (it moves no stock: the receipt did) and `warehouse.material-debt.settled.v1`.
+    static func settle(receipt: Movement, item: ItemCopy, _ context: MessageContext) async throws -> [Movement] {
+        let debts = DebtStore(connection: context.connection, logger: context.logger)
+        let open = try await debts.openDebts(material: item.code)
+        let settlements = DebtSettlement.settle(receipt: receipt.qty, debts: open.map { .init(id: $0.id, openQty: $0.openQty) })
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        var records: [Movement] = []
+        for settlement in settlements {
+            guard let debt = open.first(where: { $0.id == settlement.debtId }) else { continue }
+            let record = try await store.append(
+                NewMovement(type: .debtSettlement, item: item, qty: settlement.settled, from: nil, to: nil, reference: debt.approvalCode,
+                            reason: "settled by receipt \(receipt.id)"), actor: context.actor)
+            try await debts.settle(debt.id, by: settlement.settled, full: settlement.isFull)
+            try await context.publish(MaterialDebtSettled(
+                debtId: debt.id, approvalId: debt.approvalId, approvalCode: debt.approvalCode, materialCode: item.code,
+                settledQty: settlement.settled, openQty: settlement.remaining, fullySettled: settlement.isFull, movementId: record.id,
+                occurredAt: record.occurredAt))
+            records.append(record)
+        }
+        return records
+    }
+
+    func list(_ query: ListWarehouseDebts, _ context: MessageContext) async throws -> Page<WarehouseDebt> {
+        try query.page.validate()
+        return try await DebtStore(connection: context.connection, logger: context.logger).list(status: query.status, page: query.page)
+    }
+}

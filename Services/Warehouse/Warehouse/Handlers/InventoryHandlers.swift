@@ -1,0 +1,123 @@
+import Contracts
+import Foundation
+import Messaging
+import PostgresNIO
+import ServiceKit
+
+/// Locations, posted movements and their reversals, the journal and balances.
+struct InventoryHandlers {
+    let now: @Sendable () -> Date
+
+    func createLocation(_ command: CreateLocation, _ context: MessageContext) async throws -> Location {
+        guard let actor = context.actor, actor.hasAny(StockRules.managers) else {
+            throw ErrorReply.forbidden("Creating a location needs WAREHOUSE_MANAGER or ADMIN.")
+        }
+        var problems: [FieldError] = []
+        let code = StockRules.normalizedCode(command.code)
+        if code == nil { problems.append(.init(field: "code", message: "is required")) }
+        let name = command.name.trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { problems.append(.init(field: "name", message: "is required")) }
+        if command.type == .floor, command.department == nil {
+            problems.append(.init(field: "department", message: "is required for a FLOOR location"))
+        }
+        if command.type != .floor, command.department != nil {
+            problems.append(.init(field: "department", message: "only FLOOR locations belong to a department"))
+        }
+        if !problems.isEmpty { throw ErrorReply.validation(problems) }
+        let location = Location(id: UUID(), code: code!, name: name, type: command.type, department: command.department, createdAt: now())
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        if try await store.location(location.code) != nil { throw ErrorReply.conflict("Location \(location.code) already exists.") }
+        try await store.insert(location)
+        try await audit("location", location.code, "create", after: location, context)
+        return location
+    }
+
+    func locations(_ query: ListLocations, _ context: MessageContext) async throws -> Page<Location> {
+        try query.page.validate()
+        return try await LedgerStore(connection: context.connection, logger: context.logger).locations(type: query.type, page: query.page)
+    }
+
+    func postMovement(_ command: PostMovement, _ context: MessageContext) async throws -> [Movement] {
+        if let original = command.reverses { return [try await reverse(original, reason: command.reason, context)] }
+        let plan = try StockRules.plan(command, actor: context.actor)
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        let item = try await Items(context: context).require(plan.itemCode, field: "item_code")
+        if let problem = DecimalRules.checkQuantity(plan.qty, "qty", unit: item.unit, in: 0...DecimalRules.maxQuantity) {
+            throw ErrorReply.validation([problem])
+        }
+        for (field, code) in [("from_location", plan.from), ("to_location", plan.to)] {
+            if let code, try await store.location(code) == nil {
+                throw ErrorReply.rule("There is no location \(code).", details: [.init(field: field, message: "unknown location \(code)")])
+            }
+        }
+        let movement = NewMovement(type: plan.type, item: item, qty: plan.qty, from: plan.from, to: plan.to, reference: plan.reference,
+                                   reason: plan.reason)
+        var posted = try await Ledger(context).post([movement])
+        if plan.type == .receipt, item.kind == .material {
+            posted += try await DebtHandlers.settle(receipt: posted[0], item: item, context)
+        }
+        try await audit("movement", posted[0].id.uuidString, plan.type.rawValue.lowercased(), after: posted[0], context)
+        return posted
+    }
+
+    /// The reversal of `id`: the same type and quantity the other way round, pointing at it. Once only.
+    private func reverse(_ id: UUID, reason: String?, _ context: MessageContext) async throws -> Movement {
+        guard let actor = context.actor, actor.hasAny(StockRules.managers) else {
+            throw ErrorReply.forbidden("Reversing a movement needs WAREHOUSE_MANAGER.")
+        }
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw ErrorReply.validation([.init(field: "reason", message: "is required for a reversal")])
+        }
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        guard let original = try await store.movement(id) else {
+            throw ErrorReply.rule("There is no movement \(id).", details: [.init(field: "reverses", message: "unknown movement")])
+        }
+        guard original.reverses == nil, original.type != .debtSettlement else {
+            throw ErrorReply.rule("A reversal or a settlement record is not reversed.", details: [.init(field: "reverses", message: "cannot be reversed")])
+        }
+        guard let item = try await store.item(original.itemCode) else { throw ErrorReply.notFound("Item \(original.itemCode)") }
+        let reversal = NewMovement(type: original.type, item: item, qty: original.qty, from: original.toLocation, to: original.fromLocation,
+                                   reference: original.reference, reason: reason, reverses: original.id)
+        let posted: Movement
+        do {
+            posted = try await Ledger(context).post([reversal])[0]
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw ErrorReply.conflict("Movement \(id) is already reversed.")
+        }
+        if [.issue, .debtIssue, .returnFromFloor].contains(original.type) {
+            // BOMFinance's order cost follows: a reversed issue is material back, a reversed return material out.
+            let sign: Decimal = original.type == .returnFromFloor ? 1 : -1
+            try await context.publish(MaterialIssued(movementId: posted.id, orderCode: nil, spkCode: original.reference,
+                                                     materialCode: item.code, unit: item.unit, qty: sign * original.qty,
+                                                     unitCost: item.standardCost, occurredAt: posted.occurredAt))
+        }
+        try await audit("movement", posted.id.uuidString, "reverse \(original.id)", after: posted, context)
+        return posted
+    }
+
+    func balances(_ query: ListBalances, _ context: MessageContext) async throws -> Page<Balance> {
+        try query.page.validate()
+        return try await LedgerStore(connection: context.connection, logger: context.logger).balances(query)
+    }
+
+    func movements(_ query: ListMovements, _ context: MessageContext) async throws -> Page<Movement> {
+        try query.page.validate()
+        return try await LedgerStore(connection: context.connection, logger: context.logger).movements(query)
+    }
+
+    // MARK: Items from BOMFinance
+
+    func keep(_ material: Material, _ context: MessageContext) async throws {
+        try await LedgerStore(connection: context.connection, logger: context.logger).keep(material)
+    }
+
+    func keep(_ article: Article, _ context: MessageContext) async throws {
+        try await LedgerStore(connection: context.connection, logger: context.logger).keep(article)
+    }
+}
+
+func audit(_ entity: String, _ id: String, _ action: String, after: some Encodable, _ context: MessageContext) async throws {
+    try await AuditLog(connection: context.connection, logger: context.logger).record(
+        entity: entity, id: id, action: action, actor: context.actor, correlationId: context.header.correlationId,
+        before: Optional<String>.none, after: after)
+}

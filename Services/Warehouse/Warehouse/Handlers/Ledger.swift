@@ -1,0 +1,100 @@
+import Contracts
+import Foundation
+import ServiceKit
+
+/// Posting to the ledger: every balance a set of movements touches is locked (in one order, so two
+/// transactions never wait on each other crosswise), stock is checked, the movements are appended and
+/// the balances follow — all in the handler's transaction.
+struct Ledger {
+    struct Key: Hashable, Comparable {
+        var item: String
+        var location: String
+        static func < (a: Key, b: Key) -> Bool { (a.item, a.location) < (b.item, b.location) }
+    }
+
+    let store: LedgerStore
+    let actor: Actor?
+
+    init(_ context: MessageContext) {
+        self.init(store: LedgerStore(connection: context.connection, logger: context.logger), actor: context.actor)
+    }
+
+    init(store: LedgerStore, actor: Actor?) {
+        self.store = store
+        self.actor = actor
+    }
+
+    /// Locks and reads the balances of `keys`.
+    func lock(_ keys: some Sequence<Key>) async throws -> [Key: Decimal] {
+        var balances: [Key: Decimal] = [:]
+        for key in Set(keys).sorted() { balances[key] = try await store.lockBalance(item: key.item, location: key.location) }
+        return balances
+    }
+
+    /// Posts `moves` in order; a movement that would take more than its source holds (beyond
+    /// `allowance`, approved debt) fails them all with 422.
+    func post(_ moves: [NewMovement], allowance: [Key: Decimal] = [:]) async throws -> [Movement] {
+        var keys: [Key] = []
+        for move in moves {
+            if let from = move.from { keys.append(Key(item: move.item.code, location: from)) }
+            if let to = move.to { keys.append(Key(item: move.item.code, location: to)) }
+        }
+        var balances = try await lock(keys)
+        for move in moves {
+            if let from = move.from {
+                let key = Key(item: move.item.code, location: from)
+                balances[key] = try StockRules.take(move.qty, from: balances[key] ?? 0, debtAllowance: allowance[key] ?? 0,
+                                                    item: move.item.code, location: from)
+            }
+            if let to = move.to { balances[Key(item: move.item.code, location: to), default: 0] += move.qty }
+        }
+        var posted: [Movement] = []
+        for move in moves {
+            posted.append(try await store.append(move, actor: actor))
+            if let from = move.from { try await store.addToBalance(item: move.item.code, location: from, delta: -move.qty) }
+            if let to = move.to { try await store.addToBalance(item: move.item.code, location: to, delta: move.qty) }
+        }
+        return posted
+    }
+}
+
+/// Items the warehouse meets: its copy first, else BOMFinance is asked once and the answer kept.
+/// BOMFinance not answering is a 503 (try again); an item it does not know is a 422 naming `field`.
+struct Items {
+    let context: MessageContext
+
+    func require(_ code: String, kind: ItemKind? = nil, field: String) async throws -> ItemCopy {
+        let store = LedgerStore(connection: context.connection, logger: context.logger)
+        let code = code.trimmingCharacters(in: .whitespaces).uppercased()
+        if let known = try await store.item(code) {
+            if let kind, known.kind != kind { throw ErrorReply.rule("\(code) is not a \(kind.rawValue.lowercased()).", details: [.init(field: field, message: "\(code) is not a \(kind.rawValue.lowercased())")]) }
+            return known
+        }
+        do {
+            if kind != .article, let material = try await ask(GetMaterial(code: code)) {
+                try await store.keep(material)
+            } else if kind != .material, let article = try await ask(GetArticle(code: code)) {
+                try await store.keep(article)
+            }
+        }
+        guard let item = try await store.item(code) else {
+            throw ErrorReply.rule("BOMFinance knows no \(kind?.rawValue.lowercased() ?? "item") \(code).",
+                                  details: [.init(field: field, message: "unknown \(kind?.rawValue.lowercased() ?? "item") \(code)")])
+        }
+        return item
+    }
+
+    /// The answer, nil for "not found"; an outage or timeout is a 503.
+    private func ask<Q: Query>(_ query: Q) async throws -> Q.Reply? {
+        do {
+            return try await context.askAsService(query, timeout: .seconds(3))
+        } catch let error as ErrorReply {
+            switch error.code {
+            case .notFound, .ruleViolated, .validationFailed: return nil
+            case .timeout, .unavailable:
+                throw ErrorReply(.unavailable, "BOMFinance did not answer about an item the warehouse does not know yet; try again.")
+            default: throw error
+            }
+        }
+    }
+}

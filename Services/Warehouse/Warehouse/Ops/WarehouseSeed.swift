@@ -1,0 +1,59 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceKit
+
+/// `./scripts/run ops warehouse seed`: a development system's locations and a few materials'
+/// opening stock. Materials belong to BOMFinance; until it has told the warehouse about them they
+/// are put into the warehouse's own item copy at version 0, so BOMFinance's first event replaces
+/// them. Repeatable: what exists is left alone.
+enum WarehouseSeed {
+    static let locations: [(String, String, LocationType, Department?)] = [
+        ("RM-MAIN", "Raw material store", .rawMaterial, nil),
+        ("FLOOR-CUTTING", "Cutting floor", .floor, .cutting),
+        ("FLOOR-EMBROIDERY", "Embroidery floor", .floor, .embroidery),
+        ("FLOOR-SEWING", "Sewing floor", .floor, .sewing),
+        ("FLOOR-FINISHING", "Finishing floor", .floor, .finishing),
+        ("FLOOR-PACKING", "Packing floor", .floor, .packing),
+        ("FG-MAIN", "Finished goods store", .finishedGoods, nil),
+        ("QUARANTINE", "Quarantine cage", .quarantine, nil),
+        ("RETURNS", "Customer returns bay", .returns, nil),
+        ("SHIPPING", "Shipping dock", .shipping, nil),
+    ]
+
+    static let materials: [(code: String, name: String, unit: UnitOfMeasure, cost: Decimal, opening: Decimal)] = [
+        // The demo materials ./scripts/run creates in BOMFinance (its copy wins once its events arrive).
+        ("FAB-PLUSH-BRN", "FAB-PLUSH-BRN", .m, 42_000, 1200),
+        ("FAB-FELT-WHT", "FAB-FELT-WHT", .m, 18_000, 300),
+        ("FIL-DACRON", "FIL-DACRON", .kg, 38_000, 450.5),
+        ("THR-POLY-BLK", "THR-POLY-BLK", .cone, 21_000, 240),
+        ("ACC-EYE-12MM", "ACC-EYE-12MM", .pcs, 650, 20_000),
+        ("PKG-POLYBAG", "PKG-POLYBAG", .pcs, 300, 15_000),
+    ]
+
+    static let command = OpsCommand(summary: "seed locations and opening stock") { client, _, logger in
+        try await client.transaction(logger: logger) { connection in
+            let store = LedgerStore(connection: connection, logger: logger)
+            var created = 0, received = 0
+            for (code, name, type, department) in locations where try await store.location(code) == nil {
+                try await store.insert(Location(id: UUID(), code: code, name: name, type: type, department: department, createdAt: Date()))
+                created += 1
+            }
+            let ledger = Ledger(store: store, actor: .system("warehouse-seed"))
+            for material in materials {
+                if try await store.item(material.code) == nil {
+                    try await store.keep(code: material.code, kind: .material, name: material.name, unit: material.unit,
+                                         standardCost: material.cost, active: true, version: 0)
+                }
+                let page = try await store.movements(ListMovements(itemCode: material.code, page: PageRequest(page: 1, perPage: 1)))
+                guard page.total == 0, let item = try await store.item(material.code) else { continue }
+                _ = try await ledger.post([NewMovement(type: .receipt, item: item, qty: material.opening, from: nil, to: "RM-MAIN",
+                                                       reference: "OPENING-STOCK", reason: "opening stock")])
+                received += 1
+            }
+            return ("seeded \(created) location(s) and opening stock of \(received) material(s)", Int32(0))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Warehouse: locations, the movement ledger and balances, material to the line and material debt,
+/// finished-goods cartons, shipments and customer returns. Owns schema `warehouse`.
+public enum WarehouseService {
+    public static func definition(settings: WarehouseSettings = WarehouseSettings(),
+                                  now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
+        let inventory = InventoryHandlers(now: now)
+        let issues = IssueHandlers()
+        let debts = DebtHandlers(now: now)
+        let cartons = CartonHandlers(settings: settings, now: now)
+        var handlers = HandlerRegistry()
+        handlers.handle(CreateLocation.self, inventory.createLocation)
+        handlers.handle(ListLocations.self, inventory.locations)
+        handlers.handle(PostMovement.self, inventory.postMovement)
+        handlers.handle(ListBalances.self, inventory.balances)
+        handlers.handle(ListMovements.self, inventory.movements)
+        handlers.handle(IssueMaterial.self, issues.issue)
+        handlers.handle(ListWarehouseDebts.self, debts.list)
+        handlers.handle(RegisterCarton.self, cartons.register)
+        handlers.handle(ScanCarton.self, cartons.scan)
+        handlers.handle(GetCarton.self, cartons.get)
+        handlers.handle(ShipCartons.self, cartons.ship)
+        handlers.handle(GetDeliveryNote.self, cartons.deliveryNote)
+        handlers.handle(ReceiveCustomerReturn.self, cartons.receiveReturn)
+        // Items as BOMFinance owns them.
+        handlers.on(MaterialCreated.self) { event, context in try await inventory.keep(event.material, context) }
+        handlers.on(MaterialChanged.self) { event, context in try await inventory.keep(event.material, context) }
+        handlers.on(MaterialCostChanged.self) { event, context in try await inventory.keep(event.material, context) }
+        handlers.on(ArticleCreated.self) { event, context in try await inventory.keep(event.article, context) }
+        handlers.on(ArticleChanged.self) { event, context in try await inventory.keep(event.article, context) }
+        handlers.on(ApprovalApproved.self, debts.approved)
+        return ServiceDefinition(name: ServiceName.warehouse.rawValue, migrations: WarehouseMigrations.all, handlers: handlers,
+                                 opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
+    }
+}
