@@ -112,6 +112,21 @@ struct BOMFinanceHTTPTests {
             let outcomes = (imported.data["lines"] as? [[String: Any]] ?? []).map { "\($0["line"] ?? "") \($0["outcome"] ?? "")" }
             #expect(outcomes == ["2 CREATED", "3 CREATED", "4 UNCHANGED"])
             #expect(try await http.call(.get, "/api/v1/master/materials?search=CSV1-\(t)", token: staff).list.count == 1)
+
+            // Articles the same way: a bad route refuses the file; fixed, one is created and BEAR updated.
+            let articles = "code,name,route,labour_minutes\nDOLL-\(t),Doll,CUTTING>SEWING,SEWING:9\nBEAR-\(t),Bear,SEWING>CUTTING,\n"
+            let refusedArticles = try await http.call(.post, "/api/v1/master/articles/import", token: ppic, csv: articles)
+            #expect(refusedArticles.status == 422 && refusedArticles.errorFields == ["line 3"], "\(refusedArticles.body)")
+            #expect(try await http.call(.get, "/api/v1/master/articles/DOLL-\(t)", token: staff).status == 404)
+            #expect(try await http.call(.post, "/api/v1/master/articles/import", token: staff, csv: articles).status == 403)
+            let fixedArticles = articles.replacingOccurrences(of: "SEWING>CUTTING", with: "CUTTING>SEWING>PACKING")
+            let importedArticles = try await http.call(.post, "/api/v1/master/articles/import", token: ppic, csv: fixedArticles)
+            let articleOutcomes = (importedArticles.data["lines"] as? [[String: Any]] ?? []).map { "\($0["line"] ?? "") \($0["outcome"] ?? "")" }
+            #expect(articleOutcomes == ["2 CREATED", "3 UPDATED"], "\(importedArticles.body)")
+            let doll = try await http.call(.get, "/api/v1/master/articles/doll-\(t)", token: staff)
+            #expect(doll.data["route"] as? [String] == ["CUTTING", "SEWING"])
+            #expect(try await http.call(.get, "/api/v1/master/articles/BEAR-\(t)", token: staff).data["route"] as? [String]
+                == ["CUTTING", "SEWING", "PACKING"])
         }
     }
 

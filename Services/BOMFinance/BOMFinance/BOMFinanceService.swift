@@ -17,6 +17,7 @@ public enum BOMFinanceService {
         handlers.handle(ListMaterials.self, materials.list)
         let articles = ArticleHandlers(settings: settings)
         handlers.handle(CreateArticle.self, articles.create)
+        handlers.handle(ImportArticles.self, articles.importCSV)
         handlers.handle(UpdateArticle.self, articles.update)
         handlers.handle(GetArticle.self, articles.get)
         handlers.handle(ListArticles.self, articles.list)

@@ -136,6 +136,18 @@ public struct ImportMaterials: Command, ItemwiseValidated {
     public init(csv: String) { self.csv = csv }
 }
 
+/// `POST /api/v1/master/articles/import` (`text/csv`): header `code,name[,customer][,route][,labour_minutes]`,
+/// one article a row (`route` as `CUTTING>SEWING`, `labour_minutes` as `CUTTING:3;SEWING:14.5`). All or
+/// nothing, like materials.
+public struct ImportArticles: Command, ItemwiseValidated {
+    public static let messageType = "bomfinance.article.import.v1"
+    public static let owner = ServiceName.bomfinance
+    public typealias Reply = ImportResult
+    public static let maxRows = 20_000
+    public var csv: String
+    public init(csv: String) { self.csv = csv }
+}
+
 /// What became of each row of an import.
 public struct ImportResult: Codable, Sendable, Hashable {
     public struct Line: Codable, Sendable, Hashable {
@@ -162,6 +174,12 @@ public struct ImportResult: Codable, Sendable, Hashable {
         self.unchanged = unchanged
         self.rejected = rejected
         self.lines = lines
+    }
+
+    /// The counts of an import that was applied (nothing rejected), from its lines.
+    public init(applied lines: [Line]) {
+        self.init(created: lines.count { $0.outcome == "CREATED" }, updated: lines.count { $0.outcome == "UPDATED" },
+                  unchanged: lines.count { $0.outcome == "UNCHANGED" }, rejected: 0, lines: lines)
     }
 }
 

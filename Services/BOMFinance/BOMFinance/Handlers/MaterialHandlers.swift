@@ -149,8 +149,7 @@ struct MaterialHandlers {
             }
             lines.append(.init(line: row.line, code: row.code, outcome: before == nil ? "CREATED" : "UPDATED", reason: nil))
         }
-        return ImportResult(created: lines.count { $0.outcome == "CREATED" }, updated: lines.count { $0.outcome == "UPDATED" },
-                            unchanged: lines.count { $0.outcome == "UNCHANGED" }, rejected: 0, lines: lines)
+        return ImportResult(applied: lines)
     }
 
     /// Money is for FINANCE, MANAGER, ADMIN (and services); others see the material without its cost.

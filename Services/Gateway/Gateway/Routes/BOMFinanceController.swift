@@ -11,6 +11,7 @@ struct BOMFinanceController: Sendable {
         master.post("materials", use: createMaterial)
         master.get("materials", use: listMaterials)
         master.post("materials/import", use: importMaterials)
+        master.post("articles/import", use: importArticles)
         master.get("materials/:code", use: getMaterial)
         master.put("materials/:code", use: updateMaterial)
         master.post("materials/:code/cost", use: setCost)
@@ -81,6 +82,18 @@ struct BOMFinanceController: Sendable {
 
     func importMaterials(_ request: Request, context: GatewayContext) async throws -> Response {
         let actor = try context.require(BOMFinancePermissions.editMasterData)
+        let csv = try await Self.csvBody(request)
+        return try JSONResponses.data(try await services.send(ImportMaterials(csv: csv), actor, context, timeout: services.timeout * 3))
+    }
+
+    func importArticles(_ request: Request, context: GatewayContext) async throws -> Response {
+        let actor = try context.require(BOMFinancePermissions.editMasterData)
+        let csv = try await Self.csvBody(request)
+        return try JSONResponses.data(try await services.send(ImportArticles(csv: csv), actor, context, timeout: services.timeout * 3))
+    }
+
+    /// A `text/csv` body: at most 2 MiB of UTF-8.
+    static func csvBody(_ request: Request) async throws -> String {
         let limit = 2 * 1024 * 1024
         let buffer: ByteBuffer
         do {
@@ -92,8 +105,7 @@ struct BOMFinanceController: Sendable {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw ErrorReply.validation([FieldError(field: "body", message: "must be UTF-8 text")])
         }
-        let result = try await services.send(ImportMaterials(csv: text), actor, context, timeout: services.timeout * 3)
-        return try JSONResponses.data(result)
+        return text
     }
 
     // MARK: Articles
