@@ -1,3 +1,4 @@
+@testable import BOMFinance
 import Contracts
 import Foundation
 import HTTPTypes
@@ -9,6 +10,9 @@ import Testing
 
 /// BOMFinance through the gateway: master data, versioned BOMs, event-driven costing, pinned orders,
 /// requirements, rejects and variance.
+/// Nested in the serialized HTTP suite: every test stack consumes the same queues, so two stacks at
+/// once (each with its own clock) would take each other's messages.
+extension ProductionHTTPTests {
 @Suite("BOMFinance over HTTP", .serialized)
 struct BOMFinanceHTTPTests {
     /// Codes unique to one test, so runs against the same database do not meet.
@@ -281,9 +285,61 @@ struct BOMFinanceHTTPTests {
             let furLine = (variance["by_material"] as? [[String: Any]] ?? []).first { $0["material_code"] as? String == fur } ?? [:]
             #expect(Self.number(furLine["planned_qty"]) == 75 && Self.number(furLine["actual_cost"]) == 3_200_000)
             #expect(Self.number(furLine["variance"]) == 200_000)
+
+            // Archiving the ACTIVE version: new orders are made unpinned and say so; the pinned one keeps its BOM.
+            #expect(try await http.call(.delete, "/api/v1/bom/\(nextCode)", token: ppic).data["status"] as? String == "ARCHIVED")
+            var late = HTTPClient.Reply(status: 0, headers: [:], json: nil)
+            for _ in 0..<50 {
+                late = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
+                    "article_code": bear, "qty": 5, "start_date": factoryDay(), "due_date": factoryDay(5),
+                ])
+                if late.data["bom_id"] == nil { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(late.status == 201 && late.data["bom_id"] == nil, "\(late.body)")
+            #expect((late.data["bom_note"] as? String)?.contains("no ACTIVE BOM") == true, "\(late.body)")
+            #expect(try await http.call(.get, "/api/v1/bom/requirements?order=\(orderCode)", token: staff).data["bom_code"] as? String == bearCode)
             #expect(try await http.call(.get, "/api/v1/costing/orders/\(orderCode)", token: staff).status == 403)
         }
     }
+
+    @Test("a cost set ahead of its date takes effect on that day: announced once, and the warehouse values receipts at it")
+    func futureCostTakesEffect() async throws {
+        let clock = TestClock()
+        try await withStack(clock: clock) { http in
+            let finance = try await http.login("finance", "finance-dev-123")
+            let wh = try await http.login("wh_manager", "whmgr-dev-123")
+            _ = try await ProductionHTTPTests.warehouseSetUp(http, token: wh)  // the locations
+            let fabric = "FUT-\(Self.tag())"
+            try await Self.material(http, finance, fabric, unit: "M", cost: 1000)
+            let ahead = try await http.call(.post, "/api/v1/master/materials/\(fabric)/cost", token: finance,
+                                            json: ["cost": 1500, "effective_from": factoryDay(1), "reason": "new supplier price"])
+            #expect(ahead.status == 200, "\(ahead.body)")
+            #expect(Self.number((ahead.data["material"] as? [String: Any])?["standard_cost"]) == 1000, "\(ahead.body)")  // not yet
+            let before = try await ProductionHTTPTests.receipt(http, token: wh, item: fabric, qty: 10)
+            #expect(Self.number(before.list.first?["unit_cost"]) == 1000, "\(before.body)")
+
+            // The next morning the calendar announces it (the loop runs every minute; here it is run once by hand).
+            clock.set(factoryDate: factoryDay(1), hour: 7)
+            let settings = BOMFinanceSettings(now: clock.now)
+            let db = try #require(http.databases["bomfinance"])
+            _ = try await db.transaction(logger: TestEnvironment.logger) { connection in  // or the loop got there first
+                try await CostCalendar(settings: settings).announceDue(on: connection, today: settings.today, logger: TestEnvironment.logger)
+            }
+            let again = try await db.transaction(logger: TestEnvironment.logger) { connection in
+                try await CostCalendar(settings: settings).announceDue(on: connection, today: settings.today, logger: TestEnvironment.logger)
+            }
+            #expect(again == 0)  // once a day
+            var after = HTTPClient.Reply(status: 0, headers: [:], json: nil)
+            for _ in 0..<100 {
+                after = try await ProductionHTTPTests.receipt(http, token: wh, item: fabric, qty: 10)
+                if Self.number(after.list.first?["unit_cost"]) == 1500 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(Self.number(after.list.first?["unit_cost"]) == 1500, "\(after.body)")
+        }
+    }
+}
 }
 
 extension HTTPClient {

@@ -96,5 +96,10 @@ enum BOMFinanceMigrations {
             );
             CREATE INDEX order_issues_order ON order_issues (order_code);
             """),
+        // The last day whose future-dated standard costs were announced (CostCalendar); NULL: none yet.
+        SQLMigration(id: "002-cost-calendar", sql: """
+            CREATE TABLE cost_calendar (id integer PRIMARY KEY CHECK (id = 1), applied_through date);
+            INSERT INTO cost_calendar (id, applied_through) VALUES (1, NULL);
+            """),
     ]
 }

@@ -28,6 +28,7 @@ public enum ProductionService {
         handlers.on(ArticleCreated.self, plans.articleCreated)
         handlers.on(ArticleChanged.self, plans.articleChanged)
         handlers.on(BOMActivated.self, plans.bomActivated)
+        handlers.on(BOMArchived.self, plans.bomArchived)
         handlers.on(CartonConfirmed.self) { event, context in
             try await OrderStore(connection: context.connection, logger: context.logger).recordWarehouseReceipt(event)
         }

@@ -124,3 +124,15 @@ public struct BOMActivated: Event {
         self.supersededId = supersededId
     }
 }
+
+/// A BOM version was archived. If it was its article's ACTIVE one the article has none now, and
+/// Production makes new orders unpinned (orders already pinned to it keep it).
+public struct BOMArchived: Event {
+    public static let messageType = "bomfinance.bom.archived.v1"
+    public var bom: BOM
+    public var wasActive: Bool
+    public init(bom: BOM, wasActive: Bool) {
+        self.bom = bom
+        self.wasActive = wasActive
+    }
+}

@@ -24,20 +24,8 @@ public struct Housekeeping: Sendable {
 
     /// Runs every `interval` until cancelled; after a failure, again soon (with backoff).
     public func run() async {
-        let heartbeat = monitor?.register("housekeeping", allowance: interval + .seconds(600)) ?? .none
-        var backoff = Backoff(base: .seconds(1), cap: .seconds(60))
-        while !Task.isCancelled {
-            var pause = interval
-            do {
-                try await runOnce()
-                heartbeat.beat()
-                backoff.reset()
-            } catch {
-                if Task.isCancelled { return }
-                pause = backoff.next()
-                logger.warning("housekeeping failed, will try again in \(pause): \(error)")
-            }
-            do { try await Task.sleep(for: pause) } catch { return }
+        await PeriodicLoop("housekeeping", every: interval, allowance: interval + .seconds(600)).run(monitor: monitor, logger: logger) {
+            try await runOnce()
         }
     }
 

@@ -75,6 +75,7 @@ struct BOMHandlers {
             bom.updatedAt = now
             try await store.update(bom)
             try await context.audit("bom", bom.code, "archive", before: before, after: bom)
+            try await context.publish(BOMArchived(bom: bom, wasActive: before.status == .active))
             if before.status == .active {
                 try await Recosting(settings: settings).recost(articles: [bom.articleCode], cause: "bom:\(bom.code)", context)
             }

@@ -12,23 +12,12 @@ struct AuthHousekeeping: Sendable {
 
     func run(client: PostgresClient, logger: Logger, monitor: LoopMonitor) async {
         let users = UserStore(client: client, logger: logger)
-        let heartbeat = monitor.register("auth-housekeeping", allowance: interval * 2 + .seconds(120))
-        var backoff = Backoff(base: .seconds(1), cap: interval)
-        while !Task.isCancelled {
-            var pause = interval
-            do {
-                var deleted = 0
-                repeat {
-                    deleted = try await users.deleteStale(limit: batch)
-                    if deleted > 0 { logger.debug("auth housekeeping deleted \(deleted) rows") }
-                } while deleted >= batch && !Task.isCancelled
-                heartbeat.beat()
-                backoff.reset()
-            } catch {
-                pause = backoff.next()
-                logger.warning("auth housekeeping failed, will try again in \(pause): \(error)")
-            }
-            do { try await Task.sleep(for: pause) } catch { return }
+        await PeriodicLoop("auth-housekeeping", every: interval).run(monitor: monitor, logger: logger) {
+            var deleted = 0
+            repeat {
+                deleted = try await users.deleteStale(limit: batch)
+                if deleted > 0 { logger.debug("auth housekeeping deleted \(deleted) rows") }
+            } while deleted >= batch && !Task.isCancelled
         }
     }
 }

@@ -54,22 +54,10 @@ final class DailySweep: Sendable {
 
     /// The timer: checks every `settings.sweepInterval` until cancelled; after a failure, sooner.
     func run(client: PostgresClient, logger: Logger, monitor: LoopMonitor) async {
-        let heartbeat = monitor.register("ppic-daily-sweep", allowance: settings.sweepInterval * 2 + .seconds(120))
-        var backoff = Backoff(base: .seconds(1), cap: settings.sweepInterval)
-        while !Task.isCancelled {
-            var pause = settings.sweepInterval
-            do {
-                try await client.transaction(logger: logger) { connection in
-                    _ = try await self.sweepIfDue(on: connection, today: self.today, logger: logger)
-                }
-                heartbeat.beat()
-                backoff.reset()
-            } catch {
-                if Task.isCancelled { return }
-                pause = backoff.next()
-                logger.warning("the daily health sweep failed, will try again in \(pause): \(error)")
+        await PeriodicLoop("ppic-daily-sweep", every: settings.sweepInterval).run(monitor: monitor, logger: logger) {
+            try await client.transaction(logger: logger) { connection in
+                _ = try await self.sweepIfDue(on: connection, today: self.today, logger: logger)
             }
-            do { try await Task.sleep(for: pause) } catch { return }
         }
     }
 }

@@ -19,6 +19,14 @@ struct ArticlePlanHandlers {
             activatedAt: event.bom.activatedAt ?? event.bom.updatedAt)
     }
 
+    /// The article's ACTIVE BOM was archived: new orders are made unpinned (if no later version was
+    /// activated meanwhile — only the pin to this very version is dropped).
+    func bomArchived(_ event: BOMArchived, _ context: MessageContext) async throws {
+        guard event.wasActive else { return }
+        try await ArticlePlanStore(connection: context.connection, logger: context.logger).forget(
+            event.bom.id, of: event.bom.articleCode, at: event.bom.supersededAt ?? event.bom.updatedAt)
+    }
+
     /// The plan for an order of `article`: the local copy, else BOMFinance's answer (kept). When BOMFinance
     /// does not know the article or cannot answer, the order is still made, unpinned, and the note says why.
     static func plan(for article: String, _ context: MessageContext) async throws -> (plan: ArticlePlanCopy, note: String?) {

@@ -44,4 +44,12 @@ struct ArticlePlanStore {
             WHERE article_plans.bom_activated_at IS NULL OR article_plans.bom_activated_at < EXCLUDED.bom_activated_at
             """, logger: logger)
     }
+
+    /// Drops the pin to `bom` (archived at `at`); an activation older than that cannot bring it back.
+    func forget(_ bom: UUID, of article: String, at: Date) async throws {
+        try await connection.query("""
+            UPDATE article_plans SET bom_id = NULL, bom_code = NULL, bom_version = NULL, bom_activated_at = \(at)
+            WHERE article_code = \(article) AND bom_id = \(bom)
+            """, logger: logger)
+    }
 }
