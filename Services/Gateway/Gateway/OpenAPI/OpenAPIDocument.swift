@@ -203,8 +203,6 @@ enum OpenAPIDocument {
               summary: "A customer return against a delivery note: into RETURNS, then RESTOCK, REWORK or SCRAP", roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN",
               body: object(["delivery_note": "string", "lines": "array", "disposition": "string"]), status: "201"),
         Route(method: "get", path: "/health", summary: "The gateway is alive", roles: "anyone"),
-        Route(method: "get", path: "/ready", summary: "Broker and database reachable", roles: "anyone"),
-        Route(method: "get", path: "/metrics", summary: "Prometheus metrics", roles: "anyone"),
         Route(method: "get", path: "/openapi.json", summary: "This document", roles: "anyone"),
         Route(method: "get", path: "/docs", summary: "Browse this document", roles: "anyone"),
     ]
