@@ -84,7 +84,10 @@ public enum GatewayMain {
             // client that waited for /ready must not find the port closed.
             let listening = ListeningFlag()
             var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
-                                  onServerRunning: { _ in listening.set() }, logger: logger)
+                                  onServerRunning: { _ in
+                                      listening.set()
+                                      logger.info("gateway listening on \(settings.host):\(settings.port)")
+                                  }, logger: logger)
             var services: [any Service] = [client, runtime]
             // `/ready` and `/metrics` on the ops port only (STITCH_OPS_HOST, default loopback), like every service.
             if configuration.opsPort > 0 {
@@ -96,7 +99,6 @@ public enum GatewayMain {
             }
             app.beforeServerStarts {
                 try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
-                logger.info("gateway listening on \(settings.host):\(settings.port)")
             }
             // Our own group rather than `app.runService()`: the same bounded shutdown as every
             // service (the API stops first — services stop in reverse order — the database last).
