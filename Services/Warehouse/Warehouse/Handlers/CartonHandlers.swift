@@ -92,7 +92,8 @@ struct CartonHandlers {
         }
         try await store.update(next)
         try await audit("carton", carton.sscc, command.step.rawValue, after: next, context)
-        return next
+        // As stored (timestamps at the database's precision), so a repeated scan answers exactly the same.
+        return try await store.find(carton.id.uuidString) ?? next
     }
 
     func get(_ query: GetCarton, _ context: MessageContext) async throws -> Carton {
