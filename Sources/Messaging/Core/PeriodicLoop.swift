@@ -2,7 +2,7 @@ import Logging
 
 /// Work done every `interval` until the task is cancelled — housekeeping, sweeps, calendars. It beats
 /// its heartbeat after each success (a loop that stops succeeding shows in `/ready`), and after a
-/// failure tries again sooner, with jittered backoff up to `interval`.
+/// failure tries again sooner, with jittered backoff up to a minute (or `interval`, if shorter).
 public struct PeriodicLoop: Sendable {
     public let name: String
     public let interval: Duration
@@ -17,7 +17,7 @@ public struct PeriodicLoop: Sendable {
 
     public func run(monitor: LoopMonitor?, logger: Logger, _ work: @Sendable () async throws -> Void) async {
         let heartbeat = monitor?.register(name, allowance: allowance) ?? .none
-        var backoff = Backoff(base: .seconds(1), cap: interval)
+        var backoff = Backoff(base: .seconds(1), cap: min(interval, .seconds(60)))
         while !Task.isCancelled {
             var pause = interval
             do {
