@@ -7,7 +7,7 @@ import Messaging
 import PostgresNIO
 import ServiceKit
 
-/// `./scripts/bench bom`: BOMFinance in this process on a throwaway broker and database, seeded with SQL
+/// `./scripts/bench bom`: BOMFinance in this process (`InProcessStack`) on a throwaway broker and database, seeded with SQL
 /// (materials with costs, articles in three levels, an ACTIVE BOM each); then one material's cost is
 /// changed as FINANCE would, and the time until every article above it is re-costed is measured.
 struct BOMBench: AsyncParsableCommand {
@@ -18,25 +18,15 @@ struct BOMBench: AsyncParsableCommand {
     @Option(help: "Materials to seed") var materials = 20_000
     @Option(help: "Articles to seed (3 levels: 60 % leaf sub-assemblies, 30 % middle, 10 % top)") var articles = 5_000
     @Option(help: "Every n-th leaf uses the material whose cost changes") var hotEvery = 10
+    @Option(help: "The gateway's port in this process (the stack has one; this bench sends commands directly)") var httpPort = 8099
 
     func run() async throws {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
-        let bus = try AMQPMessageBus(url: amqpURL, name: "bench-bomfinance", logger: logger)
-        let caller = try AMQPMessageBus(url: amqpURL, name: "bench-caller", logger: logger)
-        let client = PostgresClient(configuration: try DatabaseConfiguration(url: databaseURL, schema: "bomfinance").clientConfiguration(),
-                                    backgroundLogger: logger)
-        ActorVerifier.install(.trustingUnsigned)
-        let runtime = ServiceRuntime(definition: BOMFinanceService.definition(), client: client, bus: bus, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            try await client.query("CREATE SCHEMA IF NOT EXISTS bomfinance", logger: logger)
-            group.addTask { try await runtime.run() }
-            defer { group.cancelAll() }
-            try await measure(client, caller, logger)
+        try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
+                                     definitions: [BOMFinanceService.definition()], extraBuses: ["caller"], logger: logger) { databases, buses in
+            try await measure(databases["bomfinance"]!, buses["caller"]!, logger)
         }
-        await bus.shutdown()
-        await caller.shutdown()
     }
 
     private func measure(_ db: PostgresClient, _ bus: any MessageBus, _ logger: Logger) async throws {
