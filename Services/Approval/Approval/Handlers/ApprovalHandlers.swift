@@ -126,8 +126,6 @@ struct ApprovalHandlers {
     }
 
     private func audit(_ action: String, before: ApprovalRequest?, after: ApprovalRequest, _ context: MessageContext) async throws {
-        try await AuditLog(connection: context.connection, logger: context.logger).record(
-            entity: "approval_request", id: after.code, action: action, actor: context.actor,
-            correlationId: context.header.correlationId, before: before, after: after)
+        try await context.audit("approval_request", after.code, action, before: before, after: after)
     }
 }

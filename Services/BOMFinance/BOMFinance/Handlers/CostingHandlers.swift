@@ -8,7 +8,7 @@ struct CostingHandlers {
     let settings: BOMFinanceSettings
 
     func article(_ query: GetArticleCosting, _ context: MessageContext) async throws -> ArticleCosting {
-        _ = try context.require(BOMFinancePermissions.readMoney, to: "Reading costs")
+        _ = try context.require(BOMFinancePermissions.readMoney, to: "Reading costs", servicesPass: true)
         let items = ItemStore(connection: context.connection, logger: context.logger)
         let article = try await items.requireArticle(query.articleCode)
         let day = query.at ?? settings.today
@@ -29,7 +29,7 @@ struct CostingHandlers {
     }
 
     func order(_ query: GetOrderCosting, _ context: MessageContext) async throws -> OrderCosting {
-        _ = try context.require(BOMFinancePermissions.readMoney, to: "Reading costs")
+        _ = try context.require(BOMFinancePermissions.readMoney, to: "Reading costs", servicesPass: true)
         let order = try await order(query.orderCode, context)
         let costs = CostStore(connection: context.connection, logger: context.logger)
         let today = settings.today

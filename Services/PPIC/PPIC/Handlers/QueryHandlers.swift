@@ -25,9 +25,7 @@ struct QueryHandlers {
 
     /// Every query starts here: the reader's role is checked by PPIC itself, not only by the gateway.
     private func reports(_ context: MessageContext) async throws -> Reports {
-        guard let actor = context.actor, actor.hasAny(PPICPermissions.read) else {
-            throw ErrorReply.forbidden("PPIC's reports need one of the roles \(PPICPermissions.read.map(\.rawValue).joined(separator: ", ")).")
-        }
+        _ = try context.require(PPICPermissions.read, to: "Reading PPIC's reports")
         try await sweep.ensureCurrent(on: context.connection, logger: context.logger)
         return Reports(connection: context.connection, logger: context.logger, settings: settings, now: sweep.now())
     }

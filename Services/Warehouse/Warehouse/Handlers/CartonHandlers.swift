@@ -35,15 +35,12 @@ struct CartonHandlers {
             labelZpl: CartonLabel.zpl(sscc: sscc, article: article.code, qty: command.qty, spk: spk.code, order: spk.orderCode),
             labelText: CartonLabel.text(sscc: sscc, article: article.code, qty: command.qty, spk: spk.code, order: spk.orderCode))
         try await store.insert(carton)
-        try await audit("carton", sscc, "register", after: carton, context)
+        try await context.audit("carton", sscc, "register", before: String?.none, after: carton)
         return carton
     }
 
     func scan(_ command: ScanCarton, _ context: MessageContext) async throws -> Carton {
-        guard let actor = context.actor, actor.hasAny(StockRules.operators) else {
-            throw ErrorReply.forbidden("Scanning cartons needs WAREHOUSE_STAFF or WAREHOUSE_MANAGER.")
-        }
-        _ = actor
+        _ = try context.require(StockRules.operators, to: "Scanning cartons")
         let store = CartonStore(connection: context.connection, logger: context.logger)
         let carton = try await find(command.cartonId, barcode: command.barcode, store: store)
         switch CartonLifecycle.decide(carton.status, step: command.step) {
@@ -91,7 +88,7 @@ struct CartonHandlers {
                                                       discrepancy: discrepancy, occurredAt: next.updatedAt))
         }
         try await store.update(next)
-        try await audit("carton", carton.sscc, command.step.rawValue, after: next, context)
+        try await context.audit("carton", carton.sscc, command.step.rawValue, before: String?.none, after: next)
         // As stored (timestamps at the database's precision), so a repeated scan answers exactly the same.
         return try await store.find(carton.id.uuidString) ?? next
     }
@@ -104,9 +101,7 @@ struct CartonHandlers {
     }
 
     func ship(_ command: ShipCartons, _ context: MessageContext) async throws -> DeliveryNote {
-        guard let actor = context.actor, actor.hasAny(StockRules.operators) else {
-            throw ErrorReply.forbidden("Shipping needs WAREHOUSE_STAFF or WAREHOUSE_MANAGER.")
-        }
+        let actor = try context.require(StockRules.operators, to: "Shipping")
         var problems: [FieldError] = []
         let destination = command.destination.trimmingCharacters(in: .whitespaces)
         let method = command.method.trimmingCharacters(in: .whitespaces)
@@ -148,7 +143,7 @@ struct CartonHandlers {
                                 shippedBy: actor.username, shippedAt: at)
         try await store.insert(note)
         try await context.publish(ShipmentDispatched(deliveryNote: note))
-        try await audit("delivery_note", code, "ship", after: note, context)
+        try await context.audit("delivery_note", code, "ship", before: String?.none, after: note)
         return note
     }
 
@@ -161,9 +156,7 @@ struct CartonHandlers {
 
     /// Goods back from a customer into RETURNS, then restocked into FINISHED_GOODS, scrapped, or left for rework.
     func receiveReturn(_ command: ReceiveCustomerReturn, _ context: MessageContext) async throws -> CustomerReturn {
-        guard let actor = context.actor, actor.hasAny(StockRules.operators) else {
-            throw ErrorReply.forbidden("Receiving returns needs WAREHOUSE_STAFF or WAREHOUSE_MANAGER.")
-        }
+        let actor = try context.require(StockRules.operators, to: "Receiving returns")
         let store = CartonStore(connection: context.connection, logger: context.logger)
         let ledger = LedgerStore(connection: context.connection, logger: context.logger)
         guard let note = try await store.deliveryNote(command.deliveryNote) else {
@@ -222,7 +215,7 @@ struct CartonHandlers {
                                     receivedBy: actor.username, receivedAt: now())
         try await store.insert(record)
         try await context.publish(CustomerReturnReceived(customerReturn: record))
-        try await audit("customer_return", record.id.uuidString, command.disposition.rawValue.lowercased(), after: record, context)
+        try await context.audit("customer_return", record.id.uuidString, command.disposition.rawValue.lowercased(), before: String?.none, after: record)
         return record
     }
 

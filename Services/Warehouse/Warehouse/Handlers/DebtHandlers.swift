@@ -37,7 +37,7 @@ struct DebtHandlers {
                                                  materialCode: item.code, unit: item.unit, qty: qty, unitCost: item.standardCost,
                                                  occurredAt: movement.occurredAt))
         try await context.publish(MaterialDebtOpened(debt: debt))
-        try await audit("material_debt", request.code, "debt issue", after: debt, context)
+        try await context.audit("material_debt", request.code, "debt issue", before: String?.none, after: debt)
     }
 
     /// Settles open debts of the received material, oldest first: a DEBT_SETTLEMENT record per debt

@@ -9,9 +9,7 @@ struct InventoryHandlers {
     let now: @Sendable () -> Date
 
     func createLocation(_ command: CreateLocation, _ context: MessageContext) async throws -> Location {
-        guard let actor = context.actor, actor.hasAny(StockRules.managers) else {
-            throw ErrorReply.forbidden("Creating a location needs WAREHOUSE_MANAGER or ADMIN.")
-        }
+        _ = try context.require(StockRules.managers, to: "Creating a location")
         var problems: [FieldError] = []
         let code = StockRules.normalizedCode(command.code)
         if code == nil { problems.append(.init(field: "code", message: "is required")) }
@@ -28,7 +26,7 @@ struct InventoryHandlers {
         let store = LedgerStore(connection: context.connection, logger: context.logger)
         if try await store.location(location.code) != nil { throw ErrorReply.conflict("Location \(location.code) already exists.") }
         try await store.insert(location)
-        try await audit("location", location.code, "create", after: location, context)
+        try await context.audit("location", location.code, "create", before: String?.none, after: location)
         return location
     }
 
@@ -56,15 +54,13 @@ struct InventoryHandlers {
         if plan.type == .receipt, item.kind == .material {
             posted += try await DebtHandlers.settle(receipt: posted[0], item: item, context)
         }
-        try await audit("movement", posted[0].id.uuidString, plan.type.rawValue.lowercased(), after: posted[0], context)
+        try await context.audit("movement", posted[0].id.uuidString, plan.type.rawValue.lowercased(), before: String?.none, after: posted[0])
         return posted
     }
 
     /// The reversal of `id`: the same type and quantity the other way round, pointing at it. Once only.
     private func reverse(_ id: UUID, reason: String?, _ context: MessageContext) async throws -> Movement {
-        guard let actor = context.actor, actor.hasAny(StockRules.managers) else {
-            throw ErrorReply.forbidden("Reversing a movement needs WAREHOUSE_MANAGER.")
-        }
+        _ = try context.require(StockRules.managers, to: "Reversing a movement")
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
             throw ErrorReply.validation([.init(field: "reason", message: "is required for a reversal")])
         }
@@ -91,7 +87,7 @@ struct InventoryHandlers {
                                                      materialCode: item.code, unit: item.unit, qty: sign * original.qty,
                                                      unitCost: item.standardCost, occurredAt: posted.occurredAt))
         }
-        try await audit("movement", posted.id.uuidString, "reverse \(original.id)", after: posted, context)
+        try await context.audit("movement", posted.id.uuidString, "reverse \(original.id)", before: String?.none, after: posted)
         return posted
     }
 
@@ -114,10 +110,4 @@ struct InventoryHandlers {
     func keep(_ article: Article, _ context: MessageContext) async throws {
         try await LedgerStore(connection: context.connection, logger: context.logger).keep(article)
     }
-}
-
-func audit(_ entity: String, _ id: String, _ action: String, after: some Encodable, _ context: MessageContext) async throws {
-    try await AuditLog(connection: context.connection, logger: context.logger).record(
-        entity: entity, id: id, action: action, actor: context.actor, correlationId: context.header.correlationId,
-        before: Optional<String>.none, after: after)
 }

@@ -16,9 +16,7 @@ struct IssueHandlers {
     }
 
     func issue(_ command: IssueMaterial, _ context: MessageContext) async throws -> [Movement] {
-        guard let actor = context.actor, actor.hasAny(StockRules.operators) else {
-            throw ErrorReply.forbidden("Issuing material needs WAREHOUSE_STAFF or WAREHOUSE_MANAGER.")
-        }
+        _ = try context.require(StockRules.operators, to: "Issuing material")
         let target = try await resolve(command, context)
         let store = LedgerStore(connection: context.connection, logger: context.logger)
         guard let floor = try await store.first(.floor, department: target.department) else {
@@ -71,7 +69,7 @@ struct IssueHandlers {
                 unit: movement.unit, qty: command.returnToStock ? -movement.qty : movement.qty, unitCost: movement.unitCost,
                 occurredAt: movement.occurredAt))
         }
-        try await audit("issue", target.reference, command.returnToStock ? "return from floor" : "issue", after: posted, context)
+        try await context.audit("issue", target.reference, command.returnToStock ? "return from floor" : "issue", before: String?.none, after: posted)
         return posted
     }
 
