@@ -69,11 +69,8 @@ struct DailyInputHandlers {
         let actor = context.actor?.username ?? "unknown"
         try await store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor)
         try await store.updateProgress(spk)
-        let audit = AuditLog(connection: context.connection, logger: context.logger)
-        try await audit.record(entity: "daily_input", id: entryId.uuidString, action: "record", actor: context.actor,
-                               correlationId: context.header.correlationId, before: DailyInputEntry?.none, after: recorded)
-        try await audit.record(entity: "spk", id: spk.id.uuidString, action: "progress", actor: context.actor,
-                               correlationId: context.header.correlationId, before: before, after: spk)
+        try await context.audit("daily_input", entryId.uuidString, "record", before: DailyInputEntry?.none, after: recorded)
+        try await context.audit("spk", spk.id.uuidString, "progress", before: before, after: spk)
         try await context.publish(DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor))
         if spk.status == .completed && before.status != .completed {
             try await context.publish(SPKCompleted(spk: spk))

@@ -13,9 +13,8 @@ struct LifecycleHandlers {
         let before = try await store.require(command.spk, lock: true)
         let after = try SPKLifecycle.apply(command.action, to: before, actor: context.actor, reason: command.reason, now: policy.now())
         try await store.updateStatus(after)
-        try await AuditLog(connection: context.connection, logger: context.logger).record(
-            entity: "spk", id: after.id.uuidString, action: "\(command.action.rawValue.lowercased()): \(command.reason)",
-            actor: context.actor, correlationId: context.header.correlationId, before: before, after: after)
+        try await context.audit("spk", after.id.uuidString, "\(command.action.rawValue.lowercased()): \(command.reason)",
+                                before: before, after: after)
         try await context.publish(SPKStatusChanged(spk: after, action: command.action, from: before.status, reason: command.reason))
         if after.status == .completed {  // resumed after its target was lowered to what it had made
             try await context.publish(SPKCompleted(spk: after))
@@ -38,9 +37,7 @@ struct LifecycleHandlers {
         let reversalId = UUID()
         try await store.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown")
         try await store.updateProgress(after)
-        try await AuditLog(connection: context.connection, logger: context.logger).record(
-            entity: "daily_input", id: entry.id.uuidString, action: "void: \(command.reason)", actor: context.actor,
-            correlationId: context.header.correlationId, before: before, after: after)
+        try await context.audit("daily_input", entry.id.uuidString, "void: \(command.reason)", before: before, after: after)
         let reversal = RecordedEntry(id: reversalId, spkId: before.id, date: LocalDate(entry.date)!, qty: -entry.qty,
                                      rejectQty: -entry.rejectQty)
         try await context.publish(DailyInputVoided(entryId: entry.id, reversalId: reversalId, spk: after, reason: command.reason,

@@ -23,7 +23,6 @@ struct OrderHandlers {
             notes: command.notes, createdBy: actor, createdAt: now, spks: [], bom: plan.bom, bomNote: bomNote)
         try await orders.insert(order)
         let windows = OrderRules.plannedWindows(stages: route.count, start: command.startDate, due: command.dueDate)
-        let audit = AuditLog(connection: context.connection, logger: context.logger)
         for (index, stage) in route.enumerated() {
             let spk = SPK(id: UUID(), code: try await spks.nextCode(on: today), articleCode: order.articleCode, stage: stage,
                           department: stage.department, originalQty: command.qty, targetQty: command.qty, producedQty: 0,
@@ -32,13 +31,11 @@ struct OrderHandlers {
                           version: 1, orderId: order.id, orderCode: order.code, sequence: index + 1,
                           availableWip: index == 0 ? nil : 0)
             try await spks.insert(spk)
-            try await audit.record(entity: "spk", id: spk.id.uuidString, action: "create for \(order.code)", actor: context.actor,
-                                   correlationId: context.header.correlationId, before: SPK?.none, after: spk)
+            try await context.audit("spk", spk.id.uuidString, "create for \(order.code)", before: SPK?.none, after: spk)
             try await context.publish(SPKCreated(spk: spk))
             order.spks?.append(spk)
         }
-        try await audit.record(entity: "order", id: order.id.uuidString, action: "create", actor: context.actor,
-                               correlationId: context.header.correlationId, before: ManufacturingOrder?.none, after: order)
+        try await context.audit("order", order.id.uuidString, "create", before: ManufacturingOrder?.none, after: order)
         try await context.publish(OrderCreated(order: order))
         return order
     }

@@ -19,9 +19,7 @@ struct SPKHandlers {
             rejectQty: 0, progress: 0, status: .notStarted, startDate: command.startDate, dueDate: command.dueDate,
             notes: command.notes, createdBy: context.actor?.username ?? "unknown", createdAt: now, updatedAt: now, version: 1)
         try await store.insert(spk)
-        try await AuditLog(connection: context.connection, logger: context.logger).record(
-            entity: "spk", id: spk.id.uuidString, action: "create", actor: context.actor,
-            correlationId: context.header.correlationId, before: SPK?.none, after: spk)
+        try await context.audit("spk", spk.id.uuidString, "create", before: SPK?.none, after: spk)
         try await context.publish(SPKCreated(spk: spk))
         return spk
     }

@@ -27,9 +27,7 @@ struct TargetChangeHandlers {
                                   approvedBy: approvedBy, changedAt: after.updatedAt)
         guard try await store.recordTargetChange(record, spk: before.id) else { return }  // applied before
         try await store.updateTarget(after)
-        try await AuditLog(connection: context.connection, logger: context.logger).record(
-            entity: "spk", id: before.id.uuidString, action: "target-change \(request.code)", actor: context.actor,
-            correlationId: context.header.correlationId, before: before, after: after)
+        try await context.audit("spk", before.id.uuidString, "target-change \(request.code)", before: before, after: after)
         try await context.publish(SPKTargetChanged(spk: after, approvalId: request.id, approvalCode: request.code,
                                                    oldTarget: before.targetQty, newTarget: after.targetQty))
         if after.status == .completed && before.status != .completed {
