@@ -59,7 +59,7 @@ struct OpenAPIDocument: Sendable {
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
             ],
         ]
-        let final = document.rewritingReferences(rename)
+        let final = Self.withoutUnusedSchemas(document.rewritingReferences(rename))
         self.document = final
         self.json = final.serialized()
         self.problems = problems
@@ -100,6 +100,30 @@ struct OpenAPIDocument: Sendable {
             responses[code] = ["description": .string(description), "content": ["application/json": ["schema": errorSchema]]]
         }
         result["responses"] = .object(responses)
+        return result
+    }
+
+    /// The document with only the schemas an operation reaches (replies are sampled by decoding
+    /// their types, which describes them as inputs too; those descriptions are not part of the API).
+    static func withoutUnusedSchemas(_ document: JSONValue) -> JSONValue {
+        guard case .object(let schemas)? = document["components"]?["schemas"] else { return document }
+        func references(_ node: JSONValue) -> [String] {
+            switch node {
+            case .object(let fields):
+                let own = fields["$ref"]?.stringValue.map { [String($0.split(separator: "/").last ?? "")] } ?? []
+                return own + fields.values.flatMap(references)
+            case .array(let items): return items.flatMap(references)
+            default: return []
+            }
+        }
+        var used: Set<String> = []
+        var pending = references(document["paths"] ?? [:])
+        while let name = pending.popLast() {
+            guard used.insert(name).inserted, let schema = schemas[name] else { continue }
+            pending += references(schema)
+        }
+        var result = document
+        result["components"]?["schemas"] = .object(schemas.filter { used.contains($0.key) })
         return result
     }
 

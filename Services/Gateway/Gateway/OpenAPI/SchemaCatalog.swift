@@ -150,12 +150,14 @@ final class SchemaCatalog: @unchecked Sendable {  // built once, by one task, be
     /// A provisional reference; `OpenAPIDocument` turns it into `#/components/schemas/…` once every name is known.
     static func reference(_ side: Side, _ name: String) -> JSONValue { ["$ref": .string("\(side.rawValue):\(name)")] }
 
-    /// `Page<SPK>` → `PageSPK`; a nested type is its own name (`qualified`: with its enclosing type's).
+    /// `Page<SPK>` → `PageSPK`; a type nested in another is named with it (`MobileBatchBodyItem`),
+    /// except in a controller or another namespace (`ReasonBody`); `qualified` adds the parent always.
     static func name(of type: Any.Type, qualified: Bool = false) -> String {
         let full = String(reflecting: type)
         let generic = full.split(separator: "<", maxSplits: 1)
-        let parts = generic[0].split(separator: ".").map(String.init)
-        let base = qualified ? parts.suffix(2).joined() : parts.last ?? ""
+        let parts = generic[0].split(separator: ".").dropFirst().map(String.init)  // without the module
+        let namespace = parts.count >= 2 && (parts[parts.count - 2].hasSuffix("Controller") || parts[parts.count - 2].hasSuffix("Responses"))
+        let base = parts.count >= 2 && (qualified || !namespace) ? parts.suffix(2).joined() : parts.last ?? ""
         guard generic.count > 1 else { return base }
         let arguments = generic[1].dropLast().split(separator: ",").map {
             String($0.trimmingCharacters(in: .whitespaces).split(separator: ".").last ?? "")
