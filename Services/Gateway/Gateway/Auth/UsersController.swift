@@ -7,11 +7,6 @@ struct UsersController: Sendable {
     let users: UserStore
     let hasher: PasswordHasher
 
-    struct PageQuery: Decodable, Sendable, PagedQuery {
-        var page: Int?
-        var perPage: Int?
-    }
-
     struct NewUser: Decodable, Sendable {
         var username: String
         var password: String

@@ -36,6 +36,12 @@ extension PagedQuery {
     var inputProblems: [FieldError] { pageRequest.problems }
 }
 
+/// A list with no other parameters than its page.
+struct PageQuery: Decodable, Sendable, PagedQuery {
+    var page: Int?
+    var perPage: Int?
+}
+
 /// A route without query parameters / without a body.
 struct NoQuery: Decodable, Sendable {}
 struct NoBody: Codable, Sendable {}

@@ -29,11 +29,6 @@ struct ApprovalController: Sendable {
         var perPage: Int?
     }
 
-    struct PageQuery: Decodable, Sendable, PagedQuery {
-        var page: Int?
-        var perPage: Int?
-    }
-
     /// A request as the screens show it: every field, plus `mod_id` (its code) and its age.
     struct RequestView: Encodable, Sendable, DocumentedSample {
         var request: ApprovalRequest
