@@ -45,23 +45,21 @@ def main():
     api = API(args.api)
     passwords = dict(entry.split(":", 1) for entry in args.login)
     tokens = {}
-    refresh = None
     for user, password in passwords.items():
-        answer = api.call("POST", "/api/v1/auth/login", body={"username": user, "password": password}) or {}
-        tokens[user] = answer.get("access_token")
-        refresh = refresh or answer.get("refresh_token")
+        tokens[user] = (api.call("POST", "/api/v1/auth/login", body={"username": user, "password": password}) or {}).get("access_token")
     admin = tokens.get("admin")
     manager = tokens.get("prod_manager") or admin
+    # A refresh token of a user no fuzzed role signs out (a body-less logout ends all of one's sessions).
+    refresh = (api.call("POST", "/api/v1/auth/login", body={"username": "finance", "password": "finance-dev-123"}) or {}).get("refresh_token")
     today = datetime.date.today().isoformat()
 
     spks = api.call("GET", "/api/v1/production/spks?per_page=100", admin) or []
     open_states = ("NOT_STARTED", "IN_PROGRESS")
     standalone = [spk for spk in spks if isinstance(spk, dict) and not spk.get("order_code") and spk.get("status") in open_states
-                  and spk.get("start_date", today) <= today]
-    reader = standalone[0]["code"] if standalone else None
-    changer = standalone[-1]["code"] if len(standalone) > 1 else None
-    packing = first(spks, "code", lambda spk: spk.get("stage") == "PACKING" and spk.get("status") in open_states)
-    packing_article = first(spks, "article_code", lambda spk: spk.get("code") == packing)
+                  and spk.get("start_date", today) <= today and spk.get("due_date", today) >= today]
+    codes = [spk["code"] for spk in standalone]
+    reader = codes[0] if codes else None          # read, given input, asked to change
+    changer = codes[-1] if len(codes) > 1 else None  # held, resumed, cancelled, closed
     orders = api.call("GET", "/api/v1/production/orders?per_page=5", admin) or []
     order = first(orders, "code")
     materials = api.call("GET", "/api/v1/master/materials?per_page=5", admin) or []
@@ -70,58 +68,74 @@ def main():
     article = first(articles, "code")
     boms = api.call("GET", "/api/v1/bom/list?per_page=5&status=ACTIVE", admin) or []
     bom = first(boms, "code")
-    draft = (api.call("POST", f"/api/v1/bom/{bom}/new-version", admin) or {}).get("code") if bom else None
+    # Two DRAFTs: one to change, one to activate or delete (they must not take each other's).
+    drafts = [(api.call("POST", f"/api/v1/bom/{item['code']}/new-version", admin) or {}).get("code")
+              for item in boms[:2] if isinstance(item, dict)]
+    editable = drafts[0] if drafts else None
+    disposable = drafts[1] if len(drafts) > 1 else None
     locations = api.call("GET", "/api/v1/inventory/locations?per_page=50", admin) or []
     raw = first(locations, "code", lambda location: location.get("type") == "RAW_MATERIAL")
 
-    entry = request = None
+    entry = None
+    requests = []
     if reader:
         entry = (api.call("POST", f"/api/v1/production/spk/{reader}/daily-input", manager,
                           {"date": today, "qty": 1, "notes": "fuzz: an entry to void"}) or {}).get("entry_id")
-        spk = next(spk for spk in standalone if spk["code"] == reader)
-        request = (api.call("POST", f"/api/v1/production/spk/{reader}/request-modification", manager,
-                            {"new_qty": spk["target_qty"] + 10, "reason": "fuzz: a request to decide"}) or {}).get("id")
-    carton = None
-    if packing and packing_article:
-        carton = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": packing_article, "qty": 1})
-                  or {}).get("id")
+    for spk in standalone[1:3]:  # one request to approve, one to cancel, each on an SPK of its own
+        answer = api.call("POST", f"/api/v1/production/spk/{spk['code']}/request-modification", manager,
+                          {"new_qty": spk["target_qty"] + 10, "reason": "fuzz: a request to decide"}) or {}
+        requests.append(answer.get("id"))
+    to_approve = requests[0] if requests else None
+    to_cancel = requests[1] if len(requests) > 1 else None
+    # A packing SPK of an article BOMFinance knows, with output to pack, and a carton of it.
+    carton = packing = None
+    if article:
+        packing = (api.call("POST", "/api/v1/production/spks", admin, {
+            "article_code": article, "stage": "PACKING", "department": "PACKING", "original_qty": 100,
+            "start_date": today, "due_date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat()}) or {}).get("code")
+    if packing:
+        api.call("POST", f"/api/v1/production/spk/{packing}/daily-input", manager, {"date": today, "qty": 20, "notes": "fuzz: packed"})
+        carton = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": article, "qty": 1}) or {}).get("id")
 
     operations = {
         "/api/v1/auth/login": {"body.username": "admin", "body.password": passwords.get("admin")},
         "/api/v1/auth/refresh": {"body.refresh_token": refresh},
-        "/api/v1/users": {"body.password": "fuzz-password-123", "body.roles": ["PPIC_STAFF"]},
+        "/api/v1/users": {"body.username": "fuzz_user", "body.password": "fuzz-password-123", "body.full_name": "Fuzz",
+                          "body.roles": ["PPIC_STAFF"]},
         "/api/v1/production/spks/{id}": {"path.id": reader},
-        "/api/v1/production/spk/{id}/daily-input": {"path.id": reader},
+        "/api/v1/production/spk/{id}/daily-input": {"path.id": reader, "body.qty": 3},
         "/api/v1/production/spk/{id}/progress": {"path.id": reader},
         "/api/v1/production/spk/{id}/hold": {"path.id": changer},
         "/api/v1/production/spk/{id}/resume": {"path.id": changer},
         "/api/v1/production/spk/{id}/cancel": {"path.id": changer},
         "/api/v1/production/spk/{id}/close": {"path.id": changer},
-        "/api/v1/production/spk/{id}/request-modification": {"path.id": reader},
-        "/api/v1/production/spk/{id}/modify-qty": {"path.id": reader},
+        "/api/v1/production/spk/{id}/request-modification": {"path.id": reader, "body.reason": "fuzz"},
+        "/api/v1/production/spk/{id}/modify-qty": {"path.id": reader, "body.reason": "fuzz"},
         "/api/v1/production/daily-input/{entry_id}/void": {"path.entry_id": entry},
         "/api/v1/production/orders/{id}": {"path.id": order},
         "/api/v1/production/material-debt/request": {"body.spk_id": reader, "body.material_code": material},
-        "/api/v1/production/approvals/{id}/approve": {"path.id": request},
-        "/api/v1/production/approvals/{id}/cancel": {"path.id": request},
-        "/api/v1/approvals/{id}": {"path.id": request},
+        "/api/v1/production/approvals/{id}/approve": {"path.id": to_approve},
+        "/api/v1/production/approvals/{id}/cancel": {"path.id": to_cancel},
+        "/api/v1/approvals/{id}": {"path.id": to_approve},
         "/api/v1/bom/create": {"body.article_code": article, "body.lines": [{"material_code": material, "qty_per_unit": 1}]},
         "/api/v1/bom/requirements": {"query.order": order},
-        "/api/v1/bom/{id}": {"path.id": draft, "body.lines": [{"material_code": material, "qty_per_unit": 1}]},
+        "GET /api/v1/bom/{id}": {"path.id": bom},
+        "PUT /api/v1/bom/{id}": {"path.id": editable, "body.lines": [{"material_code": material, "qty_per_unit": 1}]},
+        "DELETE /api/v1/bom/{id}": {"path.id": disposable},
         "/api/v1/bom/{id}/new-version": {"path.id": bom},
-        "/api/v1/bom/{id}/activate": {"path.id": draft},
+        "/api/v1/bom/{id}/activate": {"path.id": disposable},
         "/api/v1/master/materials/{code}": {"path.code": material},
         "/api/v1/master/materials/{code}/cost": {"path.code": material},
         "/api/v1/master/articles/{code}": {"path.code": article},
         "/api/v1/costing/articles/{code}": {"path.code": article},
         "/api/v1/costing/orders/{code}": {"path.code": order},
-        "/api/v1/inventory/movements": {"body.item_code": material, "body.to_location": raw},
+        "/api/v1/inventory/movements": {"body.type": "RECEIPT", "body.item_code": material, "body.to_location": raw, "body.qty": 5},
         "/api/v1/inventory/issues": {"body.order": order},
         "/api/v1/inventory/returns": {"body.order": order},
-        "/api/v1/warehouse/cartons": {"body.spk": packing, "body.article_code": packing_article},
+        "/api/v1/warehouse/cartons": {"body.spk": packing, "body.article_code": article, "body.qty": 1},
         "/api/v1/warehouse/cartons/{id}": {"path.id": carton},
         "/api/v1/warehouse/finishgood/receive": {"body.carton_id": carton},
-        "/api/v1/warehouse/finishgood/verify": {"body.carton_id": carton, "body.article": packing_article},
+        "/api/v1/warehouse/finishgood/verify": {"body.carton_id": carton, "body.article": article},
         "/api/v1/warehouse/finishgood/confirm": {"body.carton_id": carton},
     }
     lines, count = [], 0
@@ -131,11 +145,14 @@ def main():
             continue
         count += 1
         pairs = ", ".join(f'"{name}" = {toml(value)}' for name, value in known.items())
-        lines += ["[[operations]]", f"include-path = {json.dumps(path)}", f"parameters = {{ {pairs} }}", ""]
+        method, _, path = path.rpartition(" ")  # "PUT /path": that method only
+        lines += ["[[operations]]", f"include-path = {json.dumps(path)}"]
+        lines += [f"include-method = {json.dumps(method)}"] if method else []
+        lines += [f"parameters = {{ {pairs} }}", ""]
     with open(args.out, "w") as stream:
         stream.write("# Written by scripts/lib/fuzz_config.py for one fuzz run: values that exist in the stack.\n\n")
         stream.write("\n".join(lines))
-    print(f"fuzz config: real values for {count} operations", file=sys.stderr)
+    print(f"fuzz config: values that exist for {count} operations", file=sys.stderr)
 
 
 def toml(value):
