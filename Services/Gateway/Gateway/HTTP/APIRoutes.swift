@@ -115,6 +115,23 @@ struct APIRoutes {
         register(method, path, summary, access: access, query: NoQuery.self, body: body, reply: reply, status: status, handler)
     }
 
+    /// An operation whose answer is not JSON (`text/event-stream`, a page): the handler writes the
+    /// response itself; the document records its media type.
+    func addRaw(_ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, media: String,
+                _ handler: @escaping @Sendable (Request, GatewayContext) async throws -> Response) {
+        group.on(RouterPath(path), method: method) { request, context in
+            switch access {
+            case .anyone: break
+            case .signedIn: _ = try context.requireActor()
+            case .roles(let roles, _): _ = try context.require(roles)
+            }
+            return try await handler(request, context)
+        }
+        catalogue.add(Operation(method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
+                                status: .ok, callsServices: false, query: NoQuery.self, body: NoBody.self, reply: NoBody.self,
+                                rawReply: media))
+    }
+
     private func register<Query: Decodable & Sendable, Body: Decodable & Sendable, Reply: Encodable & Sendable>(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access,
         query: Query.Type, body: Body.Type, reply: Reply.Type, status: HTTPResponse.Status,

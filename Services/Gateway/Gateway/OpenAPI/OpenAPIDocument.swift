@@ -24,6 +24,7 @@ struct OpenAPIDocument: Sendable {
         ("Costing", "Standard cost and variance (money: FINANCE, MANAGER, ADMIN)"),
         ("Inventory", "Locations, balances, the movement ledger, material to the line"),
         ("Finished goods", "Cartons, shipments, customer returns"),
+        ("Quality", "Defect codes, final (AQL) inspections that gate cartons, incoming inspection, NCRs"),
         ("Meta", "Health and this document"),
     ]
 
@@ -229,24 +230,28 @@ extension OpenAPIDocument {
     /// `/health`, `/openapi.json` and `/docs`, each in the document too; the document is rendered
     /// once, after every other route is registered.
     static func serve(on router: Router<GatewayContext>, catalogue: OperationCatalogue, logger: Logger) {
-        let meta: [(path: String, summary: String, media: String)] = [
-            ("health", "The gateway is alive", "text/plain"), ("openapi.json", "This document (OpenAPI 3.1)", "application/json"),
-            ("docs", "This document for a person: operations by tag, their roles and schemas", "text/html"),
-        ]
-        for entry in meta {
-            catalogue.add(Operation(method: .get, path: "/" + entry.path, summary: entry.summary, tag: "Meta", access: .anyone, status: .ok,
-                                    callsServices: false, query: NoQuery.self, body: NoBody.self, reply: NoBody.self,
-                                    rawReply: entry.media))
+        let meta = APIRoutes(group: router.group(), prefix: "", tag: "Meta", catalogue: catalogue, services: nil)
+        meta.addRaw(.get, "health", "The gateway is alive", access: .anyone, media: "text/plain") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
-        let document = OpenAPIDocument(catalogue)
-        for problem in document.problems { logger.error("API document: \(problem)") }
-        let page = DocsPage.render(document.document)
-        router.get("health") { _, _ in "ok\n" }
-        router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: document.json)))
+        let document = Lazy()
+        meta.addRaw(.get, "openapi.json", "This document (OpenAPI 3.1)", access: .anyone, media: "application/json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: document.value.json)))
         }
-        router.get("docs") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        meta.addRaw(.get, "docs", "This document for a person: operations by tag, their roles and schemas", access: .anyone,
+                    media: "text/html") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document.value.page)))
+        }
+        document.set(OpenAPIDocument(catalogue), logger: logger)
+    }
+
+    /// The document and its page, set once the catalogue is complete (the routes that serve them
+    /// are in the catalogue too, so they are registered first).
+    private final class Lazy: @unchecked Sendable {  // set once before the server starts, then only read
+        private(set) var value: (json: Data, page: String) = (Data(), "")
+        func set(_ document: OpenAPIDocument, logger: Logger) {
+            for problem in document.problems { logger.error("API document: \(problem)") }
+            value = (document.json, DocsPage.render(document.document))
         }
     }
 }
