@@ -73,6 +73,7 @@ struct CartonHandlers {
             }
         case .confirm:
             let (qty, discrepancy) = try CartonLifecycle.confirmation(registered: carton.qty, counted: command.qty, reason: command.reason)
+            try await QualityGate.requirePassed(carton, required: settings.requireFinalInspection, on: context.connection, logger: context.logger)
             guard let finished = try await ledger.first(.finishedGoods) else { throw ErrorReply.rule("There is no FINISHED_GOODS location.") }
             if qty > 0 {
                 let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton_id")
