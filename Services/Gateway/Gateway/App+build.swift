@@ -40,6 +40,7 @@ public enum GatewayApp {
         ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
         BOMFinanceController(services: services).register(master: api.group("master"), bom: api.group("bom"), costing: api.group("costing"))
         WarehouseController(services: services).register(inventory: api.group("inventory"), warehouse: api.group("warehouse"))
+        QualityController(services: services).register(on: api.group("quality"))
         return router
     }
 
