@@ -55,7 +55,7 @@ struct DailyInputHandlers {
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
         if let defects = entry.defects, !defects.isEmpty {
             let known = try await DefectCodeCopy(connection: context.connection, logger: context.logger)
-                .known(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage)
+                .resolve(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage, context)
             try DailyInputRules.checkDefects(entry, stage: before.stage, known: known)
         }
         var spk = before

@@ -28,4 +28,20 @@ struct DefectCodeCopy {
         for try await code in rows.decode(String.self) { found.insert(code) }
         return found
     }
+
+    /// The active codes of `stage` among `codes`; codes the copy lacks (an event not seen yet — say the
+    /// seeded codes, announced before this service had bound its queue) are asked of Quality once and kept.
+    func resolve(_ codes: [String], stage: Stage, _ context: MessageContext) async throws -> Set<String> {
+        let found = try await known(codes, stage: stage)
+        guard found.count < Set(codes).count else { return found }
+        let answer: Page<DefectCode>
+        do {
+            answer = try await context.askAsService(ListDefectCodes(stage: stage, page: PageRequest(page: 1, perPage: PageRequest.maxPerPage)),
+                                                    timeout: .seconds(3))
+        } catch let error as ErrorReply where [.unavailable, .timeout].contains(error.code) {
+            throw ErrorReply(.unavailable, "Quality did not answer, so the defect codes cannot be checked; try again.")
+        }
+        for code in answer.items { try await keep(code) }
+        return try await known(codes, stage: stage)
+    }
 }

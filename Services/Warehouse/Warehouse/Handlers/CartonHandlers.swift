@@ -43,6 +43,10 @@ struct CartonHandlers {
         _ = try context.require(StockRules.operators, to: "Scanning cartons")
         let store = CartonStore(connection: context.connection, logger: context.logger)
         let carton = try await find(command.cartonId, barcode: command.barcode, store: store)
+        if command.step == .confirm, carton.status != .confirmed {
+            // Before the lifecycle: a carton of a lot that has not passed hears which lot holds it.
+            try await QualityGate.requirePassed(carton, required: settings.requireFinalInspection, on: context.connection, logger: context.logger)
+        }
         switch CartonLifecycle.decide(carton.status, step: command.step) {
         case .repeated: return carton
         case .conflict(let message): throw ErrorReply.conflict("\(carton.sscc): \(message)")
@@ -73,7 +77,6 @@ struct CartonHandlers {
             }
         case .confirm:
             let (qty, discrepancy) = try CartonLifecycle.confirmation(registered: carton.qty, counted: command.qty, reason: command.reason)
-            try await QualityGate.requirePassed(carton, required: settings.requireFinalInspection, on: context.connection, logger: context.logger)
             guard let finished = try await ledger.first(.finishedGoods) else { throw ErrorReply.rule("There is no FINISHED_GOODS location.") }
             if qty > 0 {
                 let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton_id")
