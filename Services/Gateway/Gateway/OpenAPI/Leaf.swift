@@ -13,6 +13,9 @@ struct Leaf {
     /// Free text (notes, reasons) may hold line breaks and tabs.
     static let freeTextPattern = #"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"#
 
+    /// `YYYY-MM-DD` in the years `LocalDate` takes (1900–9999).
+    static let datePattern = #"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"#
+
     static func of(_ type: Any.Type, field: String?) -> Leaf? {
         switch type {
         case is String.Type: return text(field: field)
@@ -24,7 +27,10 @@ struct Leaf {
         case is Float.Type: return same(["type": "number", "format": "float"], sample: Float(1))
         case is Decimal.Type: return same(["type": "number"], sample: Decimal(1))
         case is Bool.Type: return same(["type": "boolean"], sample: false)
-        case is LocalDate.Type: return same(["type": "string", "format": "date"], sample: LocalDate("2026-01-28")!)
+        case is LocalDate.Type:
+            // LocalDate takes the years 1900–9999 only.
+            return Leaf(schema: ["type": "string", "format": "date", "pattern": .string(datePattern)],
+                        outputSchema: ["type": "string", "format": "date"], sample: LocalDate("2026-01-28")!)
         case is Date.Type: return same(["type": "string", "format": "date-time"], sample: Date(timeIntervalSince1970: 1_769_558_400))
         case is UUID.Type: return same(["type": "string", "format": "uuid"], sample: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!)
         default:

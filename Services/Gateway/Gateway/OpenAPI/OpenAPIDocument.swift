@@ -140,7 +140,8 @@ struct OpenAPIDocument: Sendable {
             return [
                 "name": .string(name), "in": "path", "required": true,
                 "description": .string(name == "id" ? "The id or the code" : name == "code" ? "The code" : "The id"),
-                "schema": ["type": "string", "minLength": 1, "maxLength": .int(InputRules.maxTextLength),
+                // Ids and codes are short; the whole path is held to InputRules.maxTextLength.
+                "schema": ["type": "string", "minLength": 1, "maxLength": 200,
                            "pattern": #"^[^\u0000-\u001F\u007F-\u009F/?#%]+$"#],
             ]
         }
