@@ -38,6 +38,7 @@ public enum GatewayApp {
                                         costing: remote.routes("costing", tag: "Costing"))
         WarehouseController().register(inventory: remote.routes("inventory", tag: "Inventory"),
                                        warehouse: remote.routes("warehouse", tag: "Finished goods"))
+        QualityController().register(on: remote.routes("quality", tag: "Quality"))
         OpenAPIDocument.serve(on: router, catalogue: catalogue, logger: logger)
         return router
     }

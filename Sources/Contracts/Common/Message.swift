@@ -1,6 +1,6 @@
 /// The services of Stitch; a command or query names the one that owns it.
 public enum ServiceName: String, Codable, Sendable, CaseIterable {
-    case gateway, production, ppic, approval, warehouse, bomfinance
+    case gateway, production, ppic, approval, warehouse, bomfinance, quality
 }
 
 /// Anything that travels between services. `messageType` is its routing name and its version:

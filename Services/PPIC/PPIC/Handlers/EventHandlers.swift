@@ -19,6 +19,12 @@ struct EventHandlers {
         handlers.on(MaterialDebtSettled.self) { event, context in
             try await WarehouseViewStore(connection: context.connection, logger: context.logger).settled(event)
         }
+        handlers.on(NCREscalated.self) { event, context in
+            try await QualityViewStore(connection: context.connection, logger: context.logger).keep(event.ncr)
+        }
+        handlers.on(NCRDecided.self) { event, context in
+            try await QualityViewStore(connection: context.connection, logger: context.logger).keep(event.ncr)
+        }
         handlers.on(CartonConfirmed.self) { event, context in
             try await WarehouseViewStore(connection: context.connection, logger: context.logger)
                 .received(event, on: LocalDate.of(event.occurredAt, in: settings.timeZone))
@@ -49,7 +55,9 @@ struct EventHandlers {
         if let recorded = event as? DailyInputRecorded {
             try await store.record([RecordedEntry(id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
                                                   qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty)])
+            try await QualityViewStore(connection: context.connection, logger: context.logger).record(recorded)
         } else if let voided = event as? DailyInputVoided {
+            try await QualityViewStore(connection: context.connection, logger: context.logger).void(voided.entryId)
             if let reversal = voided.reversal {
                 try await store.record([reversal])
             } else {
