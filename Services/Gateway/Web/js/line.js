@@ -213,6 +213,7 @@ function sendPending() {
   sending = (async () => {
     clearTimeout(retryTimer);
     let failedForNow = false;
+    let sent = 0;
     for (;;) {
       const waiting = await queue.unsent(user.username);
       if (!waiting.length) break;
@@ -238,6 +239,7 @@ function sendPending() {
         if (failedForNow) break;
         continue;
       }
+      sent += batch.length;
       const byId = new Map(results.map((r) => [r.client_entry_id, r]));
       for (const e of batch) {
         const r = byId.get(e.client_entry_id);
@@ -260,7 +262,7 @@ function sendPending() {
       retryDelay = Math.min(60000, retryDelay * 2);
     } else {
       retryDelay = 5000;
-      await syncSpks();
+      if (sent) await syncSpks();   // the SPKs' progress has moved
     }
   })().finally(() => { sending = null; });
   return sending;
