@@ -152,6 +152,7 @@ function onState(state) {
 }
 
 function start() {
+  $('live').hidden = false;
   const stageSelect = $('filter-stage');
   for (const stage of STAGES) stageSelect.append(h('option', { value: stage }, stage));
   stageSelect.addEventListener('change', () => { view.stage = stageSelect.value; view.page = 1; refresh(); });

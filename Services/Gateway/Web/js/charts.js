@@ -2,11 +2,12 @@
 // screen readers; the pages also show the same numbers in a table.
 import { svg, number } from './ui.js';
 
-function niceMax(value) {
-  if (value <= 0) return 10;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * magnitude >= value) return step * magnitude;
+/** A round step (1, 2 or 5 × 10ⁿ) so that `ticks` steps reach `value`. */
+function niceStep(value, ticks) {
+  const raw = Math.max(1, value / ticks);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  for (const step of [1, 2, 5, 10]) {
+    if (step * magnitude >= raw) return step * magnitude;
   }
   return 10 * magnitude;
 }
@@ -18,7 +19,8 @@ function niceMax(value) {
 export function targetActualChart(rows, { title, description, width = 640, height = 260 } = {}) {
   const margin = { top: 24, right: 12, bottom: 34, left: 48 };
   const inner = { width: width - margin.left - margin.right, height: height - margin.top - margin.bottom };
-  const max = niceMax(Math.max(1, ...rows.flatMap((row) => [row.target, row.actual])));
+  const step = niceStep(Math.max(1, ...rows.flatMap((row) => [row.target, row.actual])), 4);
+  const max = step * 4;
   const y = (value) => margin.top + inner.height - (value / max) * inner.height;
   const band = inner.width / Math.max(1, rows.length);
   const bar = Math.min(36, band * 0.34);
@@ -30,10 +32,10 @@ export function targetActualChart(rows, { title, description, width = 640, heigh
     svg('desc', { id: `${id}-desc` }, description || rows.map((r) => `${r.label}: target ${r.target}, actual ${r.actual}`).join('; ')));
 
   for (let i = 0; i <= 4; i += 1) {
-    const value = (max / 4) * i;
+    const value = step * i;
     root.append(
       svg('line', { class: 'grid-line', x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value) }),
-      svg('text', { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, number(Math.round(value))));
+      svg('text', { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, number(value)));
   }
   rows.forEach((row, index) => {
     const center = margin.left + band * index + band / 2;

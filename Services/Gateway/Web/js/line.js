@@ -8,6 +8,7 @@ import { progressBar } from './charts.js';
 import * as queue from './queue.js';
 
 const $ = (id) => document.getElementById(id);
+const plural = (n, one, many) => `${number(n)} ${n === 1 ? one : many}`;
 const OPEN = ['NOT_STARTED', 'IN_PROGRESS', 'ON_HOLD'];
 const BATCH = 100;
 let user = null;
@@ -107,7 +108,7 @@ function spkCard(spk, expanded) {
       h('span', { class: `badge ${spk.status}` }, spk.status.replace('_', ' '))),
     h('div', {}, `${spk.article_code} · ${spk.stage} · due ${spk.due_date}`),
     h('div', { class: 'progress' }, progressBar(spk.progress, `${spk.progress}% of the target`)),
-    h('div', { class: 'muted' }, `${number(spk.produced_qty)} of ${number(spk.target_qty)} good (${spk.progress}%), ${number(spk.reject_qty)} rejects`,
+    h('div', { class: 'muted' }, `${number(spk.produced_qty)} of ${number(spk.target_qty)} good (${spk.progress}%), ${plural(spk.reject_qty, 'reject', 'rejects')}`,
       typeof spk.available_wip === 'number' ? ` · ${number(spk.available_wip)} available from the previous stage` : ''),
     toggle, form);
 }
@@ -201,7 +202,7 @@ async function renderEntries() {
   if (!entries.length) list.append(h('li', { class: 'muted' }, 'Nothing entered on this phone yet.'));
   for (const e of entries.slice(0, 50)) {
     list.append(h('li', { 'data-entry-id': e.client_entry_id, 'data-state': e.state },
-      h('span', {}, h('strong', {}, e.spk_code), ` · ${e.entry.date} · ${number(e.entry.qty)} good, ${number(e.entry.reject_qty)} rejects`),
+      h('span', {}, h('strong', {}, e.spk_code), ` · ${e.entry.date} · ${number(e.entry.qty)} good, ${plural(e.entry.reject_qty, 'reject', 'rejects')}`),
       h('span', { class: `badge ${e.state}` }, STATE_TEXT[e.state] || e.state),
       e.state === 'rejected' ? h('span', { class: 'why' }, [e.message, ...(e.details || [])].filter(Boolean).join(' — ')) : ''));
   }
