@@ -142,6 +142,10 @@ class Browser:
         """An element inside the (current) element at `css`: found afresh, as lists are redrawn."""
         return self.wait(lambda: self.el(css).find_element(By.CSS_SELECTOR, inner), f"{inner} in {css}")
 
+    def spk_rows(self):
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll('#ontrack-table tbody tr[data-spk]')].map((tr) => tr.dataset.spk)")
+
     def entry_states(self):
         return self.driver.execute_script(
             "return [...document.querySelectorAll('#entries li[data-entry-id]')].map((li) => li.dataset.state)")
@@ -227,32 +231,49 @@ def test_sign_in_and_board_matches_api(ctx):
     dashboard = api.get("/ppic/dashboard")
     summary = api.get("/ppic/reports/daily-summary")
     ontrack, meta = api.meta("/ppic/reports/on-track-status?page=1&per_page=10")
-    shown = lambda css: number(b.el(css).text)  # noqa: E731
     expected = {
-        "#health-on-track": dashboard["health"]["on_track"], "#health-at-risk": dashboard["health"]["at_risk"],
-        "#health-off-track": dashboard["health"]["off_track"], "#spks-total": dashboard["total_spks"],
-        "#spks-in-progress": dashboard["in_progress"], "#spks-delayed": dashboard["delayed"],
-        "#spks-on-hold": dashboard["on_hold"], "#approvals-pending": dashboard["pending_approvals"],
-        "#daily-target": summary["target"], "#daily-actual": summary["actual"], "#daily-variance": summary["variance"],
+        "health-on-track": dashboard["health"]["on_track"], "health-at-risk": dashboard["health"]["at_risk"],
+        "health-off-track": dashboard["health"]["off_track"], "spks-total": dashboard["total_spks"],
+        "spks-in-progress": dashboard["in_progress"], "spks-delayed": dashboard["delayed"],
+        "spks-on-hold": dashboard["on_hold"], "approvals-pending": dashboard["pending_approvals"],
+        "daily-target": summary["target"], "daily-actual": summary["actual"], "daily-variance": summary["variance"],
+        "daily-date": summary["date"],
+        "stages": {row["stage"]: [row["target"], row["actual"], row["actual"]] for row in summary["by_stage"]},
+        "on-track": [d["spk"] for d in ontrack["details"]],
+        "total": meta["total"],
+        "alerts": len(dashboard["top_alerts"]),
     }
-    for css, value in expected.items():
-        check(shown(css) == value, f"{css} shows {b.el(css).text}, the API says {value}")
-    check(b.el("#daily-date").get_attribute("value") == summary["date"], "the daily summary is not for the API's date")
-    for row in summary["by_stage"]:
-        tr = b.el(f'#daily-table tbody tr[data-stage="{row["stage"]}"]')
-        check(number(tr.find_element(By.CSS_SELECTOR, ".target").text) == row["target"], f"{row['stage']} target differs")
-        check(number(tr.find_element(By.CSS_SELECTOR, ".actual").text) == row["actual"], f"{row['stage']} actual differs")
-        bar = b.el(f'#daily-chart rect[data-stage="{row["stage"]}"][data-kind="actual"]')
-        check(int(bar.get_attribute("data-value")) == row["actual"], f"{row['stage']}'s bar differs")
-    rows = [tr.get_attribute("data-spk") for tr in b.els("#ontrack-table tbody tr[data-spk]")]
-    check(rows == [d["spk"] for d in ontrack["details"]], f"the on-track list {rows} is not the API's {[d['spk'] for d in ontrack['details']]}")
-    check(f"({meta['total']} SPKs)" in b.el("#page-info").text.replace(",", ""), f"page info {b.el('#page-info').text!r}")
-    alerts = len(b.els("#alerts li")) if dashboard["top_alerts"] else 0
-    check(alerts == len(dashboard["top_alerts"]), f"{alerts} alerts shown, the API has {len(dashboard['top_alerts'])}")
+    # Everything on screen in one read (the board redraws as pushes come; a half-drawn read is retried).
+    snapshot = r"""
+        const n = (text) => Number(String(text).replace(/[,+]/g, '').trim());
+        const value = (id) => n(document.getElementById(id).textContent);
+        const ids = ['health-on-track', 'health-at-risk', 'health-off-track', 'spks-total', 'spks-in-progress', 'spks-delayed',
+                     'spks-on-hold', 'approvals-pending', 'daily-target', 'daily-actual', 'daily-variance'];
+        const shown = Object.fromEntries(ids.map((id) => [id, value(id)]));
+        shown['daily-date'] = document.getElementById('daily-date').value;
+        shown.stages = Object.fromEntries([...document.querySelectorAll('#daily-table tbody tr')].map((tr) => [tr.dataset.stage, [
+          n(tr.querySelector('.target').textContent), n(tr.querySelector('.actual').textContent),
+          n(document.querySelector(`#daily-chart rect[data-stage="${tr.dataset.stage}"][data-kind="actual"]`).dataset.value)]]));
+        shown['on-track'] = [...document.querySelectorAll('#ontrack-table tbody tr[data-spk]')].map((tr) => tr.dataset.spk);
+        shown.total = n((document.getElementById('page-info').textContent.match(/\(([\d,]+) SPKs\)/) || [0, -1])[1]);
+        shown.alerts = document.querySelectorAll('#alerts li:not(.muted)').length;
+        return shown;
+    """
+    last = {}
+
+    def matches():
+        last.update(b.driver.execute_script(snapshot))
+        return last == expected
+
+    try:
+        b.wait(matches, "the board to show the API's numbers", timeout=5)
+    except Failure:
+        differ = {key: (last.get(key), value) for key, value in expected.items() if last.get(key) != value}
+        raise Failure(f"the board differs from the API (shown, API): {differ}") from None
     # Filters: off track only, as the API filters it.
     b.el("#filter-health").send_keys("Off track")
     off, _ = api.meta("/ppic/reports/on-track-status?health=OFF_TRACK&page=1&per_page=10")
-    b.wait(lambda: [tr.get_attribute("data-spk") for tr in b.els("#ontrack-table tbody tr[data-spk]")] == [d["spk"] for d in off["details"]],
+    b.wait(lambda: b.spk_rows() == [d["spk"] for d in off["details"]],
            "the off-track filter to show the API's list")
 
 

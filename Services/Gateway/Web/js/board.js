@@ -12,6 +12,8 @@ const view = { page: 1, stage: '', health: '', date: '' };
 let running = null;      // the refresh in flight
 let again = false;       // another push came while it ran
 let settleTimer = null;
+let shownUpdatedAt = null;   // the dashboard's updated_at now on screen
+let waitingFor = null;       // {since, tries}: a push about an SPK that PPIC may not have applied yet
 
 function setNumber(id, value, { signed = false } = {}) {
   const el = $(id);
@@ -48,7 +50,7 @@ function renderDashboard(d) {
       h('div', { class: 'muted' }, `since ${alert.since}`)));
   }
   $('approvals-summary').textContent = d.pending_approvals
-    ? `${d.pending_approvals} waiting, ${d.approvals_waiting_too_long} of them too long.`
+    ? `${number(d.pending_approvals)} waiting in the factory, ${number(d.approvals_waiting_too_long)} of them longer than the warning time.`
     : 'None waiting.';
 }
 
@@ -94,12 +96,15 @@ function renderOnTrack({ data, meta }) {
   $('page-next').disabled = meta.page >= pages;
 }
 
+/** The requests waiting for the signed-in user's own decision (the API's pending list is per approver). */
 function renderApprovals(page) {
   const list = clear($('approvals'));
+  if (page.length) list.append(h('li', { class: 'muted' }, 'Waiting for your decision:'));
   for (const request of page.slice(0, 8)) {
     list.append(h('li', {},
       h('strong', {}, request.mod_id || request.code), ' ',
       h('span', {}, `${request.kind ? request.kind.replaceAll('_', ' ').toLowerCase() : ''}${request.spk_code ? ` · ${request.spk_code}` : ''}`),
+      request.requested_by ? h('span', { class: 'muted' }, ` by ${request.requested_by}`) : '',
       h('div', { class: 'muted' }, `${request.reason || ''}${typeof request.age_minutes === 'number' ? ` · waiting ${request.age_minutes} min` : ''}`)));
   }
 }
@@ -116,7 +121,15 @@ async function load() {
     api('/production/approvals/pending?per_page=8'),
   ]);
   const failed = [dashboard, summary, onTrack].find((result) => result.status === 'rejected');
-  if (dashboard.status === 'fulfilled') renderDashboard(dashboard.value);
+  if (dashboard.status === 'fulfilled') {
+    renderDashboard(dashboard.value);
+    shownUpdatedAt = dashboard.value.updated_at;
+  }
+  // PPIC applies the same events the push came from: until its SPKs show the change, look again soon.
+  if (waitingFor) {
+    if (shownUpdatedAt !== waitingFor.since || waitingFor.tries >= 8) waitingFor = null;
+    else { waitingFor.tries += 1; setTimeout(refresh, 200); }
+  }
   if (summary.status === 'fulfilled') renderSummary(summary.value);
   if (onTrack.status === 'fulfilled') renderOnTrack(onTrack.value);
   if (approvals.status === 'fulfilled') renderApprovals(approvals.value);
@@ -134,8 +147,11 @@ function refresh() {
   return running;
 }
 
-function onPush(name) {
+function onPush(name, data) {
   if (name !== 'change' && name !== 'ready') return;
+  if (name === 'change' && (data?.types || []).some((type) => type.startsWith('production.'))) {
+    waitingFor = { since: shownUpdatedAt, tries: 0 };
+  }
   refresh();
   // PPIC may still be applying the last events of a burst: one more look when things settle.
   clearTimeout(settleTimer);
