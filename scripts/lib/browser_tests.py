@@ -299,6 +299,11 @@ def test_board_moves_within_two_seconds(ctx):
     check(elapsed <= 2.0, f"the board took {elapsed:.2f} s (more than 2 s)")
     check(b.driver.execute_script("return window.__notReloaded") == "yes", "the page was reloaded")
     stage_row = b.el('#daily-table tbody tr[data-stage="SEWING"] .actual').text
+    # The stream itself is signed in like every route: none without a token, none for the line.
+    status, _ = ctx.api.call("GET", "/ppic/stream")
+    check(status == 401, f"the stream without a token answered {status}, not 401")
+    status, _ = ctx.api.call("GET", "/ppic/stream", user="staff_sewing")
+    check(status == 403, f"the stream for line staff answered {status}, not 403")
     sewing = [row for row in ctx.api.get(f"/ppic/reports/daily-summary?date={date}")["by_stage"] if row["stage"] == "SEWING"][0]
     check(number(stage_row) == sewing["actual"],
           "the SEWING row is not the API's")
@@ -392,12 +397,24 @@ def test_scan_moves_carton_to_confirmed(ctx):
     b.wait(lambda: "already confirmed" in b.el("#feedback").text, "the carton's state on a second scan")
 
 
+def test_each_role_lands_on_its_page(ctx):
+    """Line staff who open the board are taken to the line page; signing out brings the sign-in form back."""
+    b = ctx.browser("06-role-redirect")
+    b.sign_in("/", "staff_sewing")
+    b.wait(lambda: b.driver.current_url.endswith("/line.html"), "the line page for line staff")
+    b.wait(lambda: b.visible("section.spk"), "the line staff's SPKs")
+    b.el("#sign-out").click()
+    b.wait(lambda: b.visible("#username"), "the sign-in form after signing out")
+    check(b.driver.execute_script("return sessionStorage.getItem('stitch.session')") is None, "the tokens stayed after signing out")
+
+
 TESTS = [
     ("wrong_password", test_wrong_password),
     ("board_matches_api", test_sign_in_and_board_matches_api),
     ("board_live_update", test_board_moves_within_two_seconds),
     ("line_offline", test_line_offline_entries_recorded_once),
     ("scan_confirmed", test_scan_moves_carton_to_confirmed),
+    ("role_redirect", test_each_role_lands_on_its_page),
 ]
 
 
