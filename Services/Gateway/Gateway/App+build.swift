@@ -22,24 +22,23 @@ public enum GatewayApp {
         router.add(middleware: ConfiguredCORS(origins: settings.corsOrigins))  // on error bodies too
         router.add(middleware: APIMiddleware())
         router.add(middleware: InputCheckMiddleware())
-        router.get("health") { _, _ in "ok\n" }
-        router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json)))
-        }
-        router.get("docs") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.docsPage)))
-        }
+        let catalogue = OperationCatalogue()
         let api = router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens))
-        AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
-                       clients: ClientAddress(trustedProxies: settings.trustedProxies), decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
-        UsersController(users: users, hasher: hasher).register(on: api.group("users"))
         let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout, signer: settings.actorSigner)
-        ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
-        PPICController(services: services).register(on: api.group("ppic"))
-        ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
-        BOMFinanceController(services: services).register(master: api.group("master"), bom: api.group("bom"), costing: api.group("costing"))
-        WarehouseController(services: services).register(inventory: api.group("inventory"), warehouse: api.group("warehouse"))
+        let local = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: nil)
+        let remote = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: services)
+        AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
+                       clients: ClientAddress(trustedProxies: settings.trustedProxies), decoyHash: await hasher.hash(UUID().uuidString))
+            .register(on: local.routes("auth", tag: "Auth"))
+        UsersController(users: users, hasher: hasher).register(on: local.routes("users", tag: "Users"))
+        ProductionController(operators: OperatorLookup(users: users)).register(on: remote.routes("production", tag: "Production"))
+        PPICController().register(on: remote.routes("ppic", tag: "PPIC"))
+        ApprovalController().register(production: remote.routes("production", tag: "Approval"), approvals: remote.routes("approvals", tag: "Approval"))
+        BOMFinanceController().register(master: remote.routes("master", tag: "Master data"), bom: remote.routes("bom", tag: "BOM"),
+                                        costing: remote.routes("costing", tag: "Costing"))
+        WarehouseController().register(inventory: remote.routes("inventory", tag: "Inventory"),
+                                       warehouse: remote.routes("warehouse", tag: "Finished goods"))
+        OpenAPIDocument.serve(on: router, catalogue: catalogue, logger: logger)
         return router
     }
 

@@ -10,7 +10,7 @@ public protocol Message: Codable, Sendable {
 }
 
 /// A message sent to one owning service, answered with a `Reply` (or an `ErrorReply`).
-public protocol Request: Message {
+public protocol Request: Message, BoundedInput {
     associatedtype Reply: Codable & Sendable
     static var owner: ServiceName { get }
     /// What is wrong with the request's numbers (out of their bounds); empty when nothing is.

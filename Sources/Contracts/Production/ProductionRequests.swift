@@ -127,7 +127,7 @@ public struct MobileEntry: Codable, Sendable, Hashable {
 }
 
 public struct MobileEntryResult: Codable, Sendable, Hashable {
-    public enum Outcome: String, Codable, Sendable { case recorded, duplicate, rejected }
+    public enum Outcome: String, Codable, Sendable, CaseIterable { case recorded, duplicate, rejected }
     public var clientEntryId: String?
     public var status: Outcome
     public var result: DailyInputResult?
