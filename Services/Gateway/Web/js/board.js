@@ -19,11 +19,14 @@ function setNumber(id, value, { signed = false } = {}) {
   const el = $(id);
   const text = typeof value === 'number' ? `${signed && value > 0 ? '+' : ''}${number(value)}` : '–';
   if (el.textContent !== text) {
+    const changed = el.dataset.value !== undefined;   // the first figures are not news
     el.textContent = text;
     el.dataset.value = String(value);
-    el.classList.remove('flash');
-    void el.offsetWidth;   // restart the highlight
-    el.classList.add('flash');
+    if (changed) {
+      el.classList.remove('flash');
+      void el.offsetWidth;   // restart the highlight
+      el.classList.add('flash');
+    }
   }
 }
 
