@@ -80,6 +80,7 @@ public enum GatewayMain {
             let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
                                          monitor: monitor, logger: logger)
             let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, logger: logger)
+            let board = await GatewayWeb.install(on: router, settings: settings, bus: bus, instance: configuration.instance, logger: logger)
             // Ready only once the API port listens: migrations and the demo users come first, and a
             // client that waited for /ready must not find the port closed.
             let listening = ListeningFlag()
@@ -101,9 +102,10 @@ public enum GatewayMain {
                 try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
             }
             // Our own group rather than `app.runService()`: the same bounded shutdown as every
-            // service (the API stops first — services stop in reverse order — the database last).
+            // service (services stop in reverse order: the board's feed first, ending its streams,
+            // then the API, the database last).
             let group = ServiceGroup(configuration: .init(
-                services: (services + [app]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: (services + [app, board]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
                 .bounded(by: configuration.shutdownSeconds))
             try await group.run()
             await bus.shutdown()
