@@ -19,7 +19,9 @@ import Testing
         let settings = try GatewaySettings(environment: EnvironmentReader(["STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4"]))
         let client = PostgresClient(configuration: .init(host: "127.0.0.1", username: "unused", password: nil, database: nil, tls: .disable),
                                     backgroundLogger: logger)
-        let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: InMemoryMessageBus(), logger: logger)
+        let bus = InMemoryMessageBus()
+        let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus,
+                                                      board: BoardFeed(bus: bus, instance: "openapi-test", logger: logger), logger: logger)
         let body = try await Application(router: router).test(.router) { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .ok)

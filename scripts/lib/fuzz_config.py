@@ -97,6 +97,28 @@ def main():
         api.call("POST", f"/api/v1/production/spk/{packing}/daily-input", manager, {"date": today, "qty": 20, "notes": "fuzz: packed"})
         carton = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": article, "qty": 1}) or {}).get("id")
 
+    # Cartons through the finished-goods flow: one received and verified (for the confirm operation
+    # to confirm), one confirmed (for the shipment operation to ship), one shipped (its delivery note).
+    warehouse = tokens.get("admin")
+    def carton_through(steps):
+        made = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": article, "qty": 1}) or {}) \
+            if packing else {}
+        for step in steps:
+            body = {"carton_id": made.get("id")}
+            if step == "verify":
+                body["article"] = article
+            api.call("POST", f"/api/v1/warehouse/finishgood/{step}", warehouse, body)
+        return made.get("id")
+    to_confirm = carton_through(["receive", "verify"])
+    to_ship = carton_through(["receive", "verify", "confirm"])
+    shipped = carton_through(["receive", "verify", "confirm"])
+    note = (api.call("POST", f"/api/v1/warehouse/finishgood/{shipped}/shipment", warehouse,
+                     {"destination": "Toy Co", "method": "TRUCK"}) or {}).get("code") if shipped else None
+    # NCRs opened by hand: one to read, one to decide.
+    qc = (api.call("POST", "/api/v1/auth/login", body={"username": "qc", "password": "qc-dev-123"}) or {}).get("access_token") or admin
+    ncrs = [(api.call("POST", "/api/v1/quality/ncrs", qc, {"title": f"fuzz: NCR {n}", "qty": 2, "stage": "SEWING"}) or {}).get("code")
+            for n in (1, 2)]
+
     operations = {
         "/api/v1/auth/login": {"body.username": "admin", "body.password": passwords.get("admin")},
         "/api/v1/auth/refresh": {"body.refresh_token": refresh},
@@ -136,7 +158,12 @@ def main():
         "/api/v1/warehouse/cartons/{id}": {"path.id": carton},
         "/api/v1/warehouse/finishgood/receive": {"body.carton_id": carton},
         "/api/v1/warehouse/finishgood/verify": {"body.carton_id": carton, "body.article": article},
-        "/api/v1/warehouse/finishgood/confirm": {"body.carton_id": carton},
+        "/api/v1/warehouse/finishgood/confirm": {"body.carton_id": to_confirm},
+        "/api/v1/warehouse/finishgood/{id}/shipment": {"path.id": to_ship},
+        "/api/v1/warehouse/delivery-notes/{code}": {"path.code": note},
+        "/api/v1/warehouse/returns": {"body.delivery_note": note},
+        "GET /api/v1/quality/ncrs/{code}": {"path.code": ncrs[0]},
+        "/api/v1/quality/ncrs/{code}/decide": {"path.code": ncrs[1]},
     }
     lines, count = [], 0
     for path, parameters in operations.items():
@@ -145,10 +172,9 @@ def main():
             continue
         count += 1
         pairs = ", ".join(f'"{name}" = {toml(value)}' for name, value in known.items())
-        method, _, path = path.rpartition(" ")  # "PUT /path": that method only
-        lines += ["[[operations]]", f"include-path = {json.dumps(path)}"]
-        lines += [f"include-method = {json.dumps(method)}"] if method else []
-        lines += [f"parameters = {{ {pairs} }}", ""]
+        # "PUT /path": that operation only (include-path and include-method would match either).
+        selector = f"include-name = {json.dumps(path)}" if " " in path else f"include-path = {json.dumps(path)}"
+        lines += ["[[operations]]", selector, f"parameters = {{ {pairs} }}", ""]
     with open(args.out, "w") as stream:
         stream.write("# Written by scripts/lib/fuzz_config.py for one fuzz run: values that exist in the stack.\n\n")
         stream.write("\n".join(lines))

@@ -11,7 +11,8 @@ import Synchronization
 /// Wires the gateway by construction: its stores and token service, the controllers, the routes.
 public enum GatewayApp {
     /// The public API. `/ready` and `/metrics` are not on it: they are on the ops port (`GatewayMain`).
-    public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus,
+    /// `board`: the web board's feed, for its push stream (`/api/v1/ppic/stream`); without it there is no stream.
+    public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus, board: BoardFeed? = nil,
                                    logger: Logger) async throws -> Router<GatewayContext> {
         let users = UserStore(client: client, logger: logger)
         let hasher = PasswordHasher(cost: settings.bcryptCost)
@@ -33,6 +34,7 @@ public enum GatewayApp {
         UsersController(users: users, hasher: hasher).register(on: local.routes("users", tag: "Users"))
         ProductionController(operators: OperatorLookup(users: users)).register(on: remote.routes("production", tag: "Production"))
         PPICController().register(on: remote.routes("ppic", tag: "PPIC"))
+        if let board { BoardStreamController(feed: board).register(on: remote.routes("ppic", tag: "PPIC")) }
         ApprovalController().register(production: remote.routes("production", tag: "Approval"), approvals: remote.routes("approvals", tag: "Approval"))
         BOMFinanceController().register(master: remote.routes("master", tag: "Master data"), bom: remote.routes("bom", tag: "BOM"),
                                         costing: remote.routes("costing", tag: "Costing"))
@@ -79,8 +81,9 @@ public enum GatewayMain {
             let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
             let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
                                          monitor: monitor, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, logger: logger)
-            let board = await GatewayWeb.install(on: router, settings: settings, bus: bus, instance: configuration.instance, logger: logger)
+            let board = BoardFeed(bus: bus, instance: configuration.instance, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, board: board, logger: logger)
+            GatewayWeb.install(on: router, logger: logger)
             // Ready only once the API port listens: migrations and the demo users come first, and a
             // client that waited for /ready must not find the port closed.
             let listening = ListeningFlag()

@@ -92,7 +92,8 @@ struct OpenAPIDocument: Sendable {
         var responses: [String: JSONValue] = [:]
         let success: JSONValue
         if let media = operation.rawReply {
-            success = ["description": "Success", "content": .object([media: ["schema": ["type": "string"]]])]
+            let schema: JSONValue = media.hasSuffix("json") ? ["type": "object"] : ["type": "string"]
+            success = ["description": "Success", "content": .object([media: ["schema": schema]])]
         } else {
             success = ["description": "Success", "content": ["application/json": ["schema": try replySchema(operation.reply, catalog)]]]
         }

@@ -25,7 +25,7 @@ struct BoardMessage: Sendable {
 /// them before the browsers ask), fanned out to every connected browser; a `ping` every
 /// `heartbeat` keeps idle streams (and proxies) open and lets a stream notice a closed connection
 /// or an expired token. Nothing here polls the database.
-final class BoardFeed: Service, Sendable {
+public final class BoardFeed: Service, Sendable {
     static let routingKeys = ["production.#", "approval.#", "warehouse.carton.#", "warehouse.material-debt.#"]
 
     let bus: any MessageBus
@@ -44,7 +44,7 @@ final class BoardFeed: Service, Sendable {
     }
     private let state = Mutex(State())
 
-    init(bus: any MessageBus, instance: String, logger: Logger, coalesce: Duration = .milliseconds(250),
+    public init(bus: any MessageBus, instance: String, logger: Logger, coalesce: Duration = .milliseconds(250),
          heartbeat: Duration = .seconds(15), maxSubscribers: Int = 1000) {
         self.bus = bus
         let safe = instance.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
@@ -113,7 +113,7 @@ final class BoardFeed: Service, Sendable {
     /// Declares the queue, consumes it and beats the heartbeat until graceful shutdown; then ends
     /// every browser's stream (so the HTTP server is not kept waiting by them) and returns. Broker
     /// outages are the bus's business: it reconnects, re-declares the queue and consumes again.
-    func run() async throws {
+    public func run() async throws {
         do {
             try await bus.declare(topology)
         } catch {

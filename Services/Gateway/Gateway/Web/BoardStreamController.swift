@@ -16,12 +16,13 @@ import Hummingbird
 struct BoardStreamController: Sendable {
     let feed: BoardFeed
 
-    func register(on group: RouterGroup<GatewayContext>) {
-        group.get("stream", use: stream)
+    func register(on ppic: APIRoutes) {
+        ppic.addRaw(.get, "stream",
+                    "The web board's push channel (Server-Sent Events): `ready`, then `change` {types, events, at} when PPIC's figures may have moved, `ping` every 15 s, `expired` when the token runs out",
+                    access: .roles(PPICPermissions.read), media: "text/event-stream", stream)
     }
 
-    func stream(_ request: Request, context: GatewayContext) async throws -> Response {
-        _ = try context.require(PPICPermissions.read)
+    @Sendable func stream(_ request: Request, context: GatewayContext) async throws -> Response {
         guard feed.subscriberCount < feed.maxSubscribers else {
             throw ErrorReply(.unavailable, "Too many boards are open on this gateway; try again in a minute.")
         }
