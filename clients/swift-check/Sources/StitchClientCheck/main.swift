@@ -23,8 +23,11 @@ struct CheckFailed: Error, CustomStringConvertible {
     let description: String
 }
 
+/// Stitch writes timestamps with milliseconds (`2026-11-22T08:22:39.123Z`): the runtime's default
+/// transcoder reads them only without, so every client sets this one.
 func client(_ url: URL, token: String? = nil) -> Client {
-    Client(serverURL: url, transport: URLSessionTransport(), middlewares: token.map { [BearerToken(token: $0)] } ?? [])
+    Client(serverURL: url, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds), transport: URLSessionTransport(),
+           middlewares: token.map { [BearerToken(token: $0)] } ?? [])
 }
 
 func signIn(_ url: URL, _ username: String, _ password: String) async throws -> String {
