@@ -53,13 +53,14 @@ def main():
     refresh = (api.call("POST", "/api/v1/auth/login", body={"username": "finance", "password": "finance-dev-123"}) or {}).get("refresh_token")
     today = datetime.date.today().isoformat()
 
-    spks = api.call("GET", "/api/v1/production/spks?per_page=100", admin) or []
-    open_states = ("NOT_STARTED", "IN_PROGRESS")
-    standalone = [spk for spk in spks if isinstance(spk, dict) and not spk.get("order_code") and spk.get("status") in open_states
-                  and spk.get("start_date", today) <= today and spk.get("due_date", today) >= today]
-    codes = [spk["code"] for spk in standalone]
-    reader = codes[0] if codes else None          # read, given input, asked to change
-    changer = codes[-1] if len(codes) > 1 else None  # held, resumed, cancelled, closed
+    # SPKs of our own, stand-alone SEWING ones (every fuzzed role reaches SEWING): one to read and
+    # give input to, one to hold, cancel or close, two whose quantity change waits for a decision.
+    due = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    def new_spk(stage="SEWING"):
+        return api.call("POST", "/api/v1/production/spks", admin, {
+            "article_code": "BEAR-30CM", "stage": stage, "department": stage, "original_qty": 500,
+            "start_date": today, "due_date": due, "notes": "fuzz"}) or {}
+    reader, changer = new_spk().get("code"), new_spk().get("code")
     orders = api.call("GET", "/api/v1/production/orders?per_page=5", admin) or []
     order = first(orders, "code")
     materials = api.call("GET", "/api/v1/master/materials?per_page=5", admin) or []
@@ -81,10 +82,13 @@ def main():
     if reader:
         entry = (api.call("POST", f"/api/v1/production/spk/{reader}/daily-input", manager,
                           {"date": today, "qty": 1, "notes": "fuzz: an entry to void"}) or {}).get("entry_id")
-    for spk in standalone[1:3]:  # one request to approve, one to cancel, each on an SPK of its own
-        answer = api.call("POST", f"/api/v1/production/spk/{spk['code']}/request-modification", manager,
-                          {"new_qty": spk["target_qty"] + 10, "reason": "fuzz: a request to decide"}) or {}
-        requests.append(answer.get("id"))
+    # Asked by a supervisor, so the production manager (a fuzzed role) decides them.
+    supervisor = tokens.get("spv_sewing") or manager
+    for _ in (1, 2):
+        code = new_spk().get("code")
+        answer = api.call("POST", f"/api/v1/production/spk/{code}/request-modification", supervisor,
+                          {"new_qty": 520, "reason": "fuzz: a request to decide"}) if code else None
+        requests.append((answer or {}).get("id"))
     to_approve = requests[0] if requests else None
     to_cancel = requests[1] if len(requests) > 1 else None
     # A packing SPK of an article BOMFinance knows, with output to pack, and a carton of it.

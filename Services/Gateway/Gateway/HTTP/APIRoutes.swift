@@ -45,10 +45,18 @@ struct PageQuery: Decodable, Sendable, PagedQuery {
 /// A route without query parameters / without a body.
 struct NoQuery: Decodable, Sendable {}
 struct NoBody: Codable, Sendable {}
-/// A `text/csv` body (at most 2 MiB of UTF-8).
-struct CSVBody: Decodable, Sendable {
-    var text: String
-    static let maxBytes = 2 * 1024 * 1024
+/// A `text/csv` body (at most 2 MiB of UTF-8) and the format the document states for it: a
+/// regular expression that the smallest valid file of its kind matches.
+protocol CSVBody: Decodable, Sendable {
+    var text: String { get }
+    init(text: String)
+    static var pattern: String { get }
+}
+
+extension CSVBody {
+    static var maxBytes: Int { 2 * 1024 * 1024 }
+    /// Never read as JSON; `APIRoutes` reads the body as text.
+    init(from decoder: any Decoder) throws { self.init(text: try decoder.singleValueContainer().decode(String.self)) }
 }
 
 /// One call of an operation: its typed query and body, the signed-in user, and the way to the services.
@@ -166,7 +174,7 @@ struct APIRoutes {
 
     static func readBody<Body: Decodable>(_ type: Body.Type, _ request: Request) async throws -> Body {
         if let none = NoBody() as? Body { return none }
-        if type == CSVBody.self { return CSVBody(text: try await csvText(request)) as! Body }
+        if let csv = type as? any CSVBody.Type { return csv.init(text: try await csvText(request)) as! Body }
         if let optional = type as? any OptionalBody.Type, request.headers[.contentLength] == "0"
             || (request.headers[.contentLength] == nil && request.headers[.contentType] == nil) {
             return optional.absent as! Body
@@ -177,9 +185,9 @@ struct APIRoutes {
     private static func csvText(_ request: Request) async throws -> String {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: CSVBody.maxBytes)
+            buffer = try await request.body.collect(upTo: 2 * 1024 * 1024)
         } catch {
-            throw ErrorReply(.malformed, "The CSV is larger than \(CSVBody.maxBytes / 1024) KiB.")
+            throw ErrorReply(.malformed, "The CSV is larger than 2048 KiB.")
         }
         guard buffer.readableBytes > 0 else { throw ErrorReply.validation([FieldError(field: "body", message: "send the CSV as text/csv")]) }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {

@@ -151,8 +151,9 @@ struct OpenAPIDocument: Sendable {
 
     private static func requestBody(_ type: any Decodable.Type, _ catalog: SchemaCatalog) throws -> JSONValue? {
         if type == NoBody.self { return nil }
-        if type == CSVBody.self {
-            return ["required": true, "content": ["text/csv": ["schema": ["type": "string", "maxLength": .int(CSVBody.maxBytes)]]]]
+        if let csv = type as? any CSVBody.Type {
+            return ["required": true, "content": ["text/csv": ["schema": ["type": "string", "maxLength": .int(csv.maxBytes),
+                                                                          "pattern": .string(csv.pattern)]]]]
         }
         let optional = type is any OptionalBody.Type
         return ["required": .bool(!optional), "content": ["application/json": ["schema": try catalog.input(type)]]]

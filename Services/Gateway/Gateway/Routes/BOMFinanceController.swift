@@ -79,6 +79,22 @@ struct BOMFinanceController: Sendable {
         var inputProblems: [FieldError] { command(bom: "A").inputProblems }
     }
 
+    /// `code,name,category,unit[,standard_cost[,effective_from]]`, one material a row.
+    struct MaterialsCSV: CSVBody {
+        var text: String
+        static var pattern: String {
+            let categories = MaterialCategory.allCases.map(\.rawValue).joined(separator: "|")
+            let units = UnitOfMeasure.allCases.map(\.rawValue).joined(separator: "|")
+            return "^code,name,category,unit\\n([A-Z][A-Z0-9-]{2,20},[A-Za-z][A-Za-z ]{0,30},(\(categories)),(\(units))\\n){1,5}$"
+        }
+    }
+
+    /// `code,name[,customer][,route][,labour_minutes]`, one article a row.
+    struct ArticlesCSV: CSVBody {
+        var text: String
+        static var pattern: String { "^code,name\\n([A-Z][A-Z0-9-]{2,20},[A-Za-z][A-Za-z ]{0,30}\\n){1,5}$" }
+    }
+
     func register(master: APIRoutes, bom: APIRoutes, costing: APIRoutes) {
         let editors = Access.roles(BOMFinancePermissions.editMasterData)
         let anyUser = Access.signedIn()
@@ -91,12 +107,12 @@ struct BOMFinanceController: Sendable {
         }
         master.add(.post, "materials/import",
                    "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
-                   access: editors, body: CSVBody.self, reply: ImportResult.self) { call in
+                   access: editors, body: MaterialsCSV.self, reply: ImportResult.self) { call in
             try await call.send(ImportMaterials(csv: call.body.text), timeout: call.longTimeout)
         }
         master.add(.post, "articles/import",
                    "Import articles from CSV (code,name[,customer][,route as CUTTING>SEWING][,labour_minutes as CUTTING:3;SEWING:14.5]); all or nothing, each line answered",
-                   access: editors, body: CSVBody.self, reply: ImportResult.self) { call in
+                   access: editors, body: ArticlesCSV.self, reply: ImportResult.self) { call in
             try await call.send(ImportArticles(csv: call.body.text), timeout: call.longTimeout)
         }
         master.add(.get, "materials/:code", "A material with its cost history",
