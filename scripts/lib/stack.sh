@@ -337,9 +337,19 @@ stack_start() {
   stack_infra_await
   start_services || return 1
   if [ "$STACK_DEMO_DATA" = yes ] && [ -x "$(service_binary gateway)" ]; then
-    seed_demo_bom "http://127.0.0.1:$HTTP_PORT"
-    seed_demo_spks "http://127.0.0.1:$HTTP_PORT"
+    seed_demo_data "http://127.0.0.1:$HTTP_PORT"
   fi
+}
+
+# seed_demo_data API: master data and BOMs, the warehouse's locations and opening stock, SPKs and an
+# order — each only into an empty system (repeatable).
+seed_demo_data() {
+  seed_demo_bom "$1"
+  if [ -x "$(service_binary warehouse)" ]; then
+    STITCH_INSTANCE="warehouse-seed" with_service_env warehouse "$(service_binary warehouse)" seed >/dev/null \
+      || log "warehouse seed failed (./scripts/run ops warehouse seed tries again)"
+  fi
+  seed_demo_spks "$1"
 }
 
 # check_broker_permissions: proves that a service's broker user is confined to its own queues —
