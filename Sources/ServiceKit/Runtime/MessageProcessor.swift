@@ -60,6 +60,13 @@ public struct MessageProcessor: Sendable {
             body = try await transaction(logger) { connection in
                 let context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
                 guard entry.isCommand else { return try await entry.handle(message.body, context) }
+                // A client's key (Idempotency-Key) is looked up first, so a client's retry is answered from the
+                // store without running again (even while a service the handler asks is down): a read, no write.
+                if header.idempotencyKey != nil,
+                   let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: connection, logger: logger), !stored.isEmpty {
+                    logger.debug("repeated command \(header.type) \(key): returning the stored reply")
+                    return Array(stored.utf8)
+                }
                 // One write per command: its reply is stored under its key when the work is done. A repeat
                 // of a command that ran before finds the key taken (or waits there for the first copy's
                 // commit), rolls its own work back and answers with the stored reply below.
