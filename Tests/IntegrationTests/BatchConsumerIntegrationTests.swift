@@ -84,8 +84,10 @@ struct BatchConsumerIntegrationTests {
                     try await MessageConsumer(bus: second, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
                         .runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent)
                 }
-                #expect(try await eventually { try await client.count("SELECT count(*) FROM effects") == 20 })
-                #expect(try await eventually { try await second.messageCount(queue: queue) == 0 })
+                let applied = try await eventually { try await client.count("SELECT count(*) FROM effects") == 20 }
+                #expect(applied)
+                let drained = try await eventually { try await second.messageCount(queue: queue) == 0 }
+                #expect(drained)
                 task.cancel()
                 _ = try? await task.value
             }
