@@ -43,7 +43,10 @@ import Testing
         let task = consume(bus, maxBatch: 8, batch: { messages in
             try await Task.sleep(for: .milliseconds(5))  // a transaction takes a while; more gather meanwhile
             applied.batch(messages)
-        }, single: { applied.single($0) })
+        }, single: { message in
+            try await Task.sleep(for: .milliseconds(5))  // the first comes alone; the rest gather behind it
+            applied.single(message)
+        })
         #expect(await waitFor { applied.ids.count == 40 })
         #expect(Set(applied.ids).count == 40, "each message applied once")
         #expect(applied.batches.allSatisfy { $0 <= 8 })
@@ -67,8 +70,10 @@ import Testing
             applied.batch(messages)
         }, single: { message in
             if message.messageId == "poison" { throw PermanentFailure("cannot decode poison") }
+            try await Task.sleep(for: .milliseconds(5))
             applied.single(message)
         })
+        #expect(await waitFor { batchAttempts.withLock { $0 } >= 1 }, "the poison was in a batch first")
         #expect(await waitFor { bus.depth(of: "svc.events.dead") == 1 })
         #expect(await waitFor { applied.ids.count == 11 })
         #expect(Set(applied.ids) == Set((0..<12).filter { $0 != 5 }.map { "m\($0)" }), "every good message applied, once")
@@ -91,7 +96,9 @@ import Testing
             if attempt < 8 { throw MessagingError.connectionLost("database restarting") }
             applied.batch(messages)
         }, single: { message in
+            // The first message comes alone and is handled on its own; slowly, so the others gather into a batch.
             singles.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(50))
             applied.single(message)
         })
         #expect(await waitFor { applied.ids.count == 10 })
