@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
         .executable(name: "stitch-bomfinance", targets: ["BOMFinanceMain"]),
         .executable(name: "stitch-warehouse", targets: ["WarehouseMain"]),
+        .executable(name: "stitch-quality", targets: ["QualityMain"]),
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -110,6 +111,12 @@ let package = Package(
             path: "Services/Warehouse/Warehouse"
         ),
         .executableTarget(name: "WarehouseMain", dependencies: ["Warehouse"], path: "Services/Warehouse/Main"),
+        .target(
+            name: "Quality",
+            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Services/Quality/Quality"
+        ),
+        .executableTarget(name: "QualityMain", dependencies: ["Quality"], path: "Services/Quality/Main"),
         .executableTarget(
             name: "StitchBench",
             dependencies: [
@@ -124,6 +131,7 @@ let package = Package(
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
         .testTarget(name: "BOMFinanceTests", dependencies: ["BOMFinance", "Contracts"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Contracts"]),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "Contracts"]),
         .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(
@@ -134,6 +142,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "BOMFinance", "Warehouse",
+                "Quality",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -11,7 +11,8 @@ import Synchronization
 /// Wires the gateway by construction: its stores and token service, the controllers, the routes.
 public enum GatewayApp {
     /// The public API. `/ready` and `/metrics` are not on it: they are on the ops port (`GatewayMain`).
-    public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus,
+    /// `board`: the web board's feed, for its push stream (`/api/v1/ppic/stream`); without it there is no stream.
+    public static func buildRouter(settings: GatewaySettings, client: PostgresClient, bus: any MessageBus, board: BoardFeed? = nil,
                                    logger: Logger) async throws -> Router<GatewayContext> {
         let users = UserStore(client: client, logger: logger)
         let hasher = PasswordHasher(cost: settings.bcryptCost)
@@ -22,24 +23,25 @@ public enum GatewayApp {
         router.add(middleware: ConfiguredCORS(origins: settings.corsOrigins))  // on error bodies too
         router.add(middleware: APIMiddleware())
         router.add(middleware: InputCheckMiddleware())
-        router.get("health") { _, _ in "ok\n" }
-        router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json)))
-        }
-        router.get("docs") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.docsPage)))
-        }
+        let catalogue = OperationCatalogue()
         let api = router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens))
-        AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
-                       clients: ClientAddress(trustedProxies: settings.trustedProxies), decoyHash: await hasher.hash(UUID().uuidString)).register(on: api.group("auth"))
-        UsersController(users: users, hasher: hasher).register(on: api.group("users"))
         let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout, signer: settings.actorSigner)
-        ProductionController(services: services, operators: OperatorLookup(users: users)).register(on: api.group("production"))
-        PPICController(services: services).register(on: api.group("ppic"))
-        ApprovalController(services: services).register(production: api.group("production"), approvals: api.group("approvals"))
-        BOMFinanceController(services: services).register(master: api.group("master"), bom: api.group("bom"), costing: api.group("costing"))
-        WarehouseController(services: services).register(inventory: api.group("inventory"), warehouse: api.group("warehouse"))
+        let local = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: nil)
+        let remote = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: services)
+        AuthController(users: users, tokens: tokens, hasher: hasher, settings: settings,
+                       clients: ClientAddress(trustedProxies: settings.trustedProxies), decoyHash: await hasher.hash(UUID().uuidString))
+            .register(on: local.routes("auth", tag: "Auth"))
+        UsersController(users: users, hasher: hasher).register(on: local.routes("users", tag: "Users"))
+        ProductionController(operators: OperatorLookup(users: users)).register(on: remote.routes("production", tag: "Production"))
+        PPICController().register(on: remote.routes("ppic", tag: "PPIC"))
+        if let board { BoardStreamController(feed: board).register(on: remote.routes("ppic", tag: "PPIC")) }
+        ApprovalController().register(production: remote.routes("production", tag: "Approval"), approvals: remote.routes("approvals", tag: "Approval"))
+        BOMFinanceController().register(master: remote.routes("master", tag: "Master data"), bom: remote.routes("bom", tag: "BOM"),
+                                        costing: remote.routes("costing", tag: "Costing"))
+        WarehouseController().register(inventory: remote.routes("inventory", tag: "Inventory"),
+                                       warehouse: remote.routes("warehouse", tag: "Finished goods"))
+        QualityController().register(on: remote.routes("quality", tag: "Quality"))
+        OpenAPIDocument.serve(on: router, catalogue: catalogue, logger: logger)
         return router
     }
 
@@ -79,7 +81,9 @@ public enum GatewayMain {
             let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
             let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
                                          monitor: monitor, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, logger: logger)
+            let board = BoardFeed(bus: bus, instance: configuration.instance, logger: logger)
+            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, board: board, logger: logger)
+            GatewayWeb.install(on: router, logger: logger)
             // Ready only once the API port listens: migrations and the demo users come first, and a
             // client that waited for /ready must not find the port closed.
             let listening = ListeningFlag()
@@ -101,9 +105,10 @@ public enum GatewayMain {
                 try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
             }
             // Our own group rather than `app.runService()`: the same bounded shutdown as every
-            // service (the API stops first — services stop in reverse order — the database last).
+            // service (services stop in reverse order: the board's feed first, ending its streams,
+            // then the API, the database last).
             let group = ServiceGroup(configuration: .init(
-                services: (services + [app]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: (services + [app, board]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
                 .bounded(by: configuration.shutdownSeconds))
             try await group.run()
             await bus.shutdown()

@@ -12,6 +12,10 @@ public struct PPICSettings: Sendable {
     public var sweepInterval: Duration
     /// How long a material debt may stay open before it is a warning.
     public var debtWarning: Duration = .seconds(7 * 24 * 3600)
+    /// A defect code that is more than this share (percent) of a stage's output over the last
+    /// `defectWindowDays` factory days is a warning.
+    public var defectShareWarningPercent: Int = 5
+    public var defectWindowDays: Int = 7
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, rules: HealthRules = HealthRules(),
                 approvalWarning: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(60)) {
@@ -30,6 +34,9 @@ public struct PPICSettings: Sendable {
     /// | `STITCH_REJECT_ALERT_PERCENT` | 5 |
     /// | `STITCH_NO_INPUT_WORKING_DAYS` | 2 |
     /// | `STITCH_APPROVAL_WARNING_HOURS` | 24 |
+    /// | `STITCH_DEBT_WARNING_DAYS` | 7 |
+    /// | `STITCH_DEFECT_SHARE_WARNING_PERCENT` | 5 (one defect code's share of a stage's output) |
+    /// | `STITCH_DEFECT_WINDOW_DAYS` | 7 (the days that share is taken over, today included) |
     public init(environment: EnvironmentReader) throws {
         let days = try environment.string("STITCH_WORKING_DAYS", default: WorkingCalendar.mondayToFriday.description)
         guard let calendar = WorkingCalendar(parsing: days) else {
@@ -48,6 +55,8 @@ public struct PPICSettings: Sendable {
                   rules: HealthRules(calendar: calendar, thresholds: thresholds),
                   approvalWarning: .seconds(try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720) * 3600))
         debtWarning = .seconds(try environment.int("STITCH_DEBT_WARNING_DAYS", default: 7, range: 1...365) * 24 * 3600)
+        defectShareWarningPercent = try environment.int("STITCH_DEFECT_SHARE_WARNING_PERCENT", default: 5, range: 1...100)
+        defectWindowDays = try environment.int("STITCH_DEFECT_WINDOW_DAYS", default: 7, range: 1...90)
     }
 
     /// Changes when anything that decides health changes: a sweep then re-judges every SPK.

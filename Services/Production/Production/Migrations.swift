@@ -124,5 +124,14 @@ enum ProductionMigrations {
             );
             CREATE INDEX warehouse_receipts_order ON warehouse_receipts (order_code);
             """),
+        SQLMigration(id: "007-defect-codes", sql: """
+            -- Quality's defect codes (quality.defect-code.saved.v1), newest version wins: daily input's defects name them.
+            CREATE TABLE defect_codes (
+                code     text PRIMARY KEY,
+                stage    text    NOT NULL,
+                active   boolean NOT NULL,
+                version  integer NOT NULL
+            );
+            """),
     ]
 }

@@ -32,6 +32,10 @@ public enum ProductionService {
         handlers.on(CartonConfirmed.self) { event, context in
             try await OrderStore(connection: context.connection, logger: context.logger).recordWarehouseReceipt(event)
         }
+        handlers.on(DefectCodeSaved.self) { event, context in
+            try await DefectCodeCopy(connection: context.connection, logger: context.logger).keep(event.defectCode)
+        }
+        handlers.on(NCRDecided.self, ReworkHandlers(policy: policy).ncrDecided)
         let floor = FloorHandlers(policy: policy)
         handlers.handle(GetCurrentShift.self, floor.currentShift)
         handlers.handle(MobileSync.self, floor.mobileSync)

@@ -105,5 +105,34 @@ enum WarehouseMigrations {
             );
             CREATE TABLE code_counters (prefix text NOT NULL, day date NOT NULL, last integer NOT NULL, PRIMARY KEY (prefix, day));
             """),
+        SQLMigration(id: "002-inspection-lots", sql: """
+            -- Quality's final inspection lots (quality.inspection.opened|passed|failed.v1) and which lot each carton is in.
+            CREATE TABLE inspection_lots (
+                code       text PRIMARY KEY,
+                status     text        NOT NULL,
+                order_code text        NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE TABLE lot_cartons (
+                carton_id uuid PRIMARY KEY,
+                lot_code  text NOT NULL REFERENCES inspection_lots (code)
+            );
+            -- Materials' categories (from BOMFinance's events), for "inspect on receipt".
+            CREATE TABLE material_categories (
+                code     text PRIMARY KEY,
+                category text    NOT NULL,
+                version  integer NOT NULL
+            );
+            -- Receipts held in QUARANTINE until Quality's incoming inspection passes (then a TRANSFER to release_to).
+            CREATE TABLE held_receipts (
+                movement_id uuid PRIMARY KEY REFERENCES movements (id),
+                item_code   text    NOT NULL,
+                qty         numeric NOT NULL,
+                quarantine  text    NOT NULL,
+                release_to  text    NOT NULL,
+                status      text    NOT NULL,
+                released_by uuid REFERENCES movements (id)
+            );
+            """),
     ]
 }

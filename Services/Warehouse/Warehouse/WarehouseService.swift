@@ -8,7 +8,8 @@ import ServiceKit
 public enum WarehouseService {
     public static func definition(settings: WarehouseSettings = WarehouseSettings(),
                                   now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
-        let inventory = InventoryHandlers(now: now)
+        let hold = ReceiptHold(inspectOnReceipt: settings.inspectOnReceipt)
+        let inventory = InventoryHandlers(now: now, hold: hold)
         let issues = IssueHandlers()
         let debts = DebtHandlers(now: now)
         let cartons = CartonHandlers(settings: settings, now: now)
@@ -33,6 +34,12 @@ public enum WarehouseService {
         handlers.on(ArticleCreated.self) { event, context in try await inventory.keep(event.article, context) }
         handlers.on(ArticleChanged.self) { event, context in try await inventory.keep(event.article, context) }
         handlers.on(ApprovalApproved.self, debts.approved)
+        let gate = QualityGate(now: now)
+        handlers.on(InspectionOpened.self, gate.opened)
+        handlers.on(InspectionPassed.self, gate.passed)
+        handlers.on(InspectionFailed.self, gate.failed)
+        handlers.on(IncomingInspectionPassed.self, hold.passed)
+        handlers.on(IncomingInspectionFailed.self, hold.failed)
         return ServiceDefinition(name: ServiceName.warehouse.rawValue, migrations: WarehouseMigrations.all, handlers: handlers,
                                  opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
     }

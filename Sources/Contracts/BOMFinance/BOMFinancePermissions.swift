@@ -24,7 +24,11 @@ public enum ItemCode {
         text.trimmingCharacters(in: .whitespaces).uppercased()
     }
 
+    /// What `problem` accepts, as the API document states it (it also trims and upper-cases).
+    public static let pattern = "^[A-Za-z0-9_.-]{1,\(maxLength)}$"
+
     public static func problem(_ text: String, _ field: String) -> FieldError? {
+        BoundsRecorder.current?.record(field, pattern: pattern)
         let code = normalized(text)
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         if code.isEmpty || code.count > maxLength || !code.allSatisfy(allowed.contains) {

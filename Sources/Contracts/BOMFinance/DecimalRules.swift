@@ -20,6 +20,8 @@ public enum DecimalRules {
     /// A quantity in `unit`: within `range` (default 0…maxQuantity) and no finer than the unit allows.
     public static func checkQuantity(_ value: Decimal, _ field: String, unit: UnitOfMeasure,
                                      in range: ClosedRange<Decimal> = 0...maxQuantity) -> FieldError? {
+        BoundsRecorder.current?.record(field, NSDecimalNumber(decimal: range.lowerBound).doubleValue,
+                                       NSDecimalNumber(decimal: range.upperBound).doubleValue, whole: unit.scale == 0, scale: unit.scale)
         if value.isNaN || !range.contains(value) {
             return FieldError(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")
         }
@@ -32,6 +34,7 @@ public enum DecimalRules {
 
     /// A cost per unit: 0…maxCost with at most `moneyScale` decimals.
     public static func checkMoney(_ value: Decimal, _ field: String) -> FieldError? {
+        BoundsRecorder.current?.record(field, 0, NSDecimalNumber(decimal: maxCost).doubleValue, whole: false, scale: moneyScale)
         if value.isNaN || value < 0 || value > maxCost {
             return FieldError(field: field, message: "must be between 0 and \(maxCost)")
         }

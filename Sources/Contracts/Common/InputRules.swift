@@ -16,7 +16,8 @@ public enum InputRules {
 
     /// `value` within `range`, or what is wrong with it.
     public static func check(_ value: Int, _ field: String, in range: ClosedRange<Int>) -> FieldError? {
-        range.contains(value) ? nil : FieldError(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")
+        BoundsRecorder.current?.record(field, Double(range.lowerBound), Double(range.upperBound), whole: true)
+        return range.contains(value) ? nil : FieldError(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")
     }
 
     /// What is wrong with one text field: control characters (NUL and the like — PostgreSQL refuses

@@ -42,6 +42,9 @@ public enum StitchJSON {
     private static let sharedDecoder = decoder()
 
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    /// A Swift property name as it is written on the wire (`perPage` → `per_page`).
+    public static func wireName(_ key: String) -> String { snakeCase(key) }
 }
 
 struct SnakeCaseKey: CodingKey {

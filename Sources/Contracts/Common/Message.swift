@@ -1,6 +1,6 @@
 /// The services of Stitch; a command or query names the one that owns it.
 public enum ServiceName: String, Codable, Sendable, CaseIterable {
-    case gateway, production, ppic, approval, warehouse, bomfinance
+    case gateway, production, ppic, approval, warehouse, bomfinance, quality
 }
 
 /// Anything that travels between services. `messageType` is its routing name and its version:
@@ -10,7 +10,7 @@ public protocol Message: Codable, Sendable {
 }
 
 /// A message sent to one owning service, answered with a `Reply` (or an `ErrorReply`).
-public protocol Request: Message {
+public protocol Request: Message, BoundedInput {
     associatedtype Reply: Codable & Sendable
     static var owner: ServiceName { get }
     /// What is wrong with the request's numbers (out of their bounds); empty when nothing is.

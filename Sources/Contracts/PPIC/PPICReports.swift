@@ -37,6 +37,10 @@ public enum AlertType: String, Sendable, CaseInsensitiveEnum {
     case approvalWaiting = "APPROVAL_WAITING"
     /// Material debt the warehouse has not settled for longer than the warning time.
     case materialDebtOpen = "MATERIAL_DEBT_OPEN"
+    /// A non-conformance report undecided past its escalation time (Quality escalated it to MANAGER).
+    case ncrEscalated = "NCR_ESCALATED"
+    /// One defect code is more than the warning share of a stage's output over the last days.
+    case defectShareHigh = "DEFECT_SHARE_HIGH"
 }
 
 /// Something a planner should look at: what, which SPK, since when (the factory's date), why.

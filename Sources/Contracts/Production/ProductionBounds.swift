@@ -7,7 +7,7 @@ extension DailyInputEntry {
     /// `qty` and `reject_qty` within 0…1,000,000.
     public var problems: [FieldError] {
         [InputRules.check(qty, "qty", in: 0...Self.maxQty), InputRules.check(rejectQty, "reject_qty", in: 0...Self.maxQty)]
-            .compactMap { $0 }
+            .compactMap { $0 } + DefectCount.problems(defects, maxQty: Self.maxQty)
     }
 }
 

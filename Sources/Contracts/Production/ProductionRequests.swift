@@ -49,9 +49,11 @@ public struct DailyInputEntry: Codable, Sendable, Hashable {
     public var notes: String?
     /// Made by the client (a phone) so that sending the entry again changes nothing.
     public var clientEntryId: String?
+    /// The rejects by defect code (Quality's codes of the SPK's stage); when given, their qty sum to `rejectQty`.
+    public var defects: [DefectCount]?
 
     public init(date: LocalDate, qty: Int, rejectQty: Int = 0, shift: Shift? = nil, operatorId: String? = nil,
-                notes: String? = nil, clientEntryId: String? = nil) {
+                notes: String? = nil, clientEntryId: String? = nil, defects: [DefectCount]? = nil) {
         self.date = date
         self.qty = qty
         self.rejectQty = rejectQty
@@ -59,9 +61,10 @@ public struct DailyInputEntry: Codable, Sendable, Hashable {
         self.operatorId = operatorId
         self.notes = notes
         self.clientEntryId = clientEntryId
+        self.defects = defects
     }
 
-    enum CodingKeys: String, CodingKey { case date, qty, rejectQty, shift, operatorId, notes, clientEntryId }
+    enum CodingKeys: String, CodingKey { case date, qty, rejectQty, shift, operatorId, notes, clientEntryId, defects }
 
     /// `reject_qty` may be left out (0).
     public init(from decoder: any Decoder) throws {
@@ -73,6 +76,7 @@ public struct DailyInputEntry: Codable, Sendable, Hashable {
         operatorId = try container.decodeIfPresent(String.self, forKey: .operatorId)
         notes = try container.decodeIfPresent(String.self, forKey: .notes)
         clientEntryId = try container.decodeIfPresent(String.self, forKey: .clientEntryId)
+        defects = try container.decodeIfPresent([DefectCount].self, forKey: .defects)
     }
 }
 
@@ -127,7 +131,7 @@ public struct MobileEntry: Codable, Sendable, Hashable {
 }
 
 public struct MobileEntryResult: Codable, Sendable, Hashable {
-    public enum Outcome: String, Codable, Sendable { case recorded, duplicate, rejected }
+    public enum Outcome: String, Codable, Sendable, CaseIterable { case recorded, duplicate, rejected }
     public var clientEntryId: String?
     public var status: Outcome
     public var result: DailyInputResult?

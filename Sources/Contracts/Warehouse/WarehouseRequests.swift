@@ -169,7 +169,7 @@ public struct RegisterCarton: Command {
 }
 
 /// The steps of a carton in the finished-goods store.
-public enum CartonStep: String, Codable, Sendable { case receive, verify, confirm }
+public enum CartonStep: String, Codable, Sendable, CaseIterable { case receive, verify, confirm }
 
 /// `POST /api/v1/warehouse/finishgood/receive|verify|confirm`.
 public struct ScanCarton: Command {
@@ -261,6 +261,8 @@ public enum WarehouseBounds {
     public static let finestScale = 3
 
     public static func checkQuantity(_ value: Decimal, _ field: String) -> FieldError? {
+        BoundsRecorder.current?.record(field, 0, NSDecimalNumber(decimal: DecimalRules.maxQuantity).doubleValue, whole: false,
+                                       scale: finestScale, exclusiveMinimum: true)
         if value.isNaN || value <= 0 || value > DecimalRules.maxQuantity {
             return FieldError(field: field, message: "must be greater than 0 and at most \(DecimalRules.maxQuantity)")
         }

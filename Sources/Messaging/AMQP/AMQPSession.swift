@@ -95,6 +95,18 @@ final class AMQPSession {
         }
         for queue in topology.queues {
             let arena = AMQPByteArena()
+            if let transient = queue.transient {
+                let expires = transient.expiresAfter.components
+                let arguments: [(String, AMQPFieldValue)] = [
+                    ("x-queue-type", .string("classic")),
+                    ("x-expires", .int(max(1, Int(expires.seconds) * 1000 + Int(expires.attoseconds / 1_000_000_000_000_000)))),
+                    ("x-max-length", .int(transient.maxLength)),
+                    ("x-overflow", .string("drop-head")),
+                ]
+                amqp_queue_declare(state, Self.channel, arena.bytes(queue.name), 0, 0, 0, 0, arena.table(arguments))
+                try check("queue.declare \(queue.name) (transient)")
+                continue
+            }
             var arguments: [(String, AMQPFieldValue)] = [("x-queue-type", .string("quorum"))]
             if queue.deadLettered {
                 arguments += [

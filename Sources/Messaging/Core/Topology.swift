@@ -15,12 +15,27 @@ public struct Topology: Sendable, Hashable {
         public var deadLettered: Bool
         /// Deliveries after which the broker itself dead-letters a message (even if consumers crash).
         public var deliveryLimit: Int?
+        /// Set for a notification stream of one process (`Topology.transientQueue`); nil for the
+        /// durable quorum queues that carry work.
+        public var transient: Transient?
         public init(_ name: String, deadLettered: Bool = true, deliveryLimit: Int? = Topology.defaultDeliveryLimit) {
             self.name = name
             self.deadLettered = deadLettered
             self.deliveryLimit = deliveryLimit
         }
         public var deadLetterQueue: String { "\(name).dead" }
+    }
+
+    /// A classic, non-durable queue that the broker deletes once it has had no consumer for
+    /// `expiresAfter`, holding at most `maxLength` messages (the oldest are dropped). For what may be
+    /// lost without harm — a process's own stream of change notifications — never for work.
+    public struct Transient: Sendable, Hashable {
+        public var expiresAfter: Duration
+        public var maxLength: Int
+        public init(expiresAfter: Duration, maxLength: Int) {
+            self.expiresAfter = expiresAfter
+            self.maxLength = maxLength
+        }
     }
 
     public struct Binding: Sendable, Hashable {
@@ -65,6 +80,19 @@ public struct Topology: Sendable, Hashable {
         topology.queues = [queue, Queue(queue.deadLetterQueue, deadLettered: false, deliveryLimit: nil)]
         topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
             + [Binding(queue: queue.deadLetterQueue, exchange: deadExchange, routingKey: queue.deadLetterQueue)]
+        return topology
+    }
+
+    /// A transient queue (see `Transient`) bound to `exchange` for each routing key: no dead letters,
+    /// no delivery limit; gone when its process is.
+    public static func transientQueue(
+        _ name: String, exchange: String, routingKeys: [String], expiresAfter: Duration = .seconds(60), maxLength: Int = 1000
+    ) -> Topology {
+        var topology = base
+        var queue = Queue(name, deadLettered: false, deliveryLimit: nil)
+        queue.transient = Transient(expiresAfter: expiresAfter, maxLength: maxLength)
+        topology.queues = [queue]
+        topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
         return topology
     }
 

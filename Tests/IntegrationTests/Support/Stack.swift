@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Approval
 import BOMFinance
 import Warehouse
+import Quality
 import Logging
 import Messaging
 import PPIC
@@ -22,7 +23,7 @@ import Testing
 func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
-    let services = ["gateway", "production", "ppic", "approval", "bomfinance", "warehouse"]
+    let services = ["gateway", "production", "ppic", "approval", "bomfinance", "warehouse", "quality"]
     try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
         for schema in services {
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -51,8 +52,11 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                        policy: policy, logger: logger),
         ServiceRuntime(definition: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
                        client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
-        ServiceRuntime(definition: WarehouseService.definition(now: clock.now), client: clients["warehouse"]!, bus: buses["warehouse"]!,
+        ServiceRuntime(definition: WarehouseService.definition(settings: WarehouseSettings(inspectOnReceipt: [.label]), now: clock.now),
+                       client: clients["warehouse"]!, bus: buses["warehouse"]!,
                        policy: policy, logger: logger),
+        ServiceRuntime(definition: QualityService.definition(settings: QualitySettings(sweepInterval: .milliseconds(250), now: clock.now)),
+                       client: clients["quality"]!, bus: buses["quality"]!, policy: policy, logger: logger),
     ]
     let databases = clients
     let gatewayDB = clients["gateway"]!
@@ -82,12 +86,12 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                     let ready = await eventually(timeout: .seconds(60)) {
                         var statuses: [Int] = []
                         for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending",
-                                     "/api/v1/master/articles", "/api/v1/inventory/locations"] {
+                                     "/api/v1/master/articles", "/api/v1/inventory/locations", "/api/v1/quality/defect-codes"] {
                             statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
                         }
                         return statuses.allSatisfy { $0 == 200 }
                     }
-                    try #require(ready, "Production, PPIC, Approval, BOMFinance and Warehouse did not start")
+                    try #require(ready, "Production, PPIC, Approval, BOMFinance, Warehouse and Quality did not start")
                     try await body(http)
                 }
             }

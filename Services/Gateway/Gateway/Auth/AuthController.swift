@@ -13,20 +13,29 @@ struct AuthController: Sendable {
     /// A real hash to compare against when the user does not exist, so that takes as long as a wrong password.
     let decoyHash: String
 
-    struct LoginBody: Decodable { var username: String; var password: String }
-    struct RefreshBody: Decodable { var refreshToken: String }
-    struct TokenPair: Encodable { var accessToken: String; var refreshToken: String; var tokenType = "bearer"; var expiresIn: Int }
-    struct Me: Encodable { var id: UUID; var username: String; var fullName: String; var roles: [String]; var department: String? }
+    struct LoginBody: Decodable, Sendable { var username: String; var password: String }
+    struct RefreshBody: Decodable, Sendable { var refreshToken: String }
+    struct TokenPair: Codable, Sendable {
+        var accessToken: String
+        var refreshToken: String
+        var tokenType = "bearer"
+        /// Seconds until the access token expires.
+        var expiresIn: Int
+    }
+    struct Me: Codable, Sendable { var id: UUID; var username: String; var fullName: String; var roles: [String]; var department: String? }
 
-    func register(on group: RouterGroup<GatewayContext>) {
-        group.post("login", use: login)
-        group.post("refresh", use: refresh)
-        group.post("logout", use: logout)
-        group.get("me", use: me)
+    func register(on routes: APIRoutes) {
+        routes.add(.post, "login", "Sign in; returns an access and a refresh token", access: .anyone, body: LoginBody.self,
+                   reply: TokenPair.self) { try await login($0) }
+        routes.add(.post, "refresh", "Trade a refresh token for new tokens (the old one stops working)", access: .anyone,
+                   body: RefreshBody.self, reply: TokenPair.self) { try await refresh($0) }
+        routes.add(.post, "logout", "Revoke a refresh token's session; without a body, every session of the signed-in user",
+                   access: .anyone, body: RefreshBody?.self, reply: Accepted.self) { try await logout($0) }
+        routes.add(.get, "me", "The signed-in user", access: .signedIn(), reply: Me.self) { try await me($0) }
     }
 
-    func login(_ request: Request, context: GatewayContext) async throws -> Response {
-        let body = try await request.decodeJSON(LoginBody.self)
+    func login(_ call: Call<NoQuery, LoginBody>) async throws -> TokenPair {
+        let (body, request, context) = (call.body, call.request, call.context)
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !username.isEmpty, !body.password.isEmpty else {
             throw ErrorReply.validation([FieldError(field: username.isEmpty ? "username" : "password", message: "is required")])
@@ -46,19 +55,18 @@ struct AuthController: Sendable {
         }
         try await users.clearFailures(username: username, address: address)
         let familyExpires = Date().addingTimeInterval(Double(settings.refreshFamilyLifetime.components.seconds))
-        return try JSONResponses.data(try await issueTokens(for: found.user, family: UUID(), familyExpires: familyExpires))
+        return try await issueTokens(for: found.user, family: UUID(), familyExpires: familyExpires)
     }
 
-    func refresh(_ request: Request, context: GatewayContext) async throws -> Response {
-        let body = try await request.decodeJSON(RefreshBody.self)
-        switch try await users.consumeRefreshToken(hash: TokenService.hash(body.refreshToken)) {
+    func refresh(_ call: Call<NoQuery, RefreshBody>) async throws -> TokenPair {
+        switch try await users.consumeRefreshToken(hash: TokenService.hash(call.body.refreshToken)) {
         case .valid(let userId, let family, let familyExpires):
             guard let user = try await users.find(id: userId), user.active else {
                 throw ErrorReply(.unauthorized, "The account is no longer active.")
             }
-            return try JSONResponses.data(try await issueTokens(for: user, family: family, familyExpires: familyExpires))
+            return try await issueTokens(for: user, family: family, familyExpires: familyExpires)
         case .reused:
-            context.logger.warning("a refresh token was used twice; its session was revoked")
+            call.context.logger.warning("a refresh token was used twice; its session was revoked")
             throw ErrorReply(.unauthorized, "This refresh token was already used; sign in again.")
         case .invalid:
             throw ErrorReply(.unauthorized, "The refresh token is invalid or has expired.")
@@ -66,25 +74,23 @@ struct AuthController: Sendable {
     }
 
     /// Revokes the given refresh token's session; without a body, every session of the signed-in user.
-    func logout(_ request: Request, context: GatewayContext) async throws -> Response {
-        if request.headers[.contentLength] == "0" || (request.headers[.contentLength] == nil && request.headers[.contentType] == nil) {
-            let actor = try context.requireActor()
+    func logout(_ call: Call<NoQuery, RefreshBody?>) async throws -> Accepted {
+        if let body = call.body {
+            try await users.revokeFamily(ofTokenHash: TokenService.hash(body.refreshToken))
+        } else {
+            let actor = try call.user()
             guard let id = UUID(uuidString: actor.userId) else { throw ErrorReply(.unauthorized, "Unknown user.") }
             try await users.revokeAll(of: id)
-        } else {
-            let body = try await request.decodeJSON(RefreshBody.self)
-            try await users.revokeFamily(ofTokenHash: TokenService.hash(body.refreshToken))
         }
-        return try JSONResponses.data(Accepted())
+        return Accepted()
     }
 
-    func me(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
+    func me(_ call: Call<NoQuery, NoBody>) async throws -> Me {
+        let actor = try call.user()
         guard let id = UUID(uuidString: actor.userId), let user = try await users.find(id: id) else {
             throw ErrorReply(.unauthorized, "The account no longer exists.")
         }
-        return try JSONResponses.data(Me(id: user.id, username: user.username, fullName: user.fullName, roles: user.roles,
-                                         department: user.department))
+        return Me(id: user.id, username: user.username, fullName: user.fullName, roles: user.roles, department: user.department)
     }
 
     /// A new access token and the next refresh token of `family`, which ends at `familyExpires` however often it is refreshed.

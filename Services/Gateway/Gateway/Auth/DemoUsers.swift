@@ -12,6 +12,7 @@ enum DemoUsers {
         Demo(username: "prod_manager", password: "prodmgr-dev-123", fullName: "Production Manager", roles: [.productionManager], department: nil),
         Demo(username: "finance", password: "finance-dev-123", fullName: "Cost Accountant", roles: [.finance], department: nil),
         Demo(username: "wh_manager", password: "whmgr-dev-123", fullName: "Warehouse Manager", roles: [.warehouseManager], department: nil),
+        Demo(username: "qc", password: "qc-dev-123", fullName: "QC Inspector", roles: [.qcInspector], department: nil),
         Demo(username: "spv_sewing", password: "spv-dev-123", fullName: "Sewing Supervisor", roles: [.productionSupervisor], department: .sewing),
         Demo(username: "staff_sewing", password: "staff-dev-123", fullName: "Sewing Line Staff", roles: [.productionStaff], department: .sewing),
         Demo(username: "staff_cutting", password: "staff-dev-123", fullName: "Cutting Line Staff", roles: [.productionStaff], department: .cutting),

@@ -7,7 +7,7 @@ struct UsersController: Sendable {
     let users: UserStore
     let hasher: PasswordHasher
 
-    struct NewUser: Decodable {
+    struct NewUser: Decodable, Sendable {
         var username: String
         var password: String
         var fullName: String
@@ -15,20 +15,17 @@ struct UsersController: Sendable {
         var department: String?
     }
 
-    func register(on group: RouterGroup<GatewayContext>) {
-        group.get(use: list)
-        group.post(use: create)
+    func register(on routes: APIRoutes) {
+        routes.add(.get, "", "List users", access: .roles([.admin, .manager]), query: PageQuery.self, reply: Listed<User>.self) {
+            Listed(try await users.list(page: $0.query.pageRequest))
+        }
+        routes.add(.post, "", "Create a user (roles and department from the lists of roles and departments)", access: .roles([.admin]),
+                   body: NewUser.self, reply: User.self, status: .created) { try await create($0) }
     }
 
-    func list(_ request: Request, context: GatewayContext) async throws -> Response {
-        _ = try context.require([.admin, .manager])
-        let page = try QueryParameters(request).page()
-        return try JSONResponses.list(try await users.list(page: page))
-    }
-
-    func create(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require([.admin])
-        var body = try await request.decodeJSON(NewUser.self)
+    func create(_ call: Call<NoQuery, NewUser>) async throws -> User {
+        let actor = try call.user()
+        var body = call.body
         body.roles = body.roles.map { $0.uppercased() }
         body.department = body.department?.uppercased()
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
@@ -53,6 +50,6 @@ struct UsersController: Sendable {
         guard let created = try await users.create(user, passwordHash: await hasher.hash(body.password), by: actor) else {
             throw ErrorReply.conflict("The user name \(username) is taken.")
         }
-        return try JSONResponses.data(created, status: .created)
+        return created
     }
 }

@@ -2,10 +2,11 @@ import Contracts
 import Foundation
 import Hummingbird
 
-/// `{"data": …}` and `{"data": […], "meta": {…}}` bodies, and reading JSON requests with field-level errors.
+/// `{"data": …}` bodies (lists are `Listed`, which carries its own `meta`), error bodies, and reading JSON
+/// requests with field-level errors.
 enum JSONResponses {
     struct DataBody<T: Encodable>: Encodable { var data: T }
-    struct Meta: Encodable {
+    struct Meta: Codable, Sendable {
         var page: Int
         var perPage: Int
         var total: Int
@@ -14,15 +15,6 @@ enum JSONResponses {
             perPage = page.perPage
             total = page.total
         }
-    }
-    struct ListBody<T: Encodable>: Encodable {
-        var data: [T]
-        var meta: Meta
-    }
-    /// A report that is more than a list (counts besides the items) but pages like one.
-    struct PagedBody<T: Encodable>: Encodable {
-        var data: T
-        var meta: Meta
     }
     struct ErrorBody: Encodable {
         struct Detail: Encodable {
@@ -36,20 +28,6 @@ enum JSONResponses {
 
     static func data(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         try json(DataBody(data: value), status: status)
-    }
-
-    static func list<T: Encodable & Sendable>(_ page: Page<T>) throws -> Response {
-        try list(page.items, of: page)
-    }
-
-    /// `items` (shown differently from the page's own items) with the page's meta.
-    static func list<T: Encodable, Item>(_ items: [T], of page: Page<Item>) throws -> Response {
-        try json(ListBody(data: items, meta: Meta(page)), status: .ok)
-    }
-
-    /// `{"data": value, "meta": {page, per_page, total}}` with the page's meta.
-    static func data<Item>(_ value: some Encodable, meta page: Page<Item>) throws -> Response {
-        try json(PagedBody(data: value, meta: Meta(page)), status: .ok)
     }
 
     static func error(_ error: ErrorReply, requestId: String) -> Response {

@@ -1,295 +1,258 @@
 import Contracts
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 
-/// `GET /openapi.json` (OpenAPI 3.1, every route) and `/docs` (a page that lists it, no CDN needed).
-enum OpenAPIDocument {
-    struct Route: @unchecked Sendable {  // immutable after construction; `body` holds plain JSON values
-        var method: String
-        var path: String
-        var summary: String
-        var roles: String
-        var body: [String: Any]? = nil
-        var query: [String] = []
-        var status = "200"
-        /// The body's media type; `text/csv` bodies are plain strings.
-        var contentType = "application/json"
-    }
+/// `GET /openapi.json` (OpenAPI 3.1): rendered from the operations as they were registered
+/// (`APIRoutes`) and the schemas of their Swift types (`SchemaCatalog`) — nothing here is written
+/// twice. `/docs` shows the same document to a person (`DocsPage`).
+struct OpenAPIDocument: Sendable {
+    let json: Data
+    let document: JSONValue
+    /// Operations whose types could not be described (a unit test expects none).
+    let problems: [String]
 
-    static let routes: [Route] = [
-        Route(method: "post", path: "/api/v1/auth/login", summary: "Sign in; returns an access and a refresh token", roles: "anyone",
-              body: object(["username": "string", "password": "string"])),
-        Route(method: "post", path: "/api/v1/auth/refresh", summary: "Trade a refresh token for new tokens (the old one stops working)",
-              roles: "anyone", body: object(["refresh_token": "string"])),
-        Route(method: "post", path: "/api/v1/auth/logout", summary: "Revoke a refresh token and its session", roles: "anyone",
-              body: object(["refresh_token": "string"])),
-        Route(method: "get", path: "/api/v1/auth/me", summary: "The signed-in user", roles: "any signed-in user"),
-        Route(method: "get", path: "/api/v1/users", summary: "List users", roles: "ADMIN, MANAGER", query: ["page", "per_page"]),
-        Route(method: "post", path: "/api/v1/users", summary: "Create a user", roles: "ADMIN",
-              body: object(["username": "string", "password": "string", "full_name": "string", "roles": "array",
-                            "department": "string"]), status: "201"),
-        Route(method: "post", path: "/api/v1/production/spks", summary: "Create an SPK (work order)",
-              roles: "PPIC_MANAGER, PRODUCTION_MANAGER, MANAGER, ADMIN",
-              body: object(["article_code": "string", "stage": "string", "department": "string", "original_qty": "integer",
-                            "start_date": "date", "due_date": "date", "notes": "string"]), status: "201"),
-        Route(method: "get", path: "/api/v1/production/spks", summary: "List SPKs", roles: "any signed-in user",
-              query: ["status", "stage", "department", "due_before", "due_after", "order", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/production/spks/{id}", summary: "One SPK by id or code", roles: "any signed-in user"),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/daily-input", summary: "Record a day's output for an SPK",
-              roles: "PRODUCTION_STAFF (own department), PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN",
-              body: object(["date": "date", "qty": "integer", "reject_qty": "integer", "shift": "string", "operator_id": "string",
-                            "notes": "string", "client_entry_id": "string"])),
-        Route(method: "get", path: "/api/v1/production/spk/{id}/progress", summary: "Target, cumulative output and daily totals",
-              roles: "any signed-in user"),
-        Route(method: "get", path: "/api/v1/production/my-spks", summary: "Open SPKs of the caller's department",
-              roles: "any signed-in user"),
-        Route(method: "post", path: "/api/v1/production/mobile/daily-input",
-              summary: "A phone's offline backlog (≤ 500 entries), each answered recorded, duplicate or rejected",
-              roles: "PRODUCTION_STAFF, PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN", body: object(["entries": "array"])),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/hold", summary: "Hold an SPK (no input until resumed)",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/resume", summary: "Resume a held SPK",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/cancel", summary: "Cancel an SPK that is not finished",
-              roles: "PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/close", summary: "Close a started SPK short of its target",
-              roles: "PRODUCTION_MANAGER, PPIC_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
-        Route(method: "post", path: "/api/v1/production/daily-input/{entry_id}/void",
-              summary: "Void a wrong daily entry: a reversal is recorded, totals and status follow",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN", body: object(["reason": "string"])),
-        Route(method: "post", path: "/api/v1/production/orders",
-              summary: "Create a manufacturing order (MO-YYYYMMDD-NNNN) and one SPK per stage of its route, dates spread over its window",
-              roles: "PPIC_MANAGER, PRODUCTION_MANAGER, MANAGER, ADMIN",
-              body: object(["article_code": "string", "qty": "integer", "start_date": "date", "due_date": "date", "stages": "array",
-                            "notes": "string"]), status: "201"),
-        Route(method: "get", path: "/api/v1/production/orders", summary: "List manufacturing orders, newest first",
-              roles: "any signed-in user", query: ["status", "article_code", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/production/orders/{id}", summary: "An order by id or code, with its SPKs and progress",
-              roles: "any signed-in user"),
-        Route(method: "get", path: "/api/v1/production/current-shift", summary: "The shift running now in the factory's time zone",
-              roles: "any signed-in user"),
-        Route(method: "get", path: "/api/v1/production/mobile/sync",
-              summary: "A phone's sync: the department's open SPKs, or only what changed since the cursor",
-              roles: "users with a production department", query: ["since"]),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/request-modification",
-              summary: "Ask to change an SPK's target (also /modify-qty); goes through the approval chain",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER", body: object(["new_qty": "integer", "reason": "string"]),
-              status: "201"),
-        Route(method: "post", path: "/api/v1/production/spk/{id}/modify-qty", summary: "Same as request-modification",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER, PPIC_MANAGER", body: object(["new_qty": "integer", "reason": "string"]),
-              status: "201"),
-        Route(method: "post", path: "/api/v1/production/material-debt/request", summary: "Ask to issue material the warehouse does not have",
-              roles: "PRODUCTION_SPV, PRODUCTION_MANAGER",
-              body: object(["spk_id": "string", "material_code": "string", "qty": "number", "reason": "string"]), status: "201"),
-        Route(method: "get", path: "/api/v1/production/material-debt", summary: "Material debt requests", roles: "any signed-in user",
-              query: ["status", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/production/material-debt/pending", summary: "Material debt requests still pending",
-              roles: "any signed-in user", query: ["page", "per_page"]),
-        Route(method: "get", path: "/api/v1/production/approvals/pending",
-              summary: "What waits for the caller's roles at its current level, oldest first", roles: "any signed-in user",
-              query: ["page", "per_page"]),
-        Route(method: "post", path: "/api/v1/production/approvals/{id}/approve",
-              summary: "Decide the current level: approved true/false (a rejection needs notes)",
-              roles: "the level's role; never the requester", body: object(["approved": "boolean", "notes": "string"])),
-        Route(method: "post", path: "/api/v1/production/approvals/{id}/cancel", summary: "Withdraw a pending request",
-              roles: "the requester"),
-        Route(method: "get", path: "/api/v1/approvals/{id}", summary: "A request with every decision", roles: "any signed-in user"),
-        Route(method: "get", path: "/api/v1/ppic/dashboard",
-              summary: "SPK counts, delays, progress by stage, health counts and the 5 most urgent alerts",
-              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN"),
-        Route(method: "get", path: "/api/v1/ppic/reports/daily-summary",
-              summary: "A day's planned target against good output recorded for it, in all and per stage (date: default today)",
-              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN", query: ["date"]),
-        Route(method: "get", path: "/api/v1/ppic/reports/on-track-status",
-              summary: "Unfinished SPKs by health (ON_TRACK, AT_RISK, OFF_TRACK), worst first, with counts over the filter",
-              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN", query: ["stage", "health", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/ppic/reports/finished-goods",
-              summary: "Finished goods the warehouse confirmed on a day (default today), per order with the order's total so far",
-              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN", query: ["date"]),
-        Route(method: "get", path: "/api/v1/ppic/alerts",
-              summary: "Critical and warning alerts, most urgent first, at most limit (default 100) of each, with totals",
-              roles: "PPIC_MANAGER, PPIC_STAFF, MANAGER, ADMIN", query: ["limit"]),
-        Route(method: "post", path: "/api/v1/master/materials", summary: "Create a material (a standard cost needs FINANCE or ADMIN)",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE",
-              body: object(["code": "string", "name": "string", "category": "string", "unit": "string", "standard_cost": "number",
-                            "cost_effective_from": "date"]), status: "201"),
-        Route(method: "get", path: "/api/v1/master/materials", summary: "List materials (standard cost only for FINANCE, MANAGER, ADMIN)",
-              roles: "any signed-in user", query: ["category", "search", "page", "per_page"]),
-        Route(method: "post", path: "/api/v1/master/materials/import",
-              summary: "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: ["type": "string"], contentType: "text/csv"),
-        Route(method: "get", path: "/api/v1/master/materials/{code}", summary: "A material with its cost history",
-              roles: "any signed-in user (cost history: FINANCE, MANAGER, ADMIN)"),
-        Route(method: "put", path: "/api/v1/master/materials/{code}", summary: "Change a material's name, category, unit or active flag",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["name": "string", "category": "string", "unit": "string", "active": "boolean"])),
-        Route(method: "post", path: "/api/v1/master/materials/{code}/cost",
-              summary: "A new standard cost from a date (the old one is kept); articles using it are re-costed",
-              roles: "FINANCE, ADMIN", body: object(["cost": "number", "effective_from": "date", "reason": "string"])),
-        Route(method: "post", path: "/api/v1/master/articles", summary: "Create an article with its route and labour minutes per stage",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE",
-              body: object(["code": "string", "name": "string", "customer": "string", "route": "array", "labour_minutes": "array"]),
-              status: "201"),
-        Route(method: "post", path: "/api/v1/master/articles/import",
-              summary: "Import articles from CSV (code,name[,customer][,route as CUTTING>SEWING][,labour_minutes as CUTTING:3;SEWING:14.5]); all or nothing, each line answered",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: ["type": "string"], contentType: "text/csv"),
-        Route(method: "get", path: "/api/v1/master/articles", summary: "List articles", roles: "any signed-in user",
-              query: ["search", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/master/articles/{code}", summary: "An article", roles: "any signed-in user"),
-        Route(method: "put", path: "/api/v1/master/articles/{code}", summary: "Change an article (route, labour minutes, name, customer, active)",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE",
-              body: object(["name": "string", "customer": "string", "route": "array", "labour_minutes": "array", "active": "boolean"])),
-        Route(method: "post", path: "/api/v1/bom/create",
-              summary: "Create a DRAFT BOM version (BOM-<ARTICLE>-NNN); lines name a material or a sub-assembly article; a cycle is 422",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["article_code": "string", "lines": "array", "notes": "string"]), status: "201"),
-        Route(method: "get", path: "/api/v1/bom/list", summary: "List BOM versions", roles: "any signed-in user",
-              query: ["article_code", "status", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/bom/requirements",
-              summary: "What an order needs from the BOM version it is pinned to (exploded × qty, scrap included)",
-              roles: "any signed-in user", query: ["order"]),
-        Route(method: "get", path: "/api/v1/bom/{id}", summary: "A BOM version; explode=true adds the flat multi-level material list",
-              roles: "any signed-in user", query: ["explode"]),
-        Route(method: "put", path: "/api/v1/bom/{id}", summary: "Change a DRAFT (an ACTIVE version answers 409: create a new version)",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", body: object(["lines": "array", "notes": "string"])),
-        Route(method: "delete", path: "/api/v1/bom/{id}", summary: "Delete a DRAFT; archive any other version", roles: "ADMIN, PPIC_MANAGER, FINANCE"),
-        Route(method: "post", path: "/api/v1/bom/{id}/new-version", summary: "Copy a version as the article's next DRAFT",
-              roles: "ADMIN, PPIC_MANAGER, FINANCE", status: "201"),
-        Route(method: "post", path: "/api/v1/bom/{id}/activate",
-              summary: "Make a version the article's one ACTIVE BOM (the previous one becomes SUPERSEDED)", roles: "ADMIN, PPIC_MANAGER, FINANCE"),
-        Route(method: "get", path: "/api/v1/costing/articles/{code}",
-              summary: "An article's standard cost by material and stage, as it was on a date (default today)", roles: "FINANCE, MANAGER, ADMIN",
-              query: ["at"]),
-        Route(method: "get", path: "/api/v1/costing/orders/{code}",
-              summary: "An order's planned and actual cost, reject cost and variance by material and stage", roles: "FINANCE, MANAGER, ADMIN"),
-        Route(method: "get", path: "/api/v1/inventory/locations", summary: "Stock locations by code", roles: "any signed-in user",
-              query: ["type", "page", "per_page"]),
-        Route(method: "post", path: "/api/v1/inventory/locations",
-              summary: "Create a location (RAW_MATERIAL, FLOOR with its department, FINISHED_GOODS, QUARANTINE, RETURNS, SHIPPING)",
-              roles: "WAREHOUSE_MANAGER, ADMIN", body: object(["code": "string", "name": "string", "type": "string", "department": "string"]),
-              status: "201"),
-        Route(method: "get", path: "/api/v1/inventory/balances", summary: "Balances per item × location", roles: "any signed-in user",
-              query: ["item", "location", "location_type", "page", "per_page"]),
-        Route(method: "get", path: "/api/v1/inventory/movements", summary: "The movement journal, newest first", roles: "any signed-in user",
-              query: ["item", "location", "type", "reference", "from", "to", "page", "per_page"]),
-        Route(method: "post", path: "/api/v1/inventory/movements",
-              summary: "Post a RECEIPT, TRANSFER, ADJUSTMENT (reason, managers) or SCRAP (reason); or reverse a movement (reverses, reason, managers). Stock never goes negative (422 with what is available)",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["type": "string", "item_code": "string", "qty": "number", "from_location": "string",
-                                        "to_location": "string", "reference": "string", "reason": "string", "reverses": "string"]),
-              status: "201"),
-        Route(method: "post", path: "/api/v1/inventory/issues",
-              summary: "Issue material RAW_MATERIAL → the department's FLOOR for an order or SPK; without lines, what the order still needs. Short: 422 per material",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["order": "string", "spk": "string", "department": "string", "lines": "array"]), status: "201"),
-        Route(method: "post", path: "/api/v1/inventory/returns", summary: "Return material from the floor to the raw-material store",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["order": "string", "spk": "string", "department": "string", "lines": "array"]), status: "201"),
-        Route(method: "get", path: "/api/v1/inventory/material-debts", summary: "Material debts (OPEN or SETTLED), newest first",
-              roles: "any signed-in user", query: ["status", "page", "per_page"]),
-        Route(method: "post", path: "/api/v1/warehouse/cartons", summary: "Register a finished-goods carton: SSCC-18 and its label (ZPL and text)",
-              roles: "PRODUCTION_STAFF (PACKING), PRODUCTION_SPV, PRODUCTION_MANAGER, MANAGER, ADMIN",
-              body: object(["spk": "string", "article_code": "string", "qty": "integer"]), status: "201"),
-        Route(method: "get", path: "/api/v1/warehouse/cartons/{id}", summary: "A carton by id or SSCC", roles: "any signed-in user"),
-        Route(method: "post", path: "/api/v1/warehouse/finishgood/receive", summary: "Receive a carton by id or scanned barcode (SSCC)",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["carton_id": "string", "barcode": "string"])),
-        Route(method: "post", path: "/api/v1/warehouse/finishgood/verify",
-              summary: "Verify a received carton's article: VERIFIED, or QUARANTINED into QUARANTINE with the discrepancy",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["carton_id": "string", "barcode": "string", "article": "string"])),
-        Route(method: "post", path: "/api/v1/warehouse/finishgood/confirm",
-              summary: "Confirm a verified carton into FINISHED_GOODS (FG_RECEIPT); a qty that differs needs a reason",
-              roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN", body: object(["carton_id": "string", "barcode": "string", "qty": "integer", "reason": "string"])),
-        Route(method: "post", path: "/api/v1/warehouse/finishgood/{id}/shipment",
-              summary: "Ship confirmed cartons on a delivery note DN-YYYYMMDD-NNNN", roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN",
-              body: object(["destination": "string", "method": "string", "cartons": "array"]), status: "201"),
-        Route(method: "get", path: "/api/v1/warehouse/delivery-notes/{code}", summary: "A delivery note with its packing list",
-              roles: "any signed-in user"),
-        Route(method: "post", path: "/api/v1/warehouse/returns",
-              summary: "A customer return against a delivery note: into RETURNS, then RESTOCK, REWORK or SCRAP", roles: "WAREHOUSE_STAFF, WAREHOUSE_MANAGER, ADMIN",
-              body: object(["delivery_note": "string", "lines": "array", "disposition": "string"]), status: "201"),
-        Route(method: "get", path: "/health", summary: "The gateway is alive", roles: "anyone"),
-        Route(method: "get", path: "/openapi.json", summary: "This document", roles: "anyone"),
-        Route(method: "get", path: "/docs", summary: "Browse this document", roles: "anyone"),
+    static let tags: [(name: String, description: String)] = [
+        ("Auth", "Sign in, rotating refresh tokens, sign out"),
+        ("Users", "User accounts and roles"),
+        ("Production", "SPKs (work orders), daily input, orders, shifts, phones"),
+        ("Approval", "Quantity changes and material debt, approved level by level"),
+        ("PPIC", "Planners' read model: dashboard, daily summary, health, alerts"),
+        ("Master data", "Materials and articles"),
+        ("BOM", "Versioned bills of materials"),
+        ("Costing", "Standard cost and variance (money: FINANCE, MANAGER, ADMIN)"),
+        ("Inventory", "Locations, balances, the movement ledger, material to the line"),
+        ("Finished goods", "Cartons, shipments, customer returns"),
+        ("Quality", "Defect codes, final (AQL) inspections that gate cartons, incoming inspection, NCRs"),
+        ("Meta", "Health and this document"),
     ]
 
-    static func object(_ fields: [String: String]) -> [String: Any] {
-        var properties: [String: Any] = [:]
-        for (name, type) in fields {
-            properties[name] = type == "date" ? ["type": "string", "format": "date"] : ["type": type]
+    init(_ catalogue: OperationCatalogue) {
+        let catalog = SchemaCatalog()
+        var problems: [String] = []
+        var paths: [String: JSONValue] = [:]
+        let errorSchema = (try? catalog.output(JSONResponses.ErrorBody.self)) ?? [:]
+        for operation in catalogue.operations {
+            do {
+                var item = paths[operation.path] ?? [:]
+                item[operation.method.rawValue.lowercased()] = try Self.describe(operation, catalog, errorSchema: errorSchema)
+                paths[operation.path] = item
+            } catch {
+                problems.append("\(operation.method.rawValue) \(operation.path): \(error)")
+            }
         }
-        return ["type": "object", "properties": properties]
-    }
-
-    /// The highest `page` a list accepts in the document (a client generator and the fuzzer see the bound).
-    static let maxPage = 1_000_000
-
-    /// A query parameter's schema: numbers are bounded integers, dates are dates, the rest strings.
-    static func querySchema(_ name: String) -> [String: Any] {
-        switch name {
-        case "page": ["type": "integer", "minimum": 1, "maximum": maxPage, "default": 1]
-        case "per_page": ["type": "integer", "minimum": 1, "maximum": PageRequest.maxPerPage, "default": PageRequest.defaultPerPage]
-        case "limit": ["type": "integer", "minimum": 1, "maximum": GetAlerts.maxLimit, "default": GetAlerts.defaultLimit]
-        case "date", "due_before", "due_after", "at": ["type": "string", "format": "date"]
-        case "explode": ["type": "boolean", "default": false]
-        case "category": ["type": "string", "enum": MaterialCategory.allCases.map(\.rawValue)]
-        case "search", "article_code", "order": ["type": "string", "maxLength": InputRules.maxTextLength]
-        default: ["type": "string"]
-        }
-    }
-
-    static let json: Data = {
-        var paths: [String: [String: Any]] = [:]
-        for route in routes {
-            var operation: [String: Any] = [
-                "summary": route.summary,
-                "description": "Roles: \(route.roles).",
-                "responses": [
-                    route.status: ["description": "Success: {\"data\": …} (lists add \"meta\": {page, per_page, total})"],
-                    "400": ["description": "Malformed request or invalid fields (error.details names them)"],
-                    "401": ["description": "No or bad token"], "403": ["description": "Role or department not allowed"],
-                    "404": ["description": "Not found"], "409": ["description": "State conflict"],
-                    "422": ["description": "A business rule is broken"], "503": ["description": "A service is unavailable"],
-                    "504": ["description": "No reply in time"],
-                ],
-            ]
-            var parameters: [[String: Any]] = route.query.map { ["name": $0, "in": "query", "schema": querySchema($0)] }
-            if route.path.contains("{entry_id}") {
-                parameters.append(["name": "entry_id", "in": "path", "required": true, "schema": ["type": "string"]])
-            }
-            if route.path.contains("{code}") {
-                parameters.append(["name": "code", "in": "path", "required": true,
-                                   "schema": ["type": "string", "pattern": "^[A-Za-z0-9_.-]{1,40}$"]])
-            }
-            if route.path.contains("{id}") {
-                parameters.append(["name": "id", "in": "path", "required": true, "schema": ["type": "string"],
-                                   "description": "The id or the code"])
-            }
-            if !parameters.isEmpty { operation["parameters"] = parameters }
-            if let body = route.body {
-                operation["requestBody"] = ["required": true, "content": [route.contentType: ["schema": body]]]
-            }
-            if !route.path.hasPrefix("/api/v1/auth/login") && route.path.hasPrefix("/api") {
-                operation["security"] = [["bearer": [String]()]]
-            }
-            paths[route.path, default: [:]][route.method] = operation
-        }
-        let document: [String: Any] = [
+        let (schemas, rename) = catalog.resolvedComponents()
+        let document: JSONValue = [
             "openapi": "3.1.0",
             "info": ["title": "Stitch API", "version": "1.0.0",
-                     "description": "Production control for sewn-goods factories. JSON with snake_case keys; dates as YYYY-MM-DD."],
-            "paths": paths,
-            "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]]],
+                     "description": """
+                         Production control for sewn-goods factories. JSON with snake_case keys, dates as YYYY-MM-DD, \
+                         timestamps in UTC (ISO 8601). Success: {"data": …} (lists add "meta": {page, per_page, total}); \
+                         errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT and \
+                         DELETE accepts an Idempotency-Key: the same key returns the first outcome.
+                         """],
+            "servers": [["url": "/"]],
+            "tags": .array(Self.tags.map { ["name": .string($0.name), "description": .string($0.description)] }),
+            "paths": .object(paths),
+            "components": [
+                "schemas": .object(schemas),
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
+            ],
         ]
-        return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
-    }()
+        let final = Self.withoutUnusedSchemas(document.rewritingReferences(rename))
+        self.document = final
+        self.json = final.serialized()
+        self.problems = problems
+    }
 
-    static let docsPage: String = {
-        let rows = routes.map {
-            "<tr><td><code>\($0.method.uppercased())</code></td><td><code>\($0.path)</code></td><td>\($0.summary)</td><td>\($0.roles)</td></tr>"
-        }.joined(separator: "\n")
-        return """
-            <!doctype html><html><head><meta charset="utf-8"><title>Stitch API</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
-            </head><body><h1>Stitch API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>.
-            Errors: <code>{"error": {"code", "message", "details", "request_id"}}</code>.</p>
-            <table><tr><th>Method</th><th>Path</th><th>What</th><th>Roles</th></tr>
-            \(rows)
-            </table></body></html>
-            """
-    }()
+    private static func describe(_ operation: Operation, _ catalog: SchemaCatalog, errorSchema: JSONValue) throws -> JSONValue {
+        var result: JSONValue = [
+            "operationId": .string(operationId(operation)),
+            "summary": .string(operation.summary),
+            "description": .string("Roles: \(operation.access.summary)."),
+            "tags": [.string(operation.tag)],
+        ]
+        if case .anyone = operation.access { result["security"] = [] } else { result["security"] = [["bearer": []]] }
+
+        var parameters: [JSONValue] = pathParameters(operation.path)
+        parameters += try catalog.queryParameters(operation.query)
+        let changes = operation.method != .get && operation.method != .head
+        if changes && operation.path.hasPrefix("/api/") {
+            parameters.append([
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "Repeating a request with the same key returns the first outcome; nothing is applied twice.",
+                "schema": ["type": "string", "pattern": .string(InputCheckMiddleware.idempotencyKeyPattern)],
+            ])
+        }
+        if !parameters.isEmpty { result["parameters"] = .array(parameters) }
+
+        if let body = try requestBody(operation.body, catalog) { result["requestBody"] = body }
+
+        var responses: [String: JSONValue] = [:]
+        let success: JSONValue
+        if let media = operation.rawReply {
+            let schema: JSONValue = media.hasSuffix("json") ? ["type": "object"] : ["type": "string"]
+            success = ["description": "Success", "content": .object([media: ["schema": schema]])]
+        } else {
+            success = ["description": "Success", "content": ["application/json": ["schema": try replySchema(operation.reply, catalog)]]]
+        }
+        responses[String(operation.status.code)] = success
+        for (code, description) in errorResponses(operation) {
+            responses[code] = ["description": .string(description), "content": ["application/json": ["schema": errorSchema]]]
+        }
+        result["responses"] = .object(responses)
+        return result
+    }
+
+    /// The document with only the schemas an operation reaches (replies are sampled by decoding
+    /// their types, which describes them as inputs too; those descriptions are not part of the API).
+    static func withoutUnusedSchemas(_ document: JSONValue) -> JSONValue {
+        guard case .object(let schemas)? = document["components"]?["schemas"] else { return document }
+        func references(_ node: JSONValue) -> [String] {
+            switch node {
+            case .object(let fields):
+                let own = fields["$ref"]?.stringValue.map { [String($0.split(separator: "/").last ?? "")] } ?? []
+                return own + fields.values.flatMap(references)
+            case .array(let items): return items.flatMap(references)
+            default: return []
+            }
+        }
+        var used: Set<String> = []
+        var pending = references(document["paths"] ?? [:])
+        while let name = pending.popLast() {
+            guard used.insert(name).inserted, let schema = schemas[name] else { continue }
+            pending += references(schema)
+        }
+        var result = document
+        result["components"]?["schemas"] = .object(schemas.filter { used.contains($0.key) })
+        return result
+    }
+
+    /// `postProductionSpkIdDailyInput`: the method and the path after `/api/v1`, in camel case.
+    static func operationId(_ operation: Operation) -> String {
+        let path = operation.path.replacingOccurrences(of: "/api/v1/", with: "/")
+        let words = path.split(whereSeparator: { "/-_{}.".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        return operation.method.rawValue.lowercased() + words.joined()
+    }
+
+    private static func pathParameters(_ path: String) -> [JSONValue] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
+            let name = String(segment.dropFirst().dropLast())
+            return [
+                "name": .string(name), "in": "path", "required": true,
+                "description": .string(name == "id" ? "The id or the code" : name == "code" ? "The code" : "The id"),
+                // Ids and codes are short; the whole path is held to InputRules.maxTextLength.
+                "schema": ["type": "string", "minLength": 1, "maxLength": 200,
+                           "pattern": #"^[^\u0000-\u001F\u007F-\u009F/?#%]+$"#],
+            ]
+        }
+    }
+
+    private static func requestBody(_ type: any Decodable.Type, _ catalog: SchemaCatalog) throws -> JSONValue? {
+        if type == NoBody.self { return nil }
+        if type == CSVBody.self {
+            return ["required": true, "content": ["text/csv": ["schema": ["type": "string", "maxLength": .int(CSVBody.maxBytes)]]]]
+        }
+        let optional = type is any OptionalBody.Type
+        return ["required": .bool(!optional), "content": ["application/json": ["schema": try catalog.input(type)]]]
+    }
+
+    private static func replySchema(_ type: any Encodable.Type, _ catalog: SchemaCatalog) throws -> JSONValue {
+        if type is any Enveloped.Type { return try catalog.output(type) }
+        return ["type": "object", "required": ["data"], "properties": ["data": try catalog.output(type)]]
+    }
+
+    /// The errors an operation can answer, by what it does: every one may be malformed (400); one
+    /// behind a token may be 401 (and 403 when roles or a department decide); one that reaches a
+    /// service may not find what it names (404), find it in the wrong state (409), break a rule
+    /// (422), or find the service down (503) or slow (504).
+    static func errorResponses(_ operation: Operation) -> [(String, String)] {
+        guard operation.path.hasPrefix("/api/") else { return [] }
+        var errors: [(String, String)] = [("400", "Malformed request or invalid fields (error.details names each)"),
+                                          ("401", "No token, a bad or expired one, or wrong credentials")]
+        if case .anyone = operation.access {
+            if operation.path.hasSuffix("/login") { errors.append(("429", "Too many failed sign-ins; try later")) }
+        } else {
+            errors.append(("403", "The user's roles or department do not allow it"))
+        }
+        errors.append(("404", "Not found"))
+        if operation.method != .get { errors.append(("409", "The state does not allow it (e.g. a user name taken, an SPK on hold)")) }
+        if operation.callsServices {
+            errors += [("409", "The state does not allow it"), ("422", "A business rule is broken (error.message says which)"),
+                       ("503", "A service is unavailable; try again"), ("504", "No reply in time; repeat with the same Idempotency-Key")]
+        }
+        var seen: Set<String> = []
+        return errors.filter { seen.insert($0.0).inserted }
+    }
+}
+
+extension SchemaCatalog {
+    /// A query type's properties as query parameters, with the bounds its checks apply.
+    func queryParameters(_ type: any Decodable.Type) throws -> [JSONValue] {
+        if type == NoQuery.self { return [] }
+        let node = ShapeNode()
+        let sample = try type.init(from: ShapeDecoder(node: node, catalog: self, codingPath: []))
+        let bounds = (sample as? any BoundedInput).map(BoundsRecorder.bounds(of:)) ?? []
+        return node.propertyOrder.map { name in
+            var schema = node.properties[name] ?? [:]
+            for bound in bounds where bound.field == name {
+                if let minimum = bound.minimum { schema["minimum"] = .number(minimum) }
+                if let maximum = bound.maximum { schema["maximum"] = .number(maximum) }
+                if let pattern = bound.pattern { schema["pattern"] = .string(pattern) }
+            }
+            return ["name": .string(name), "in": "query", "required": .bool(node.required.contains(name)), "schema": schema]
+        }
+    }
+}
+
+extension Listed: DocumentedSample {
+    static func documentationSample(_ catalog: SchemaCatalog) throws -> Listed<Item> {
+        var listed = Listed(Page<Int>(items: [], page: 1, perPage: 50, total: 1)) { _ in fatalError("no items") }
+        listed.data = [try catalog.outputSample(Item.self)]
+        return listed
+    }
+}
+
+extension Paged: DocumentedSample {
+    static func documentationSample(_ catalog: SchemaCatalog) throws -> Paged<Value> {
+        Paged(data: try catalog.outputSample(Value.self), meta: try catalog.sample(JSONResponses.Meta.self))
+    }
+}
+
+extension JSONResponses.ErrorBody: DocumentedSample {
+    static func documentationSample(_ catalog: SchemaCatalog) throws -> JSONResponses.ErrorBody {
+        .init(error: .init(code: "VALIDATION_FAILED", message: "qty must be between 0 and 1000000",
+                           details: [FieldError(field: "qty", message: "must be between 0 and 1000000")], requestId: "…"))
+    }
+}
+
+extension OpenAPIDocument {
+    /// `/health`, `/openapi.json` and `/docs`, each in the document too; the document is rendered
+    /// once, after every other route is registered.
+    static func serve(on router: Router<GatewayContext>, catalogue: OperationCatalogue, logger: Logger) {
+        let meta = APIRoutes(group: router.group(), prefix: "", tag: "Meta", catalogue: catalogue, services: nil)
+        meta.addRaw(.get, "health", "The gateway is alive", access: .anyone, media: "text/plain") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        let document = Lazy()
+        meta.addRaw(.get, "openapi.json", "This document (OpenAPI 3.1)", access: .anyone, media: "application/json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: document.value.json)))
+        }
+        meta.addRaw(.get, "docs", "This document for a person: operations by tag, their roles and schemas", access: .anyone,
+                    media: "text/html") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document.value.page)))
+        }
+        document.set(OpenAPIDocument(catalogue), logger: logger)
+    }
+
+    /// The document and its page, set once the catalogue is complete (the routes that serve them
+    /// are in the catalogue too, so they are registered first).
+    private final class Lazy: @unchecked Sendable {  // set once before the server starts, then only read
+        private(set) var value: (json: Data, page: String) = (Data(), "")
+        func set(_ document: OpenAPIDocument, logger: Logger) {
+            for problem in document.problems { logger.error("API document: \(problem)") }
+            value = (document.json, DocsPage.render(document.document))
+        }
+    }
 }

@@ -5,207 +5,160 @@ import Hummingbird
 /// `/api/v1/master`, `/api/v1/bom`, `/api/v1/costing`: materials, articles, BOM versions and costs,
 /// each route a command or query to BOMFinance with the user as actor.
 struct BOMFinanceController: Sendable {
-    let services: ServiceCaller
-
-    func register(master: RouterGroup<GatewayContext>, bom: RouterGroup<GatewayContext>, costing: RouterGroup<GatewayContext>) {
-        master.post("materials", use: createMaterial)
-        master.get("materials", use: listMaterials)
-        master.post("materials/import", use: importMaterials)
-        master.post("articles/import", use: importArticles)
-        master.get("materials/:code", use: getMaterial)
-        master.put("materials/:code", use: updateMaterial)
-        master.post("materials/:code/cost", use: setCost)
-        master.post("articles", use: createArticle)
-        master.get("articles", use: listArticles)
-        master.get("articles/:code", use: getArticle)
-        master.put("articles/:code", use: updateArticle)
-        bom.post("create", use: createBOM)
-        bom.get("list", use: listBOMs)
-        bom.get("requirements", use: requirements)
-        bom.get(":id", use: getBOM)
-        bom.put(":id", use: updateBOM)
-        bom.delete(":id") { request, context in try await change(.delete, request, context) }
-        bom.post(":id/new-version") { request, context in try await change(.newVersion, request, context) }
-        bom.post(":id/activate") { request, context in try await change(.activate, request, context) }
-        costing.get("articles/:code", use: articleCosting)
-        costing.get("orders/:code", use: orderCosting)
+    struct MaterialQuery: Decodable, Sendable, PagedQuery {
+        var category: MaterialCategory?
+        /// Part of the code or name.
+        var search: String?
+        var page: Int?
+        var perPage: Int?
     }
 
-    // MARK: Materials
-
-    func createMaterial(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let command = try await request.decodeJSON(CreateMaterial.self)
-        return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
+    struct ArticleQuery: Decodable, Sendable, PagedQuery {
+        var search: String?
+        var page: Int?
+        var perPage: Int?
     }
 
-    func listMaterials(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let query = QueryParameters(request)
-        let list = ListMaterials(category: try query.choice("category", MaterialCategory.self), search: query.values["search"],
-                                 page: try query.page())
-        return try JSONResponses.list(try await services.send(list, actor, context))
+    struct BOMQuery: Decodable, Sendable, PagedQuery {
+        var articleCode: String?
+        var status: BOMStatus?
+        var page: Int?
+        var perPage: Int?
     }
 
-    func getMaterial(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let detail = try await services.send(GetMaterialDetail(code: try code(context)), actor, context)
-        return try JSONResponses.data(detail)
+    struct ExplodeQuery: Decodable, Sendable {
+        /// Add the flat multi-level material list.
+        var explode: Bool?
     }
 
-    struct MaterialChange: Decodable {
+    struct RequirementsQuery: Decodable, Sendable {
+        /// The order's code (MO-…).
+        var order: String
+    }
+
+    struct CostingQuery: Decodable, Sendable {
+        /// The cost as it was on this day (default today).
+        var at: LocalDate?
+    }
+
+    struct MaterialChange: Decodable, Sendable, BoundedInput {
         var name: String?
         var category: MaterialCategory?
         var unit: UnitOfMeasure?
         var active: Bool?
+        func command(code: String) -> UpdateMaterial {
+            UpdateMaterial(code: code, name: name, category: category, unit: unit, active: active)
+        }
+        var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    func updateMaterial(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let body = try await request.decodeJSON(MaterialChange.self)
-        let command = UpdateMaterial(code: try code(context), name: body.name, category: body.category, unit: body.unit, active: body.active)
-        return try JSONResponses.data(try await services.send(command, actor, context))
-    }
-
-    struct CostBody: Decodable {
+    struct CostBody: Decodable, Sendable, BoundedInput {
         var cost: Decimal
         var effectiveFrom: LocalDate
         var reason: String
+        func command(code: String) -> SetMaterialCost { SetMaterialCost(code: code, cost: cost, effectiveFrom: effectiveFrom, reason: reason) }
+        var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    func setCost(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.setCost)
-        let body = try await request.decodeJSON(CostBody.self)
-        let command = SetMaterialCost(code: try code(context), cost: body.cost, effectiveFrom: body.effectiveFrom, reason: body.reason)
-        return try JSONResponses.data(try await services.send(command, actor, context))
-    }
-
-    func importMaterials(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let csv = try await Self.csvBody(request)
-        return try JSONResponses.data(try await services.send(ImportMaterials(csv: csv), actor, context, timeout: services.timeout * 3))
-    }
-
-    func importArticles(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let csv = try await Self.csvBody(request)
-        return try JSONResponses.data(try await services.send(ImportArticles(csv: csv), actor, context, timeout: services.timeout * 3))
-    }
-
-    /// A `text/csv` body: at most 2 MiB of UTF-8.
-    static func csvBody(_ request: Request) async throws -> String {
-        let limit = 2 * 1024 * 1024
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw ErrorReply(.malformed, "The CSV is larger than \(limit / 1024) KiB.")
-        }
-        guard buffer.readableBytes > 0 else { throw ErrorReply.validation([FieldError(field: "body", message: "send the CSV as text/csv")]) }
-        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw ErrorReply.validation([FieldError(field: "body", message: "must be UTF-8 text")])
-        }
-        return text
-    }
-
-    // MARK: Articles
-
-    func createArticle(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let command = try await request.decodeJSON(CreateArticle.self)
-        return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
-    }
-
-    func listArticles(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let query = QueryParameters(request)
-        return try JSONResponses.list(try await services.send(ListArticles(search: query.values["search"], page: try query.page()), actor, context))
-    }
-
-    func getArticle(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        return try JSONResponses.data(try await services.send(GetArticle(code: try code(context)), actor, context))
-    }
-
-    struct ArticleChange: Decodable {
+    struct ArticleChange: Decodable, Sendable, BoundedInput {
         var name: String?
         var customer: String?
         var route: [Stage]?
         var labourMinutes: [StageMinutes]?
         var active: Bool?
+        func command(code: String) -> UpdateArticle {
+            UpdateArticle(code: code, name: name, customer: customer, route: route, labourMinutes: labourMinutes, active: active)
+        }
+        var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    func updateArticle(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let body = try await request.decodeJSON(ArticleChange.self)
-        let command = UpdateArticle(code: try code(context), name: body.name, customer: body.customer, route: body.route,
-                                    labourMinutes: body.labourMinutes, active: body.active)
-        return try JSONResponses.data(try await services.send(command, actor, context))
-    }
-
-    // MARK: BOMs
-
-    func createBOM(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let command = try await request.decodeJSON(CreateBOM.self)
-        return try JSONResponses.data(try await services.send(command, actor, context), status: .created)
-    }
-
-    func listBOMs(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let query = QueryParameters(request)
-        let list = ListBOMs(articleCode: query.values["article_code"], status: try query.choice("status", BOMStatus.self),
-                            page: try query.page())
-        return try JSONResponses.list(try await services.send(list, actor, context))
-    }
-
-    func getBOM(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        let query = GetBOM(bom: try context.parameters.require("id"), explode: try QueryParameters(request).bool("explode") ?? false)
-        return try JSONResponses.data(try await services.send(query, actor, context))
-    }
-
-    struct BOMChange: Decodable {
+    struct BOMChange: Decodable, Sendable, BoundedInput {
         var lines: [BOMLine]?
         var notes: String?
+        func command(bom: String) -> UpdateBOM { UpdateBOM(bom: bom, lines: lines, notes: notes) }
+        var inputProblems: [FieldError] { command(bom: "A").inputProblems }
     }
 
-    func updateBOM(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let body = try await request.decodeJSON(BOMChange.self)
-        let command = UpdateBOM(bom: try context.parameters.require("id"), lines: body.lines, notes: body.notes)
-        return try JSONResponses.data(try await services.send(command, actor, context))
-    }
+    func register(master: APIRoutes, bom: APIRoutes, costing: APIRoutes) {
+        let editors = Access.roles(BOMFinancePermissions.editMasterData)
+        let anyUser = Access.signedIn()
 
-    func change(_ action: BOMAction, _ request: Request, _ context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.editMasterData)
-        let bom = try await services.send(ChangeBOM(bom: try context.parameters.require("id"), action: action), actor, context)
-        return try JSONResponses.data(bom, status: action == .newVersion ? .created : .ok)
-    }
-
-    func requirements(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.requireActor()
-        guard let order = QueryParameters(request).values["order"], !order.isEmpty else {
-            throw ErrorReply.validation([FieldError(field: "order", message: "is required (an order code, MO-…)")])
+        master.add(.post, "materials", "Create a material (a standard cost needs FINANCE or ADMIN)", access: editors,
+                   body: CreateMaterial.self, reply: Material.self, status: .created) { try await $0.send($0.body) }
+        master.add(.get, "materials", "List materials (standard cost only for FINANCE, MANAGER, ADMIN)", access: anyUser,
+                   query: MaterialQuery.self, reply: Listed<Material>.self) { call in
+            Listed(try await call.send(ListMaterials(category: call.query.category, search: call.query.search, page: call.query.pageRequest)))
         }
-        return try JSONResponses.data(try await services.send(GetOrderRequirements(orderCode: order), actor, context))
+        master.add(.post, "materials/import",
+                   "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
+                   access: editors, body: CSVBody.self, reply: ImportResult.self) { call in
+            try await call.send(ImportMaterials(csv: call.body.text), timeout: call.longTimeout)
+        }
+        master.add(.post, "articles/import",
+                   "Import articles from CSV (code,name[,customer][,route as CUTTING>SEWING][,labour_minutes as CUTTING:3;SEWING:14.5]); all or nothing, each line answered",
+                   access: editors, body: CSVBody.self, reply: ImportResult.self) { call in
+            try await call.send(ImportArticles(csv: call.body.text), timeout: call.longTimeout)
+        }
+        master.add(.get, "materials/:code", "A material with its cost history",
+                   access: .signedIn(note: "cost history for FINANCE, MANAGER, ADMIN"), reply: MaterialDetail.self) {
+            try await $0.send(GetMaterialDetail(code: try Self.code($0)))
+        }
+        master.add(.put, "materials/:code", "Change a material's name, category, unit or active flag", access: editors,
+                   body: MaterialChange.self, reply: Material.self) { try await $0.send($0.body.command(code: try Self.code($0))) }
+        master.add(.post, "materials/:code/cost", "A new standard cost from a date (the old one is kept); articles using it are re-costed",
+                   access: .roles(BOMFinancePermissions.setCost), body: CostBody.self, reply: MaterialDetail.self) {
+            try await $0.send($0.body.command(code: try Self.code($0)))
+        }
+        master.add(.post, "articles", "Create an article with its route and labour minutes per stage", access: editors,
+                   body: CreateArticle.self, reply: Article.self, status: .created) { try await $0.send($0.body) }
+        master.add(.get, "articles", "List articles", access: anyUser, query: ArticleQuery.self, reply: Listed<Article>.self) { call in
+            Listed(try await call.send(ListArticles(search: call.query.search, page: call.query.pageRequest)))
+        }
+        master.add(.get, "articles/:code", "An article", access: anyUser, reply: Article.self) {
+            try await $0.send(GetArticle(code: try Self.code($0)))
+        }
+        master.add(.put, "articles/:code", "Change an article (route, labour minutes, name, customer, active)", access: editors,
+                   body: ArticleChange.self, reply: Article.self) { try await $0.send($0.body.command(code: try Self.code($0))) }
+
+        bom.add(.post, "create",
+                "Create a DRAFT BOM version (BOM-<ARTICLE>-NNN); lines name a material or a sub-assembly article; a cycle is 422",
+                access: editors, body: CreateBOM.self, reply: BOM.self, status: .created) { try await $0.send($0.body) }
+        bom.add(.get, "list", "List BOM versions", access: anyUser, query: BOMQuery.self, reply: Listed<BOM>.self) { call in
+            Listed(try await call.send(ListBOMs(articleCode: call.query.articleCode, status: call.query.status, page: call.query.pageRequest)))
+        }
+        bom.add(.get, "requirements", "What an order needs from the BOM version it is pinned to (exploded × qty, scrap included)",
+                access: anyUser, query: RequirementsQuery.self, reply: OrderRequirements.self) { call in
+            guard !call.query.order.isEmpty else {
+                throw ErrorReply.validation([FieldError(field: "order", message: "is required (an order code, MO-…)")])
+            }
+            return try await call.send(GetOrderRequirements(orderCode: call.query.order))
+        }
+        bom.add(.get, ":id", "A BOM version; explode=true adds the flat multi-level material list", access: anyUser,
+                query: ExplodeQuery.self, reply: BOM.self) { try await $0.send(GetBOM(bom: try $0.parameter("id"), explode: $0.query.explode ?? false)) }
+        bom.add(.put, ":id", "Change a DRAFT (an ACTIVE version answers 409: create a new version)", access: editors,
+                body: BOMChange.self, reply: BOM.self) { try await $0.send($0.body.command(bom: try $0.parameter("id"))) }
+        bom.add(.delete, ":id", "Delete a DRAFT; archive any other version", access: editors, reply: BOM.self) {
+            try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .delete))
+        }
+        bom.add(.post, ":id/new-version", "Copy a version as the article's next DRAFT", access: editors, reply: BOM.self, status: .created) {
+            try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .newVersion))
+        }
+        bom.add(.post, ":id/activate", "Make a version the article's one ACTIVE BOM (the previous one becomes SUPERSEDED)",
+                access: editors, reply: BOM.self) { try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .activate)) }
+
+        costing.add(.get, "articles/:code", "An article's standard cost by material and stage, as it was on a date (default today)",
+                    access: .roles(BOMFinancePermissions.readMoney), query: CostingQuery.self, reply: ArticleCosting.self) {
+            try await $0.send(GetArticleCosting(articleCode: try Self.code($0), at: $0.query.at))
+        }
+        costing.add(.get, "orders/:code", "An order's planned and actual cost, reject cost and variance by material and stage",
+                    access: .roles(BOMFinancePermissions.readMoney), reply: OrderCosting.self) {
+            try await $0.send(GetOrderCosting(orderCode: try Self.code($0)))
+        }
     }
 
-    // MARK: Costing
-
-    func articleCosting(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.readMoney)
-        let query = GetArticleCosting(articleCode: try code(context), at: try QueryParameters(request).date("at"))
-        return try JSONResponses.data(try await services.send(query, actor, context))
-    }
-
-    func orderCosting(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(BOMFinancePermissions.readMoney)
-        return try JSONResponses.data(try await services.send(GetOrderCosting(orderCode: try code(context)), actor, context))
-    }
-
-    private func code(_ context: GatewayContext) throws -> String {
-        let code = try context.parameters.require("code")
+    /// The `:code` of the path as an item code (400 if it cannot be one).
+    static func code<Q, B>(_ call: Call<Q, B>) throws -> String {
+        let code = try call.parameter("code")
         if let problem = ItemCode.problem(code, "code") { throw ErrorReply.validation([problem]) }
         return ItemCode.normalized(code)
     }

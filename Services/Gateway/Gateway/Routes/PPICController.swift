@@ -3,57 +3,52 @@ import Hummingbird
 
 /// `/api/v1/ppic`: the planners' read model.
 struct PPICController: Sendable {
-    let services: ServiceCaller
-
-    func register(on group: RouterGroup<GatewayContext>) {
-        group.get("dashboard", use: dashboard)
-        group.get("reports/daily-summary", use: dailySummary)
-        group.get("reports/on-track-status", use: onTrackStatus)
-        group.get("reports/finished-goods", use: finishedGoods)
-        group.get("alerts", use: alerts)
+    struct DateQuery: Decodable, Sendable {
+        /// Default: the factory's today.
+        var date: LocalDate?
     }
 
-    func dashboard(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(PPICPermissions.read)
-        return try JSONResponses.data(try await services.send(GetDashboard(), actor, context))
+    struct OnTrackQuery: Decodable, Sendable, PagedQuery {
+        var stage: Stage?
+        var health: SPKHealth?
+        var page: Int?
+        var perPage: Int?
     }
 
-    /// `?date=` (default: the factory's today).
-    func dailySummary(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(PPICPermissions.read)
-        let date = try QueryParameters(request).date("date")
-        return try JSONResponses.data(try await services.send(GetDailySummary(date: date), actor, context))
+    struct AlertsQuery: Decodable, Sendable, BoundedInput {
+        /// At most this many of each severity (default 100).
+        var limit: Int?
+        var request: GetAlerts { GetAlerts(limit: limit ?? GetAlerts.defaultLimit) }
+        var inputProblems: [FieldError] { request.inputProblems }
     }
 
-    /// `?date=` (default: the factory's today): finished goods the warehouse confirmed, per order.
-    func finishedGoods(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(PPICPermissions.read)
-        let date = try QueryParameters(request).date("date")
-        return try JSONResponses.data(try await services.send(GetFinishedGoodsReport(date: date), actor, context))
-    }
-
-    /// `?stage=&health=&page=&per_page=`: the counts and one page of details in `data`, the page in `meta`.
-    func onTrackStatus(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(PPICPermissions.read)
-        let parameters = QueryParameters(request)
-        let query = GetOnTrackStatus(stage: try parameters.choice("stage", Stage.self), health: try parameters.choice("health", SPKHealth.self),
-                                     page: try parameters.page())
-        let status = try await services.send(query, actor, context)
-        return try JSONResponses.data(OnTrackBody(onTrack: status.onTrack, atRisk: status.atRisk, offTrack: status.offTrack,
-                                                  details: status.details.items), meta: status.details)
-    }
-
-    /// `?limit=` (default 100) of each severity.
-    func alerts(_ request: Request, context: GatewayContext) async throws -> Response {
-        let actor = try context.require(PPICPermissions.read)
-        let limit = try QueryParameters(request).int("limit") ?? GetAlerts.defaultLimit  // bounded by GetAlerts' contract
-        return try JSONResponses.data(try await services.send(GetAlerts(limit: limit), actor, context))
-    }
-
-    struct OnTrackBody: Encodable {
+    struct OnTrackBody: Codable, Sendable {
         var onTrack: Int
         var atRisk: Int
         var offTrack: Int
         var details: [SPKHealthDetail]
+    }
+
+    func register(on routes: APIRoutes) {
+        let readers = Access.roles(PPICPermissions.read)
+        routes.add(.get, "dashboard", "SPK counts, delays, progress by stage, health counts and the 5 most urgent alerts", access: readers,
+                   reply: Dashboard.self) { try await $0.send(GetDashboard()) }
+        routes.add(.get, "reports/daily-summary",
+                   "A day's planned target against good output recorded for it, in all and per stage (date: default today)",
+                   access: readers, query: DateQuery.self, reply: DailySummary.self) { try await $0.send(GetDailySummary(date: $0.query.date)) }
+        routes.add(.get, "reports/on-track-status",
+                   "Unfinished SPKs by health (ON_TRACK, AT_RISK, OFF_TRACK), worst first, with counts over the filter",
+                   access: readers, query: OnTrackQuery.self, reply: Paged<OnTrackBody>.self) { call in
+            let status = try await call.send(GetOnTrackStatus(stage: call.query.stage, health: call.query.health, page: call.query.pageRequest))
+            return Paged(data: OnTrackBody(onTrack: status.onTrack, atRisk: status.atRisk, offTrack: status.offTrack,
+                                           details: status.details.items), meta: JSONResponses.Meta(status.details))
+        }
+        routes.add(.get, "reports/finished-goods",
+                   "Finished goods the warehouse confirmed on a day (default today), per order with the order's total so far",
+                   access: readers, query: DateQuery.self, reply: FinishedGoodsReport.self) {
+            try await $0.send(GetFinishedGoodsReport(date: $0.query.date))
+        }
+        routes.add(.get, "alerts", "Critical and warning alerts, most urgent first, at most limit (default 100) of each, with totals",
+                   access: readers, query: AlertsQuery.self, reply: AlertList.self) { try await $0.send($0.query.request) }
     }
 }

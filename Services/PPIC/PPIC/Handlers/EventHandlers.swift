@@ -19,6 +19,12 @@ struct EventHandlers {
         handlers.on(MaterialDebtSettled.self) { event, context in
             try await WarehouseViewStore(connection: context.connection, logger: context.logger).settled(event)
         }
+        handlers.on(NCREscalated.self) { event, context in
+            try await QualityViewStore(connection: context.connection, logger: context.logger).keep(event.ncr)
+        }
+        handlers.on(NCRDecided.self) { event, context in
+            try await QualityViewStore(connection: context.connection, logger: context.logger).keep(event.ncr)
+        }
         handlers.on(CartonConfirmed.self) { event, context in
             try await WarehouseViewStore(connection: context.connection, logger: context.logger)
                 .received(event, on: LocalDate.of(event.occurredAt, in: settings.timeZone))
@@ -53,6 +59,7 @@ struct EventHandlers {
         var spkIds: [UUID] = []
         var entries: [RecordedEntry] = []
         var legacyReversals: [(entry: UUID, reversal: UUID)] = []
+        let quality = QualityViewStore(connection: context.connection, logger: context.logger)
         for event in events {
             let spk = event.spk
             if let known = newest[spk.id] {
@@ -64,7 +71,9 @@ struct EventHandlers {
             if let recorded = event as? DailyInputRecorded {
                 entries.append(RecordedEntry(id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
                                              qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty))
+                try await quality.record(recorded)  // its defect lines, if it has any (in event order)
             } else if let voided = event as? DailyInputVoided {
+                try await quality.void(voided.entryId)
                 if let reversal = voided.reversal {
                     entries.append(reversal)
                 } else {

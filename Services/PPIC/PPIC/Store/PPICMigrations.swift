@@ -116,5 +116,27 @@ enum PPICMigrations {
             CREATE INDEX fg_receipts_day ON fg_receipts (received_on);
             CREATE INDEX fg_receipts_order ON fg_receipts (order_code, received_on);
             """),
+        SQLMigration(id: "006-quality-views", sql: """
+            -- NCRs Quality escalated (quality.ncr.escalated.v1) until decided (quality.ncr.decided.v1): the "NCR escalated" alert.
+            CREATE TABLE ncrs_view (
+                code         text PRIMARY KEY,
+                title        text        NOT NULL,
+                article_code text,
+                escalated_at timestamptz,
+                decided      boolean     NOT NULL DEFAULT false
+            );
+            CREATE INDEX ncrs_view_escalated ON ncrs_view (escalated_at) WHERE NOT decided AND escalated_at IS NOT NULL;
+            -- Daily input's defects by code (production.daily-input.recorded.v1), dropped out when the entry is voided.
+            CREATE TABLE entry_defects (
+                entry_id   uuid    NOT NULL,
+                code       text    NOT NULL,
+                stage      text    NOT NULL,
+                entry_date date    NOT NULL,
+                qty        integer NOT NULL,
+                voided     boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (entry_id, code)
+            );
+            CREATE INDEX entry_defects_window ON entry_defects (entry_date) WHERE NOT voided;
+            """),
     ]
 }

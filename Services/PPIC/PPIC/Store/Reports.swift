@@ -158,8 +158,13 @@ struct Reports {
         let (debts, debtsTotal) = try await WarehouseViewStore(connection: connection, logger: logger)
             .debtsOpenTooLong(since: now.addingTimeInterval(-Double(settings.debtWarning.components.seconds)), now: now,
                               timeZone: settings.timeZone, limit: limit)
-        let waiting = approvals + debts
-        let waitingTotal = approvalsTotal + debtsTotal
+        let (ncrs, ncrsTotal) = try await QualityViewStore(connection: connection, logger: logger)
+            .escalated(timeZone: settings.timeZone, limit: limit)
+        let defects = try await QualityViewStore(connection: connection, logger: logger)
+            .defectShares(from: today.adding(days: -(settings.defectWindowDays - 1)), through: today,
+                          percent: settings.defectShareWarningPercent, limit: limit)
+        let waiting = approvals + debts + ncrs + defects
+        let waitingTotal = approvalsTotal + debtsTotal + ncrsTotal + defects.count
         // Oldest first; on the same day SPK alerts keep their order and come before approvals.
         let warning = ((lists[.warning] ?? []) + waiting).enumerated()
             .sorted { ($0.element.since, $0.offset) < ($1.element.since, $1.offset) }.map(\.element)

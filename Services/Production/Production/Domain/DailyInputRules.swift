@@ -79,6 +79,29 @@ enum DailyInputRules {
                        operatorId: operatorId)
     }
 
+    /// An entry's defects (when it names any): each code once, upper-cased; known (an active code of
+    /// the SPK's stage, `known` holds them); their qty summing to `reject_qty`. 422 naming the field.
+    static func checkDefects(_ entry: DailyInputEntry, stage: Stage, known: Set<String>) throws(ErrorReply) {
+        guard let defects = entry.defects, !defects.isEmpty else { return }
+        var problems: [FieldError] = []
+        var seen: Set<String> = []
+        for (index, line) in defects.enumerated() {
+            let code = normalizedDefectCode(line.code)
+            if !seen.insert(code).inserted {
+                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is named twice"))
+            } else if !known.contains(code) {
+                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is not a defect code of \(stage.rawValue)"))
+            }
+        }
+        let sum = defects.reduce(0) { $0 + $1.qty }  // bounded: at most 50 lines of at most 1,000,000
+        if sum != entry.rejectQty {
+            problems.append(.init(field: "defects", message: "add up to \(sum), but reject_qty is \(entry.rejectQty)"))
+        }
+        if !problems.isEmpty { throw .rule("The defects do not match the rejects.", details: problems) }
+    }
+
+    static func normalizedDefectCode(_ code: String) -> String { code.trimmingCharacters(in: .whitespaces).uppercased() }
+
     /// The shift and operator an entry records. A shift-based stage needs DAY or NIGHT and an operator;
     /// other stages record NONE. A named operator must be an active user of the SPK's department.
     static func crew(of entry: DailyInputEntry, on spk: SPK, policy: ProductionPolicy,

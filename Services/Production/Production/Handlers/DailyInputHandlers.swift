@@ -54,6 +54,11 @@ struct DailyInputHandlers {
         let (previous, before) = (stages.previous, stages.spk)
         let surroundings = DailyInputRules.Surroundings(previousStage: previous, earliestDate: stages.orderStart, operator: `operator`)
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
+        if let defects = entry.defects, !defects.isEmpty {
+            let known = try await DefectCodeCopy(connection: context.connection, logger: context.logger)
+                .resolve(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage, context)
+            try DailyInputRules.checkDefects(entry, stage: before.stage, known: known)
+        }
         var spk = before
         spk.producedQty = outcome.producedQty
         spk.rejectQty = outcome.rejectQty
@@ -67,6 +72,7 @@ struct DailyInputHandlers {
         var recorded = entry
         recorded.shift = outcome.shift
         recorded.operatorId = outcome.operatorId
+        recorded.defects = entry.defects.map { $0.map { DefectCount(code: DailyInputRules.normalizedDefectCode($0.code), qty: $0.qty) } }
         let actor = context.actor?.username ?? "unknown"
         // The entry, the SPK's new figures, the audit row and the events: one statement.
         var write = CombinedWrite()

@@ -43,6 +43,10 @@ struct CartonHandlers {
         _ = try context.require(StockRules.operators, to: "Scanning cartons")
         let store = CartonStore(connection: context.connection, logger: context.logger)
         let carton = try await find(command.cartonId, barcode: command.barcode, store: store)
+        if command.step == .confirm, carton.status != .confirmed {
+            // Before the lifecycle: a carton of a lot that has not passed hears which lot holds it.
+            try await QualityGate.requirePassed(carton, required: settings.requireFinalInspection, on: context.connection, logger: context.logger)
+        }
         switch CartonLifecycle.decide(carton.status, step: command.step) {
         case .repeated: return carton
         case .conflict(let message): throw ErrorReply.conflict("\(carton.sscc): \(message)")

@@ -7,6 +7,7 @@ import ServiceKit
 /// Locations, posted movements and their reversals, the journal and balances.
 struct InventoryHandlers {
     let now: @Sendable () -> Date
+    var hold = ReceiptHold(inspectOnReceipt: [])
 
     func createLocation(_ command: CreateLocation, _ context: MessageContext) async throws -> Location {
         _ = try context.require(StockRules.managers, to: "Creating a location")
@@ -48,10 +49,14 @@ struct InventoryHandlers {
                 throw ErrorReply.rule("There is no location \(code).", details: [.init(field: field, message: "unknown location \(code)")])
             }
         }
-        let movement = NewMovement(type: plan.type, item: item, qty: plan.qty, from: plan.from, to: plan.to, reference: plan.reference,
-                                   reason: plan.reason)
+        // A material inspected on receipt lands in QUARANTINE and waits for Quality's incoming inspection.
+        let holding = plan.type == .receipt ? try await hold.holdingLocation(for: item, to: plan.to, context) : nil
+        let movement = NewMovement(type: plan.type, item: item, qty: plan.qty, from: plan.from, to: holding?.code ?? plan.to,
+                                   reference: plan.reference, reason: holding == nil ? plan.reason : "held for incoming inspection (for \(plan.to ?? ""))")
         var posted = try await Ledger(context).post([movement])
-        if plan.type == .receipt, item.kind == .material {
+        if let to = plan.to, holding != nil {
+            try await hold.held(posted[0], releaseTo: to, context)
+        } else if plan.type == .receipt, item.kind == .material {
             posted += try await DebtHandlers.settle(receipt: posted[0], item: item, context)
         }
         try await context.audit("movement", posted[0].id.uuidString, plan.type.rawValue.lowercased(), before: String?.none, after: posted[0])

@@ -55,6 +55,7 @@ struct LedgerStore {
     func keep(_ material: Material) async throws {
         try await keep(code: material.code, kind: .material, name: material.name, unit: material.unit, standardCost: material.standardCost,
                        active: material.active, version: material.version)
+        try await ReceiptHold.keepCategory(of: material, on: connection, logger: logger)
     }
 
     func keep(_ article: Article) async throws {

@@ -1,0 +1,11 @@
+import Quality
+import ServiceKit
+
+// `stitch-quality` runs the service; `dead-letters` lists or replays parked messages.
+let definition: ServiceDefinition
+do {
+    definition = QualityService.definition(settings: try QualitySettings(environment: EnvironmentReader()))
+} catch {
+    ServiceRunner.fail("quality", error)
+}
+await ServiceRunner.main(definition)

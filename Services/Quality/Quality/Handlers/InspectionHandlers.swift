@@ -1,0 +1,108 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Final (OQC) inspection: a lot of an order's cartons, its Z1.4 plan, the result; a failed lot opens an NCR.
+struct InspectionHandlers {
+    let settings: QualitySettings
+
+    func open(_ command: OpenInspection, _ context: MessageContext) async throws -> Inspection {
+        let actor = try context.require(QualityPermissions.inspect, to: "Opening an inspection")
+        let order = command.order.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !order.isEmpty else { throw ErrorReply.validation([.init(field: "order", message: "is required")]) }
+        let store = QualityStore(connection: context.connection, logger: context.logger)
+        var cartons: [Carton] = []
+        var problems: [FieldError] = []
+        for (index, reference) in command.cartons.enumerated() {
+            let field = "cartons[\(index)]"
+            let trimmed = reference.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { problems.append(.init(field: field, message: "is empty")); continue }
+            let carton: Carton
+            do {
+                carton = try await context.askAsService(GetCarton(carton: trimmed))
+            } catch let error as ErrorReply where error.code == .notFound {
+                problems.append(.init(field: field, message: "there is no carton \(trimmed)")); continue
+            }
+            if cartons.contains(where: { $0.id == carton.id }) { continue }
+            if carton.orderCode?.uppercased() != order {
+                problems.append(.init(field: field, message: "\(carton.sscc) belongs to \(carton.orderCode ?? "no order"), not \(order)")); continue
+            }
+            guard [.registered, .received, .verified].contains(carton.status) else {
+                throw ErrorReply.conflict("\(carton.sscc) is \(carton.status.rawValue); only cartons not yet in finished goods are inspected.")
+            }
+            if let lot = try await store.liveLot(of: carton.id) {
+                throw ErrorReply.conflict("\(carton.sscc) is already in inspection lot \(lot).")
+            }
+            if let first = cartons.first, first.articleCode != carton.articleCode {
+                problems.append(.init(field: field, message: "\(carton.sscc) holds \(carton.articleCode), the lot \(first.articleCode)")); continue
+            }
+            cartons.append(carton)
+        }
+        if !problems.isEmpty { throw ErrorReply.rule("Some cartons cannot be in this lot.", details: problems) }
+        guard let article = cartons.first?.articleCode else {
+            throw ErrorReply.validation([.init(field: "cartons", message: "name at least one carton")])
+        }
+        let lotSize = cartons.reduce(0) { $0 + $1.qty }
+        guard let major = Z14.plan(lotSize: lotSize, aql: settings.aqlMajor), let minor = Z14.plan(lotSize: lotSize, aql: settings.aqlMinor) else {
+            throw ErrorReply(.internalError, "The AQLs \(settings.aqlMajor)/\(settings.aqlMinor) are not in the sampling table.")
+        }
+        let sampleSize = min(lotSize, max(major.sampleSize, minor.sampleSize))
+        let opened = InspectionRules.cartonsToOpen(cartons.map(\.qty), sampleSize: sampleSize)
+        let at = settings.now()
+        let inspection = Inspection(
+            id: UUID(), code: try await store.nextCode(prefix: "QI", day: LocalDate.of(at, in: settings.timeZone)), orderCode: order,
+            articleCode: article, lotSize: lotSize, sampleSize: sampleSize, major: major, minor: minor,
+            cartons: cartons.enumerated().map { InspectedCarton(cartonId: $1.id, sscc: $1.sscc, qty: $1.qty, open: opened.contains($0)) },
+            status: .open, createdBy: actor.username, createdAt: at)
+        try await store.insert(inspection)
+        try await context.publish(InspectionOpened(inspection: inspection))
+        try await context.audit("inspection", inspection.code, "open", before: Inspection?.none, after: inspection)
+        return inspection
+    }
+
+    func result(_ command: RecordInspectionResult, _ context: MessageContext) async throws -> Inspection {
+        let actor = try context.require(QualityPermissions.inspect, to: "Recording an inspection's result")
+        let store = QualityStore(connection: context.connection, logger: context.logger)
+        guard let before = try await store.inspection(command.inspection, lock: true) else {
+            throw ErrorReply.notFound("Inspection \(command.inspection)")
+        }
+        guard before.status == .open else {
+            throw ErrorReply.conflict("\(before.code) was already inspected: \(before.status.rawValue).")
+        }
+        let tally = try InspectionRules.tally(command.defects, codes: try await store.allCodes(), sampleSize: before.sampleSize)
+        let verdict = InspectionRules.verdict(critical: tally.critical, major: tally.major, minor: tally.minor,
+                                              majorPlan: before.major, minorPlan: before.minor)
+        let at = settings.now()
+        var inspection = before
+        inspection.status = verdict.status
+        inspection.defects = tally.lines
+        inspection.criticalFound = tally.critical
+        inspection.majorFound = tally.major
+        inspection.minorFound = tally.minor
+        inspection.inspectedBy = actor.username
+        inspection.inspectedAt = at
+        if verdict.status == .failed {
+            let ncr = try await NCRHandlers(settings: settings).open(
+                title: "Final inspection \(inspection.code) failed: \(verdict.reasons.joined(separator: "; "))",
+                articleCode: inspection.articleCode, orderCode: inspection.orderCode, inspectionCode: inspection.code, stage: nil,
+                qty: inspection.lotSize, notes: command.notes, context)
+            inspection.ncrCode = ncr.code
+            try await store.update(inspection)
+            try await context.publish(InspectionFailed(inspection: inspection))
+        } else {
+            try await store.update(inspection)
+            try await context.publish(InspectionPassed(inspection: inspection))
+        }
+        try await context.audit("inspection", inspection.code, verdict.status.rawValue.lowercased(), before: before, after: inspection)
+        return inspection
+    }
+
+    func get(_ query: GetInspection, _ context: MessageContext) async throws -> Inspection {
+        _ = try context.require(Role.allCases, to: "Reading inspections", servicesPass: true)
+        guard let inspection = try await QualityStore(connection: context.connection, logger: context.logger).inspection(query.inspection) else {
+            throw ErrorReply.notFound("Inspection \(query.inspection)")
+        }
+        return inspection
+    }
+}

@@ -1,0 +1,34 @@
+import Contracts
+import Foundation
+import Messaging
+import ServiceKit
+
+/// Quality: defect codes and the line's defects, final (AQL) inspections that gate cartons, NCRs.
+/// Owns schema `quality`.
+public enum QualityService {
+    public static func definition(settings: QualitySettings = QualitySettings()) -> ServiceDefinition {
+        var handlers = HandlerRegistry()
+        let defects = DefectHandlers(settings: settings)
+        handlers.handle(SaveDefectCode.self, defects.save)
+        handlers.handle(ListDefectCodes.self, defects.list)
+        handlers.handle(GetDefectPareto.self, defects.pareto)
+        handlers.on(DailyInputRecorded.self, defects.inputRecorded)
+        handlers.on(DailyInputVoided.self, defects.inputVoided)
+        let inspections = InspectionHandlers(settings: settings)
+        handlers.handle(OpenInspection.self, inspections.open)
+        handlers.handle(RecordInspectionResult.self, inspections.result)
+        handlers.handle(GetInspection.self, inspections.get)
+        let ncrs = NCRHandlers(settings: settings)
+        handlers.handle(OpenNCR.self, ncrs.open)
+        handlers.handle(DecideNCR.self, ncrs.decide)
+        handlers.handle(GetNCR.self, ncrs.get)
+        handlers.handle(ListNCRs.self, ncrs.list)
+        let incoming = IncomingHandlers(settings: settings)
+        handlers.on(MaterialReceiptHeld.self, incoming.held)
+        handlers.handle(ListIncomingInspections.self, incoming.list)
+        handlers.handle(RecordIncomingResult.self, incoming.result)
+        let timers = QualityTimers(settings: settings)
+        return ServiceDefinition(name: ServiceName.quality.rawValue, migrations: QualityMigrations.all, handlers: handlers,
+                                 background: [{ client, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
+    }
+}

@@ -1,0 +1,87 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceKit
+
+/// Quality's final inspection gates finished goods: Warehouse keeps each lot's state from Quality's
+/// events (DESIGN rule 1); a carton in a lot enters FINISHED_GOODS only once its lot PASSED, and a
+/// FAILED lot's cartons go to QUARANTINE.
+struct QualityGate {
+    let now: @Sendable () -> Date
+
+    /// OPEN → PASSED | FAILED only: a late `opened` never undoes a verdict (events of one lot may arrive out of order).
+    static func keep(_ inspection: Inspection, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO inspection_lots (code, status, order_code, updated_at) VALUES
+                (\(inspection.code), \(inspection.status.rawValue), \(inspection.orderCode), now())
+            ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, updated_at = now()
+            WHERE inspection_lots.status = 'OPEN'
+            """, logger: logger)
+        for carton in inspection.cartons {
+            try await connection.query("""
+                INSERT INTO lot_cartons (carton_id, lot_code) VALUES (\(carton.cartonId), \(inspection.code))
+                ON CONFLICT (carton_id) DO UPDATE SET lot_code = EXCLUDED.lot_code
+                WHERE lot_cartons.lot_code <> EXCLUDED.lot_code
+                  AND (SELECT status FROM inspection_lots WHERE code = lot_cartons.lot_code) = 'FAILED'
+                """, logger: logger)
+        }
+    }
+
+    /// The lot a carton is in and its state; nil when it is in none.
+    static func lot(of carton: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (code: String, status: String)? {
+        let rows = try await connection.query("""
+            SELECT l.code, l.status FROM lot_cartons c JOIN inspection_lots l ON l.code = c.lot_code WHERE c.carton_id = \(carton)
+            """, logger: logger)
+        for try await (code, status) in rows.decode((String, String).self) { return (code, status) }
+        return nil
+    }
+
+    /// 409 naming the lot unless the carton's lot passed (or, when final inspection is not required,
+    /// the carton is in no lot at all).
+    static func requirePassed(_ carton: Carton, required: Bool, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let lot = try await lot(of: carton.id, on: connection, logger: logger) else {
+            if required {
+                throw ErrorReply.conflict("\(carton.sscc) has not passed a final inspection: open an inspection lot for \(carton.orderCode ?? "its order") first.")
+            }
+            return
+        }
+        guard lot.status == InspectionStatus.passed.rawValue else {
+            throw ErrorReply.conflict("\(carton.sscc) is in inspection lot \(lot.code), which is \(lot.status): only a PASSED lot's cartons enter FINISHED_GOODS.")
+        }
+    }
+
+    func opened(_ event: InspectionOpened, _ context: MessageContext) async throws {
+        try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
+    }
+
+    func passed(_ event: InspectionPassed, _ context: MessageContext) async throws {
+        try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
+    }
+
+    /// The lot's cartons not yet in stock go into QUARANTINE (FG_RECEIPT there), as a mismatch at verification does.
+    func failed(_ event: InspectionFailed, _ context: MessageContext) async throws {
+        try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
+        let store = CartonStore(connection: context.connection, logger: context.logger)
+        let ledger = LedgerStore(connection: context.connection, logger: context.logger)
+        guard let quarantine = try await ledger.first(.quarantine) else {
+            throw PermanentFailure("there is no QUARANTINE location for the cartons of \(event.inspection.code)")
+        }
+        let reason = "failed final inspection \(event.inspection.code)\(event.inspection.ncrCode.map { " (\($0))" } ?? "")"
+        for member in event.inspection.cartons {
+            guard var carton = try await store.find(member.cartonId.uuidString, lock: true),
+                  [.registered, .received, .verified].contains(carton.status) else { continue }
+            let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton")
+            _ = try await Ledger(context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil, to: quarantine.code,
+                                                            reference: carton.sscc, reason: "quarantined: \(reason)")])
+            carton.status = .quarantined
+            carton.location = quarantine.code
+            carton.discrepancy = reason
+            carton.updatedAt = now()
+            try await store.update(carton)
+            try await context.publish(CartonQuarantined(carton: carton))
+            try await context.audit("carton", carton.sscc, "quarantine", before: String?.none, after: carton)
+        }
+    }
+}

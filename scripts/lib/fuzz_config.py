@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Writes schemathesis.toml for ./scripts/fuzz: values that exist in the running stack for the
+parameters and body fields that name things — an SPK, an order, a BOM, a material, a carton, an
+approval request, a user who can sign in — so an operation is tried on real things and not only on
+random text that is always a 404 or a 422. It makes what it needs through the API (an entry to void,
+a request to decide, a DRAFT BOM to change, a carton to scan) as the demo users; anything it cannot
+find or make leaves that operation to random values.
+
+  fuzz_config.py --api URL --login USER:PASSWORD... --out FILE
+"""
+import argparse, datetime, json, sys, urllib.request
+
+
+class API:
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+
+    def call(self, method, path, token=None, body=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return json.load(response).get("data")
+        except Exception as error:  # a thing we cannot find or make only means random values for it
+            print(f"fuzz config: {method} {path}: {error}", file=sys.stderr)
+            return None
+
+
+def first(items, key, where=lambda item: True):
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and where(item) and item.get(key):
+            return item[key]
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--login", action="append", default=[], help="USER:PASSWORD of a demo user")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    api = API(args.api)
+    passwords = dict(entry.split(":", 1) for entry in args.login)
+    tokens = {}
+    for user, password in passwords.items():
+        tokens[user] = (api.call("POST", "/api/v1/auth/login", body={"username": user, "password": password}) or {}).get("access_token")
+    admin = tokens.get("admin")
+    manager = tokens.get("prod_manager") or admin
+    # A refresh token of a user no fuzzed role signs out (a body-less logout ends all of one's sessions).
+    refresh = (api.call("POST", "/api/v1/auth/login", body={"username": "finance", "password": "finance-dev-123"}) or {}).get("refresh_token")
+    today = datetime.date.today().isoformat()
+
+    spks = api.call("GET", "/api/v1/production/spks?per_page=100", admin) or []
+    open_states = ("NOT_STARTED", "IN_PROGRESS")
+    standalone = [spk for spk in spks if isinstance(spk, dict) and not spk.get("order_code") and spk.get("status") in open_states
+                  and spk.get("start_date", today) <= today and spk.get("due_date", today) >= today]
+    codes = [spk["code"] for spk in standalone]
+    reader = codes[0] if codes else None          # read, given input, asked to change
+    changer = codes[-1] if len(codes) > 1 else None  # held, resumed, cancelled, closed
+    orders = api.call("GET", "/api/v1/production/orders?per_page=5", admin) or []
+    order = first(orders, "code")
+    materials = api.call("GET", "/api/v1/master/materials?per_page=5", admin) or []
+    material = first(materials, "code")
+    articles = api.call("GET", "/api/v1/master/articles?per_page=5", admin) or []
+    article = first(articles, "code")
+    boms = api.call("GET", "/api/v1/bom/list?per_page=5&status=ACTIVE", admin) or []
+    bom = first(boms, "code")
+    # Two DRAFTs: one to change, one to activate or delete (they must not take each other's).
+    drafts = [(api.call("POST", f"/api/v1/bom/{item['code']}/new-version", admin) or {}).get("code")
+              for item in boms[:2] if isinstance(item, dict)]
+    editable = drafts[0] if drafts else None
+    disposable = drafts[1] if len(drafts) > 1 else None
+    locations = api.call("GET", "/api/v1/inventory/locations?per_page=50", admin) or []
+    raw = first(locations, "code", lambda location: location.get("type") == "RAW_MATERIAL")
+
+    entry = None
+    requests = []
+    if reader:
+        entry = (api.call("POST", f"/api/v1/production/spk/{reader}/daily-input", manager,
+                          {"date": today, "qty": 1, "notes": "fuzz: an entry to void"}) or {}).get("entry_id")
+    for spk in standalone[1:3]:  # one request to approve, one to cancel, each on an SPK of its own
+        answer = api.call("POST", f"/api/v1/production/spk/{spk['code']}/request-modification", manager,
+                          {"new_qty": spk["target_qty"] + 10, "reason": "fuzz: a request to decide"}) or {}
+        requests.append(answer.get("id"))
+    to_approve = requests[0] if requests else None
+    to_cancel = requests[1] if len(requests) > 1 else None
+    # A packing SPK of an article BOMFinance knows, with output to pack, and a carton of it.
+    carton = packing = None
+    if article:
+        packing = (api.call("POST", "/api/v1/production/spks", admin, {
+            "article_code": article, "stage": "PACKING", "department": "PACKING", "original_qty": 100,
+            "start_date": today, "due_date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat()}) or {}).get("code")
+    if packing:
+        api.call("POST", f"/api/v1/production/spk/{packing}/daily-input", manager, {"date": today, "qty": 20, "notes": "fuzz: packed"})
+        carton = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": article, "qty": 1}) or {}).get("id")
+
+    # Cartons through the finished-goods flow: one received and verified (for the confirm operation
+    # to confirm), one confirmed (for the shipment operation to ship), one shipped (its delivery note).
+    warehouse = tokens.get("admin")
+    def carton_through(steps):
+        made = (api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": packing, "article_code": article, "qty": 1}) or {}) \
+            if packing else {}
+        for step in steps:
+            body = {"carton_id": made.get("id")}
+            if step == "verify":
+                body["article"] = article
+            api.call("POST", f"/api/v1/warehouse/finishgood/{step}", warehouse, body)
+        return made.get("id")
+    to_confirm = carton_through(["receive", "verify"])
+    to_ship = carton_through(["receive", "verify", "confirm"])
+    shipped = carton_through(["receive", "verify", "confirm"])
+    note = (api.call("POST", f"/api/v1/warehouse/finishgood/{shipped}/shipment", warehouse,
+                     {"destination": "Toy Co", "method": "TRUCK"}) or {}).get("code") if shipped else None
+    # NCRs opened by hand: one to read, one to decide.
+    qc = (api.call("POST", "/api/v1/auth/login", body={"username": "qc", "password": "qc-dev-123"}) or {}).get("access_token") or admin
+    ncrs = [(api.call("POST", "/api/v1/quality/ncrs", qc, {"title": f"fuzz: NCR {n}", "qty": 2, "stage": "SEWING"}) or {}).get("code")
+            for n in (1, 2)]
+
+    operations = {
+        "/api/v1/auth/login": {"body.username": "admin", "body.password": passwords.get("admin")},
+        "/api/v1/auth/refresh": {"body.refresh_token": refresh},
+        "/api/v1/users": {"body.username": "fuzz_user", "body.password": "fuzz-password-123", "body.full_name": "Fuzz",
+                          "body.roles": ["PPIC_STAFF"]},
+        "/api/v1/production/spks/{id}": {"path.id": reader},
+        "/api/v1/production/spk/{id}/daily-input": {"path.id": reader, "body.qty": 3},
+        "/api/v1/production/spk/{id}/progress": {"path.id": reader},
+        "/api/v1/production/spk/{id}/hold": {"path.id": changer},
+        "/api/v1/production/spk/{id}/resume": {"path.id": changer},
+        "/api/v1/production/spk/{id}/cancel": {"path.id": changer},
+        "/api/v1/production/spk/{id}/close": {"path.id": changer},
+        "/api/v1/production/spk/{id}/request-modification": {"path.id": reader, "body.reason": "fuzz"},
+        "/api/v1/production/spk/{id}/modify-qty": {"path.id": reader, "body.reason": "fuzz"},
+        "/api/v1/production/daily-input/{entry_id}/void": {"path.entry_id": entry},
+        "/api/v1/production/orders/{id}": {"path.id": order},
+        "/api/v1/production/material-debt/request": {"body.spk_id": reader, "body.material_code": material},
+        "/api/v1/production/approvals/{id}/approve": {"path.id": to_approve},
+        "/api/v1/production/approvals/{id}/cancel": {"path.id": to_cancel},
+        "/api/v1/approvals/{id}": {"path.id": to_approve},
+        "/api/v1/bom/create": {"body.article_code": article, "body.lines": [{"material_code": material, "qty_per_unit": 1}]},
+        "/api/v1/bom/requirements": {"query.order": order},
+        "GET /api/v1/bom/{id}": {"path.id": bom},
+        "PUT /api/v1/bom/{id}": {"path.id": editable, "body.lines": [{"material_code": material, "qty_per_unit": 1}]},
+        "DELETE /api/v1/bom/{id}": {"path.id": disposable},
+        "/api/v1/bom/{id}/new-version": {"path.id": bom},
+        "/api/v1/bom/{id}/activate": {"path.id": disposable},
+        "/api/v1/master/materials/{code}": {"path.code": material},
+        "/api/v1/master/materials/{code}/cost": {"path.code": material},
+        "/api/v1/master/articles/{code}": {"path.code": article},
+        "/api/v1/costing/articles/{code}": {"path.code": article},
+        "/api/v1/costing/orders/{code}": {"path.code": order},
+        "/api/v1/inventory/movements": {"body.type": "RECEIPT", "body.item_code": material, "body.to_location": raw, "body.qty": 5},
+        "/api/v1/inventory/issues": {"body.order": order},
+        "/api/v1/inventory/returns": {"body.order": order},
+        "/api/v1/warehouse/cartons": {"body.spk": packing, "body.article_code": article, "body.qty": 1},
+        "/api/v1/warehouse/cartons/{id}": {"path.id": carton},
+        "/api/v1/warehouse/finishgood/receive": {"body.carton_id": carton},
+        "/api/v1/warehouse/finishgood/verify": {"body.carton_id": carton, "body.article": article},
+        "/api/v1/warehouse/finishgood/confirm": {"body.carton_id": to_confirm},
+        "/api/v1/warehouse/finishgood/{id}/shipment": {"path.id": to_ship},
+        "/api/v1/warehouse/delivery-notes/{code}": {"path.code": note},
+        "/api/v1/warehouse/returns": {"body.delivery_note": note},
+        "GET /api/v1/quality/ncrs/{code}": {"path.code": ncrs[0]},
+        "/api/v1/quality/ncrs/{code}/decide": {"path.code": ncrs[1]},
+    }
+    lines, count = [], 0
+    for path, parameters in operations.items():
+        known = {name: value for name, value in parameters.items() if value}
+        if not known:
+            continue
+        count += 1
+        pairs = ", ".join(f'"{name}" = {toml(value)}' for name, value in known.items())
+        # "PUT /path": that operation only (include-path and include-method would match either).
+        selector = f"include-name = {json.dumps(path)}" if " " in path else f"include-path = {json.dumps(path)}"
+        lines += ["[[operations]]", selector, f"parameters = {{ {pairs} }}", ""]
+    with open(args.out, "w") as stream:
+        stream.write("# Written by scripts/lib/fuzz_config.py for one fuzz run: values that exist in the stack.\n\n")
+        stream.write("\n".join(lines))
+    print(f"fuzz config: values that exist for {count} operations", file=sys.stderr)
+
+
+def toml(value):
+    """A value as TOML writes it inline (strings, numbers, lists and tables of them)."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {toml(item)}" for key, item in value.items()) + " }"
+    raise TypeError(value)
+
+
+if __name__ == "__main__":
+    main()
