@@ -26,7 +26,7 @@ public enum FailureKind: Sendable, Equatable {
             return .transient
         case is PermanentFailure, is ErrorReply, is DecodingError, is EncodingError:
             return .deterministic
-        case is DeadlineExceeded, is DatabaseConnectionClosed:
+        case is DeadlineExceeded, is DatabaseConnectionClosed, is ConcurrentRepeat:
             return .transient
         case let error as MessagingError:
             switch error {
@@ -98,4 +98,11 @@ public struct DeadlineExceeded: Error, CustomStringConvertible, Sendable {
         self.after = after
     }
     public var description: String { "\(what) did not finish within \(after)" }
+}
+
+/// A repeat of work (same idempotency key) committed while this copy was doing it: this copy rolls
+/// back. Transient: tried again, it finds the stored outcome and answers with it.
+public struct ConcurrentRepeat: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

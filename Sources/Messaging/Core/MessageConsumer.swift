@@ -45,7 +45,7 @@ public struct MessageConsumer: Sendable {
     public let prefetch: Int
     public let policy: RetryPolicy
     public let logger: Logger
-    private let progress: Progress
+    let progress: Progress
 
     public init(bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger,
                 monitor: LoopMonitor? = nil) {
@@ -156,7 +156,7 @@ public struct MessageConsumer: Sendable {
 }
 
 /// Counts a consumer's messages in hand and beats its heartbeat as each one finishes.
-private final class Progress: Sendable {
+final class Progress: Sendable {
     private let count = Atomic<Int>(0)
     private let beat = Mutex<LoopHeartbeat>(.none)
 

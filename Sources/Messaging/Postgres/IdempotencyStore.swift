@@ -1,10 +1,16 @@
 import Logging
 import PostgresNIO
 
-/// Stored outcomes of commands, keyed by a client's idempotency key (DESIGN.md rule 6). Used inside
-/// the command's transaction: `reserve` either takes the key (nil: go ahead) or returns the reply
-/// the first execution stored. Two identical commands at once serialise on the key: the second
-/// waits for the first to commit and then gets its reply; if the first rolls back, the second runs.
+/// Stored outcomes of commands, keyed by a client's idempotency key (DESIGN.md rule 6), written in
+/// the command's own transaction.
+///
+/// Two ways to use it:
+/// - `reserve` first (nil: go ahead, else the stored reply), then `complete` with the reply: two
+///   writes. Two identical commands at once serialise on the key at `reserve`.
+/// - `record` the reply once the work is done: one write. It is false when the key was taken in the
+///   meantime (the same command ran and committed first, or is committing): then the caller must roll
+///   back its transaction and answer with `stored`. A repeat waits at the key for the first copy's
+///   commit, exactly as with `reserve`, only after doing its work instead of before.
 public enum IdempotencyStore {
     public static func reserve(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
         let inserted = try await connection.query("""
@@ -22,5 +28,24 @@ public enum IdempotencyStore {
         try await connection.query("""
             UPDATE idempotency_keys SET reply = \(reply) WHERE scope = \(scope) AND key = \(key)
             """, logger: logger)
+    }
+
+    /// Stores the key with its reply; false if the key is already taken (see above).
+    public static func record(scope: String, key: String, reply: String, on connection: PostgresConnection,
+                              logger: Logger) async throws -> Bool {
+        let inserted = try await connection.query("""
+            INSERT INTO idempotency_keys (scope, key, reply) VALUES (\(scope), \(key), \(reply)) ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger)
+        for try await _ in inserted { return true }
+        return false
+    }
+
+    /// The reply stored under the key, if any ("" for a key reserved without a reply).
+    public static func stored(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let rows = try await connection.query("""
+            SELECT reply FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
+            """, logger: logger)
+        for try await reply in rows.decode(String?.self) { return reply ?? "" }
+        return nil
     }
 }

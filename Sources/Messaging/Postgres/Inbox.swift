@@ -15,4 +15,20 @@ public enum Inbox {
         for try await _ in rows { return true }
         return false
     }
+
+    /// Claims a batch of messages in one statement; returns the ids seen for the first time (the
+    /// others are duplicates, to be acked without effect).
+    public static func claim(_ messages: [(id: String, type: String?)], consumer: String, on connection: PostgresConnection,
+                             logger: Logger) async throws -> Set<String> {
+        guard !messages.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            INSERT INTO inbox (consumer, message_id, message_type)
+            SELECT \(consumer), m.id, NULLIF(m.type, '') FROM unnest(\(messages.map(\.id))::text[], \(messages.map { $0.type ?? "" })::text[])
+                AS m(id, type)
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """, logger: logger)
+        var fresh = Set<String>()
+        for try await id in rows.decode(String.self) { fresh.insert(id) }
+        return fresh
+    }
 }

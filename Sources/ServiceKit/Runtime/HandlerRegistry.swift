@@ -12,6 +12,14 @@ public struct HandlerRegistry: Sendable {
 
     struct EventEntry: Sendable {
         var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> Void
+        /// Set by `onBatch`: events of one group that arrive together are applied by one call.
+        var batch: BatchEntry?
+    }
+
+    struct BatchEntry: Sendable {
+        var group: String
+        var decode: @Sendable (_ body: [UInt8]) throws -> any Sendable
+        var handle: @Sendable (_ events: [BatchedEvent], _ context: MessageContext) async throws -> Void
     }
 
     private(set) var requests: [String: RequestEntry] = [:]
@@ -39,6 +47,22 @@ public struct HandlerRegistry: Sendable {
         }
     }
 
+    /// Also applies events of `type` in bulk: when events of one `group` arrive together (a batch, see
+    /// `MessageProcessor.handleEvents`), `handler` gets all of them at once, in delivery order, with
+    /// their payloads as decoded (`BatchedEvent.payload`, cast it to the group's protocol). The single
+    /// handler registered with `on` stays: it is used alone and when a batch is retried one by one.
+    public mutating func onBatch<E: Event>(_ type: E.Type, group: String,
+                                           _ handler: @escaping @Sendable ([BatchedEvent], MessageContext) async throws -> Void) {
+        precondition(events[E.messageType] != nil, "register \(E.messageType) with on(_:_:) before onBatch")
+        events[E.messageType]?.batch = BatchEntry(group: group, decode: { body in
+            do {
+                return try StitchJSON.decode(Envelope<E>.self, from: body).payload
+            } catch {
+                throw PermanentFailure("cannot decode \(E.messageType): \(error)")
+            }
+        }, handle: handler)
+    }
+
     private static func requestHandler<R: Request>(_ handler: @escaping @Sendable (R, MessageContext) async throws -> R.Reply)
         -> @Sendable ([UInt8], MessageContext) async throws -> [UInt8] {
         { body, context in
@@ -52,6 +76,12 @@ public struct HandlerRegistry: Sendable {
             return try StitchJSON.encode(RequestOutcome<R.Reply>.success(reply))
         }
     }
+}
+
+/// One event of a bulk call (`HandlerRegistry.onBatch`): its payload and its envelope's header.
+public struct BatchedEvent: Sendable {
+    public var payload: any Sendable
+    public var header: EnvelopeHeader
 }
 
 /// A decoding error as a person can act on it: which field, what was wrong.

@@ -95,6 +95,7 @@ public enum ServiceRunner {
         let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
+                                     eventBatch: configuration.eventBatch,
                                      policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
                                      monitor: monitor, logger: logger)
         var services: [any Service] = [client, runtime]
@@ -128,6 +129,8 @@ public struct ServiceRuntime: Service {
     public let client: PostgresClient
     public let bus: any MessageBus
     public let prefetch: Int
+    /// Events handled in one transaction at most (`MessageConsumer.runBatched`); 1: one by one.
+    public let eventBatch: Int
     public let policy: RetryPolicy
     /// Every loop of this service beats here; `/ready` fails while one is stalled.
     public let monitor: LoopMonitor
@@ -135,12 +138,13 @@ public struct ServiceRuntime: Service {
     let startupTimeout: Duration
 
     public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
-                policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
+                eventBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
                 logger: Logger, startupTimeout: Duration = .seconds(120)) {
         self.definition = definition
         self.client = client
         self.bus = bus
         self.prefetch = prefetch
+        self.eventBatch = eventBatch
         self.policy = policy
         self.monitor = monitor
         self.logger = logger
@@ -187,9 +191,10 @@ public struct ServiceRuntime: Service {
                     }
                     if !definition.handlers.events.isEmpty {
                         consumers.addTask {
+                            // Events in batches: one transaction and one commit for all the events waiting.
                             try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, policy: policy,
                                                       logger: logger, monitor: monitor)
-                                .run(processor.handleEvent)
+                                .runBatched(maxBatch: eventBatch, batch: processor.handleEvents, single: processor.handleEvent)
                         }
                     }
                 }

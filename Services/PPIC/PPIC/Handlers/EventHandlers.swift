@@ -33,8 +33,13 @@ struct EventHandlers {
 
     private func follow<E: SPKStateEvent>(_ type: E.Type, in handlers: inout HandlerRegistry) {
         handlers.on(type) { event, context in
-            try await apply(event.spk, entriesOf: event, context)
+            try await apply([event], context)
             EventLag.applied(occurredAt: context.header.occurredAt)
+        }
+        // Several at once (a batch): one lock, one write per table, whatever the number of events.
+        handlers.onBatch(type, group: "spk-state") { events, context in
+            try await apply(events.compactMap { $0.payload as? any SPKStateEvent }, context)
+            if let last = events.last { EventLag.applied(occurredAt: last.header.occurredAt) }
         }
     }
 
@@ -45,27 +50,50 @@ struct EventHandlers {
         }
     }
 
-    /// Keeps the SPK's newest state and its entries, then judges it again — and the next stage of its
-    /// order, whose WIP is this stage's output.
-    private func apply(_ spk: SPK, entriesOf event: some SPKStateEvent, _ context: MessageContext) async throws {
+    /// Keeps each SPK's newest state and the entries, then judges the SPKs again — and the next stage
+    /// of each one's order, whose WIP is that stage's output. Events in delivery order.
+    private func apply(_ events: [any SPKStateEvent], _ context: MessageContext) async throws {
+        guard !events.isEmpty else { return }
         let store = SPKViewStore(connection: context.connection, logger: context.logger)
-        let judged = [spk.id] + (try await store.nextStage(after: spk).map { [$0] } ?? [])
-        try await store.lock(judged)
-        try await store.upsert([spk], calendar: settings.rules.calendar)
-        if let recorded = event as? DailyInputRecorded {
-            try await store.record([RecordedEntry(id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
-                                                  qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty)])
-            try await QualityViewStore(connection: context.connection, logger: context.logger).record(recorded)
-        } else if let voided = event as? DailyInputVoided {
-            try await QualityViewStore(connection: context.connection, logger: context.logger).void(voided.entryId)
-            if let reversal = voided.reversal {
-                try await store.record([reversal])
+        var newest: [UUID: SPK] = [:]
+        var spkIds: [UUID] = []
+        var entries: [RecordedEntry] = []
+        var legacyReversals: [(entry: UUID, reversal: UUID)] = []
+        let quality = QualityViewStore(connection: context.connection, logger: context.logger)
+        for event in events {
+            let spk = event.spk
+            if let known = newest[spk.id] {
+                if spk.version > known.version { newest[spk.id] = spk }
             } else {
-                try await store.recordReversal(of: voided.entryId, id: voided.reversalId)
+                newest[spk.id] = spk
+                spkIds.append(spk.id)
+            }
+            if let recorded = event as? DailyInputRecorded {
+                entries.append(RecordedEntry(id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
+                                             qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty))
+                try await quality.record(recorded)  // its defect lines, if it has any (in event order)
+            } else if let voided = event as? DailyInputVoided {
+                try await quality.void(voided.entryId)
+                if let reversal = voided.reversal {
+                    entries.append(reversal)
+                } else {
+                    legacyReversals.append((voided.entryId, voided.reversalId))
+                }
             }
         }
+        var judged = spkIds
+        for id in spkIds {
+            if let next = try await store.nextStage(after: newest[id]!), !judged.contains(next) { judged.append(next) }
+        }
+        let known = Set(try await store.lock(judged))
+        // Entries first, so the verdicts below count them.
+        try await store.record(entries)
+        for reversal in legacyReversals { try await store.recordReversal(of: reversal.entry, id: reversal.reversal) }
+        // An SPK PPIC does not have yet is inserted; one it has gets its newer state with its verdict, one write.
+        let unknown = spkIds.filter { !known.contains($0) }.compactMap { newest[$0] }
+        try await store.upsert(unknown, calendar: settings.rules.calendar)
         try await HealthAssessor(rules: settings.rules, connection: context.connection, logger: context.logger)
-            .assess(judged, today: sweep.today)
+            .assess(judged, today: sweep.today, newStates: spkIds.filter { known.contains($0) }.compactMap { newest[$0] })
     }
 }
 

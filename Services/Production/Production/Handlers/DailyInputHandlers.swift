@@ -45,7 +45,8 @@ struct DailyInputHandlers {
         try DailyInputRules.validate(entry)
         let scope = "daily-input"
         if let key = entry.clientEntryId,
-           let stored = try await IdempotencyStore.reserve(scope: scope, key: key, on: context.connection, logger: context.logger) {
+           let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: context.connection, logger: context.logger) {
+            guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
             return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
         }
         let store = SPKStore(connection: context.connection, logger: context.logger)
@@ -73,20 +74,50 @@ struct DailyInputHandlers {
         recorded.operatorId = outcome.operatorId
         recorded.defects = entry.defects.map { $0.map { DefectCount(code: DailyInputRules.normalizedDefectCode($0.code), qty: $0.qty) } }
         let actor = context.actor?.username ?? "unknown"
-        try await store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor)
-        try await store.updateProgress(spk)
-        try await context.audit("daily_input", entryId.uuidString, "record", before: DailyInputEntry?.none, after: recorded)
-        try await context.audit("spk", spk.id.uuidString, "progress", before: before, after: spk)
-        try await context.publish(DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor))
+        // The entry, the SPK's new figures, the audit row and the events: one statement.
+        var write = CombinedWrite()
+        try store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor, into: &write)
+        try store.updateProgress(spk, into: &write)
+        // One audit row for the entry and the SPK's figures it moved.
+        try write.audit(context, "daily_input", entryId.uuidString, "record", before: InputAudit(spk: before, entry: nil),
+                        after: InputAudit(spk: spk, entry: recorded))
+        try write.publish(DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor), context)
         if spk.status == .completed && before.status != .completed {
-            try await context.publish(SPKCompleted(spk: spk))
+            try write.publish(SPKCompleted(spk: spk), context)
         }
+        try await write.run(context)
         let result = DailyInputResult(entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
                                       progress: spk.progress, spkStatus: spk.status)
         if let key = entry.clientEntryId {
-            try await IdempotencyStore.complete(scope: scope, key: key, reply: String(decoding: try StitchJSON.encode(result), as: UTF8.self),
-                                                on: context.connection, logger: context.logger)
+            // The entry's key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
+            // request that committed first (a phone and its retry racing); this one rolls back and, tried
+            // again, answers that one's outcome as a duplicate.
+            guard try await IdempotencyStore.record(scope: scope, key: key, reply: String(decoding: try StitchJSON.encode(result), as: UTF8.self),
+                                                    on: context.connection, logger: context.logger) else {
+                throw ConcurrentRepeat("daily input \(key) was recorded by another request meanwhile")
+            }
         }
         return (result, false)
+    }
+}
+
+/// What the audit log keeps of a daily input: the SPK's figures before and after, and the entry.
+struct InputAudit: Encodable {
+    var spkId: UUID
+    var spkCode: String
+    var producedQty: Int
+    var rejectQty: Int
+    var status: SPKStatus
+    var version: Int
+    var entry: DailyInputEntry?
+
+    init(spk: SPK, entry: DailyInputEntry?) {
+        spkId = spk.id
+        spkCode = spk.code
+        producedQty = spk.producedQty
+        rejectQty = spk.rejectQty
+        status = spk.status
+        version = spk.version
+        self.entry = entry
     }
 }

@@ -59,24 +59,39 @@ struct SPKStore {
     /// locked in route order so that inputs and voids on adjacent stages never deadlock. The WIP
     /// between the stages stays as read until commit.
     func requireWithNeighbours(_ reference: String, withNext: Bool = false) async throws -> Neighbourhood {
-        let found = try await require(reference)
-        guard let order = found.orderId, let sequence = found.sequence else {
-            return Neighbourhood(spk: try await require(found.id.uuidString, lock: true))
-        }
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
+        // A stand-alone SPK (no order) has no neighbours: one statement finds and locks it, and looks at no order.
+        let alone = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.standaloneColumns) FROM spks s WHERE \(column) = $1 AND s.order_id IS NULL FOR UPDATE
+            """, binds: binds), logger: logger)
+        for try await row in alone { return Neighbourhood(spk: try Self.spk(from: row)) }
+        // A stage of an order: it and its neighbours, locked in one statement in route order.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns), o.start_date::text FROM \(Self.source) WHERE s.order_id = $1 AND s.sequence BETWEEN $2 AND $3
+            WITH me AS (SELECT s.order_id, s.sequence FROM spks s WHERE \(column) = $1 AND s.order_id IS NOT NULL)
+            SELECT \(Self.columns), o.start_date::text FROM \(Self.source) JOIN me ON s.order_id = me.order_id
+            WHERE s.sequence BETWEEN me.sequence - 1 AND me.sequence + \(withNext ? 1 : 0)
             ORDER BY s.sequence FOR UPDATE OF s
-            """, binds: try Self.binds(order, sequence - 1, withNext ? sequence + 1 : sequence)), logger: logger)
+            """, binds: binds), logger: logger)
         var stages: [Int: SPK] = [:]
         var orderStart: LocalDate?
+        var found: SPK?
+        let wantedId = UUID(uuidString: reference)
         for try await row in rows {
             let spk = try Self.spk(from: row)
             stages[spk.sequence ?? 0] = spk
             orderStart = LocalDate(try row.makeRandomAccess()[Self.extraColumn].decode(String.self))
+            if wantedId.map({ $0 == spk.id }) ?? (spk.code == reference.uppercased()) { found = spk }
         }
-        guard let spk = stages[sequence] else { throw ErrorReply.notFound("SPK \(reference)") }
+        guard let spk = found, let sequence = spk.sequence else { throw ErrorReply.notFound("SPK \(reference)") }
         return Neighbourhood(previous: stages[sequence - 1], spk: spk, next: stages[sequence + 1], orderStart: orderStart)
     }
+
+    /// `columns` of an SPK without an order (no order code, no previous stage).
+    static let standaloneColumns = """
+        s.id, s.code, s.article_code, s.stage, s.department, s.original_qty, s.target_qty, s.produced_qty, s.reject_qty,
+        s.status, s.start_date::text, s.due_date::text, s.notes, s.created_by, s.created_at, s.updated_at, s.version,
+        s.order_id, NULL::text, s.sequence, NULL::integer
+        """
 
     func require(_ reference: String, lock: Bool = false) async throws -> SPK {
         guard let spk = try await find(reference, lock: lock) else { throw ErrorReply.notFound("SPK \(reference)") }
@@ -89,6 +104,27 @@ struct SPKStore {
                             updated_at = \(spk.updatedAt), version = \(spk.version), change_seq = nextval('spk_changes')
             WHERE id = \(spk.id)
             """, logger: logger)
+    }
+
+    /// `updateProgress` as part of a combined statement.
+    func updateProgress(_ spk: SPK, into write: inout CombinedWrite) throws {
+        write.add("""
+            UPDATE spks SET produced_qty = \(try write.bind(spk.producedQty)), reject_qty = \(try write.bind(spk.rejectQty)),
+                            status = \(try write.bind(spk.status.rawValue)), updated_at = \(try write.bind(spk.updatedAt)),
+                            version = \(try write.bind(spk.version)), change_seq = nextval('spk_changes')
+            WHERE id = \(try write.bind(spk.id))
+            """)
+    }
+
+    /// `insertInput` as part of a combined statement.
+    func insertInput(id: UUID, spk: SPK, entry: DailyInputEntry, shift: Shift, recordedBy: String, into write: inout CombinedWrite) throws {
+        write.add("""
+            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
+            VALUES (\(try write.bind(id)), \(try write.bind(spk.id)), \(try write.bind(entry.date.description))::date,
+                    \(try write.bind(entry.qty)), \(try write.bind(entry.rejectQty)), \(try write.bind(shift.rawValue)),
+                    \(try write.bind(entry.operatorId)), \(try write.bind(entry.notes)), \(try write.bind(entry.clientEntryId)),
+                    \(try write.bind(recordedBy)))
+            """)
     }
 
     func insertInput(id: UUID, spk: SPK, entry: DailyInputEntry, shift: Shift, recordedBy: String) async throws {

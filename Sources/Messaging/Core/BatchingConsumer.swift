@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// Batched consuming, for event followers: one transaction (and so one commit) for many events.
+///
+/// The deliveries that are waiting when the previous batch has finished — at most `maxBatch` — go
+/// to `batch` together; it applies them all in one transaction and returns after the commit, and
+/// only then is each one acked (acks after commit, as for single messages). While one batch is
+/// being handled the next one gathers, so batches grow with the load and a lone event is handled at
+/// once. One batch at a time per consumer: batches of one instance never wait on each other's locks.
+///
+/// Failures keep the single-message rules (`RetryPolicy`, `FailureKind`):
+/// - an outage fails the whole batch: it is retried, all together, until the outage passes;
+/// - any other failure (a message that can never succeed, a bug) rolls the batch back and its
+///   messages are then handled one by one with `single`, each in its own transaction: the good
+///   ones are applied, only the bad one is retried or parked in `<queue>.dead`;
+/// - a message delivered `poisonDeliveries` times without a settle is parked before it is handled,
+///   and never joins a batch.
+extension MessageConsumer {
+    public func runBatched(maxBatch: Int, batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
+                           single: @escaping @Sendable (IncomingMessage) async throws -> Void) async throws {
+        guard maxBatch > 1 else { return try await run(single) }
+        let batcher = DeliveryBatcher(maxBatch: maxBatch)
+        try await bus.consume(queue: queue, prefetch: prefetch) { delivery in
+            await batcher.submit(delivery) { deliveries in
+                await processBatch(deliveries, batch: batch, single: single)
+            }
+        }
+    }
+
+    /// Handles `deliveries` as one batch (see `runBatched`) and settles every one of them.
+    func processBatch(_ deliveries: [Delivery], batch: @Sendable ([IncomingMessage]) async throws -> Void,
+                      single: @Sendable (IncomingMessage) async throws -> Void) async {
+        var together: [Delivery] = []
+        for delivery in deliveries {
+            if delivery.message.deliveryCount >= policy.poisonDeliveries {
+                await process(delivery, single)  // parked unhandled, as always
+            } else {
+                together.append(delivery)
+            }
+        }
+        if together.count <= 1 {
+            for delivery in together { await process(delivery, single) }
+            return
+        }
+        for _ in together { progress.started() }
+        defer { for _ in together { progress.finished() } }
+        Recorder(label: "stitch_message_batch_size", dimensions: [("queue", queue)]).record(together.count)
+        var backoff = policy.backoff
+        var attempts = 0
+        while true {
+            attempts += 1
+            let started = ContinuousClock.now
+            do {
+                try await batch(together.map(\.message))
+                let each = started.duration(to: .now).nanoseconds / Int64(together.count)
+                for delivery in together {
+                    let type = delivery.message.type ?? delivery.message.routingKey
+                    Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]).recordNanoseconds(each)
+                    Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
+                    delivery.ack()
+                }
+                return
+            } catch {
+                if Task.isCancelled {
+                    // Shutting down: back to the queue (the inbox makes a repeat harmless).
+                    for delivery in together { delivery.reject(requeue: true) }
+                    return
+                }
+                guard FailureKind(of: error) == .transient else {
+                    // Rolled back: now each on its own, so only the message that fails is retried or parked.
+                    logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
+                    Counter(label: "stitch_message_batches_split_total", dimensions: [("queue", queue)]).increment()
+                    for delivery in together { await process(delivery, single) }
+                    return
+                }
+                Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", "batch"), ("outcome", "transient")])
+                    .increment()
+                let pause = backoff.next()
+                if backoff.attempts == 1 || backoff.attempts % 20 == 0 {
+                    logger.warning("a batch of \(together.count) hit an outage, retrying until it passes (attempt \(attempts)): \(error)")
+                }
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    for delivery in together { delivery.reject(requeue: true) }
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// Gathers deliveries into batches. Each delivery's handler calls `submit` and returns once its
+/// delivery has been settled; the first caller that finds nobody working becomes the worker and
+/// handles batch after batch — whatever has gathered, at most `maxBatch` — until none is waiting.
+/// So every delivery is settled by the worker that took it, also at shutdown, and nothing waits for
+/// a worker that is gone.
+final class DeliveryBatcher: Sendable {
+    private struct Waiting {
+        var delivery: Delivery
+        /// Resumed once the delivery is settled; nil for the worker's own delivery.
+        var continuation: CheckedContinuation<Bool, Never>?
+    }
+
+    private struct State {
+        var waiting: [Waiting] = []
+        var working = false
+    }
+
+    let maxBatch: Int
+    private let state = Mutex(State())
+
+    init(maxBatch: Int) {
+        self.maxBatch = max(1, maxBatch)
+    }
+
+    func submit(_ delivery: Delivery, _ handle: @Sendable ([Delivery]) async -> Void) async {
+        let works = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let works = state.withLock { state -> Bool in
+                if state.working {
+                    state.waiting.append(Waiting(delivery: delivery, continuation: continuation))
+                    return false
+                }
+                state.working = true
+                state.waiting.append(Waiting(delivery: delivery, continuation: nil))
+                return true
+            }
+            if works { continuation.resume(returning: true) }
+        }
+        guard works else { return }  // settled by the worker
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                if state.waiting.isEmpty {
+                    state.working = false
+                    return []
+                }
+                let batch = Array(state.waiting.prefix(maxBatch))
+                state.waiting.removeFirst(batch.count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await handle(batch.map(\.delivery))
+            for waiting in batch { waiting.continuation?.resume(returning: false) }
+        }
+    }
+}
