@@ -310,12 +310,17 @@ def test_board_moves_within_two_seconds(ctx):
 
 
 def test_line_offline_entries_recorded_once(ctx):
-    """At phone width: offline, three entries wait on the phone; back online, each is recorded once."""
+    """At phone width: offline, three entries wait on the phone (a reject counted by its defect code);
+    back online, each is recorded once and the defect reaches Quality's Pareto."""
     b = ctx.browser("04-line-offline", width=390, height=844, phone=True)
     api = ctx.api
     date = today_of_board(api)
     spk = open_sewing_spk(api, date)
     before = api.get(f"/production/spks/{spk['code']}", "staff_sewing")
+    def skipped_stitches():  # SEWING's SKIPPED_STITCH in Quality's Pareto of today
+        pareto = api.get(f"/quality/defects/pareto?stage=SEWING&from={date}&to={date}", "staff_sewing")
+        return next((line["qty"] for line in pareto["lines"] if line["code"] == "SKIPPED_STITCH"), 0)
+    stitches_before = skipped_stitches()
     b.sign_in("/line.html", "staff_sewing")
     card_css = f'section.spk[data-spk-code="{spk["code"]}"]'
     b.wait(lambda: b.visible(card_css), f"the card of {spk['code']}")
@@ -333,6 +338,10 @@ def test_line_offline_entries_recorded_once(ctx):
         bad = b.within(card_css, "input[name=reject_qty]")
         bad.clear()
         bad.send_keys(str(rejects))
+        if rejects:  # the reject counted by its defect code (the form lists the stage's codes)
+            defect = b.within(card_css, "input[name=defect-SKIPPED_STITCH]")
+            defect.clear()
+            defect.send_keys(str(rejects))
         b.within(card_css, "button[type=submit]").click()
         b.wait(lambda: len(b.els("#entries li[data-entry-id]")) == index, f"entry {index} on the list")
         b.wait(lambda: b.entry_states() == ["pending"] * index,
@@ -352,6 +361,10 @@ def test_line_offline_entries_recorded_once(ctx):
     check(after["produced_qty"] == before["produced_qty"] + 12,
           f"produced went {before['produced_qty']} → {after['produced_qty']}, expected +12 (each entry once)")
     check(after["reject_qty"] == before["reject_qty"] + 1, f"rejects went {before['reject_qty']} → {after['reject_qty']}, expected +1")
+    deadline = time.monotonic() + 10
+    while skipped_stitches() != stitches_before + 1 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    check(skipped_stitches() == stitches_before + 1, "the reject's defect code did not reach Quality's Pareto once")
     # The server knows each id: sending them again changes nothing.
     again = api.data("POST", "/production/mobile/daily-input", "staff_sewing", {"entries": [
         {"spk_id": spk["id"], "date": date, "qty": 1, "client_entry_id": entry_id} for entry_id in ids]})

@@ -14,6 +14,8 @@ const BATCH = 100;
 let user = null;
 let spks = [];
 let shift = null;
+/** Active defect codes by stage (GET /quality/defect-codes), remembered for offline use. */
+let defectCodes = {};
 let sending = null;
 let retryTimer = null;
 let retryDelay = 5000;
@@ -28,6 +30,7 @@ function setNet(online) {
 // --- SPKs -------------------------------------------------------------------------------------
 
 async function loadCached() {
+  defectCodes = (await queue.getMeta('defect-codes')) || {};
   const cached = await queue.getMeta(`spks:${user.username}`);
   if (cached) {
     spks = cached.spks || [];
@@ -54,6 +57,7 @@ async function syncSpks() {
       if (!answer.has_more) break;
     }
     spks = [...byId.values()].sort((a, b) => a.due_date.localeCompare(b.due_date) || a.code.localeCompare(b.code));
+    await syncDefectCodes();
     await queue.setMeta(cursorKey, cursor);
     await queue.setMeta(`spks:${user.username}`, { spks, shift, at: new Date().toISOString() });
     setNet(true);
@@ -113,6 +117,20 @@ function spkCard(spk, expanded) {
     toggle, form);
 }
 
+/** The defect codes rejects are counted by; without the Quality service the form simply has none. */
+async function syncDefectCodes() {
+  try {
+    const byStage = {};
+    for (const code of await api('/quality/defect-codes?active=true&per_page=500')) {
+      (byStage[code.stage] ||= []).push(code);
+    }
+    defectCodes = byStage;
+    await queue.setMeta('defect-codes', byStage);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;  // offline or no Quality: keep what we had
+  }
+}
+
 function field(id, label, input, hint) {
   return h('div', { class: 'field' }, h('label', { for: id }, label, hint ? h('span', { class: 'hint' }, ` ${hint}`) : ''),
     input, h('div', { class: 'field-error message error', id: `${id}-error`, hidden: true }));
@@ -133,8 +151,17 @@ function entryForm(spk, formId) {
                                 value: user.department ? user.username : '' });
   const notes = h('input', { id: id('notes'), name: 'notes', maxlength: 2000 });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  // Rejects counted by defect code (their sum is the rejects); offered where the stage has codes.
+  const codes = defectCodes[spk.stage] || [];
+  const defectInputs = codes.map((code) => [code.code, h('input', {
+    id: id(`defect-${code.code}`), name: `defect-${code.code}`, type: 'number', inputmode: 'numeric', min: 0, step: 1, value: 0 })]);
+  const defects = codes.length === 0 ? '' : h('fieldset', { class: 'defects', 'aria-describedby': `${id('defects')}-error` },
+    h('legend', {}, 'Rejects by defect', h('span', { class: 'hint' }, ' (optional; they add up to the rejects)')),
+    ...codes.map((code, index) => field(id(`defect-${code.code}`), `${code.name} (${code.severity.toLowerCase()})`, defectInputs[index][1])),
+    h('div', { class: 'field-error message error', id: `${id('defects')}-error`, hidden: true }));
   const form = h('form', { id: formId, 'data-spk-id': spk.id, novalidate: true, 'aria-label': `Output for ${spk.code}` },
     h('div', { class: 'row' }, field(id('qty'), 'Good qty', qty), field(id('rejects'), 'Rejects', rejects)),
+    defects,
     h('div', { class: 'row' }, field(id('date'), 'Date', date), field(id('shift'), 'Shift', shiftSelect)),
     field(id('operator'), 'Operator', operator, '(user name; needed where the stage works in shifts)'),
     field(id('notes'), 'Notes', notes, '(optional)'),
@@ -149,14 +176,23 @@ function entryForm(spk, formId) {
     if (!problems.qty && !problems.rejects && Number(qty.value) === 0 && Number(rejects.value || 0) === 0) {
       problems.qty = 'Good qty and rejects cannot both be 0.';
     }
-    for (const [name, input] of [['date', date], ['qty', qty], ['rejects', rejects]]) {
+    const counted = defectInputs.map(([code, input]) => ({ code, qty: Number(input.value || 0), input }))
+      .filter((defect) => defect.qty !== 0 || !whole(defect.input.value || 0));
+    const defectTotal = counted.reduce((sum, defect) => sum + defect.qty, 0);
+    if (counted.some((defect) => !whole(defect.input.value))) {
+      problems.defects = 'Count each defect as a whole number (0 or more).';
+    } else if (counted.length > 0 && !problems.rejects && defectTotal !== Number(rejects.value || 0)) {
+      problems.defects = `The defects add up to ${defectTotal}; the rejects are ${Number(rejects.value || 0)}. Make them equal.`;
+    }
+    for (const [name, input] of [['date', date], ['qty', qty], ['rejects', rejects], ['defects', defects]]) {
       const box = $(`${id(name)}-error`);
-      input.setAttribute('aria-invalid', problems[name] ? 'true' : 'false');
+      if (!box) continue;
+      if (input?.setAttribute) input.setAttribute('aria-invalid', problems[name] ? 'true' : 'false');
       box.textContent = problems[name] || '';
       box.hidden = !problems[name];
     }
     const first = Object.keys(problems)[0];
-    if (first) { ({ date, qty, rejects })[first].focus(); return; }
+    if (first) { (({ date, qty, rejects })[first] || counted[0]?.input || rejects).focus(); return; }
 
     save.disabled = true;   // one tap, one entry
     const clientEntryId = queue.newEntryId();
@@ -164,6 +200,7 @@ function entryForm(spk, formId) {
       date: date.value, qty: Number(qty.value), reject_qty: Number(rejects.value || 0), shift: shiftSelect.value,
       client_entry_id: clientEntryId,
     };
+    if (counted.length > 0) entry.defects = counted.map(({ code, qty: count }) => ({ code, qty: count }));
     if (operator.value.trim()) entry.operator_id = operator.value.trim();
     if (notes.value.trim()) entry.notes = notes.value.trim();
     try {
@@ -173,6 +210,7 @@ function entryForm(spk, formId) {
       });
       qty.value = '';
       rejects.value = 0;
+      for (const [, input] of defectInputs) input.value = 0;
       notes.value = '';
       announce(`Saved ${entry.qty} good for ${spk.code} on the phone.`);
       await renderEntries();
