@@ -333,8 +333,9 @@ stack_start() {
   ensure_packages
   stack_infra_start
   log "building (release; the first build takes several minutes)"
-  swift build -c release
-  stack_infra_await
+  # Callers run this inside `if !`, where `set -e` does not stop at a failure: say it outright.
+  swift build -c release || { log "the release build failed (above)"; return 1; }
+  stack_infra_await || return 1
   start_services || return 1
   if [ "$STACK_DEMO_DATA" = yes ] && [ -x "$(service_binary gateway)" ]; then
     seed_demo_data "http://127.0.0.1:$HTTP_PORT"
