@@ -118,6 +118,9 @@ def main():
     shipped = carton_through(["receive", "verify", "confirm"])
     note = (api.call("POST", f"/api/v1/warehouse/finishgood/{shipped}/shipment", warehouse,
                      {"destination": "Toy Co", "method": "TRUCK"}) or {}).get("code") if shipped else None
+    # Material on the order's floor, so a return of it has something to return.
+    if order and material:
+        api.call("POST", "/api/v1/inventory/issues", warehouse, {"order": order, "lines": [{"material_code": material, "qty": 5}]})
     # NCRs opened by hand: one to read, one to decide.
     qc = (api.call("POST", "/api/v1/auth/login", body={"username": "qc", "password": "qc-dev-123"}) or {}).get("access_token") or admin
     ncrs = [(api.call("POST", "/api/v1/quality/ncrs", qc, {"title": f"fuzz: NCR {n}", "qty": 2, "stage": "SEWING"}) or {}).get("code")
@@ -156,8 +159,8 @@ def main():
         "/api/v1/costing/articles/{code}": {"path.code": article},
         "/api/v1/costing/orders/{code}": {"path.code": order},
         "/api/v1/inventory/movements": {"body.type": "RECEIPT", "body.item_code": material, "body.to_location": raw, "body.qty": 5},
-        "/api/v1/inventory/issues": {"body.order": order},
-        "/api/v1/inventory/returns": {"body.order": order},
+        "/api/v1/inventory/issues": {"body.order": order, "body.lines": [{"material_code": material, "qty": 1}] if material else None},
+        "/api/v1/inventory/returns": {"body.order": order, "body.lines": [{"material_code": material, "qty": 1}] if material else None},
         "/api/v1/warehouse/cartons": {"body.spk": packing, "body.article_code": article, "body.qty": 1},
         "/api/v1/warehouse/cartons/{id}": {"path.id": carton},
         "/api/v1/warehouse/finishgood/receive": {"body.carton_id": carton},
@@ -165,7 +168,8 @@ def main():
         "/api/v1/warehouse/finishgood/confirm": {"body.carton_id": to_confirm},
         "/api/v1/warehouse/finishgood/{id}/shipment": {"path.id": to_ship},
         "/api/v1/warehouse/delivery-notes/{code}": {"path.code": note},
-        "/api/v1/warehouse/returns": {"body.delivery_note": note},
+        "/api/v1/warehouse/returns": {"body.delivery_note": note,
+                                      "body.lines": [{"carton": shipped, "qty": 1, "reason": "fuzz: damaged"}] if shipped else None},
         "GET /api/v1/quality/ncrs/{code}": {"path.code": ncrs[0]},
         "/api/v1/quality/ncrs/{code}/decide": {"path.code": ncrs[1]},
     }
