@@ -60,7 +60,7 @@ def main():
         return api.call("POST", "/api/v1/production/spks", admin, {
             "article_code": "BEAR-30CM", "stage": stage, "department": stage, "original_qty": 500,
             "start_date": today, "due_date": due, "notes": "fuzz"}) or {}
-    reader, changer = new_spk().get("code"), new_spk().get("code")
+    reader, changer, modified = new_spk().get("code"), new_spk().get("code"), new_spk().get("code")
     orders = api.call("GET", "/api/v1/production/orders?per_page=5", admin) or []
     order = first(orders, "code")
     materials = api.call("GET", "/api/v1/master/materials?per_page=5", admin) or []
@@ -139,7 +139,10 @@ def main():
         "/api/v1/production/spk/{id}/cancel": {"path.id": changer},
         "/api/v1/production/spk/{id}/close": {"path.id": changer},
         "/api/v1/production/spk/{id}/request-modification": {"path.id": reader, "body.reason": "fuzz"},
-        "/api/v1/production/spk/{id}/modify-qty": {"path.id": reader, "body.reason": "fuzz"},
+        "/api/v1/production/spk/{id}/modify-qty": {"path.id": modified, "body.reason": "fuzz"},
+        "/api/v1/production/orders": {"body.article_code": "BEAR-30CM", "body.start_date": today, "body.due_date": due},
+        "POST /api/v1/master/articles": {"body.route": ["CUTTING", "SEWING"],
+                                         "body.labour_minutes": [{"stage": "CUTTING", "minutes": 2}, {"stage": "SEWING", "minutes": 10}]},
         "/api/v1/production/daily-input/{entry_id}/void": {"path.entry_id": entry},
         "/api/v1/production/orders/{id}": {"path.id": order},
         "/api/v1/production/material-debt/request": {"body.spk_id": reader, "body.material_code": material},

@@ -1,9 +1,11 @@
+import Contracts
 import Foundation
+import Logging
 import PostgresNIO
 
-/// People and apps name records by id or by code (`SPK-…`, `MOD-…`, in any case).
+/// People and apps name records by id or by code (`SPK-…`, `MOD-…`, in any case, stray spaces around).
 public enum RecordReference {
-    /// The column to match and its bind: `idColumn` for a UUID, `codeColumn` (upper-cased) otherwise.
+    /// The column to match and its bind: `idColumn` for a UUID, `codeColumn` (trimmed, upper-cased) otherwise.
     public static func idOrCode(_ reference: String, idColumn: String, codeColumn: String = "code") throws
         -> (column: String, binds: PostgresBindings) {
         var binds = PostgresBindings()
@@ -11,7 +13,21 @@ public enum RecordReference {
             try binds.append(id)
             return (idColumn, binds)
         }
-        try binds.append(reference.uppercased())
+        try binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
         return (codeColumn, binds)
+    }
+}
+
+extension PostgresConnection {
+    /// The JSON `document` column of `table`'s row that `reference` names (its `id`, or its
+    /// `codeColumn`), decoded as `T`; nil when there is none. `lock` takes the row FOR UPDATE, so
+    /// two commands on one record take turns. For stores that keep a record as one JSON document.
+    public func document<T: Decodable>(_ type: T.Type, in table: String, reference: String, codeColumn: String = "code",
+                                       lock: Bool = false, logger: Logger) async throws -> T? {
+        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id", codeColumn: codeColumn)
+        let rows = try await query(PostgresQuery(
+            unsafeSQL: "SELECT document::text FROM \(table) WHERE \(column) = $1\(lock ? " FOR UPDATE" : "")", binds: binds), logger: logger)
+        for try await document in rows.decode(String.self) { return try StitchJSON.decode(T.self, from: Array(document.utf8)) }
+        return nil
     }
 }

@@ -71,12 +71,7 @@ struct ApprovalStore {
 
     /// By id or code; `lock` serialises deciders on the row (two approvers at once: one wins, one gets 409).
     func find(_ reference: String, lock: Bool = false) async throws -> ApprovalRequest? {
-        let suffix = lock ? " FOR UPDATE" : ""
-        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT document::text FROM approval_requests WHERE \(column) = $1\(suffix)", binds: binds), logger: logger)
-        for try await document in rows.decode(String.self) { return try Self.decode(document) }
-        return nil
+        try await connection.document(ApprovalRequest.self, in: "approval_requests", reference: reference, lock: lock, logger: logger)
     }
 
     func require(_ reference: String, lock: Bool = false) async throws -> ApprovalRequest {

@@ -153,7 +153,7 @@ struct APIRoutes {
             case .roles(let roles, _): try context.require(roles)
             }
             let query = try QueryDecoder.decode(Query.self, from: QueryParameters(request).values)
-            if let bounded = query as? any BoundedInput, !bounded.inputProblems.isEmpty { throw ErrorReply.validation(bounded.inputProblems) }
+            if let problems = (query as? any BoundedInput)?.inputProblems, !problems.isEmpty { throw ErrorReply.validation(problems) }
             let body = try await Self.readBody(Body.self, request)
             let reply = try await handler(Call(request: request, context: context, actor: actor, query: query, body: body,
                                                services: services))

@@ -164,19 +164,7 @@ struct QualityStore {
     }
 
     func inspection(_ reference: String, lock: Bool = false) async throws -> Inspection? {
-        var binds = PostgresBindings()
-        let column: String
-        if let id = UUID(uuidString: reference) {
-            try binds.append(id)
-            column = "id"
-        } else {
-            try binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
-            column = "code"
-        }
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT document::text FROM inspections WHERE \(column) = $1\(lock ? " FOR UPDATE" : "")", binds: binds), logger: logger)
-        for try await document in rows.decode(String.self) { return try StitchJSON.decode(Inspection.self, from: Array(document.utf8)) }
-        return nil
+        try await connection.document(Inspection.self, in: "inspections", reference: reference, lock: lock, logger: logger)
     }
 
     // MARK: NCRs
@@ -195,19 +183,7 @@ struct QualityStore {
     }
 
     func ncr(_ reference: String, lock: Bool = false) async throws -> NCR? {
-        var binds = PostgresBindings()
-        let column: String
-        if let id = UUID(uuidString: reference) {
-            try binds.append(id)
-            column = "id"
-        } else {
-            try binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
-            column = "code"
-        }
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT document::text FROM ncrs WHERE \(column) = $1\(lock ? " FOR UPDATE" : "")", binds: binds), logger: logger)
-        for try await document in rows.decode(String.self) { return try StitchJSON.decode(NCR.self, from: Array(document.utf8)) }
-        return nil
+        try await connection.document(NCR.self, in: "ncrs", reference: reference, lock: lock, logger: logger)
     }
 
     func ncrs(status: NCRStatus?, page: PageRequest) async throws -> Page<NCR> {

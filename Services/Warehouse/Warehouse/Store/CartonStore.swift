@@ -34,19 +34,7 @@ struct CartonStore {
 
     /// By id or SSCC; `lock` serialises scans of one carton.
     func find(_ reference: String, lock: Bool = false) async throws -> Carton? {
-        var binds = PostgresBindings()
-        let column: String
-        if let id = UUID(uuidString: reference) {
-            try binds.append(id)
-            column = "id"
-        } else {
-            try binds.append(reference)
-            column = "sscc"
-        }
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT document::text FROM cartons WHERE \(column) = $1\(lock ? " FOR UPDATE" : "")", binds: binds), logger: logger)
-        for try await document in rows.decode(String.self) { return try StitchJSON.decode(Carton.self, from: Array(document.utf8)) }
-        return nil
+        try await connection.document(Carton.self, in: "cartons", reference: reference, codeColumn: "sscc", lock: lock, logger: logger)
     }
 
     func insert(_ note: DeliveryNote) async throws {
