@@ -56,12 +56,7 @@ extension MessageConsumer {
             do {
                 try await batch(together.map(\.message))
                 let each = started.duration(to: .now).nanoseconds / Int64(together.count)
-                for delivery in together {
-                    let type = delivery.message.type ?? delivery.message.routingKey
-                    Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]).recordNanoseconds(each)
-                    Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
-                    delivery.ack()
-                }
+                for delivery in together { handled(delivery, type: delivery.message.type ?? delivery.message.routingKey, nanoseconds: each) }
                 return
             } catch {
                 if Task.isCancelled {
@@ -76,8 +71,7 @@ extension MessageConsumer {
                     for delivery in together { await process(delivery, single) }
                     return
                 }
-                Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", "batch"), ("outcome", "transient")])
-                    .increment()
+                failed("batch", "transient")
                 let pause = backoff.next()
                 if backoff.attempts == 1 || backoff.attempts % 20 == 0 {
                     logger.warning("a batch of \(together.count) hit an outage, retrying until it passes (attempt \(attempts)): \(error)")

@@ -91,10 +91,7 @@ public struct MessageConsumer: Sendable {
             let started = ContinuousClock.now
             do {
                 try await handler(message)
-                Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)])
-                    .recordNanoseconds(started.duration(to: .now).nanoseconds)
-                Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
-                delivery.ack()
+                handled(delivery, type: type, nanoseconds: started.duration(to: .now).nanoseconds)
                 return
             } catch {
                 let kind = FailureKind(of: error)
@@ -129,8 +126,15 @@ public struct MessageConsumer: Sendable {
         }
     }
 
-    private func failed(_ type: String, _ outcome: String) {
+    func failed(_ type: String, _ outcome: String) {
         Counter(label: "stitch_messages_failed_total", dimensions: [("queue", queue), ("type", type), ("outcome", outcome)]).increment()
+    }
+
+    /// A delivery whose handler committed: its time and count, then the ack (one message or one of a batch).
+    func handled(_ delivery: Delivery, type: String, nanoseconds: Int64) {
+        Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]).recordNanoseconds(nanoseconds)
+        Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
+        delivery.ack()
     }
 
     /// Publishes a copy with the reason to `<queue>.dead` (confirmed) and only then acks the original.
