@@ -12,7 +12,8 @@ import Glibc
 /// to async Swift: callers hand it jobs, it wakes through a pipe, and it otherwise sleeps in
 /// `poll()` on the socket — at most a second at a time, so heartbeats are always serviced.
 ///
-/// On connection loss it reconnects with backoff, re-declares every topology it was given and
+/// On connection loss it reconnects — to the next node of the cluster when it was given several
+/// (`AMQPEndpoints`), with backoff once all have failed — re-declares every topology it was given and
 /// re-starts every consumer; operations whose outcome became unknown fail with `connectionLost`.
 ///
 /// This file holds its state and its thread; the async API, confirmed publishing, request/reply and
@@ -56,7 +57,6 @@ final class AMQPConnection: @unchecked Sendable {
     typealias Job = @Sendable (AMQPConnection) -> Void
 
     let name: String
-    let configuration: AMQPConfiguration
     let logger: Logger
     let wantsReplyConsumer: Bool
     let confirmTimeout: Duration = .seconds(30)
@@ -78,7 +78,8 @@ final class AMQPConnection: @unchecked Sendable {
     var session: AMQPSession?
     var generation: UInt64 = 0
     var everConnected = false
-    var backoff: Duration = .milliseconds(100)
+    var endpoints: AMQPEndpoints
+    var configuration: AMQPConfiguration { endpoints.current }
     var nextAttempt = ContinuousClock.now
     var topologies: [Topology] = []
     var consumers: [Int: ConsumerRegistration] = [:]
@@ -92,13 +93,13 @@ final class AMQPConnection: @unchecked Sendable {
     var replyWaiters: [String: ReplyWaiter] = [:]
     var partial: PartialContent?
 
-    init(name: String, configuration: AMQPConfiguration, replyConsumer: Bool = false, logger: Logger,
+    init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, logger: Logger,
          monitor: LoopMonitor? = nil) {
         self.name = name
         self.monitor = monitor
         // The thread beats once per turn (at least every second): a turn stuck in a librabbitmq call shows.
         heartbeat = monitor?.register("amqp:\(name)") ?? .none
-        self.configuration = configuration
+        self.endpoints = AMQPEndpoints(endpoints, start: Int.random(in: 0..<max(endpoints.count, 1)))
         self.wantsReplyConsumer = replyConsumer
         var logger = logger
         logger[metadataKey: "amqp.connection"] = .string(name)
@@ -226,7 +227,7 @@ final class AMQPConnection: @unchecked Sendable {
                 logger.debug("connected to \(configuration.description)")
             }
             everConnected = true
-            backoff = .milliseconds(100)
+            endpoints.connected()
             connectedFlag.store(true, ordering: .relaxed)
             connectedGauge.record(1)
         } catch {
@@ -257,13 +258,14 @@ final class AMQPConnection: @unchecked Sendable {
 
     func scheduleReconnect(after error: any Error) {
         let reason = (error as? MessagingError)?.description ?? "\(error)"
+        let failed = configuration.description
+        nextAttempt = ContinuousClock.now + endpoints.failed()
+        let next = endpoints.all.count > 1 ? " via \(configuration.description)" : ""
         if everConnected {
-            logger.warning("connection to \(configuration.description) lost: \(reason); reconnecting")
+            logger.warning("connection to \(failed) lost: \(reason); reconnecting\(next)")
         } else {
-            logger.info("cannot connect to \(configuration.description) yet: \(reason)")
+            logger.info("cannot connect to \(failed) yet: \(reason)")
         }
-        nextAttempt = ContinuousClock.now + backoff
-        backoff = min(backoff * 2, .seconds(5))
     }
 
     func failAllPending(_ error: MessagingError) {

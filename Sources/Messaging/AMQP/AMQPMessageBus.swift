@@ -5,7 +5,8 @@ import Synchronization
 /// one for confirmed publishing (and replies), one for requests (direct reply-to), and one per
 /// `consume` call, so a busy consumer never delays a publisher.
 public final class AMQPMessageBus: MessageBus {
-    public let configuration: AMQPConfiguration
+    /// The broker's nodes: one, or several of one cluster (each connection fails over among them).
+    public let endpoints: [AMQPConfiguration]
     private let name: String
     private let logger: Logger
     /// How long an operation waits for a (re)connection before it fails with `unavailable`.
@@ -15,16 +16,17 @@ public final class AMQPMessageBus: MessageBus {
     private let state = Mutex<(requester: AMQPConnection?, topologies: [Topology], consumers: [AMQPConnection], closed: Bool)>(
         (nil, [], [], false))
 
+    /// - Parameter url: one `amqp://` URL, or several nodes of one cluster, comma separated.
     /// - Parameter name: shown in logs and metrics, e.g. the service and instance.
     /// - Parameter monitor: where each connection's thread beats (see `LoopMonitor`).
     public init(url: String, name: String, logger: Logger, connectionWait: Duration = .seconds(3),
                 monitor: LoopMonitor? = nil) throws {
-        configuration = try AMQPConfiguration(url: url)
+        endpoints = try AMQPEndpoints.parse(url)
         self.name = name
         self.logger = logger
         self.connectionWait = connectionWait
         self.monitor = monitor
-        publisher = AMQPConnection(name: "\(name).publish", configuration: configuration, logger: logger, monitor: monitor)
+        publisher = AMQPConnection(name: "\(name).publish", endpoints: endpoints, logger: logger, monitor: monitor)
     }
 
     public func messageCount(queue: String) async throws -> Int {
@@ -47,7 +49,7 @@ public final class AMQPMessageBus: MessageBus {
         let requester = try state.withLock { state -> AMQPConnection in
             if state.closed { throw MessagingError.closed }
             if let requester = state.requester { return requester }
-            let requester = AMQPConnection(name: "\(name).request", configuration: configuration, replyConsumer: true,
+            let requester = AMQPConnection(name: "\(name).request", endpoints: endpoints, replyConsumer: true,
                                            logger: logger, monitor: monitor)
             state.requester = requester
             return requester
@@ -57,7 +59,7 @@ public final class AMQPMessageBus: MessageBus {
     }
 
     public func consume(queue: String, prefetch: Int, handler: @escaping @Sendable (Delivery) async -> Void) async throws {
-        let connection = AMQPConnection(name: "\(name).consume.\(queue)", configuration: configuration, logger: logger,
+        let connection = AMQPConnection(name: "\(name).consume.\(queue)", endpoints: endpoints, logger: logger,
                                         monitor: monitor)
         let topologies = try state.withLock { state in
             if state.closed { throw MessagingError.closed }
@@ -99,7 +101,7 @@ public final class AMQPMessageBus: MessageBus {
 
     private func connected(_ connection: AMQPConnection) async throws {
         guard await connection.waitUntilConnected(timeout: connectionWait) else {
-            throw MessagingError.unavailable("no connection to \(configuration.description)")
+            throw MessagingError.unavailable("no connection to \(endpoints.map(\.description).joined(separator: ", "))")
         }
     }
 }

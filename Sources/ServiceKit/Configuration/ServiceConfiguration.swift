@@ -5,7 +5,7 @@ import Logging
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
-/// | `STITCH_AMQP_URL` | broker, `amqp://` or `amqps://` | required |
+/// | `STITCH_AMQP_URL` | broker, `amqp://` or `amqps://`; the nodes of one cluster comma separated (each connection fails over among them) | required |
 /// | `STITCH_DATABASE_URL` | `postgres://role:password@host:port/db` of this service's role | required |
 /// | `STITCH_DB_SCHEMA` | the schema it owns | the service name |
 /// | `STITCH_DB_POOL_SIZE` | connections per instance | 10 |
