@@ -6,15 +6,19 @@ retries the SAME entry (same id, same body) on any error or timeout until the ga
 acknowledges it (2xx). A deterministic refusal (400/403/404/409/422) is recorded as refused and
 not retried. New entries stop when the stop file appears; entries in flight are then retried for
 at most --drain-seconds more. Everything is bounded: --max-entries per client, --max-seconds in all.
-Loopback only; stdlib only. Writes a JSON report to --out.
+Several gateways may be given (--api A,B): each client starts at its own and moves to the next on a
+connection error or a 5xx, as a phone would behind a load balancer. Loopback, or the test's own
+network (--network), only; stdlib only. Writes a JSON report to --out.
 """
 import argparse
+import ipaddress
 import json
 import os
 import random
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 RETRY_STATUSES = {401, 408, 429}
@@ -22,7 +26,9 @@ RETRY_STATUSES = {401, 408, 429}
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--api", required=True, help="http://127.0.0.1:PORT")
+    parser.add_argument("--api", required=True, help="http://127.0.0.1:PORT, or several, comma separated")
+    parser.add_argument("--network", default="127.0.0.0/8",
+                        help="the addresses the gateways may have (the test's own network)")
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--spks", required=True, help="comma-separated SPK codes")
@@ -37,7 +43,11 @@ def main():
     parser.add_argument("--stop-file", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    assert args.api.startswith("http://127.0.0.1:"), "the chaos load talks to loopback only"
+    apis = [api for api in args.api.split(",") if api]
+    network = ipaddress.ip_network(args.network)
+    for api in apis:
+        host = ipaddress.ip_address(urllib.parse.urlsplit(api).hostname or "")
+        assert host.is_loopback or host in network, f"the chaos load talks only to its own test network, not {api}"
 
     spks = [code for code in args.spks.split(",") if code]
     started = time.monotonic()
@@ -60,21 +70,21 @@ def main():
         with lock:
             report["errors"][kind] = report["errors"].get(kind, 0) + 1
 
-    def request(method, path, body=None, auth=True):
+    def request(method, path, body=None, auth=True, api=None):
         headers = {"Content-Type": "application/json"}
         if auth and token["value"]:
             headers["Authorization"] = "Bearer " + token["value"]
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(args.api + path, data=data, method=method, headers=headers)
+        req = urllib.request.Request((api or apis[0]) + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=args.request_timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
 
-    def login():
+    def login(api=None):
         status, body = request("POST", "/api/v1/auth/login",
-                               {"username": args.user, "password": args.password}, auth=False)
+                               {"username": args.user, "password": args.password}, auth=False, api=api)
         if status == 200:
             token["value"] = json.loads(body)["data"]["access_token"]
             return True
@@ -82,6 +92,7 @@ def main():
 
     def client(number):
         rng = random.Random(f"{args.run_id}-{number}")
+        gateway = number % len(apis)
         for n in range(args.max_entries):
             if stopping() or time.monotonic() > hard_deadline:
                 return
@@ -98,10 +109,13 @@ def main():
                 with lock:
                     report["attempts"] += 1
                 try:
-                    status, answer = request("POST", f"/api/v1/production/spk/{spk}/daily-input", body)
+                    status, answer = request("POST", f"/api/v1/production/spk/{spk}/daily-input", body,
+                                             api=apis[gateway])
                 except Exception as error:  # refused, reset, timed out: the same entry again
                     status, answer = None, str(error).encode()
                     count_error(type(error).__name__)
+                if status is None or status >= 500:  # this gateway may be cut off: the next one
+                    gateway = (gateway + 1) % len(apis)
                 if status is not None and 200 <= status < 300:
                     with lock:
                         report["acked"].append([entry_id, spk, body["qty"], body["reject_qty"]])
@@ -110,7 +124,7 @@ def main():
                     count_error(str(status))
                 if status == 401:
                     try:
-                        login()
+                        login(apis[gateway])
                     except Exception:
                         pass
                 elif status is not None and 400 <= status < 500 and status not in RETRY_STATUSES:
@@ -121,7 +135,9 @@ def main():
                 delay = min(delay * 2, 2.0)
             time.sleep(args.pause)
 
-    while not login():
+    attempt = 0
+    while not login(apis[attempt % len(apis)]):
+        attempt += 1
         if time.monotonic() > started + 60:
             raise SystemExit("chaos load: cannot sign in as " + args.user)
         time.sleep(1)

@@ -34,12 +34,15 @@ random_secret() { od -An -tx1 -N"$(( (${1:-32} + 1) / 2 ))" /dev/urandom | tr -d
 
 # ---------------------------------------------------------------------------------------------
 # RabbitMQ: one private node per folder. Everything it needs comes from the environment.
+# A node of a cluster in a network namespace (scripts/cluster) sets BROKER_NETNS (the namespace it
+# runs in), BROKER_HOST (its host name, which every node resolves), BROKER_IP (its address) and
+# BROKER_EXTRA_CONFIG (lines for rabbitmq.conf); by default a node is NAME@localhost on 127.0.0.1.
 # broker_env DIR NAME PORT DIST_PORT MGMT_PORT  (run in a subshell: it exports)
 broker_env() {
   local dir=$1
   export HOME="$dir/home"
-  export RABBITMQ_NODENAME="$2@localhost"
-  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODENAME="$2@${BROKER_HOST:-localhost}"
+  export RABBITMQ_NODE_IP_ADDRESS=${BROKER_IP:-127.0.0.1}
   export RABBITMQ_NODE_PORT=$3
   export RABBITMQ_DIST_PORT=$4
   export RABBITMQ_MNESIA_BASE="$dir/mnesia"
@@ -48,8 +51,12 @@ broker_env() {
   export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
   export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
   export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf"
-  export ERL_EPMD_ADDRESS=127.0.0.1
+  export ERL_EPMD_ADDRESS=${BROKER_IP:-127.0.0.1}   # epmd adds loopback by itself
 }
+
+# in_netns NS COMMAND…: COMMAND inside network namespace NS, or here when NS is empty.
+in_netns() { local ns=$1; shift; if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
+on_broker_host() { in_netns "${BROKER_NETNS:-}" "$@"; }
 
 # broker_start DIR NAME PORT DIST_PORT MGMT_PORT WITH_PLUGINS(yes|no) USER PASSWORD VHOST
 broker_start() (
@@ -73,6 +80,7 @@ management.tcp.port = $mgmt
 prometheus.tcp.ip = 127.0.0.1
 prometheus.tcp.port = $((mgmt + 1000))
 log.file.level = warning
+${BROKER_EXTRA_CONFIG:-}
 EOF
   if [ -n "${BROKER_TLS_PORT:-}" ]; then
     # An amqps:// listener for the TLS tests, with certificates made by make_test_certs. (librabbitmq
@@ -86,20 +94,20 @@ ssl_options.verify = verify_none
 ssl_options.fail_if_no_peer_cert = false
 EOF
   fi
-  if "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
+  if on_broker_host "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
     log "RabbitMQ $name already runs on port $port"
   else
-    log "starting RabbitMQ $name on 127.0.0.1:$port"
-    nohup "$RABBIT_BIN/rabbitmq-server" >"$dir/log/stdout.log" 2>&1 &
-    "$RABBIT_BIN/rabbitmqctl" -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null \
+    log "starting RabbitMQ $RABBITMQ_NODENAME on $RABBITMQ_NODE_IP_ADDRESS:$port"
+    on_broker_host nohup "$RABBIT_BIN/rabbitmq-server" >"$dir/log/stdout.log" 2>&1 &
+    on_broker_host "$RABBIT_BIN/rabbitmqctl" -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null \
       || die "RabbitMQ $name did not start; see $dir/log"
   fi
   # Idempotent provisioning: the vhost and the user the services log in as.
-  "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$vhost" >/dev/null 2>&1 || true
-  "$RABBIT_BIN/rabbitmqctl" -q add_user "$user" "$pass" >/dev/null 2>&1 \
-    || "$RABBIT_BIN/rabbitmqctl" -q change_password "$user" "$pass" >/dev/null
-  "$RABBIT_BIN/rabbitmqctl" -q set_user_tags "$user" administrator >/dev/null
-  "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$vhost" >/dev/null 2>&1 || true
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q add_user "$user" "$pass" >/dev/null 2>&1 \
+    || on_broker_host "$RABBIT_BIN/rabbitmqctl" -q change_password "$user" "$pass" >/dev/null
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q set_user_tags "$user" administrator >/dev/null
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
 )
 
 # broker_permissions SERVICE: configure, write and read regexes (one a line) of a service's broker
@@ -126,12 +134,12 @@ rabbit_password_hash() {
   base64 -w0 "$file"; rm -f "$file"
 }
 
-# broker_service_users DIR NAME PORT DIST_PORT MGMT_PORT VHOST SECRETS_FILE: one broker user per
-# service, `stitch_<service>` (password STITCH_AMQP_PASSWORD_<SERVICE>), no tags, the permissions
-# above — imported as definitions in one rabbitmqctl call (each call costs seconds). Safe to repeat.
-broker_service_users() (
-  broker_env "$1" "$2" "$3" "$4" "$5"
-  local vhost=$6 secrets=$7 svc pass perms users="[]" grants="[]" file
+# broker_definitions VHOST SECRETS_FILE [ADMIN_PASSWORD]: RabbitMQ definitions (JSON) of one broker
+# user per service, `stitch_<service>` (password STITCH_AMQP_PASSWORD_<SERVICE>), no tags, the
+# permissions above, and with ADMIN_PASSWORD the administrator `stitch` too. compose/setup writes them
+# for a deployment's nodes to load at boot.
+broker_definitions() {
+  local vhost=$1 secrets=$2 admin=${3:-} svc pass perms users="[]" grants="[]"
   for svc in "${STITCH_SERVICES[@]}"; do
     pass=$(secret "$secrets" "STITCH_AMQP_PASSWORD_${svc^^}")
     [ -n "$pass" ] || die "no STITCH_AMQP_PASSWORD_${svc^^} in $secrets"
@@ -141,31 +149,43 @@ broker_service_users() (
     grants=$(jq -c --arg u "stitch_$svc" --arg v "$vhost" --arg c "${perms[0]}" --arg w "${perms[1]}" --arg r "${perms[2]}" \
       '. + [{user: $u, vhost: $v, configure: $c, write: $w, read: $r}]' <<<"$grants")
   done
-  file="$1/service-users.json"
+  if [ -n "$admin" ]; then
+    users=$(jq -c --arg h "$(rabbit_password_hash "$admin")" \
+      '. + [{name: "stitch", password_hash: $h, hashing_algorithm: "rabbit_password_hashing_sha256", tags: "administrator"}]' <<<"$users")
+    grants=$(jq -c --arg v "$vhost" '. + [{user: "stitch", vhost: $v, configure: ".*", write: ".*", read: ".*"}]' <<<"$grants")
+  fi
   jq -n --argjson users "$users" --argjson permissions "$grants" --arg v "$vhost" \
-    '{users: $users, vhosts: [{name: $v}], permissions: $permissions}' >"$file"
-  chmod 600 "$file"
-  "$RABBIT_BIN/rabbitmqctl" -q import_definitions "$file" >/dev/null || die "could not create the services' broker users"
+    '{users: $users, vhosts: [{name: $v}], permissions: $permissions}'
+}
+
+# broker_service_users DIR NAME PORT DIST_PORT MGMT_PORT VHOST SECRETS_FILE: the services' broker
+# users (broker_definitions) imported in one rabbitmqctl call (each call costs seconds). Safe to repeat.
+broker_service_users() (
+  broker_env "$1" "$2" "$3" "$4" "$5"
+  local file="$1/service-users.json"
+  ( umask 077; broker_definitions "$6" "$7" >"$file" )
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q import_definitions "$file" >/dev/null || die "could not create the services' broker users"
   rm -f "$file"
   # The package's default guest/guest administrator would let anyone on the machine in
   # (loopback_users = none).
-  "$RABBIT_BIN/rabbitmqctl" -q delete_user guest >/dev/null 2>&1 || true
+  on_broker_host "$RABBIT_BIN/rabbitmqctl" -q delete_user guest >/dev/null 2>&1 || true
 )
 
 # broker_stop DIR NAME PORT DIST_PORT MGMT_PORT
 broker_stop() (
   broker_env "$@"
-  if "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
-    log "stopping RabbitMQ $2"
-    "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 || true
+  if on_broker_host "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1; then
+    log "stopping RabbitMQ $RABBITMQ_NODENAME"
+    on_broker_host "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 || true
   fi
 )
 
-broker_running() ( broker_env "$@"; "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1 )
+broker_running() ( broker_env "$@"; on_broker_host "$RABBIT_BIN/rabbitmqctl" -q status >/dev/null 2>&1 )
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL: initdb and pg_ctl refuse root, so they run as the postgres user on a folder it owns.
-as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+# PG_NETNS: the network namespace the cluster runs in (scripts/cluster), else none.
+as_postgres() { if [ "$(id -u)" = 0 ]; then in_netns "${PG_NETNS:-}" su postgres -s /bin/sh -c "$*"; else in_netns "${PG_NETNS:-}" sh -c "$*"; fi; }
 
 # The data folder must be reachable by the postgres user; a checkout under /root is not, so then
 # the cluster lives under /var/lib/stitch instead (one folder per checkout and purpose).
@@ -198,14 +218,17 @@ pg_start() {
         # A throwaway test cluster: durability is not what is under test here.
         echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
       fi
+      [ -z "${PG_EXTRA_CONFIG:-}" ] || echo "$PG_EXTRA_CONFIG"
     } | as_postgres "cat >> '$home/data/postgresql.conf'"
+    # PG_HBA_EXTRA: more client rules, e.g. password logins from the cluster's own network.
+    [ -z "${PG_HBA_EXTRA:-}" ] || echo "$PG_HBA_EXTRA" | as_postgres "cat >> '$home/data/pg_hba.conf'"
   fi
   if as_postgres "$PG_BIN/pg_ctl -D '$home/data' status" >/dev/null 2>&1; then
     log "PostgreSQL already runs on port $port"
   else
-    log "starting PostgreSQL on 127.0.0.1:$port"
+    log "starting PostgreSQL on ${PG_LISTEN:-127.0.0.1}:$port"
     as_postgres "$PG_BIN/pg_ctl -D '$home/data' -l '$home/postgres.log' -w -t 60 \
-      -o \"-p $port -k $home/sock -c listen_addresses=127.0.0.1\" start" >/dev/null \
+      -o \"-p $port -k $home/sock -c listen_addresses=${PG_LISTEN:-127.0.0.1}\" start" >/dev/null \
       || die "PostgreSQL did not start; see $home/postgres.log"
   fi
 }
@@ -226,9 +249,16 @@ psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR
 # pg_provision HOME PORT DB SECRETS_FILE: the database, and one login role per service that owns
 # its schema and can use nothing else (rule 1 of DESIGN.md). Safe to repeat.
 pg_provision() {
-  local home=$1 port=$2 db=$3 secrets=$4 svc var pass
+  local home=$1 port=$2 db=$3 secrets=$4
   echo "SELECT 'CREATE DATABASE $db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db')\\gexec" \
     | psql_admin "$home" "$port" postgres
+  pg_roles_sql "$db" "$secrets" | psql_admin "$home" "$port" "$db"
+}
+
+# pg_roles_sql DB SECRETS_FILE: the SQL of pg_provision's roles and schemas (compose/setup hands it to
+# a deployment's PostgreSQL).
+pg_roles_sql() {
+  local db=$1 secrets=$2 svc var pass
   {
     echo "REVOKE ALL ON DATABASE $db FROM PUBLIC;"
     echo "REVOKE ALL ON SCHEMA public FROM PUBLIC;"
@@ -248,7 +278,7 @@ CREATE SCHEMA IF NOT EXISTS $svc AUTHORIZATION stitch_$svc;
 REVOKE ALL ON SCHEMA $svc FROM PUBLIC;
 SQL
     done
-  } | psql_admin "$home" "$port" "$db"
+  }
 }
 
 # ensure_secrets FILE: random passwords made once and kept (mode 600) so re-runs reuse them: the

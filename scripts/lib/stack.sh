@@ -18,7 +18,15 @@ stack_init() {
   STACK_BROKER_PLUGINS=${STACK_BROKER_PLUGINS:-yes}   # management UI + prometheus
   STACK_PG_FAST=${STACK_PG_FAST:-no}                 # yes: fsync off (never for chaos)
   STACK_DEMO_DATA=${STACK_DEMO_DATA:-yes}            # demo SPKs and an order through the API
+  # Where the services find the broker (host:port of each node of one cluster) and the database.
+  read -r -a AMQP_ADDRESSES <<<"${STACK_AMQP_ADDRESSES:-127.0.0.1:$AMQP_PORT}"
+  PG_ADDRESS=${STACK_PG_ADDRESS:-127.0.0.1:$PG_PORT}
 }
+
+# Where an instance runs: its network namespace (none: this host) and the address its API and ops
+# ports listen on. scripts/cluster redefines both to spread the instances over its hosts.
+instance_netns() { :; }
+instance_address() { echo 127.0.0.1; }
 
 service_binary() { echo "$STITCH_ROOT/.build/release/stitch-$1"; }
 
@@ -26,9 +34,13 @@ service_binary() { echo "$STITCH_ROOT/.build/release/stitch-$1"; }
 # the broker as its own user and into PostgreSQL as its own role; only the gateway gets the JWT
 # secret and the actor signing key, every service the actor public key.
 service_env() {
-  local svc=$1
-  export STITCH_AMQP_URL="amqp://stitch_$svc:$(secret "$SECRETS" "STITCH_AMQP_PASSWORD_${svc^^}")@127.0.0.1:$AMQP_PORT/stitch"
-  export STITCH_DATABASE_URL="postgres://stitch_$svc:$(secret "$SECRETS" "STITCH_DB_PASSWORD_${svc^^}")@127.0.0.1:$PG_PORT/stitch"
+  local svc=$1 node urls=()
+  for node in "${AMQP_ADDRESSES[@]}"; do
+    urls+=("amqp://stitch_$svc:$(secret "$SECRETS" "STITCH_AMQP_PASSWORD_${svc^^}")@$node/stitch")
+  done
+  # Several nodes of one cluster, comma separated: each connection fails over among them.
+  export STITCH_AMQP_URL="$(IFS=,; echo "${urls[*]}")"
+  export STITCH_DATABASE_URL="postgres://stitch_$svc:$(secret "$SECRETS" "STITCH_DB_PASSWORD_${svc^^}")@$PG_ADDRESS/stitch"
   export STITCH_ACTOR_PUBLIC_KEY="$(secret "$SECRETS" STITCH_ACTOR_PUBLIC_KEY)"
   export STITCH_SHUTDOWN_SECONDS="$SHUTDOWN_SECONDS"
   # Marks the processes of this stack, so stop finds a copy whose pid file was lost.
@@ -83,13 +95,16 @@ pid_of() { cat "$RUN_DIR/services/$1-$2.pid" 2>/dev/null || true; }
 # start_instance SERVICE N OPS_PORT HTTP_PORT: starts one instance in the background; the pid file
 # holds the service's own pid (the subshell execs setsid, which execs the executable in place).
 start_instance() {
-  local svc=$1 i=$2 ops=$3 http=$4
+  local svc=$1 i=$2 ops=$3 http=$4 ns wrap=()
   mkdir -p "$RUN_DIR/services" "$RUN_DIR/logs"
+  ns=$(instance_netns "$svc" "$i")
+  [ -z "$ns" ] || wrap=(ip netns exec "$ns")   # execs in place: the pid stays the service's
   (
     service_env "$svc"
     export STITCH_INSTANCE="$svc-$i" STITCH_OPS_PORT="$ops"
     [ "$svc" = gateway ] && export STITCH_HTTP_PORT="$http"
-    exec setsid "$(service_binary "$svc")" </dev/null >>"$RUN_DIR/logs/$svc-$i.log" 2>&1
+    [ -z "$ns" ] || export STITCH_OPS_HOST="$(instance_address "$svc" "$i")" STITCH_HTTP_HOST="$(instance_address "$svc" "$i")"
+    exec "${wrap[@]}" setsid "$(service_binary "$svc")" </dev/null >>"$RUN_DIR/logs/$svc-$i.log" 2>&1
   ) &
   echo $! >"$RUN_DIR/services/$svc-$i.pid"
   disown $!   # not a job of this shell: no "Killed" notice when chaos kills it
@@ -102,7 +117,7 @@ declare -gA STARTED_AT=()
 ready_check() {
   local ops http body code
   read -r ops http <"$RUN_DIR/services/$1-$2.ports" 2>/dev/null || return 1
-  body=$(curl -sS --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$ops/ready" 2>/dev/null); code=$?
+  body=$(curl -sS --max-time 3 -w '\n%{http_code}' "http://$(instance_address "$1" "$2"):$ops/ready" 2>/dev/null); code=$?
   if [ $code = 7 ] && [ "$http" != - ]; then
     # A gateway without its own ops listener (older code) answers /ready on its API port.
     body=$(curl -sS --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$http/ready" 2>/dev/null)
@@ -121,7 +136,10 @@ wait_ready() {
   pid=$(pid_of "$svc" "$i")
   while :; do
     if ! instance_alive "$svc" "$pid"; then
-      sleep 0.2; instance_alive "$svc" "$pid" && continue   # still between fork and exec
+      # Still between fork and exec (setsid, or `ip netns exec` setting up its host): wait for it.
+      if [ -e "/proc/$pid" ] && ! grep -q '^State:.*[ZX]' "/proc/$pid/status" 2>/dev/null && [ $SECONDS -lt $deadline ]; then
+        sleep 0.2; continue
+      fi
       log "$svc#$i (pid $pid) exited while starting; the end of its log $RUN_DIR/logs/$svc-$i.log:"
       tail -n 25 "$RUN_DIR/logs/$svc-$i.log" | sed 's/^/    /' >&2
       return 1
@@ -153,10 +171,11 @@ start_services() {
       start_instance "$svc" "$i" "$ops" "$http"
       STACK_SUMMARY+=("$svc#$i pid $(pid_of "$svc" "$i"), log ${RUN_DIR#"$STITCH_ROOT"/}/logs/$svc-$i.log")
     fi
+    local api_host=$HTTP_HOST; [ -z "$(instance_netns "$svc" "$i")" ] || api_host=$(instance_address "$svc" "$i")
     if [ "$svc" = gateway ]; then
-      STACK_SUMMARY[-1]+=", API http://$HTTP_HOST:$http/api/v1, docs http://$HTTP_HOST:$http/docs"
+      STACK_SUMMARY[-1]+=", API http://$api_host:$http/api/v1, docs http://$api_host:$http/docs"
     fi
-    STACK_SUMMARY[-1]+=", ops http://127.0.0.1:$ops/ready"
+    STACK_SUMMARY[-1]+=", ops http://$(instance_address "$svc" "$i"):$ops/ready"
   done < <(instances)
   while read -r svc i _; do
     wait_ready "$svc" "$i" || failed=1
