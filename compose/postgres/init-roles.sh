@@ -1,0 +1,5 @@
+#!/bin/sh
+# Run once by the postgres image when its data folder is new: the database's per-service roles and
+# schemas (the SQL ./compose/setup generated from compose/.env, handed over as a secret).
+set -eu
+psql -v ON_ERROR_STOP=1 --username postgres --dbname stitch -f /run/secrets/stitch-roles.sql
