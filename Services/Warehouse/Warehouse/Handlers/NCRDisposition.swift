@@ -17,6 +17,8 @@ import ServiceKit
 /// a deterministic refusal is reported, never retried or dead-lettered) — goes out as `NCRStockDisposed`.
 struct NCRDisposition {
     let now: @Sendable () -> Date
+    /// How long a decision waits for the failure it is about (seconds).
+    static let awaitFailure: TimeInterval = 600
 
     func decided(_ event: NCRDecided, _ context: MessageContext) async throws {
         let ncr = event.ncr
@@ -51,8 +53,12 @@ struct NCRDisposition {
             if let held = try await heldReceipt(inspection: code, context) {
                 return try await heldReceipt(decision, ncr, held, context)
             }
-            // Quality published the failure before the decision; here it has not landed yet.
-            throw AwaitingEarlierEvent("\(ncr.code) is about \(code), which the warehouse has not heard of yet")
+            // Quality published the failure before the decision; here it may not have landed yet. Waited for a
+            // while only: a lot or receipt the warehouse never heard of (held before it kept inspection codes) is refused.
+            if now().timeIntervalSince(ncr.decidedAt ?? now()) < Self.awaitFailure {
+                throw AwaitingEarlierEvent("\(ncr.code) is about \(code), which the warehouse has not heard of yet")
+            }
+            throw ErrorReply.rule("The warehouse holds no lot and no receipt of \(code).")
         }
         return try await byHand(decision, ncr, context)
     }
