@@ -117,24 +117,9 @@ extension ProductionHTTPTests {
             try await Self.publish(http, ArticleCreated(article: Article(code: article, name: "Inspected bear", customer: nil, route: [.sewing],
                                                                          labourMinutes: [], active: true, version: 1, updatedAt: Date())))
 
-            func order() async throws -> (code: String, spk: String) {
-                let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                    "article_code": article, "qty": 200, "start_date": factoryDay(-1), "due_date": factoryDay(7), "stages": ["SEWING", "PACKING"]])
-                #expect(order.status == 201, "\(order.body)")
-                return (try #require(order.data["code"] as? String), try #require((order.data["spks"] as? [[String: Any]])?.last?["code"] as? String))
-            }
+            func order() async throws -> (code: String, spk: String) { try await Self.qualityOrder(http, article: article, token: ppic) }
             func carton(_ spk: String, _ qty: Int) async throws -> String {
-                var reply = try await http.call(.post, "/api/v1/warehouse/cartons", token: spv, json: ["spk": spk, "article_code": article, "qty": qty])
-                for _ in 0..<200 where reply.status == 503 || reply.status == 422 {
-                    try await Task.sleep(for: .milliseconds(50))
-                    reply = try await http.call(.post, "/api/v1/warehouse/cartons", token: spv, json: ["spk": spk, "article_code": article, "qty": qty])
-                }
-                #expect(reply.status == 201, "\(reply.body)")
-                let id = try #require(reply.data["id"] as? String)
-                _ = try await http.call(.post, "/api/v1/warehouse/finishgood/receive", token: wh, json: ["carton_id": id])
-                let verified = try await http.call(.post, "/api/v1/warehouse/finishgood/verify", token: wh, json: ["carton_id": id, "article": article])
-                #expect(verified.data["status"] as? String == "VERIFIED", "\(verified.body)")
-                return id
+                try await Self.verifiedCarton(http, spk: spk, article: article, qty: qty, packer: spv, warehouse: wh)
             }
             func lotKnownToWarehouse(_ code: String, _ status: String) async -> Bool {
                 await eventually {

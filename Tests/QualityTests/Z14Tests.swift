@@ -21,40 +21,50 @@ struct Z14Tests {
         }
     }
 
-    /// Table II-A, AQL 2.5 and 4.0 down every row (arrows followed to the plan they point at).
-    @Test("accept/reject numbers for AQL 2.5 and 4.0, arrows followed")
-    func acceptReject() throws {
-        // (lot size, AQL 2.5: n, Ac, Re, AQL 4.0: n, Ac, Re)
-        let expected: [(Int, Int, Int, Int, Int, Int, Int)] = [
-            (8, 2, 0, 1, 2, 0, 1),        // A: 2.5 ↓ to C (n 5, but the lot has 8 → 5) — see below
-            (15, 5, 0, 1, 3, 0, 1),       // B: 2.5 ↓ C; 4.0 is 0 1 at B
-            (25, 5, 0, 1, 3, 0, 1),       // C: 2.5 0 1; 4.0 ↑ B
-            (50, 5, 0, 1, 13, 1, 2),      // D: 2.5 ↑ C; 4.0 ↓ E
-            (90, 20, 1, 2, 13, 1, 2),     // E: 2.5 ↓ F; 4.0 1 2
-            (150, 20, 1, 2, 20, 2, 3),    // F
-            (280, 32, 2, 3, 32, 3, 4),    // G
-            (500, 50, 3, 4, 50, 5, 6),    // H
-            (1200, 80, 5, 6, 80, 7, 8),   // J
-            (3200, 125, 7, 8, 125, 10, 11),  // K
-            (10000, 200, 10, 11, 200, 14, 15),  // L
-            (35000, 315, 14, 15, 315, 21, 22),  // M
-            (150_000, 500, 21, 22, 315, 21, 22),  // N: 4.0 ↑ M
-            (500_000, 500, 21, 22, 315, 21, 22),  // P: both ↑
-            (1_000_000, 500, 21, 22, 315, 21, 22),  // Q: both ↑
-        ]
-        for (lot, n25, ac25, re25, n40, ac40, re40) in expected.dropFirst() {
-            let major = try #require(Z14.plan(lotSize: lot, aql: 2.5))
-            #expect([major.sampleSize, major.accept, major.reject] as [Int] == [n25, ac25, re25] as [Int], "lot \(lot) AQL 2.5: \(major)")
-            let minor = try #require(Z14.plan(lotSize: lot, aql: 4.0))
-            #expect([minor.sampleSize, minor.accept, minor.reject] as [Int] == [n40, ac40, re40] as [Int], "lot \(lot) AQL 4.0: \(minor)")
+    /// Table II-A as the standard prints it for AQL 1.0, 2.5 and 4.0, per code letter: the plan the arrows lead
+    /// to (letter, its sample size, Ac, Re). Written out by hand from the standard, not derived from `Z14`'s data.
+    static let standard: [Double: [String: (plan: String, n: Int, ac: Int, re: Int)]] = [
+        1.0: ["A": ("E", 13, 0, 1), "B": ("E", 13, 0, 1), "C": ("E", 13, 0, 1), "D": ("E", 13, 0, 1), "E": ("E", 13, 0, 1),
+              "F": ("E", 13, 0, 1), "G": ("H", 50, 1, 2), "H": ("H", 50, 1, 2), "J": ("J", 80, 2, 3), "K": ("K", 125, 3, 4),
+              "L": ("L", 200, 5, 6), "M": ("M", 315, 7, 8), "N": ("N", 500, 10, 11), "P": ("P", 800, 14, 15), "Q": ("Q", 1250, 21, 22)],
+        2.5: ["A": ("C", 5, 0, 1), "B": ("C", 5, 0, 1), "C": ("C", 5, 0, 1), "D": ("C", 5, 0, 1), "E": ("F", 20, 1, 2),
+              "F": ("F", 20, 1, 2), "G": ("G", 32, 2, 3), "H": ("H", 50, 3, 4), "J": ("J", 80, 5, 6), "K": ("K", 125, 7, 8),
+              "L": ("L", 200, 10, 11), "M": ("M", 315, 14, 15), "N": ("N", 500, 21, 22), "P": ("N", 500, 21, 22), "Q": ("N", 500, 21, 22)],
+        4.0: ["A": ("B", 3, 0, 1), "B": ("B", 3, 0, 1), "C": ("B", 3, 0, 1), "D": ("E", 13, 1, 2), "E": ("E", 13, 1, 2),
+              "F": ("F", 20, 2, 3), "G": ("G", 32, 3, 4), "H": ("H", 50, 5, 6), "J": ("J", 80, 7, 8), "K": ("K", 125, 10, 11),
+              "L": ("L", 200, 14, 15), "M": ("M", 315, 21, 22), "N": ("M", 315, 21, 22), "P": ("M", 315, 21, 22), "Q": ("M", 315, 21, 22)],
+    ]
+    static let rows: [(ClosedRange<Int>, String)] = [
+        (2...8, "A"), (9...15, "B"), (16...25, "C"), (26...50, "D"), (51...90, "E"), (91...150, "F"), (151...280, "G"), (281...500, "H"),
+        (501...1200, "J"), (1201...3200, "K"), (3201...10000, "L"), (10001...35000, "M"), (35001...150_000, "N"),
+        (150_001...500_000, "P"), (500_001...5_000_000, "Q"),
+    ]
+
+    /// Table II-A at both ends of every lot-size row, arrows followed to the plan they point at (and its sample
+    /// size — the whole lot when that sample is as large as the lot).
+    @Test("accept/reject numbers for AQL 1.0, 2.5 and 4.0 at every lot-size boundary, arrows followed", arguments: [1.0, 2.5, 4.0])
+    func acceptReject(aql: Double) throws {
+        let column = try #require(Self.standard[aql])
+        for (lots, letter) in Self.rows {
+            let expected = try #require(column[letter])
+            for lot in [lots.lowerBound, lots.upperBound] {
+                let plan = try #require(Z14.plan(lotSize: lot, aql: aql))
+                #expect(plan.codeLetter == letter && plan.planLetter == expected.plan, "lot \(lot) AQL \(aql): \(plan)")
+                #expect([plan.sampleSize, plan.accept, plan.reject] as [Int] == [min(expected.n, lot), expected.ac, expected.re] as [Int],
+                        "lot \(lot) AQL \(aql): \(plan)")
+            }
         }
-        // A lot of 8 at AQL 2.5: the arrow leads to C (n 5, 0 1); at 4.0 to B (n 3, 0 1).
-        #expect(Z14.plan(lotSize: 8, aql: 2.5).map { [$0.sampleSize, $0.accept, $0.reject] } == [5, 0, 1])
-        #expect(Z14.plan(lotSize: 8, aql: 4.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [3, 0, 1])
-        // A sample larger than the lot inspects the whole lot.
+    }
+
+    @Test("arrows: a lot of 50 at AQL 2.5 is D ↑ C (5, 0/1); at 4.0 D ↓ E (13, 1/2); a lot smaller than the sample is inspected whole")
+    func arrows() {
+        #expect(Z14.plan(lotSize: 50, aql: 2.5).map { [$0.codeLetter, $0.planLetter] } == ["D", "C"])
+        #expect(Z14.plan(lotSize: 50, aql: 4.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [13, 1, 2])
+        #expect(Z14.plan(lotSize: 100, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [13, 0, 1])   // F ↑ E
+        #expect(Z14.plan(lotSize: 200, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [50, 1, 2])   // G ↓ H
+        #expect(Z14.plan(lotSize: 200_000, aql: 4.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [315, 21, 22])  // P ↑ M
         #expect(Z14.plan(lotSize: 3, aql: 2.5)?.sampleSize == 3)
-        #expect(Z14.plan(lotSize: 50, aql: 2.5)?.planLetter == "C")
-        #expect(Z14.plan(lotSize: 50, aql: 2.5)?.codeLetter == "D")
+        #expect(Z14.plan(lotSize: 10, aql: 1.0)?.sampleSize == 10)
         #expect(Z14.plan(lotSize: 100, aql: 3.0) == nil)
     }
 

@@ -26,6 +26,21 @@ struct CartonTests {
         #expect(SSCC.fromBarcode("00614141123456789X") == nil)
     }
 
+    @Test("a carton released from QUARANTINE is confirmed by moving its stock from there; counted more adds the extra, counted less adjusts the missing out")
+    func confirmFromHold() {
+        let bear = ItemCopy(code: "BEAR", kind: .article, unit: .pcs, standardCost: nil)
+        func moves(counted: Int) -> [NewMovement] {
+            CartonLifecycle.confirmFromHold(item: bear, registered: 24, counted: counted, at: "QUARANTINE", to: "FG-MAIN", sscc: "1",
+                                            discrepancy: counted == 24 ? nil : "counted \(counted)")
+        }
+        let exact = moves(counted: 24)
+        #expect(exact.map(\.type) == [.transfer] && exact.map(\.qty) == [24] && exact.first?.from == "QUARANTINE" && exact.first?.to == "FG-MAIN")
+        #expect(moves(counted: 26).map(\.type) == [.transfer, .fgReceipt] && moves(counted: 26).map(\.qty) == [24, 2])
+        #expect(moves(counted: 20).map(\.type) == [.transfer, .adjustment] && moves(counted: 20).map(\.qty) == [20, 4])
+        let none = moves(counted: 0)
+        #expect(none.map(\.type) == [.adjustment] && none.first?.from == "QUARANTINE" && none.first?.to == nil)
+    }
+
     @Test("only RECEIVED → VERIFIED → CONFIRMED; the same step again repeats, anything else conflicts")
     func lifecycle() {
         #expect(CartonLifecycle.decide(.registered, step: .receive) == .proceed)

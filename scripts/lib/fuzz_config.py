@@ -8,7 +8,7 @@ find or make leaves that operation to random values.
 
   fuzz_config.py --api URL --login USER:PASSWORD... --out FILE
 """
-import argparse, datetime, json, sys, urllib.request
+import argparse, datetime, json, sys, time, urllib.request
 
 
 class API:
@@ -123,8 +123,54 @@ def main():
         api.call("POST", "/api/v1/inventory/issues", warehouse, {"order": order, "lines": [{"material_code": material, "qty": 5}]})
     # NCRs opened by hand: one to read, one to decide.
     qc = (api.call("POST", "/api/v1/auth/login", body={"username": "qc", "password": "qc-dev-123"}) or {}).get("access_token") or admin
-    ncrs = [(api.call("POST", "/api/v1/quality/ncrs", qc, {"title": f"fuzz: NCR {n}", "qty": 2, "stage": "SEWING"}) or {}).get("code")
+    ncrs = [(api.call("POST", "/api/v1/quality/ncrs", qc, {"title": f"fuzz: NCR {n}", "qty": 2, "stage": "SEWING",
+                                                           "article_code": article}) or {}).get("code")
             for n in (1, 2)]
+
+    # Final inspection: an order with a PACKING SPK, cartons of it registered and in no lot (for opening a
+    # lot), an open lot (to read and to record), and a failed lot whose NCR was decided REWORK (to re-inspect).
+    qc_order = qc_packing = None
+    if article:
+        made = api.call("POST", "/api/v1/production/orders", admin, {
+            "article_code": article, "qty": 50, "start_date": today, "due_date": due, "stages": ["SEWING", "PACKING"],
+            "notes": "fuzz: cartons to inspect"}) or {}
+        qc_order = made.get("code")
+        qc_packing = first(made.get("spks"), "code", lambda spk: spk.get("stage") == "PACKING")
+    def order_carton():
+        made = api.call("POST", "/api/v1/warehouse/cartons", manager, {"spk": qc_packing, "article_code": article, "qty": 1}) \
+            if qc_packing else None
+        return (made or {}).get("id")
+    def lot(carton):
+        made = api.call("POST", "/api/v1/quality/inspections", admin, {"order": qc_order, "cartons": [carton]}) if carton else None
+        return (made or {}).get("code")
+    to_inspect = [carton for carton in (order_carton(), order_carton()) if carton]
+    open_lot, failed_lot = lot(order_carton()), lot(order_carton())
+    if failed_lot:
+        failed = api.call("POST", f"/api/v1/quality/inspections/{failed_lot}/result", admin,
+                          {"defects": [{"code": "OPEN_SEAM", "qty": 1}], "notes": "fuzz: a lot to re-inspect"}) or {}
+        if failed.get("ncr_code"):
+            api.call("POST", f"/api/v1/quality/ncrs/{failed['ncr_code']}/decide", manager, {"decision": "REWORK", "rework_stage": "SEWING"})
+    # Incoming inspection: a LABEL material (the fuzz stack inspects LABEL on receipt) received, so its
+    # receipt is held in QUARANTINE with an open incoming inspection. The warehouse learns the category
+    # from BOMFinance's event: receive again until a receipt is held.
+    held = None
+    api.call("POST", "/api/v1/master/materials", admin, {"code": "LBL-FUZZ", "name": "Fuzz care label", "category": "LABEL",
+                                                         "unit": "PCS", "standard_cost": 100, "cost_effective_from": "2026-01-01"})
+    for _ in range(20):
+        moved = api.call("POST", "/api/v1/inventory/movements", admin, {"type": "RECEIPT", "item_code": "LBL-FUZZ", "qty": 10,
+                                                                         "to_location": raw, "reference": "fuzz: held"}) if raw else None
+        if not moved:
+            break
+        movement = first(moved, "id")
+        if first(moved, "to_location") != raw:
+            for _ in range(40):
+                held = first(api.call("GET", "/api/v1/quality/incoming-inspections?status=OPEN&per_page=50", admin) or [], "code",
+                             lambda item: item.get("movement_id", "").lower() == str(movement).lower())
+                if held:
+                    break
+                time.sleep(0.25)
+            break
+        time.sleep(0.5)
 
     operations = {
         "/api/v1/auth/login": {"body.username": "admin", "body.password": passwords.get("admin")},
@@ -175,6 +221,11 @@ def main():
                                       "body.lines": [{"carton": shipped, "qty": 1, "reason": "fuzz: damaged"}] if shipped else None},
         "GET /api/v1/quality/ncrs/{code}": {"path.code": ncrs[0]},
         "/api/v1/quality/ncrs/{code}/decide": {"path.code": ncrs[1]},
+        "POST /api/v1/quality/inspections": {"body.order": qc_order, "body.cartons": to_inspect},
+        "/api/v1/quality/inspections/{id}": {"path.id": open_lot},
+        "/api/v1/quality/inspections/{id}/result": {"path.id": open_lot, "body.defects": [{"code": "OPEN_SEAM", "qty": 1}]},
+        "/api/v1/quality/inspections/{id}/reinspect": {"path.id": failed_lot},
+        "/api/v1/quality/incoming-inspections/{id}/result": {"path.id": held, "body.result": "PASS"},
     }
     lines, count = [], 0
     for path, parameters in operations.items():

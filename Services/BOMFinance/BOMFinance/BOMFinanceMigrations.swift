@@ -101,5 +101,21 @@ enum BOMFinanceMigrations {
             CREATE TABLE cost_calendar (id integer PRIMARY KEY CHECK (id = 1), applied_through date);
             INSERT INTO cost_calendar (id, applied_through) VALUES (1, NULL);
             """),
+        // NCRs' SCRAP movements valued at standard cost (from warehouse.ncr-stock.disposed.v1), once per movement.
+        SQLMigration(id: "003-scrap-values", sql: """
+            CREATE TABLE scrap_values (
+                movement_id uuid PRIMARY KEY,
+                ncr_code    text        NOT NULL,
+                order_code  text,
+                item_code   text        NOT NULL,
+                item_kind   text        NOT NULL,
+                qty         numeric     NOT NULL,
+                unit_cost   numeric,
+                value       numeric,
+                occurred_at timestamptz NOT NULL
+            );
+            CREATE INDEX scrap_values_ncr ON scrap_values (ncr_code);
+            CREATE INDEX scrap_values_order ON scrap_values (order_code);
+            """),
     ]
 }

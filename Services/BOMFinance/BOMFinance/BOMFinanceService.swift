@@ -38,6 +38,9 @@ public enum BOMFinanceService {
         handlers.on(DailyInputRecorded.self, costing.inputRecorded)
         handlers.on(DailyInputVoided.self, costing.inputVoided)
         handlers.on(MaterialIssued.self, costing.materialIssued)
+        let scrap = ScrapCostingHandlers(settings: settings)
+        handlers.on(NCRStockDisposed.self, scrap.disposed)
+        handlers.handle(GetScrapCosting.self, scrap.report)
         let calendar = CostCalendar(settings: settings)
         return ServiceDefinition(name: ServiceName.bomfinance.rawValue, migrations: BOMFinanceMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])

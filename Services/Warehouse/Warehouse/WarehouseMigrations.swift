@@ -134,5 +134,10 @@ enum WarehouseMigrations {
                 released_by uuid REFERENCES movements (id)
             );
             """),
+        // Which incoming inspection failed a held receipt, so an NCR decision about it finds the stock.
+        SQLMigration(id: "003-held-receipt-inspection", sql: """
+            ALTER TABLE held_receipts ADD COLUMN inspection_code text;
+            CREATE INDEX held_receipts_inspection ON held_receipts (inspection_code);
+            """),
     ]
 }

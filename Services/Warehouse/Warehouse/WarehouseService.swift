@@ -40,6 +40,7 @@ public enum WarehouseService {
         handlers.on(InspectionFailed.self, gate.failed)
         handlers.on(IncomingInspectionPassed.self, hold.passed)
         handlers.on(IncomingInspectionFailed.self, hold.failed)
+        handlers.on(NCRDecided.self, NCRDisposition(now: now).decided)
         return ServiceDefinition(name: ServiceName.warehouse.rawValue, migrations: WarehouseMigrations.all, handlers: handlers,
                                  opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
     }

@@ -88,6 +88,16 @@ public struct RecordInspectionResult: Command {
     public var inputProblems: [FieldError] { DefectCount.problems(defects) }
 }
 
+/// `POST /api/v1/quality/inspections/{id}/reinspect` (QC_INSPECTOR, MANAGER, ADMIN): after REWORK, a new lot of
+/// a FAILED lot's cartons still in QUARANTINE; its PASS releases them so they can be confirmed.
+public struct ReinspectLot: Command {
+    public static let messageType = "quality.inspection.reinspect.v1"
+    public static let owner = ServiceName.quality
+    public typealias Reply = Inspection
+    public var inspection: String
+    public init(inspection: String) { self.inspection = inspection }
+}
+
 /// `GET /api/v1/quality/inspections/{id}` by id or code.
 public struct GetInspection: Query {
     public static let messageType = "quality.inspection.get.v1"
@@ -106,9 +116,16 @@ public struct OpenNCR: Command {
     public var articleCode: String?
     public var orderCode: String?
     public var stage: Stage?
+    /// What and where a SCRAP, RETURN_TO_SUPPLIER or USE_AS_IS decision moves: a material (or the article) and a location
+    /// (default: QUARANTINE).
+    public var materialCode: String?
+    public var location: String?
     public var qty: Int
     public var notes: String?
-    public init(title: String, articleCode: String? = nil, orderCode: String? = nil, stage: Stage? = nil, qty: Int, notes: String? = nil) {
+    public init(title: String, articleCode: String? = nil, orderCode: String? = nil, stage: Stage? = nil, qty: Int, notes: String? = nil,
+                materialCode: String? = nil, location: String? = nil) {
+        self.materialCode = materialCode
+        self.location = location
         self.title = title
         self.articleCode = articleCode
         self.orderCode = orderCode
@@ -117,7 +134,7 @@ public struct OpenNCR: Command {
         self.notes = notes
     }
 
-    enum CodingKeys: String, CodingKey { case title, articleCode, orderCode, stage, qty, notes }
+    enum CodingKeys: String, CodingKey { case title, articleCode, orderCode, stage, materialCode, location, qty, notes }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -125,6 +142,8 @@ public struct OpenNCR: Command {
         articleCode = try container.decodeIfPresent(String.self, forKey: .articleCode)
         orderCode = try container.decodeIfPresent(String.self, forKey: .orderCode)
         stage = try container.decodeIfPresent(Stage.self, forKey: .stage)
+        materialCode = try container.decodeIfPresent(String.self, forKey: .materialCode)
+        location = try container.decodeIfPresent(String.self, forKey: .location)
         qty = try container.decodeWholeNumber(forKey: .qty)
         notes = try container.decodeIfPresent(String.self, forKey: .notes)
     }

@@ -157,10 +157,13 @@ public struct Inspection: Codable, Sendable, Hashable {
     public var createdAt: Date
     public var inspectedBy: String?
     public var inspectedAt: Date?
+    /// A re-inspection (after rework) of the cartons of this failed lot.
+    public var reinspectionOf: String?
     public init(id: UUID, code: String, orderCode: String, articleCode: String, lotSize: Int, sampleSize: Int, major: SamplingPlan,
                 minor: SamplingPlan, cartons: [InspectedCarton], status: InspectionStatus, defects: [DefectCount] = [],
                 criticalFound: Int = 0, majorFound: Int = 0, minorFound: Int = 0, ncrCode: String? = nil, createdBy: String,
-                createdAt: Date, inspectedBy: String? = nil, inspectedAt: Date? = nil) {
+                createdAt: Date, inspectedBy: String? = nil, inspectedAt: Date? = nil, reinspectionOf: String? = nil) {
+        self.reinspectionOf = reinspectionOf
         self.id = id
         self.code = code
         self.orderCode = orderCode
@@ -189,6 +192,16 @@ public enum NCRStatus: String, Sendable, CaseInsensitiveEnum {
     case decided = "DECIDED"
 }
 
+/// What became of the stock a decision moves (SCRAP, RETURN_TO_SUPPLIER, USE_AS_IS), as Warehouse reported it.
+public enum NCRStockStatus: String, Sendable, CaseInsensitiveEnum {
+    /// Decided; Warehouse has not answered yet.
+    case pending = "PENDING"
+    /// Warehouse moved the stock (`stock_note` says what).
+    case done = "DONE"
+    /// Warehouse could not (not enough stock where the NCR says, say): `stock_note` says why; the NCR may be decided again.
+    case failed = "FAILED"
+}
+
 public enum NCRDecision: String, Sendable, CaseInsensitiveEnum {
     case rework = "REWORK"
     case useAsIs = "USE_AS_IS"
@@ -206,9 +219,15 @@ public struct NCR: Codable, Sendable, Hashable {
     public var orderCode: String?
     public var inspectionCode: String?
     public var stage: Stage?
+    /// For an NCR by hand: the material (or `articleCode`) and the location SCRAP, RETURN_TO_SUPPLIER or
+    /// USE_AS_IS move `qty` of (default: the QUARANTINE location).
+    public var materialCode: String?
+    public var location: String?
     public var qty: Int
     public var notes: String?
     public var decision: NCRDecision?
+    public var stockStatus: NCRStockStatus?
+    public var stockNote: String?
     /// For REWORK: the stage that reworks `qty` (Production opens a rework SPK there).
     public var reworkStage: Stage?
     public var decisionNotes: String?
@@ -221,7 +240,10 @@ public struct NCR: Codable, Sendable, Hashable {
     public var escalatedAt: Date?
     public init(id: UUID, code: String, status: NCRStatus, title: String, articleCode: String?, orderCode: String?, inspectionCode: String?,
                 stage: Stage?, qty: Int, notes: String?, decision: NCRDecision? = nil, decisionNotes: String? = nil, decidedBy: String? = nil,
-                decidedAt: Date? = nil, openedBy: String, openedAt: Date, escalateAt: Date, escalatedAt: Date? = nil) {
+                decidedAt: Date? = nil, openedBy: String, openedAt: Date, escalateAt: Date, escalatedAt: Date? = nil,
+                materialCode: String? = nil, location: String? = nil) {
+        self.materialCode = materialCode
+        self.location = location
         self.id = id
         self.code = code
         self.status = status

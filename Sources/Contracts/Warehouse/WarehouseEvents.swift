@@ -82,3 +82,40 @@ public struct CustomerReturnReceived: Event {
     public var customerReturn: CustomerReturn
     public init(customerReturn: CustomerReturn) { self.customerReturn = customerReturn }
 }
+
+/// A quarantined carton may be confirmed again (its re-inspection passed, or its NCR was decided USE_AS_IS):
+/// it is VERIFIED, still in QUARANTINE until confirming moves it to FINISHED_GOODS.
+public struct CartonReleased: Event {
+    public static let messageType = "warehouse.carton.released.v1"
+    public var carton: Carton
+    /// The lot that passed, or the NCR whose concession released it.
+    public var reason: String
+    public init(carton: Carton, reason: String) {
+        self.carton = carton
+        self.reason = reason
+    }
+}
+
+/// What Warehouse did with the stock of an NCR's decision (SCRAP, RETURN_TO_SUPPLIER, USE_AS_IS), once per
+/// decision. `applied` false: nothing moved (not enough stock where the NCR says, say) and `message` says why;
+/// Quality shows it on the NCR. BOMFinance values the SCRAP movements.
+public struct NCRStockDisposed: Event {
+    public static let messageType = "warehouse.ncr-stock.disposed.v1"
+    public var ncrCode: String
+    public var decision: NCRDecision
+    public var applied: Bool
+    public var message: String
+    public var orderCode: String?
+    public var movements: [Movement]
+    public var occurredAt: Date
+    public init(ncrCode: String, decision: NCRDecision, applied: Bool, message: String, orderCode: String?, movements: [Movement],
+                occurredAt: Date) {
+        self.ncrCode = ncrCode
+        self.decision = decision
+        self.applied = applied
+        self.message = message
+        self.orderCode = orderCode
+        self.movements = movements
+        self.occurredAt = occurredAt
+    }
+}

@@ -41,6 +41,8 @@ public enum MovementType: String, Sendable, CaseInsensitiveEnum {
     case fgReceipt = "FG_RECEIPT"
     case shipment = "SHIPMENT"
     case customerReturn = "CUSTOMER_RETURN"
+    /// Rejected material sent back to its supplier (an NCR decided RETURN_TO_SUPPLIER): it leaves QUARANTINE.
+    case returnToSupplier = "RETURN_TO_SUPPLIER"
 }
 
 /// Whether an item is a material (BOMFinance's materials) or an article (finished goods).
@@ -159,6 +161,8 @@ public enum CartonStatus: String, Sendable, CaseInsensitiveEnum {
     case quarantined = "QUARANTINED"
     case confirmed = "CONFIRMED"
     case shipped = "SHIPPED"
+    /// Scrapped from QUARANTINE by an NCR's SCRAP decision.
+    case scrapped = "SCRAPPED"
 }
 
 public struct Carton: Codable, Sendable, Hashable {

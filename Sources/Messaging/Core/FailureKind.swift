@@ -26,7 +26,7 @@ public enum FailureKind: Sendable, Equatable {
             return .transient
         case is PermanentFailure, is ErrorReply, is DecodingError, is EncodingError:
             return .deterministic
-        case is DeadlineExceeded, is DatabaseConnectionClosed, is ConcurrentRepeat:
+        case is DeadlineExceeded, is DatabaseConnectionClosed, is ConcurrentRepeat, is AwaitingEarlierEvent:
             return .transient
         case let error as MessagingError:
             switch error {
@@ -103,6 +103,13 @@ public struct DeadlineExceeded: Error, CustomStringConvertible, Sendable {
 /// A repeat of work (same idempotency key) committed while this copy was doing it: this copy rolls
 /// back. Transient: tried again, it finds the stored outcome and answers with it.
 public struct ConcurrentRepeat: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// An event that needs another one this service has not handled yet (events of one flow published in
+/// separate transactions may arrive out of order). Transient: tried again until the other has landed.
+public struct AwaitingEarlierEvent: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

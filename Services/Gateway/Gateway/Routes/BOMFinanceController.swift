@@ -13,6 +13,13 @@ struct BOMFinanceController: Sendable {
         var perPage: Int?
     }
 
+    struct ScrapQuery: Decodable, Sendable {
+        /// An NCR's code.
+        var ncr: String?
+        /// An order's code.
+        var order: String?
+    }
+
     struct ArticleQuery: Decodable, Sendable, PagedQuery {
         var search: String?
         var page: Int?
@@ -169,6 +176,10 @@ struct BOMFinanceController: Sendable {
         costing.add(.get, "orders/:code", "An order's planned and actual cost, reject cost and variance by material and stage",
                     access: .roles(BOMFinancePermissions.readMoney), reply: OrderCosting.self) {
             try await $0.send(GetOrderCosting(orderCode: try Self.code($0)))
+        }
+        costing.add(.get, "scrap", "What NCRs' SCRAP decisions cost: each SCRAP movement at standard cost × qty, newest first (at most 500)",
+                    access: .roles(BOMFinancePermissions.readMoney), query: ScrapQuery.self, reply: ScrapCosting.self) {
+            try await $0.send(GetScrapCosting(ncr: $0.query.ncr, order: $0.query.order))
         }
     }
 

@@ -74,6 +74,11 @@ struct QualityController: Sendable {
             try await call.send(RecordInspectionResult(inspection: try call.parameter("id"), defects: call.body.defects ?? [],
                                                        notes: call.body.notes))
         }
+        quality.add(.post, "inspections/:id/reinspect",
+                    "After an NCR's REWORK: a new lot of a FAILED lot's cartons still in QUARANTINE, with its own plan; its PASS releases them so they can be confirmed into finished goods",
+                    access: inspectors, reply: Inspection.self, status: .created) {
+            try await $0.send(ReinspectLot(inspection: try $0.parameter("id")))
+        }
         quality.add(.get, "incoming-inspections",
                     "Incoming inspections of material receipts held in QUARANTINE (categories in STITCH_INSPECT_ON_RECEIPT), newest first",
                     access: anyUser, query: StatusQuery<InspectionStatus>.self, reply: Listed<IncomingInspection>.self) { call in
@@ -94,7 +99,7 @@ struct QualityController: Sendable {
             try await $0.send(GetNCR(ncr: try $0.parameter("code")))
         }
         quality.add(.post, "ncrs/:code/decide",
-                    "Decide an NCR: REWORK (rework_stage, default the NCR's stage: Production opens a rework SPK), USE_AS_IS (MANAGER), SCRAP or RETURN_TO_SUPPLIER; an escalated NCR is decided by MANAGER",
+                    "Decide an NCR: REWORK (rework_stage, default the NCR's stage: Production opens a rework SPK), USE_AS_IS (MANAGER: quarantined goods released), SCRAP (Warehouse scraps, BOMFinance values) or RETURN_TO_SUPPLIER (material only); an escalated NCR is decided by MANAGER. stock_status follows what Warehouse did: PENDING, DONE or FAILED (then it may be decided again)",
                     access: .roles(QualityPermissions.decide), body: DecisionBody.self, reply: NCR.self) { call in
             try await call.send(DecideNCR(ncr: try call.parameter("code"), decision: call.body.decision, reworkStage: call.body.reworkStage,
                                           notes: call.body.notes))

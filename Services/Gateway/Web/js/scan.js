@@ -77,10 +77,10 @@ function setMode(next) {
 function renderCarton() {
   const box = $('carton');
   const steps = ['receive', 'verify', 'confirm'];
-  const reached = { REGISTERED: 0, RECEIVED: 1, VERIFIED: 2, CONFIRMED: 3, SHIPPED: 3, QUARANTINED: 1 }[carton?.status] ?? 0;
+  const reached = { REGISTERED: 0, RECEIVED: 1, VERIFIED: 2, CONFIRMED: 3, SHIPPED: 3, QUARANTINED: 1, SCRAPPED: 1 }[carton?.status] ?? 0;
   for (const li of $('steps').children) {
     const index = steps.indexOf(li.dataset.step);
-    li.className = !carton ? '' : index < reached ? 'done' : index === reached && reached < 3 && carton.status !== 'QUARANTINED' ? 'current' : '';
+    li.className = !carton ? '' : index < reached ? 'done' : index === reached && reached < 3 && !['QUARANTINED', 'SCRAPPED'].includes(carton.status) ? 'current' : '';
     li.setAttribute('aria-current', li.className === 'current' ? 'step' : 'false');
   }
   if (!carton) { box.hidden = true; return; }
@@ -113,6 +113,9 @@ function next(message) {
     setMode('carton');
   } else if (status === 'QUARANTINED') {
     feedback('error', `${message} The carton is QUARANTINED in ${carton.location}: ${carton.discrepancy}. Put it aside; scan the next carton.`);
+    setMode('carton');
+  } else if (status === 'SCRAPPED') {
+    feedback('error', `${message} The carton was SCRAPPED by an NCR's decision: ${carton.discrepancy || ''}. Take it off the line; scan the next carton.`);
     setMode('carton');
   } else if (status === 'SHIPPED') {
     feedback('info', `${message} It was shipped${carton.delivery_note ? ` on ${carton.delivery_note}` : ''}. Scan the next carton.`);

@@ -48,7 +48,8 @@ struct IncomingHandlers {
             let ncr = try await NCRHandlers(settings: settings).open(
                 title: "Incoming inspection \(before.code) failed: \(before.materialCode) \(before.qty) (\(before.reference ?? "no reference"))",
                 articleCode: nil, orderCode: nil, inspectionCode: before.code, stage: nil,
-                qty: Int(min(max(qty.rounded(.up), 1), Double(InputRules.quantity.upperBound))), notes: command.notes, context)
+                qty: Int(min(max(qty.rounded(.up), 1), Double(InputRules.quantity.upperBound))), notes: command.notes,
+                materialCode: before.materialCode, context)
             inspection.ncrCode = ncr.code
             try await store.update(inspection)
             try await context.publish(IncomingInspectionFailed(inspection: inspection))

@@ -11,10 +11,33 @@ struct InspectionHandlers {
         let actor = try context.require(QualityPermissions.inspect, to: "Opening an inspection")
         let order = command.order.trimmingCharacters(in: .whitespaces).uppercased()
         guard !order.isEmpty else { throw ErrorReply.validation([.init(field: "order", message: "is required")]) }
+        return try await openLot(order: order, cartons: command.cartons, reinspectionOf: nil, actor: actor, context)
+    }
+
+    /// After REWORK: a new lot of a FAILED lot's cartons (still in QUARANTINE); its PASS releases them.
+    func reinspect(_ command: ReinspectLot, _ context: MessageContext) async throws -> Inspection {
+        let actor = try context.require(QualityPermissions.inspect, to: "Re-inspecting a lot")
+        let store = QualityStore(connection: context.connection, logger: context.logger)
+        guard let failed = try await store.inspection(command.inspection, lock: true) else {
+            throw ErrorReply.notFound("Inspection \(command.inspection)")
+        }
+        guard failed.status == .failed else {
+            throw ErrorReply.conflict("\(failed.code) is \(failed.status.rawValue): only a FAILED lot is re-inspected.")
+        }
+        if let code = failed.ncrCode, let ncr = try await store.ncr(code), !(ncr.status == .decided && ncr.decision == .rework) {
+            let state = ncr.decision.map { "decided \($0.rawValue)" } ?? ncr.status.rawValue
+            throw ErrorReply.conflict("\(failed.code)'s \(ncr.code) is \(state): re-inspection follows a REWORK decision.")
+        }
+        return try await openLot(order: failed.orderCode, cartons: failed.cartons.map(\.cartonId.uuidString), reinspectionOf: failed.code,
+                                 actor: actor, context)
+    }
+
+    private func openLot(order: String, cartons references: [String], reinspectionOf: String?, actor: Actor, _ context: MessageContext)
+        async throws -> Inspection {
         let store = QualityStore(connection: context.connection, logger: context.logger)
         var cartons: [Carton] = []
         var problems: [FieldError] = []
-        for (index, reference) in command.cartons.enumerated() {
+        for (index, reference) in references.enumerated() {
             let field = "cartons[\(index)]"
             let trimmed = reference.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { problems.append(.init(field: field, message: "is empty")); continue }
@@ -28,8 +51,10 @@ struct InspectionHandlers {
             if carton.orderCode?.uppercased() != order {
                 problems.append(.init(field: field, message: "\(carton.sscc) belongs to \(carton.orderCode ?? "no order"), not \(order)")); continue
             }
-            guard [.registered, .received, .verified].contains(carton.status) else {
-                throw ErrorReply.conflict("\(carton.sscc) is \(carton.status.rawValue); only cartons not yet in finished goods are inspected.")
+            // A quarantined carton comes back only from a FAILED lot (re-inspection after rework).
+            let reworked = carton.status == .quarantined ? try await store.wasInFailedLot(carton.id) : false
+            guard [.registered, .received, .verified].contains(carton.status) || reworked else {
+                throw ErrorReply.conflict("\(carton.sscc) is \(carton.status.rawValue); only cartons not yet in finished goods (or a failed lot's, re-inspected) are inspected.")
             }
             if let lot = try await store.liveLot(of: carton.id) {
                 throw ErrorReply.conflict("\(carton.sscc) is already in inspection lot \(lot).")
@@ -54,10 +79,11 @@ struct InspectionHandlers {
             id: UUID(), code: try await store.nextCode(prefix: "QI", day: LocalDate.of(at, in: settings.timeZone)), orderCode: order,
             articleCode: article, lotSize: lotSize, sampleSize: sampleSize, major: major, minor: minor,
             cartons: cartons.enumerated().map { InspectedCarton(cartonId: $1.id, sscc: $1.sscc, qty: $1.qty, open: opened.contains($0)) },
-            status: .open, createdBy: actor.username, createdAt: at)
+            status: .open, createdBy: actor.username, createdAt: at, reinspectionOf: reinspectionOf)
         try await store.insert(inspection)
         try await context.publish(InspectionOpened(inspection: inspection))
-        try await context.audit("inspection", inspection.code, "open", before: Inspection?.none, after: inspection)
+        try await context.audit("inspection", inspection.code, reinspectionOf == nil ? "open" : "reinspect", before: Inspection?.none,
+                                after: inspection)
         return inspection
     }
 

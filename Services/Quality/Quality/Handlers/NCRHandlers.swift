@@ -14,20 +14,23 @@ struct NCRHandlers {
         _ = try context.require(QualityPermissions.openNCR, to: "Opening an NCR")
         let title = command.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw ErrorReply.validation([.init(field: "title", message: "is required: what is wrong")]) }
-        return try await open(title: title, articleCode: command.articleCode?.trimmingCharacters(in: .whitespaces).uppercased(),
-                              orderCode: command.orderCode?.trimmingCharacters(in: .whitespaces).uppercased(), inspectionCode: nil,
-                              stage: command.stage, qty: command.qty, notes: command.notes, context)
+        func code(_ text: String?) -> String? {
+            text.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return try await open(title: title, articleCode: code(command.articleCode), orderCode: code(command.orderCode), inspectionCode: nil,
+                              stage: command.stage, qty: command.qty, notes: command.notes, materialCode: code(command.materialCode),
+                              location: code(command.location), context)
     }
 
     /// Opens an NCR in the caller's transaction and announces it.
     func open(title: String, articleCode: String?, orderCode: String?, inspectionCode: String?, stage: Stage?, qty: Int, notes: String?,
-              _ context: MessageContext) async throws -> NCR {
+              materialCode: String? = nil, location: String? = nil, _ context: MessageContext) async throws -> NCR {
         let store = QualityStore(connection: context.connection, logger: context.logger)
         let at = settings.now()
         let ncr = NCR(id: UUID(), code: try await store.nextCode(prefix: "NCR", day: LocalDate.of(at, in: settings.timeZone)), status: .open,
                       title: String(title.prefix(500)), articleCode: articleCode, orderCode: orderCode, inspectionCode: inspectionCode,
                       stage: stage, qty: qty, notes: notes, openedBy: context.actor?.username ?? "system", openedAt: at,
-                      escalateAt: at.addingTimeInterval(Double(settings.escalationHours) * 3600))
+                      escalateAt: at.addingTimeInterval(Double(settings.escalationHours) * 3600), materialCode: materialCode, location: location)
         try await store.insert(ncr)
         try await context.publish(NCROpened(ncr: ncr))
         try await context.audit("ncr", ncr.code, "open", before: NCR?.none, after: ncr)
@@ -38,7 +41,8 @@ struct NCRHandlers {
         let actor = try context.require(QualityPermissions.decide, to: "Deciding an NCR")
         let store = QualityStore(connection: context.connection, logger: context.logger)
         guard let before = try await store.ncr(command.ncr, lock: true) else { throw ErrorReply.notFound("NCR \(command.ncr)") }
-        guard before.status != .decided else {
+        // Decided once — unless the warehouse could not carry the decision out (then it may be decided again).
+        guard before.status != .decided || before.stockStatus == .failed else {
             throw ErrorReply.conflict("\(before.code) was already decided: \(before.decision?.rawValue ?? "").")
         }
         if command.decision == .useAsIs && !actor.hasAny(QualityPermissions.concession) {
@@ -58,6 +62,9 @@ struct NCRHandlers {
             }
             ncr.reworkStage = stage
         }
+        try await checkStock(command.decision, before, store)
+        ncr.stockStatus = command.decision == .rework ? nil : .pending
+        ncr.stockNote = nil
         ncr.status = .decided
         ncr.decision = command.decision
         ncr.decisionNotes = command.notes
@@ -67,6 +74,34 @@ struct NCRHandlers {
         try await context.publish(NCRDecided(ncr: ncr))
         try await context.audit("ncr", ncr.code, "decide-\(command.decision.rawValue.lowercased())", before: before, after: ncr)
         return ncr
+    }
+
+    /// SCRAP, RETURN_TO_SUPPLIER and USE_AS_IS move stock: the NCR must say which (a failed lot's cartons, a held
+    /// receipt, or a material or article by hand); only material goes back to a supplier. 422 naming `decision` otherwise.
+    private func checkStock(_ decision: NCRDecision, _ ncr: NCR, _ store: QualityStore) async throws {
+        guard decision != .rework else { return }
+        var lot: Inspection?
+        if let code = ncr.inspectionCode { lot = try await store.inspection(code) }
+        if ncr.inspectionCode == nil && ncr.materialCode == nil && ncr.articleCode == nil {
+            throw ErrorReply.rule("\(ncr.code) names no material or article, so there is no stock to \(decision.rawValue).",
+                                  details: [.init(field: "decision", message: "\(decision.rawValue) needs an NCR that names its material or article")])
+        }
+        if decision == .returnToSupplier && (lot != nil || (ncr.inspectionCode == nil && ncr.materialCode == nil)) {
+            throw ErrorReply.rule("Only purchased material goes back to a supplier; \(ncr.code) is about finished goods.",
+                                  details: [.init(field: "decision", message: "RETURN_TO_SUPPLIER needs an NCR about material")])
+        }
+    }
+
+    /// What Warehouse did with the decision's stock: DONE, or FAILED with why (the NCR may then be decided again).
+    func stockDisposed(_ event: NCRStockDisposed, _ context: MessageContext) async throws {
+        let store = QualityStore(connection: context.connection, logger: context.logger)
+        guard let before = try await store.ncr(event.ncrCode, lock: true), before.stockStatus == .pending, before.decision == event.decision
+        else { return }
+        var ncr = before
+        ncr.stockStatus = event.applied ? .done : .failed
+        ncr.stockNote = event.message
+        try await store.update(ncr)
+        try await context.audit("ncr", ncr.code, event.applied ? "stock-done" : "stock-failed", before: before, after: ncr)
     }
 
     func get(_ query: GetNCR, _ context: MessageContext) async throws -> NCR {

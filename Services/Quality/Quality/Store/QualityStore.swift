@@ -163,6 +163,15 @@ struct QualityStore {
         return nil
     }
 
+    /// The carton was in a lot that FAILED (so it may be re-inspected out of QUARANTINE).
+    func wasInFailedLot(_ carton: UUID) async throws -> Bool {
+        for try await _ in try await connection.query("""
+            SELECT 1 FROM inspection_cartons c JOIN inspections i ON i.id = c.inspection_id
+            WHERE c.carton_id = \(carton) AND i.status = 'FAILED' LIMIT 1
+            """, logger: logger) { return true }
+        return false
+    }
+
     func inspection(_ reference: String, lock: Bool = false) async throws -> Inspection? {
         try await connection.document(Inspection.self, in: "inspections", reference: reference, lock: lock, logger: logger)
     }

@@ -78,7 +78,12 @@ struct CartonHandlers {
         case .confirm:
             let (qty, discrepancy) = try CartonLifecycle.confirmation(registered: carton.qty, counted: command.qty, reason: command.reason)
             guard let finished = try await ledger.first(.finishedGoods) else { throw ErrorReply.rule("There is no FINISHED_GOODS location.") }
-            if qty > 0 {
+            if let held = carton.location {
+                // Released from QUARANTINE (re-inspection passed, or a concession): its stock moves from there.
+                let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton_id")
+                _ = try await Ledger(context).post(CartonLifecycle.confirmFromHold(item: item, registered: carton.qty, counted: qty, at: held,
+                                                                                   to: finished.code, sscc: carton.sscc, discrepancy: discrepancy))
+            } else if qty > 0 {
                 let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton_id")
                 _ = try await Ledger(context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(qty), from: nil, to: finished.code,
                                                                 reference: carton.sscc, reason: discrepancy)])

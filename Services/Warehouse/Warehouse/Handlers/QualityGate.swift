@@ -11,6 +11,9 @@ import ServiceKit
 struct QualityGate {
     let now: @Sendable () -> Date
 
+    /// A FAILED lot whose NCR was decided USE_AS_IS: its cartons may be confirmed.
+    static let concession = "CONCESSION"
+
     /// OPEN → PASSED | FAILED only: a late `opened` never undoes a verdict (events of one lot may arrive out of order).
     static func keep(_ inspection: Inspection, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
@@ -38,8 +41,34 @@ struct QualityGate {
         return nil
     }
 
-    /// 409 naming the lot unless the carton's lot passed (or, when final inspection is not required,
-    /// the carton is in no lot at all).
+    /// A lot's state as this service knows it; nil when it never heard of it.
+    static func lotStatus(_ code: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        for try await status in try await connection.query("SELECT status FROM inspection_lots WHERE code = \(code)", logger: logger)
+            .decode(String.self) { return status }
+        return nil
+    }
+
+    /// The cartons whose lot is `code` now (a re-inspected carton belongs to its newest lot).
+    static func cartons(of code: String, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for try await id in try await connection.query("SELECT carton_id FROM lot_cartons WHERE lot_code = \(code) ORDER BY carton_id",
+                                                       logger: logger).decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    /// A quarantined carton may be confirmed again: VERIFIED, still in QUARANTINE (confirming moves it to FINISHED_GOODS).
+    static func release(_ carton: Carton, reason: String, store: CartonStore, now: Date, _ context: MessageContext) async throws {
+        var released = carton
+        released.status = .verified
+        released.discrepancy = "released: \(reason)"
+        released.updatedAt = now
+        try await store.update(released)
+        try await context.publish(CartonReleased(carton: released, reason: reason))
+        try await context.audit("carton", carton.sscc, "release", before: carton, after: released)
+    }
+
+    /// 409 naming the lot unless the carton's lot passed or was released by concession (or, when final
+    /// inspection is not required, the carton is in no lot at all).
     static func requirePassed(_ carton: Carton, required: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         guard let lot = try await lot(of: carton.id, on: connection, logger: logger) else {
             if required {
@@ -47,8 +76,8 @@ struct QualityGate {
             }
             return
         }
-        guard lot.status == InspectionStatus.passed.rawValue else {
-            throw ErrorReply.conflict("\(carton.sscc) is in inspection lot \(lot.code), which is \(lot.status): only a PASSED lot's cartons enter FINISHED_GOODS.")
+        guard lot.status == InspectionStatus.passed.rawValue || lot.status == Self.concession else {
+            throw ErrorReply.conflict("\(carton.sscc) is in inspection lot \(lot.code), which is \(lot.status): only a PASSED lot's cartons (or a FAILED lot's released by a USE_AS_IS concession) enter FINISHED_GOODS.")
         }
     }
 
@@ -56,8 +85,15 @@ struct QualityGate {
         try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
     }
 
+    /// A re-inspection's PASS releases the cartons it holds that are still in QUARANTINE from their failed lot.
     func passed(_ event: InspectionPassed, _ context: MessageContext) async throws {
         try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
+        let store = CartonStore(connection: context.connection, logger: context.logger)
+        for member in event.inspection.cartons {
+            guard let carton = try await store.find(member.cartonId.uuidString, lock: true), carton.status == .quarantined,
+                  try await Self.lot(of: carton.id, on: context.connection, logger: context.logger)?.code == event.inspection.code else { continue }
+            try await Self.release(carton, reason: "re-inspection \(event.inspection.code) passed", store: store, now: now(), context)
+        }
     }
 
     /// The lot's cartons not yet in stock go into QUARANTINE (FG_RECEIPT there), as a mismatch at verification does.
@@ -72,9 +108,12 @@ struct QualityGate {
         for member in event.inspection.cartons {
             guard var carton = try await store.find(member.cartonId.uuidString, lock: true),
                   [.registered, .received, .verified].contains(carton.status) else { continue }
-            let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton")
-            _ = try await Ledger(context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil, to: quarantine.code,
-                                                            reference: carton.sscc, reason: "quarantined: \(reason)")])
+            // A carton released from QUARANTINE but not confirmed yet (a concession) is in stock there already.
+            if carton.location == nil {
+                let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "carton")
+                _ = try await Ledger(context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil,
+                                                                to: quarantine.code, reference: carton.sscc, reason: "quarantined: \(reason)")])
+            }
             carton.status = .quarantined
             carton.location = quarantine.code
             carton.discrepancy = reason

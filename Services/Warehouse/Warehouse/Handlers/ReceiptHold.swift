@@ -72,7 +72,8 @@ struct ReceiptHold {
     /// Failed: the stock stays in QUARANTINE (the NCR decides: return to supplier, scrap, use as is).
     func failed(_ event: IncomingInspectionFailed, _ context: MessageContext) async throws {
         try await context.connection.query("""
-            UPDATE held_receipts SET status = 'REJECTED' WHERE movement_id = \(event.inspection.movementId) AND status = 'HELD'
+            UPDATE held_receipts SET status = 'REJECTED', inspection_code = \(event.inspection.code)
+            WHERE movement_id = \(event.inspection.movementId) AND status = 'HELD'
             """, logger: context.logger)
     }
 }
