@@ -50,7 +50,7 @@ public enum StitchJSON {
     private static let swiftNames = KeyNames(camelCase)
 
     /// A Swift property name as it is written on the wire (`perPage` → `per_page`).
-    public static func wireName(_ key: String) -> String { snakeCase(key) }
+    public static func wireName(_ key: String) -> String { wireNames(key) }
 }
 
 /// A key-name conversion, remembered (up to a bound: dictionary keys are data and could be anything).
