@@ -61,7 +61,8 @@ public enum InputRules {
             }
         case .struct, .class, .tuple, .enum:
             for child in mirror.children {
-                let name = child.label.map(snakeCase) ?? ""
+                // Remembered names (`wireName`): this walk runs on every request.
+                let name = child.label.map(StitchJSON.wireName) ?? ""
                 let childPath = name.isEmpty || name.hasPrefix(".") ? path : path.isEmpty ? name : "\(path).\(name)"
                 problems += textProblems(in: child.value, path: childPath, depth: depth + 1)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one JSON dialect of Stitch, on the wire and over HTTP: snake_case keys, ISO-8601 UTC
 /// timestamps with milliseconds (events are ordered by them), keys sorted so bodies are stable.
@@ -6,7 +7,7 @@ import Foundation
 public enum StitchJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(snakeCase(path.last!.stringValue)) }
+        encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(wireNames(path.last!.stringValue)) }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -17,7 +18,7 @@ public enum StitchJSON {
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase(path.last!.stringValue)) }
+        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(swiftNames(path.last!.stringValue)) }
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
@@ -43,8 +44,28 @@ public enum StitchJSON {
 
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
+    // Every key of every message is converted; the conversions walk Characters and showed in profiles
+    // (about a tenth of the JSON work), so each name is converted once per process.
+    private static let wireNames = KeyNames(snakeCase)
+    private static let swiftNames = KeyNames(camelCase)
+
     /// A Swift property name as it is written on the wire (`perPage` → `per_page`).
-    public static func wireName(_ key: String) -> String { snakeCase(key) }
+    public static func wireName(_ key: String) -> String { wireNames(key) }
+}
+
+/// A key-name conversion, remembered (up to a bound: dictionary keys are data and could be anything).
+final class KeyNames: Sendable {
+    private let convert: @Sendable (String) -> String
+    private let known = Mutex<[String: String]>([:])
+
+    init(_ convert: @escaping @Sendable (String) -> String) { self.convert = convert }
+
+    func callAsFunction(_ key: String) -> String {
+        if let name = known.withLock({ $0[key] }) { return name }
+        let name = convert(key)
+        known.withLock { if $0.count < 4_096 { $0[key] = name } }
+        return name
+    }
 }
 
 struct SnakeCaseKey: CodingKey {

@@ -33,19 +33,19 @@ public enum IdempotencyStore {
     /// Stores the key with its reply; false if the key is already taken (see above).
     public static func record(scope: String, key: String, reply: String, on connection: PostgresConnection,
                               logger: Logger) async throws -> Bool {
-        let inserted = try await connection.query("""
-            INSERT INTO idempotency_keys (scope, key, reply) VALUES (\(scope), \(key), \(reply)) ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger)
-        for try await _ in inserted { return true }
-        return false
+        var binds = StatementBinds()
+        let sql = """
+            INSERT INTO idempotency_keys (scope, key, reply) VALUES (\(try binds.bind(scope)), \(try binds.bind(key)), \(try binds.bind(reply)))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """
+        return try await !connection.prepared(sql, binds, logger: logger).isEmpty
     }
 
     /// The reply stored under the key, if any ("" for a key reserved without a reply).
     public static func stored(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        let rows = try await connection.query("""
-            SELECT reply FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
-            """, logger: logger)
-        for try await reply in rows.decode(String?.self) { return reply ?? "" }
-        return nil
+        var binds = StatementBinds()
+        let sql = "SELECT reply FROM idempotency_keys WHERE scope = \(try binds.bind(scope)) AND key = \(try binds.bind(key))"
+        guard let row = try await connection.prepared(sql, binds, logger: logger).first else { return nil }
+        return try row.decode(String?.self) ?? ""
     }
 }

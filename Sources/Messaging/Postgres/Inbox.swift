@@ -21,14 +21,16 @@ public enum Inbox {
     public static func claim(_ messages: [(id: String, type: String?)], consumer: String, on connection: PostgresConnection,
                              logger: Logger) async throws -> Set<String> {
         guard !messages.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        var binds = StatementBinds()
+        let sql = """
             INSERT INTO inbox (consumer, message_id, message_type)
-            SELECT \(consumer), m.id, NULLIF(m.type, '') FROM unnest(\(messages.map(\.id))::text[], \(messages.map { $0.type ?? "" })::text[])
-                AS m(id, type)
+            SELECT \(try binds.bind(consumer)), m.id, NULLIF(m.type, '')
+            FROM unnest(\(try binds.bind(messages.map(\.id)))::text[], \(try binds.bind(messages.map { $0.type ?? "" }))::text[]) AS m(id, type)
             ON CONFLICT DO NOTHING RETURNING message_id
-            """, logger: logger)
+            """
+        let rows = try await connection.prepared(sql, binds, logger: logger)
         var fresh = Set<String>()
-        for try await id in rows.decode(String.self) { fresh.insert(id) }
+        for row in rows { fresh.insert(try row.decode(String.self)) }
         return fresh
     }
 }

@@ -33,13 +33,36 @@ extension PostgresClient {
     }
 
     /// A leased connection for `body`, bounded like `transaction`.
+    ///
+    /// The work (lease included) runs in a task of its own; the caller waits for the first of: the work's
+    /// outcome, its connection closing, its deadline, its own cancellation. The connection and the
+    /// deadline are looked at by one watcher thread for every call in the process (`DatabaseWatch`), not
+    /// by a task group and timer tasks per call: under load those thread wake-ups showed in profiles.
     public func connection<T: Sendable>(
         deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withDeadline("database work", after: deadline) {
-            try await self.withConnection { connection in
-                try await connection.untilClosed { try await body(connection) }
+        let outcome = Outcome<T>()
+        outcome.deadline = (.now + deadline, DeadlineExceeded("database work", after: deadline))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.arm(continuation)
+                outcome.watch()
+                outcome.work = Task {
+                    do {
+                        let value = try await self.withConnection { connection in
+                            outcome.connection = connection
+                            if connection.isClosed { throw DatabaseConnectionClosed() }
+                            return try await body(connection)
+                        }
+                        outcome.finish(.success(value))
+                    } catch {
+                        outcome.finish(.failure(error))
+                    }
+                }
             }
+        } onCancel: {
+            outcome.work?.cancel()
+            outcome.finish(.failure(CancellationError()))
         }
     }
 }
@@ -57,25 +80,13 @@ extension PostgresConnection {
     public func untilClosed<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         if isClosed { throw DatabaseConnectionClosed() }
         let outcome = Outcome<T>()
+        outcome.connection = self
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outcome.arm(continuation)
+                outcome.watch()  // the channel is looked at now and then while the work runs
                 outcome.work = Task {
                     do { outcome.finish(.success(try await operation())) } catch { outcome.finish(.failure(error)) }
-                }
-                // Look at the channel now and then while the work runs; normally it is done long before.
-                let connection = self
-                Task {
-                    var pause: Duration = .milliseconds(100)
-                    while !outcome.isFinished {
-                        try? await Task.sleep(for: pause)
-                        if connection.isClosed {
-                            outcome.finish(.failure(DatabaseConnectionClosed()))
-                            outcome.work?.cancel()
-                            return
-                        }
-                        pause = min(pause * 2, .seconds(1))
-                    }
                 }
             }
         } onCancel: {
@@ -85,16 +96,34 @@ extension PostgresConnection {
     }
 }
 
-/// The one resumption of a continuation that several parties race to resume.
-private final class Outcome<T: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, early: Result<T, any Error>?, finished: Bool,
-                               work: Task<Void, Never>?)>((nil, nil, false, nil))
+/// The one resumption of a continuation that several parties race to resume: the work, the caller's
+/// cancellation, and `DatabaseWatch` (the connection closed, the deadline passed).
+private final class Outcome<T: Sendable>: WatchedCall {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var early: Result<T, any Error>?
+        var finished = false
+        var work: Task<Void, Never>?
+        var connection: PostgresConnection?
+        var deadline: (at: ContinuousClock.Instant, error: DeadlineExceeded)?
+    }
 
-    var isFinished: Bool { state.withLock { $0.finished } }
+    private let state = Mutex(State())
 
     var work: Task<Void, Never>? {
         get { state.withLock { $0.work } }
         set { state.withLock { $0.work = newValue } }
+    }
+
+    /// The connection the work runs on, once leased: watched for closing.
+    var connection: PostgresConnection? {
+        get { state.withLock { $0.connection } }
+        set { state.withLock { $0.connection = newValue } }
+    }
+
+    var deadline: (at: ContinuousClock.Instant, error: DeadlineExceeded)? {
+        get { state.withLock { $0.deadline } }
+        set { state.withLock { $0.deadline = newValue } }
     }
 
     func arm(_ continuation: CheckedContinuation<T, any Error>) {
@@ -106,17 +135,39 @@ private final class Outcome<T: Sendable>: Sendable {
         if let early { continuation.resume(with: early) }
     }
 
+    /// Hands the call to `DatabaseWatch` until it finishes (under the lock, so a call finished meanwhile stays out).
+    func watch() {
+        state.withLock { state in
+            if !state.finished { DatabaseWatch.shared.add(self) }
+        }
+    }
+
     func finish(_ result: Result<T, any Error>) {
-        let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
-            guard !state.finished else { return nil }
+        let (continuation, first) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Bool) in
+            guard !state.finished else { return (nil, false) }
             state.finished = true
             guard let continuation = state.continuation else {
                 state.early = result  // cancelled before the continuation existed
-                return nil
+                return (nil, true)
             }
             state.continuation = nil
-            return continuation
+            return (continuation, true)
         }
+        if first { DatabaseWatch.shared.remove(self) }
         continuation?.resume(with: result)
+    }
+
+    func check(now: ContinuousClock.Instant) {
+        let (connection, deadline, work) = state.withLock { ($0.connection, $0.deadline, $0.work) }
+        let failure: (any Error)? = if connection?.isClosed == true {
+            DatabaseConnectionClosed()
+        } else if let deadline, now >= deadline.at {
+            deadline.error
+        } else {
+            nil
+        }
+        guard let failure else { return }
+        finish(.failure(failure))
+        work?.cancel()
     }
 }

@@ -15,20 +15,18 @@ import PostgresNIO
 ///     try await write.run(context)
 public struct CombinedWrite {
     private var statements: [String] = []
-    private var binds = PostgresBindings()
+    private var binds = StatementBinds()
 
     public init() {}
 
     /// The placeholder (`$n`) of `value`, bound to this statement.
     public mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value) throws -> String {
-        try binds.append(value)
-        return "$\(binds.count)"
+        try binds.bind(value)
     }
 
     /// The placeholder of `value`, NULL when nil.
     public mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value?) throws -> String {
-        try binds.append(value)
-        return "$\(binds.count)"
+        try binds.bind(value)
     }
 
     /// A data-modifying statement (INSERT, UPDATE, DELETE; no RETURNING needed).
@@ -69,7 +67,8 @@ public struct CombinedWrite {
 
     public func run(on connection: PostgresConnection, logger: Logger) async throws {
         guard !statements.isEmpty else { return }
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        // Prepared: a handler's writes have one text per shape (the values are binds), so it is planned once.
+        try await connection.prepared(sql, binds, logger: logger)
     }
 
     public func run(_ context: MessageContext) async throws {

@@ -85,18 +85,19 @@ struct DailyInputHandlers {
         if spk.status == .completed && before.status != .completed {
             try write.publish(SPKCompleted(spk: spk), context)
         }
-        try await write.run(context)
         let result = DailyInputResult(entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
                                       progress: spk.progress, spkStatus: spk.status)
         if let key = entry.clientEntryId {
             // The entry's key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
             // request that committed first (a phone and its retry racing); this one rolls back and, tried
-            // again, answers that one's outcome as a duplicate.
+            // again, answers that one's outcome as a duplicate. Before the entry's own row, whose unique
+            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
             guard try await IdempotencyStore.record(scope: scope, key: key, reply: String(decoding: try StitchJSON.encode(result), as: UTF8.self),
                                                     on: context.connection, logger: context.logger) else {
                 throw ConcurrentRepeat("daily input \(key) was recorded by another request meanwhile")
             }
         }
+        try await write.run(context)
         return (result, false)
     }
 }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import ServiceKit
 
@@ -61,10 +62,14 @@ struct SPKStore {
     func requireWithNeighbours(_ reference: String, withNext: Bool = false) async throws -> Neighbourhood {
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
         // A stand-alone SPK (no order) has no neighbours: one statement finds and locks it, and looks at no order.
-        let alone = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.standaloneColumns) FROM spks s WHERE \(column) = $1 AND s.order_id IS NULL FOR UPDATE
-            """, binds: binds), logger: logger)
-        for try await row in alone { return Neighbourhood(spk: try Self.spk(from: row)) }
+        // Prepared: it is every daily input's first statement.
+        var standalone = StatementBinds()
+        let key = try UUID(uuidString: reference).map { try standalone.bind($0) }
+            ?? standalone.bind(reference.trimmingCharacters(in: .whitespaces).uppercased())
+        let alone = try await connection.prepared("""
+            SELECT \(Self.standaloneColumns) FROM spks s WHERE \(column) = \(key) AND s.order_id IS NULL FOR UPDATE
+            """, standalone, logger: logger)
+        if let row = alone.first { return Neighbourhood(spk: try Self.spk(from: row)) }
         // A stage of an order: it and its neighbours, locked in one statement in route order.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH me AS (SELECT s.order_id, s.sequence FROM spks s WHERE \(column) = $1 AND s.order_id IS NOT NULL)
