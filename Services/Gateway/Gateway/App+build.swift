@@ -45,11 +45,16 @@ public enum GatewayApp {
         return router
     }
 
-    /// Brings the gateway's schema up to date and, in development, creates the demo users.
+    /// Brings the gateway's schema up to date and creates the demo users (`STITCH_SEED_DEMO`) and the first
+    /// administrator (`STITCH_ADMIN_PASSWORD`) when asked to.
     public static func prepare(settings: GatewaySettings, client: PostgresClient, logger: Logger) async throws {
         try await Migrator(schema: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, logger: logger).migrate(client)
+        let users = UserStore(client: client, logger: logger), hasher = PasswordHasher(cost: settings.bcryptCost)
         if settings.seedDemoUsers {
-            try await DemoUsers.seed(UserStore(client: client, logger: logger), hasher: PasswordHasher(cost: settings.bcryptCost))
+            try await DemoUsers.seed(users, hasher: hasher)
+        }
+        if let password = settings.initialAdminPassword, try await InitialAdmin.ensure(users, hasher: hasher, password: password) {
+            logger.notice("created the first administrator '\(InitialAdmin.username)' (STITCH_ADMIN_PASSWORD)")
         }
     }
 

@@ -17,6 +17,7 @@ import ServiceKit
 /// | `STITCH_TRUSTED_PROXIES` | comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the client | none |
 /// | `STITCH_BCRYPT_COST` | password hash cost | 11 |
 /// | `STITCH_SEED_DEMO` | create the demo users on start | false |
+/// | `STITCH_ADMIN_PASSWORD` | with it, the first administrator `admin` is created at start if missing (≥ 12 characters) | none |
 public struct GatewaySettings: Sendable {
     public var host: String
     public var port: Int
@@ -34,6 +35,8 @@ public struct GatewaySettings: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed (failed sign-ins are counted per client address).
     public var trustedProxies: Set<String>
     public var seedDemoUsers: Bool
+    /// The password of the first administrator (`InitialAdmin`), when the deployment asks for one.
+    public var initialAdminPassword: String?
     /// Failed logins before a user is locked out, and for how long.
     public var maxFailedLogins = 5
     public var lockout: Duration = .seconds(15 * 60)
@@ -83,5 +86,9 @@ public struct GatewaySettings: Sendable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
         bcryptCost = try environment.int("STITCH_BCRYPT_COST", default: 11, range: 4...16)
         seedDemoUsers = try environment.bool("STITCH_SEED_DEMO", default: false)
+        initialAdminPassword = environment.optional("STITCH_ADMIN_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        if let password = initialAdminPassword, password.count < 12 {
+            throw ConfigurationError("STITCH_ADMIN_PASSWORD must be at least 12 characters (it signs in the first administrator)")
+        }
     }
 }
