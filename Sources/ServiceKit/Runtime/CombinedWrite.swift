@@ -37,26 +37,14 @@ public struct CombinedWrite {
     /// The audit row `MessageContext.audit` would write.
     public mutating func audit(_ context: MessageContext, _ entity: String, _ id: String, _ action: String,
                                before: (some Encodable)?, after: (some Encodable)?) throws {
-        let beforeJSON = try before.map { String(decoding: try StitchJSON.encode($0), as: UTF8.self) }
-        let afterJSON = try after.map { String(decoding: try StitchJSON.encode($0), as: UTF8.self) }
-        add("""
-            INSERT INTO audit_log (entity, entity_id, action, actor_id, actor_name, before, after, correlation_id)
-            VALUES (\(try bind(entity)), \(try bind(id)), \(try bind(action)), \(try bind(context.actor?.userId ?? "unknown")),
-                    \(try bind(context.actor?.username ?? "unknown")), \(try bind(beforeJSON))::jsonb, \(try bind(afterJSON))::jsonb,
-                    \(try bind(context.header.correlationId.uuidString)))
-            """)
+        add(try AuditLog.insert(entity: entity, id: id, action: action, actor: context.actor,
+                                correlationId: context.header.correlationId, before: before, after: after, binding: &binds))
     }
 
     /// The outbox row `MessageContext.publish` would write: the event goes out once the transaction commits.
     public mutating func publish<E: Event>(_ event: E, _ context: MessageContext) throws {
         let message = try OutgoingMessage.event(Envelope(header: context.header.caused(type: E.messageType), payload: event))
-        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
-        add("""
-            INSERT INTO outbox (message_id, exchange, routing_key, message_type, correlation_id, headers, mandatory, body)
-            VALUES (\(try bind(message.messageId)), \(try bind(message.exchange)), \(try bind(message.routingKey)),
-                    \(try bind(message.type)), \(try bind(message.correlationId)), \(try bind(headers))::jsonb,
-                    \(try bind(message.mandatory)), \(try bind(String(decoding: message.body, as: UTF8.self))))
-            """)
+        add(try Outbox.insert(message, binding: &binds))
     }
 
     /// The SQL sent: each statement as a CTE, all run once and to completion whatever the main query reads.
