@@ -104,14 +104,12 @@ struct SPKStore {
     }
 
     func updateProgress(_ spk: SPK) async throws {
-        try await connection.query("""
-            UPDATE spks SET produced_qty = \(spk.producedQty), reject_qty = \(spk.rejectQty), status = \(spk.status.rawValue),
-                            updated_at = \(spk.updatedAt), version = \(spk.version), change_seq = nextval('spk_changes')
-            WHERE id = \(spk.id)
-            """, logger: logger)
+        var write = CombinedWrite()
+        try updateProgress(spk, into: &write)
+        try await write.run(on: connection, logger: logger)
     }
 
-    /// `updateProgress` as part of a combined statement.
+    /// The SPK's figures and status, as part of a combined statement (`updateProgress` runs it alone).
     func updateProgress(_ spk: SPK, into write: inout CombinedWrite) throws {
         write.add("""
             UPDATE spks SET produced_qty = \(try write.bind(spk.producedQty)), reject_qty = \(try write.bind(spk.rejectQty)),
@@ -121,7 +119,7 @@ struct SPKStore {
             """)
     }
 
-    /// `insertInput` as part of a combined statement.
+    /// A daily entry's row, as part of a combined statement.
     func insertInput(id: UUID, spk: SPK, entry: DailyInputEntry, shift: Shift, recordedBy: String, into write: inout CombinedWrite) throws {
         write.add("""
             INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
@@ -130,14 +128,6 @@ struct SPKStore {
                     \(try write.bind(entry.operatorId)), \(try write.bind(entry.notes)), \(try write.bind(entry.clientEntryId)),
                     \(try write.bind(recordedBy)))
             """)
-    }
-
-    func insertInput(id: UUID, spk: SPK, entry: DailyInputEntry, shift: Shift, recordedBy: String) async throws {
-        try await connection.query("""
-            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
-            VALUES (\(id), \(spk.id), \(entry.date.description)::date, \(entry.qty), \(entry.rejectQty), \(shift.rawValue),
-                    \(entry.operatorId), \(entry.notes), \(entry.clientEntryId), \(recordedBy))
-            """, logger: logger)
     }
 
     func list(_ query: ListSPKs) async throws -> Page<SPK> {
