@@ -96,6 +96,44 @@ struct BatchConsumerIntegrationTests {
         }
     }
 
+    @Test("a batch's acks go out as one frame yet never cover a message still in hand")
+    func batchAcksLeaveHeldMessagesUnsettled() async throws {
+        let queue = uniqueName("q.acks")
+        let key = "test.\(queue)"
+        let first = try AMQPMessageBus(url: try TestEnvironment.amqpURL(), name: uniqueName("holds"), logger: TestEnvironment.logger)
+        try await first.declare(.eventQueue(queue, patterns: [key]))
+        // The held message first: its delivery tag is below every tag of the batches acked after it.
+        let held = try itemEvent(0, routingKey: key)
+        try await first.publish(held)
+        try await first.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
+        let batched = Mutex(0)
+        let release = AsyncStream.makeStream(of: Void.self)
+        let consuming = Task {
+            try await MessageConsumer(bus: first, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
+                .runBatched(maxBatch: 32, joins: { $0.messageId != held.messageId }, batch: { messages in
+                    batched.withLock { $0 += messages.count }
+                }, single: { message in
+                    if message.messageId == held.messageId {
+                        for await _ in release.stream {}  // still in hand when the process goes away
+                    } else {
+                        batched.withLock { $0 += 1 }
+                    }
+                })
+        }
+        #expect(await eventually { batched.withLock { $0 } == 20 })
+        try await withBus(name: "watch") { bus in
+            #expect(try await eventually { try await bus.messageCount(queue: queue) == 0 })
+            try await Task.sleep(for: .milliseconds(500))  // the acks reach the broker
+            await first.shutdown()  // the connection closes with the held message unsettled
+            release.continuation.finish()
+            consuming.cancel()
+            _ = try? await consuming.value
+            #expect(try await eventually { try await bus.messageCount(queue: queue) >= 1 })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await bus.messageCount(queue: queue) == 1, "the held message came back, and only it: the batches were acked")
+        }
+    }
+
     @Test("the same events delivered twice in one batch and across batches are applied once")
     func duplicatesInsideABatch() async throws {
         try await withTestDatabase(migrations: [effectsMigration]) { client, schema in

@@ -56,6 +56,34 @@ import Testing
         _ = try? await task.value
     }
 
+    @Test("messages that do not join are handled one by one beside the batches; every one acked once")
+    func onlyJoiningMessagesAreBatched() async throws {
+        let bus = InMemoryMessageBus()
+        try await bus.declare(.eventQueue("svc.events", patterns: ["#"]))
+        for index in 0..<30 { try await bus.publish(event(index % 3 == 0 ? "alone\(index)" : "m\(index)")) }
+        let applied = Applied()
+        let batched = Mutex<[String]>([])
+        let task = Task {
+            try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: 30, logger: logger)
+                .runBatched(maxBatch: 8, joins: { !($0.messageId ?? "").hasPrefix("alone") }, batch: { messages in
+                    try await Task.sleep(for: .milliseconds(5))
+                    batched.withLock { $0 += messages.compactMap(\.messageId) }
+                    applied.batch(messages)
+                }, single: { message in
+                    // A joining message handled alone came first; slowly, so the others gather into a batch.
+                    if message.messageId?.hasPrefix("m") == true { try await Task.sleep(for: .milliseconds(5)) }
+                    applied.single(message)
+                })
+        }
+        #expect(await waitFor { applied.ids.count == 30 })
+        #expect(Set(applied.ids).count == 30, "each message applied once")
+        #expect(!batched.withLock { $0 }.contains { $0.hasPrefix("alone") }, "no message that does not join was in a batch")
+        #expect(applied.batches.contains { $0 > 1 }, "the others were batched: \(applied.batches)")
+        #expect(await waitFor { bus.depth(of: "svc.events") == 0 }, "all acked")
+        task.cancel()
+        _ = try? await task.value
+    }
+
     @Test("a message that fails deterministically inside a batch: the batch is handled one by one, only that one is parked")
     func poisonInABatchIsSplitOut() async throws {
         let bus = InMemoryMessageBus()

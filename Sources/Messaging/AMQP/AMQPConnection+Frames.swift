@@ -92,6 +92,9 @@ extension AMQPConnection {
                 }
                 return
             }
+            // In hand until settled, also one for a consumer that is gone (it comes back after a close), so
+            // no `multiple` ack ever covers it.
+            unsettled.insert(deliveryTag)
             guard let registration = consumers.values.first(where: { $0.tag == consumerTag }) else { return }
             registration.sink(Delivery(message: message, queue: registration.queue, tag: deliveryTag,
                                        generation: generation, settler: self))
@@ -124,15 +127,30 @@ extension AMQPConnection {
 
 extension AMQPConnection: DeliverySettler {
     func ack(_ tag: UInt64, generation: UInt64) {
+        ack([tag], generation: generation)
+    }
+
+    /// One frame for the tags below every delivery still in hand (`multiple`: each one of a quorum queue's
+    /// settles is a log entry in the broker), one each for the rest.
+    func ack(_ tags: [UInt64], generation: UInt64) {
         perform { connection in
             guard connection.generation == generation, let session = connection.session else { return }
-            do { try session.ack(tag) } catch { connection.connectionLost(error) }
+            for tag in tags { connection.unsettled.remove(tag) }
+            let lowestInHand = connection.unsettled.min() ?? .max
+            let sorted = tags.sorted()
+            do {
+                if let covered = sorted.last(where: { $0 < lowestInHand }) { try session.ack(covered, multiple: covered != sorted.first) }
+                for tag in sorted where tag > lowestInHand { try session.ack(tag) }
+            } catch {
+                connection.connectionLost(error)
+            }
         }
     }
 
     func reject(_ tag: UInt64, generation: UInt64, requeue: Bool) {
         perform { connection in
             guard connection.generation == generation, let session = connection.session else { return }
+            connection.unsettled.remove(tag)
             do { try session.reject(tag, requeue: requeue) } catch { connection.connectionLost(error) }
         }
     }

@@ -92,6 +92,9 @@ final class AMQPConnection: @unchecked Sendable {
     var mandatoryToBatch: [String: Int] = [:]
     var replyWaiters: [String: ReplyWaiter] = [:]
     var partial: PartialContent?
+    /// Delivery tags of this session handed to consumers and not yet settled: a batch's acks become one
+    /// `multiple` ack when nothing below them is still in hand (`AMQPConnection+Frames`).
+    var unsettled = Set<UInt64>()
 
     init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, logger: Logger,
          monitor: LoopMonitor? = nil) {
@@ -276,6 +279,7 @@ final class AMQPConnection: @unchecked Sendable {
         for waiter in replyWaiters.values { waiter.continuation.resume(throwing: error) }
         replyWaiters.removeAll()
         partial = nil
+        unsettled.removeAll()
         for id in consumers.keys { consumers[id]?.tag = nil }
         replyConsumerTag = nil
     }

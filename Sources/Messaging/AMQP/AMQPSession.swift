@@ -201,8 +201,9 @@ final class AMQPSession {
         try check("basic.cancel")
     }
 
-    func ack(_ tag: UInt64) throws(MessagingError) {
-        let status = amqp_basic_ack(state, Self.channel, tag, 0)
+    /// `multiple`: also every unsettled delivery of the channel with a lower tag.
+    func ack(_ tag: UInt64, multiple: Bool = false) throws(MessagingError) {
+        let status = amqp_basic_ack(state, Self.channel, tag, multiple ? 1 : 0)
         guard status == AMQP_STATUS_OK.rawValue else { throw .connectionLost("ack: \(statusText(status))") }
     }
 

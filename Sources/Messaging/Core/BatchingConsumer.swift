@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Logging
 import Metrics
 import Synchronization
@@ -18,12 +19,17 @@ import Synchronization
 ///   ones are applied, only the bad one is retried or parked in `<queue>.dead`;
 /// - a message delivered `poisonDeliveries` times without a settle is parked before it is handled,
 ///   and never joins a batch.
+///
+/// `joins` picks the messages that may be batched; the others are handled one by one as they come,
+/// beside the batches (a command queue batches only its hot, short commands).
 extension MessageConsumer {
-    public func runBatched(maxBatch: Int, batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
+    public func runBatched(maxBatch: Int, joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
+                           batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
                            single: @escaping @Sendable (IncomingMessage) async throws -> Void) async throws {
         guard maxBatch > 1 else { return try await run(single) }
         let batcher = DeliveryBatcher(maxBatch: maxBatch)
         try await bus.consume(queue: queue, prefetch: prefetch) { delivery in
+            guard joins(delivery.message) else { return await process(delivery, single) }
             await batcher.submit(delivery) { deliveries in
                 await processBatch(deliveries, batch: batch, single: single)
             }
@@ -56,7 +62,8 @@ extension MessageConsumer {
             do {
                 try await batch(together.map(\.message))
                 let each = started.duration(to: .now).nanoseconds / Int64(together.count)
-                for delivery in together { handled(delivery, type: delivery.message.type ?? delivery.message.routingKey, nanoseconds: each) }
+                for delivery in together { recordHandled(type: delivery.message.type ?? delivery.message.routingKey, nanoseconds: each) }
+                Delivery.ack(together)
                 return
             } catch {
                 if Task.isCancelled {
@@ -66,7 +73,11 @@ extension MessageConsumer {
                 }
                 guard FailureKind(of: error) == .transient else {
                     // Rolled back: now each on its own, so only the message that fails is retried or parked.
-                    logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
+                    if RunsAlone.isCause(of: error) {
+                        logger.debug("a message of a batch from \(queue) runs alone (\(error)); handling the batch one by one")
+                    } else {
+                        logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
+                    }
                     Counter(label: "stitch_message_batches_split_total", dimensions: [("queue", queue)]).increment()
                     for delivery in together { await process(delivery, single) }
                     return
@@ -139,5 +150,20 @@ final class DeliveryBatcher: Sendable {
             await handle(batch.map(\.delivery))
             for waiting in batch { waiting.continuation?.resume(returning: false) }
         }
+    }
+}
+
+/// Thrown by work inside a batch that must not hold the batch up — asking another service and waiting
+/// for its answer, say. The batch rolls back and its messages are handled one by one, where that work
+/// is allowed; so a batch never waits on anything but its own database.
+public struct RunsAlone: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+
+    /// Whether `error` is one, also wrapped by a transaction.
+    public static func isCause(of error: any Error) -> Bool {
+        if error is RunsAlone { return true }
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return isCause(of: inner) }
+        return false
     }
 }

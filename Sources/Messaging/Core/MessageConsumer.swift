@@ -132,9 +132,13 @@ public struct MessageConsumer: Sendable {
 
     /// A delivery whose handler committed: its time and count, then the ack (one message or one of a batch).
     func handled(_ delivery: Delivery, type: String, nanoseconds: Int64) {
+        recordHandled(type: type, nanoseconds: nanoseconds)
+        delivery.ack()
+    }
+
+    func recordHandled(type: String, nanoseconds: Int64) {
         Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]).recordNanoseconds(nanoseconds)
         Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
-        delivery.ack()
     }
 
     /// Publishes a copy with the reason to `<queue>.dead` (confirmed) and only then acks the original.

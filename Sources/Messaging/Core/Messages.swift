@@ -63,9 +63,18 @@ public struct IncomingMessage: Sendable, Hashable {
 
 /// Settles one delivery. Implemented by each transport; a settle for a delivery of a connection
 /// that has since been lost is ignored (the broker redelivers it, the inbox makes that harmless).
-public protocol DeliverySettler: Sendable {
+public protocol DeliverySettler: AnyObject, Sendable {
     func ack(_ tag: UInt64, generation: UInt64)
+    /// Several deliveries of one connection at once (a batch that committed together); a transport may
+    /// settle them with fewer frames.
+    func ack(_ tags: [UInt64], generation: UInt64)
     func reject(_ tag: UInt64, generation: UInt64, requeue: Bool)
+}
+
+extension DeliverySettler {
+    public func ack(_ tags: [UInt64], generation: UInt64) {
+        for tag in tags { ack(tag, generation: generation) }
+    }
 }
 
 public struct Delivery: Sendable {
@@ -84,6 +93,16 @@ public struct Delivery: Sendable {
     }
 
     public func ack() { settler.ack(tag, generation: generation) }
+
+    /// Acks all of `deliveries`: those of one connection and generation together (one settle for the batch).
+    public static func ack(_ deliveries: [Delivery]) {
+        var rest = deliveries[...]
+        while let first = rest.first {
+            let together = rest.prefix { $0.generation == first.generation && $0.settler === first.settler }
+            if together.count == 1 { first.ack() } else { first.settler.ack(together.map(\.tag), generation: first.generation) }
+            rest = rest.dropFirst(together.count)
+        }
+    }
     /// Back to the queue (counted towards its delivery limit) or, without requeue, dead-lettered.
     public func reject(requeue: Bool) { settler.reject(tag, generation: generation, requeue: requeue) }
 }
