@@ -14,7 +14,9 @@ public enum ProductionService {
         handlers.handle(GetSPK.self, spks.get)
         handlers.handle(GetSPKProgress.self, spks.progress)
         handlers.handle(ListMySPKs.self, spks.mine)
-        handlers.handle(RecordDailyInput.self, inputs.record)
+        // The hottest command: every line posts it, phones replay backlogs; copies waiting together share a commit.
+        handlers.handle(RecordDailyInput.self, batched: true, inputs.record)
+        handlers.handleInBulk(RecordDailyInput.self, inputs.recordAll)
         handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
         let lifecycle = LifecycleHandlers(policy: policy)
         handlers.handle(ChangeSPKStatus.self, lifecycle.changeStatus)

@@ -41,6 +41,26 @@ public enum IdempotencyStore {
         return try await !connection.prepared(sql, binds, logger: logger).isEmpty
     }
 
+    /// Stores many keys with their replies in one statement (a batch's commands); returns the (scope, key)
+    /// pairs that were already taken — each one means what a false `record` means.
+    public static func recordAll(_ entries: [(scope: String, key: String, reply: String)], on connection: PostgresConnection,
+                                 logger: Logger) async throws -> [(scope: String, key: String)] {
+        guard !entries.isEmpty else { return [] }
+        var binds = StatementBinds()
+        let sql = """
+            INSERT INTO idempotency_keys (scope, key, reply)
+            SELECT * FROM unnest(\(try binds.bind(entries.map(\.scope)))::text[], \(try binds.bind(entries.map(\.key)))::text[],
+                                 \(try binds.bind(entries.map(\.reply)))::text[])
+            ON CONFLICT DO NOTHING RETURNING scope, key
+            """
+        var inserted = Set<String>()
+        for row in try await connection.prepared(sql, binds, logger: logger) {
+            let (scope, key) = try row.decode((String, String).self)
+            inserted.insert(scope + "\u{0}" + key)
+        }
+        return entries.filter { !inserted.contains($0.scope + "\u{0}" + $0.key) }.map { ($0.scope, $0.key) }
+    }
+
     /// The reply stored under the key, if any ("" for a key reserved without a reply).
     public static func stored(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
         var binds = StatementBinds()

@@ -43,8 +43,19 @@ public struct CombinedWrite {
 
     /// The outbox row `MessageContext.publish` would write: the event goes out once the transaction commits.
     public mutating func publish<E: Event>(_ event: E, _ context: MessageContext) throws {
-        let message = try OutgoingMessage.event(Envelope(header: context.header.caused(type: E.messageType), payload: event))
-        add(try Outbox.insert(message, binding: &binds))
+        add(try Outbox.insert(try context.message(for: event), binding: &binds))
+    }
+
+    /// Audit rows of a batch, as one part whatever their number.
+    public mutating func audit(_ rows: [AuditLog.Row]) throws {
+        guard !rows.isEmpty else { return }
+        add(try AuditLog.insertAll(rows, binding: &binds))
+    }
+
+    /// Outbox rows of a batch (in order), as one part whatever their number.
+    public mutating func publish(_ messages: [OutgoingMessage]) throws {
+        guard !messages.isEmpty else { return }
+        add(try Outbox.insertAll(messages, binding: &binds))
     }
 
     /// The SQL sent: each statement as a CTE, all run once and to completion whatever the main query reads.

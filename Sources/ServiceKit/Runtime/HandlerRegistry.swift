@@ -7,6 +7,10 @@ public struct HandlerRegistry: Sendable {
     struct RequestEntry: Sendable {
         /// Commands store their reply for idempotent retries; queries are read-only and do not.
         var isCommand: Bool
+        /// Set by `handle(_:batched:_:)`: copies that wait together run in one transaction (`MessageProcessor.handleRequests`).
+        var batched = false
+        /// Set by `handleInBulk`: a batch's copies in one call; each reply encoded, or its refusal.
+        var bulk: (@Sendable (_ items: [(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>])?
         var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> [UInt8]
     }
 
@@ -27,9 +31,49 @@ public struct HandlerRegistry: Sendable {
 
     public init() {}
 
-    public mutating func handle<C: Command>(_ type: C.Type, _ handler: @escaping @Sendable (C, MessageContext) async throws -> C.Reply) {
-        requests[C.messageType] = RequestEntry(isCommand: true, handle: Self.requestHandler(handler))
+    /// `batched`: for a hot, short command (daily input). Copies that wait in the queue together run in one
+    /// transaction, one commit for all (`MessageProcessor.handleRequests`); should one of them need to ask
+    /// another service, or fail, the batch rolls back and each runs alone, as an unbatched command does.
+    public mutating func handle<C: Command>(_ type: C.Type, batched: Bool = false,
+                                            _ handler: @escaping @Sendable (C, MessageContext) async throws -> C.Reply) {
+        requests[C.messageType] = RequestEntry(isCommand: true, batched: batched, handle: Self.requestHandler(handler))
     }
+
+    /// Also runs a batch of `type` (registered `batched`) with one call, so its reads and writes can be a few
+    /// statements for the whole batch rather than a few per command. `handler` gets the commands in delivery
+    /// order and returns an outcome for each: a refusal (`ErrorReply`) must have written nothing, as a refused
+    /// command's rolled-back transaction would not have. Anything it throws fails the batch (see `batched`).
+    public mutating func handleInBulk<C: Command>(_ type: C.Type,
+                                                  _ handler: @escaping @Sendable ([(command: C, context: MessageContext)]) async throws
+                                                      -> [Result<C.Reply, ErrorReply>]) {
+        precondition(requests[C.messageType]?.batched == true, "register \(C.messageType) with handle(_:batched: true, _:) before handleInBulk")
+        requests[C.messageType]?.bulk = { items in
+            var commands: [(command: C, context: MessageContext)] = []
+            for (body, context) in items {
+                do {
+                    commands.append((try StitchJSON.decode(Envelope<C>.self, from: body).payload, context))
+                } catch {
+                    throw ErrorReply(.malformed, "The \(C.messageType) request could not be read: \(describeDecoding(error))")
+                }
+            }
+            return try await handler(commands).map { outcome in
+                switch outcome {
+                case .success(let reply): .success(try StitchJSON.encode(RequestOutcome<C.Reply>.success(reply)))
+                case .failure(let refusal): .failure(refusal)
+                }
+            }
+        }
+    }
+
+    /// Whether `message` may join a batch of requests: its type (an AMQP property, so the body is not read
+    /// here) was registered `batched`.
+    public func joinsBatch(_ message: IncomingMessage) -> Bool {
+        guard let type = message.type else { return false }
+        return requests[type]?.batched ?? false
+    }
+
+    /// Whether any request is registered `batched`.
+    public var batchesRequests: Bool { requests.values.contains { $0.batched } }
 
     public mutating func handle<Q: Query>(_ type: Q.Type, _ handler: @escaping @Sendable (Q, MessageContext) async throws -> Q.Reply) {
         requests[Q.messageType] = RequestEntry(isCommand: false, handle: Self.requestHandler(handler))

@@ -39,43 +39,20 @@ public struct MessageProcessor: Sendable {
             throw PermanentFailure("not a Stitch envelope")
         }
         let logger = logger(for: header)
-        guard let entry = registry.requests[header.type] else {
-            try await reply(to: message, .failure(ErrorReply(.malformed, "\(service) does not handle \(header.type).")))
-            return
-        }
-        if let refusal = ActorVerifier.current.refusal(of: header, isCommand: entry.isCommand) {  // ActorVerifier.swift
-            logger.warning("\(header.type) \(header.messageId) refused: \(refusal.message)")
+        let entry: HandlerRegistry.RequestEntry
+        switch admit(message, header, logger) {
+        case .refused(let refusal):
             try await reply(to: message, .failure(refusal))
             return
+        case .runs(let admitted):
+            entry = admitted
         }
-        let age = Date().timeIntervalSince(header.occurredAt)
-        if message.replyTo != nil, age > Double(requestsExpireAfter.components.seconds) {
-            logger.warning("\(header.type) sent \(Int(age)) s ago expired unanswered; not run")
-            try await reply(to: message, .failure(ErrorReply(.timeout, "The request expired before \(service) could take it; nothing was done.")))
-            return
-        }
-        let (scope, key) = header.idempotencyKey.map { ("key:\(header.type)", $0) } ?? ("message", header.messageId.uuidString)
+        let (scope, key) = Self.idempotencyScope(of: header)
         let body: [UInt8]
         do {
             body = try await transaction(logger) { connection in
-                let context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
-                guard entry.isCommand else { return try await entry.handle(message.body, context) }
-                // A client's key (Idempotency-Key) is looked up first, so a client's retry is answered from the
-                // store without running again (even while a service the handler asks is down): a read, no write.
-                if header.idempotencyKey != nil,
-                   let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: connection, logger: logger), !stored.isEmpty {
-                    logger.debug("repeated command \(header.type) \(key): returning the stored reply")
-                    return Array(stored.utf8)
-                }
-                // One write per command: its reply is stored under its key when the work is done. A repeat
-                // of a command that ran before finds the key taken (or waits there for the first copy's
-                // commit), rolls its own work back and answers with the stored reply below.
-                let body = try await entry.handle(message.body, context)
-                guard try await IdempotencyStore.record(scope: scope, key: key, reply: String(decoding: body, as: UTF8.self),
-                                                        on: connection, logger: logger) else {
-                    throw RepeatedCommand()
-                }
-                return body
+                try await run(entry, message.body, MessageContext(connection: connection, header: header, service: service,
+                                                                  logger: logger, bus: bus))
             }
         } catch {
             // A repeat answers what the first copy answered — also when running it again was refused
@@ -96,6 +73,162 @@ public struct MessageProcessor: Sendable {
         if let response = OutgoingMessage.reply(to: message, body: body) {
             try? await bus.publish(response)  // direct reply-to is at-most-once; the caller retries by key
         }
+    }
+
+    /// Several requests of `batched` types (`HandlerRegistry.handle(_:batched:_:)`) in one transaction: one
+    /// BEGIN and one commit for all, then their replies in one publish. Each runs as in `handleRequest`.
+    /// Anything but an outage — a refusal, a repeat, a message that must ask another service (`RunsAlone`) —
+    /// fails the batch before anything is answered; it rolls back, and the consumer hands the requests to
+    /// `handleRequest` one by one (`MessageConsumer.runBatched`), which answers each as it would alone.
+    public func handleRequests(_ messages: [IncomingMessage]) async throws {
+        var replies: [OutgoingMessage] = []
+        var runs: [BatchedRequest] = []
+        for message in messages {
+            guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
+                throw PermanentFailure("not a Stitch envelope")  // alone, it is answered and parked
+            }
+            let logger = logger(for: header)
+            switch admit(message, header, logger) {
+            case .refused(let refusal):
+                if let response = OutgoingMessage.reply(to: message, body: try StitchJSON.encode(RequestOutcome<Accepted>.failure(refusal))) {
+                    replies.append(response)
+                }
+            case .runs(let entry):
+                runs.append(BatchedRequest(message: message, header: header, entry: entry, logger: logger))
+            }
+        }
+        if !runs.isEmpty {
+            let batch = runs
+            let (service, bus) = (self.service, self.bus)
+            let bodies = try await transaction(logger) { connection in
+                var bodies: [[UInt8]] = []
+                var rest = batch[...]
+                while let item = rest.first {
+                    // A run of one bulk-handled type goes to its handler in one call.
+                    if let bulk = item.entry.bulk {
+                        let group = rest.prefix { $0.header.type == item.header.type }
+                        bodies += try await runInBulk(bulk, Array(group), on: connection)
+                        rest = rest.dropFirst(group.count)
+                    } else {
+                        bodies.append(try await run(item.entry, item.message.body, item.context(connection, service: service, bus: bus)))
+                        rest = rest.dropFirst()
+                    }
+                }
+                return bodies
+            }
+            for (item, body) in zip(runs, bodies) {
+                if let response = OutgoingMessage.reply(to: item.message, body: body) { replies.append(response) }
+            }
+        }
+        if !replies.isEmpty { try? await bus.publish(replies) }  // at-most-once, as in handleRequest
+    }
+
+    /// A request admitted to a batch.
+    private struct BatchedRequest: Sendable {
+        var message: IncomingMessage
+        var header: EnvelopeHeader
+        var entry: HandlerRegistry.RequestEntry
+        var logger: Logger
+
+        func context(_ connection: PostgresConnection, service: String, bus: any MessageBus) -> MessageContext {
+            var context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
+            context.inBatch = true
+            return context
+        }
+    }
+
+    /// Commands of one bulk-handled type (`HandlerRegistry.handleInBulk`) in the batch's transaction: a
+    /// client's repeat is answered from the store, the rest go to the handler in one call, and their replies
+    /// are stored in one statement. As in `run`: a key found taken means a repeat, which fails the batch.
+    private func runInBulk(_ bulk: @Sendable ([(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>],
+                           _ items: [BatchedRequest], on connection: PostgresConnection) async throws -> [[UInt8]] {
+        var replies = [[UInt8]](repeating: [], count: items.count)
+        var pending: [Int] = []
+        for (index, item) in items.enumerated() {
+            let (scope, key) = Self.idempotencyScope(of: item.header)
+            if item.header.idempotencyKey != nil,
+               let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: connection, logger: item.logger), !stored.isEmpty {
+                replies[index] = Array(stored.utf8)
+            } else {
+                pending.append(index)
+            }
+        }
+        guard !pending.isEmpty else { return replies }
+        let outcomes = try await bulk(pending.map { (items[$0].message.body, items[$0].context(connection, service: service, bus: bus)) })
+        guard outcomes.count == pending.count else {
+            throw PermanentFailure("\(items[0].header.type): \(outcomes.count) outcomes for \(pending.count) commands")
+        }
+        var records: [(scope: String, key: String, reply: String)] = []
+        for (index, outcome) in zip(pending, outcomes) {
+            let (scope, key) = Self.idempotencyScope(of: items[index].header)
+            switch outcome {
+            case .success(let body):
+                replies[index] = body
+                records.append((scope, key, String(decoding: body, as: UTF8.self)))
+            case .failure(let refusal):
+                // As alone: a repeat of a command that ran before answers what it answered then.
+                if let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: connection, logger: items[index].logger),
+                   !stored.isEmpty {
+                    replies[index] = Array(stored.utf8)
+                } else {
+                    replies[index] = try StitchJSON.encode(RequestOutcome<Accepted>.failure(refusal))
+                }
+            }
+        }
+        guard try await IdempotencyStore.recordAll(records, on: connection, logger: logger).isEmpty else { throw RepeatedCommand() }
+        return replies
+    }
+
+    private enum Admission {
+        case runs(HandlerRegistry.RequestEntry)
+        /// Answered with this and not run.
+        case refused(ErrorReply)
+    }
+
+    /// Whether a request may run at all: a type this service handles, an actor it can verify, a caller
+    /// still waiting.
+    private func admit(_ message: IncomingMessage, _ header: EnvelopeHeader, _ logger: Logger) -> Admission {
+        guard let entry = registry.requests[header.type] else {
+            return .refused(ErrorReply(.malformed, "\(service) does not handle \(header.type)."))
+        }
+        if let refusal = ActorVerifier.current.refusal(of: header, isCommand: entry.isCommand) {  // ActorVerifier.swift
+            logger.warning("\(header.type) \(header.messageId) refused: \(refusal.message)")
+            return .refused(refusal)
+        }
+        let age = Date().timeIntervalSince(header.occurredAt)
+        if message.replyTo != nil, age > Double(requestsExpireAfter.components.seconds) {
+            logger.warning("\(header.type) sent \(Int(age)) s ago expired unanswered; not run")
+            return .refused(ErrorReply(.timeout, "The request expired before \(service) could take it; nothing was done."))
+        }
+        return .runs(entry)
+    }
+
+    /// Where a command's reply is stored: under the client's key, else under its message id.
+    private static func idempotencyScope(of header: EnvelopeHeader) -> (scope: String, key: String) {
+        header.idempotencyKey.map { ("key:\(header.type)", $0) } ?? ("message", header.messageId.uuidString)
+    }
+
+    /// Runs one request inside the open transaction of `context` and returns its reply.
+    private func run(_ entry: HandlerRegistry.RequestEntry, _ body: [UInt8], _ context: MessageContext) async throws -> [UInt8] {
+        guard entry.isCommand else { return try await entry.handle(body, context) }
+        let (header, connection, logger) = (context.header, context.connection, context.logger)
+        let (scope, key) = Self.idempotencyScope(of: header)
+        // A client's key (Idempotency-Key) is looked up first, so a client's retry is answered from the
+        // store without running again (even while a service the handler asks is down): a read, no write.
+        if header.idempotencyKey != nil,
+           let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: connection, logger: logger), !stored.isEmpty {
+            logger.debug("repeated command \(header.type) \(key): returning the stored reply")
+            return Array(stored.utf8)
+        }
+        // One write per command: its reply is stored under its key when the work is done. A repeat
+        // of a command that ran before finds the key taken (or waits there for the first copy's
+        // commit), rolls its own work back and answers with the stored reply.
+        let reply = try await entry.handle(body, context)
+        guard try await IdempotencyStore.record(scope: scope, key: key, reply: String(decoding: reply, as: UTF8.self),
+                                                on: connection, logger: logger) else {
+            throw RepeatedCommand()
+        }
+        return reply
     }
 
     public func handleEvent(_ message: IncomingMessage) async throws {

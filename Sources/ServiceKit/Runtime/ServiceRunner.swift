@@ -95,7 +95,7 @@ public enum ServiceRunner {
         let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
-                                     eventBatch: configuration.eventBatch,
+                                     eventBatch: configuration.eventBatch, commandBatch: configuration.commandBatch,
                                      policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
                                      monitor: monitor, logger: logger)
         var services: [any Service] = [client, runtime]
@@ -131,6 +131,8 @@ public struct ServiceRuntime: Service {
     public let prefetch: Int
     /// Events handled in one transaction at most (`MessageConsumer.runBatched`); 1: one by one.
     public let eventBatch: Int
+    /// Commands registered `batched` handled in one transaction at most (`MessageProcessor.handleRequests`); 1: one by one.
+    public let commandBatch: Int
     public let policy: RetryPolicy
     /// Every loop of this service beats here; `/ready` fails while one is stalled.
     public let monitor: LoopMonitor
@@ -138,13 +140,14 @@ public struct ServiceRuntime: Service {
     let startupTimeout: Duration
 
     public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
-                eventBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
+                eventBatch: Int = 32, commandBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
                 logger: Logger, startupTimeout: Duration = .seconds(120)) {
         self.definition = definition
         self.client = client
         self.bus = bus
         self.prefetch = prefetch
         self.eventBatch = eventBatch
+        self.commandBatch = commandBatch
         self.policy = policy
         self.monitor = monitor
         self.logger = logger
@@ -183,10 +186,14 @@ public struct ServiceRuntime: Service {
                     // A service with nothing to consume (the gateway) still runs until shutdown.
                     consumers.addTask { try? await gracefulShutdown() }
                     if !definition.handlers.requests.isEmpty {
+                        let handlers = definition.handlers
                         consumers.addTask {
+                            // The commands registered `batched` that wait together share a transaction; the rest run
+                            // one by one, side by side, as they come.
                             try await MessageConsumer(bus: bus, queue: definition.commandQueue, prefetch: prefetch, policy: policy,
                                                       logger: logger, monitor: monitor)
-                                .run(processor.handleRequest)
+                                .runBatched(maxBatch: handlers.batchesRequests ? commandBatch : 1, joins: { handlers.joinsBatch($0) },
+                                            batch: processor.handleRequests, single: processor.handleRequest)
                         }
                     }
                     if !definition.handlers.events.isEmpty {

@@ -43,14 +43,110 @@ struct DailyInputHandlers {
     private func record(spk reference: String, entry: DailyInputEntry, operator: OperatorRef?, _ context: MessageContext) async throws
         -> (result: DailyInputResult, duplicate: Bool) {
         try DailyInputRules.validate(entry)
-        let scope = "daily-input"
         if let key = entry.clientEntryId,
-           let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: context.connection, logger: context.logger) {
+           let stored = try await IdempotencyStore.stored(scope: Self.scope, key: key, on: context.connection, logger: context.logger) {
             guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
             return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
         }
         let store = SPKStore(connection: context.connection, logger: context.logger)
-        let stages = try await store.requireWithNeighbours(reference)
+        let accepted = try await accept(entry, operator: `operator`, at: try await store.requireWithNeighbours(reference), context)
+        // The entry, the SPK's new figures, the audit row and the events: one statement.
+        var write = CombinedWrite()
+        try store.insertInputs([accepted.row], into: &write)
+        try store.updateProgress([accepted.spk], into: &write)
+        try write.audit([accepted.audit])
+        try write.publish(accepted.events)
+        if let key = entry.clientEntryId {
+            // The entry's key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
+            // request that committed first (a phone and its retry racing); this one rolls back and, tried
+            // again, answers that one's outcome as a duplicate. Before the entry's own row, whose unique
+            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
+            guard try await IdempotencyStore.record(scope: Self.scope, key: key, reply: String(decoding: try StitchJSON.encode(accepted.result), as: UTF8.self),
+                                                    on: context.connection, logger: context.logger) else {
+                throw ConcurrentRepeat("daily input \(key) was recorded by another request meanwhile")
+            }
+        }
+        try await write.run(context)
+        return (accepted.result, false)
+    }
+
+    /// A batch of entries (`HandlerRegistry.handleInBulk`), as `record` would apply them one after another, in a
+    /// few statements for all: every SPK they name locked by one statement, the entries applied in memory in
+    /// order (a second entry for an SPK sees the first), and all their writes sent as one statement. A refused
+    /// entry writes nothing and is answered alone; a repeated `client_entry_id` is answered from the store.
+    func recordAll(_ commands: [(command: RecordDailyInput, context: MessageContext)]) async throws -> [Result<DailyInputResult, ErrorReply>] {
+        guard let connection = commands.first?.context.connection, let logger = commands.first?.context.logger else { return [] }
+        var outcomes = [Result<DailyInputResult, ErrorReply>?](repeating: nil, count: commands.count)
+        var keys = Set<String>()
+        for (index, (command, _)) in commands.enumerated() {
+            do {
+                try DailyInputRules.validate(command.entry)
+            } catch {
+                outcomes[index] = .failure(error)
+                continue
+            }
+            guard let key = command.entry.clientEntryId else { continue }
+            guard keys.insert(key).inserted else { throw RunsAlone("daily input \(key) comes twice in one batch") }
+            if let stored = try await IdempotencyStore.stored(scope: Self.scope, key: key, on: connection, logger: logger) {
+                guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
+                outcomes[index] = .success(try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)))
+            }
+        }
+        let open = commands.indices.filter { outcomes[$0] == nil }
+        guard !open.isEmpty else { return outcomes.map { $0! } }
+        let store = SPKStore(connection: connection, logger: logger)
+        var stages = try await store.lockAll(open.map { commands[$0].command.spk })
+        var accepted: [Accepted] = []
+        for index in open {
+            let (command, context) = commands[index]
+            guard let id = stages.id(of: command.spk), let neighbourhood = stages.neighbourhood(of: id) else {
+                outcomes[index] = .failure(.notFound("SPK \(command.spk)"))
+                continue
+            }
+            do {
+                let entry = try await accept(command.entry, operator: command.operator, at: neighbourhood, context)
+                stages.byId[id] = entry.spk
+                accepted.append(entry)
+                outcomes[index] = .success(entry.result)
+            } catch let refusal as ErrorReply {
+                outcomes[index] = .failure(refusal)
+            }
+        }
+        let keyed = accepted.filter { $0.row.entry.clientEntryId != nil }
+        if !keyed.isEmpty {
+            // Before the entries' rows, as in `record`.
+            let taken = try await IdempotencyStore.recordAll(keyed.map {
+                (Self.scope, $0.row.entry.clientEntryId!, String(decoding: try StitchJSON.encode($0.result), as: UTF8.self))
+            }, on: connection, logger: logger)
+            guard taken.isEmpty else { throw ConcurrentRepeat("daily input \(taken[0].key) was recorded by another request meanwhile") }
+        }
+        if !accepted.isEmpty {
+            var last: [UUID: SPK] = [:]
+            for entry in accepted { last[entry.spk.id] = entry.spk }
+            var write = CombinedWrite()
+            try store.insertInputs(accepted.map(\.row), into: &write)
+            try store.updateProgress(Array(last.values), into: &write)
+            try write.audit(accepted.map(\.audit))
+            try write.publish(accepted.flatMap(\.events))
+            try await write.run(on: connection, logger: logger)
+        }
+        return outcomes.map { $0! }
+    }
+
+    static let scope = "daily-input"
+
+    /// An entry the rules accept, and everything it writes.
+    struct Accepted {
+        var spk: SPK
+        var row: (id: UUID, spk: UUID, entry: DailyInputEntry, shift: Shift, recordedBy: String)
+        var audit: AuditLog.Row
+        var events: [OutgoingMessage]
+        var result: DailyInputResult
+    }
+
+    /// Applies `entry` to the SPK of `stages` as it stands (locked): the rules, the defect codes, the new figures.
+    private func accept(_ entry: DailyInputEntry, operator: OperatorRef?, at stages: SPKStore.Neighbourhood,
+                        _ context: MessageContext) async throws -> Accepted {
         let (previous, before) = (stages.previous, stages.spk)
         let surroundings = DailyInputRules.Surroundings(previousStage: previous, earliestDate: stages.orderStart, operator: `operator`)
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
@@ -74,31 +170,17 @@ struct DailyInputHandlers {
         recorded.operatorId = outcome.operatorId
         recorded.defects = entry.defects.map { $0.map { DefectCount(code: DailyInputRules.normalizedDefectCode($0.code), qty: $0.qty) } }
         let actor = context.actor?.username ?? "unknown"
-        // The entry, the SPK's new figures, the audit row and the events: one statement.
-        var write = CombinedWrite()
-        try store.insertInput(id: entryId, spk: spk, entry: recorded, shift: outcome.shift, recordedBy: actor, into: &write)
-        try store.updateProgress(spk, into: &write)
         // One audit row for the entry and the SPK's figures it moved.
-        try write.audit(context, "daily_input", entryId.uuidString, "record", before: InputAudit(spk: before, entry: nil),
-                        after: InputAudit(spk: spk, entry: recorded))
-        try write.publish(DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor), context)
+        let audit = try AuditLog.Row(entity: "daily_input", id: entryId.uuidString, action: "record", actor: context.actor,
+                                     correlationId: context.header.correlationId, before: InputAudit(spk: before, entry: nil),
+                                     after: InputAudit(spk: spk, entry: recorded))
+        var events = [try context.message(for: DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor))]
         if spk.status == .completed && before.status != .completed {
-            try write.publish(SPKCompleted(spk: spk), context)
+            events.append(try context.message(for: SPKCompleted(spk: spk)))
         }
         let result = DailyInputResult(entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
                                       progress: spk.progress, spkStatus: spk.status)
-        if let key = entry.clientEntryId {
-            // The entry's key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
-            // request that committed first (a phone and its retry racing); this one rolls back and, tried
-            // again, answers that one's outcome as a duplicate. Before the entry's own row, whose unique
-            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
-            guard try await IdempotencyStore.record(scope: scope, key: key, reply: String(decoding: try StitchJSON.encode(result), as: UTF8.self),
-                                                    on: context.connection, logger: context.logger) else {
-                throw ConcurrentRepeat("daily input \(key) was recorded by another request meanwhile")
-            }
-        }
-        try await write.run(context)
-        return (result, false)
+        return Accepted(spk: spk, row: (entryId, spk.id, recorded, outcome.shift, actor), audit: audit, events: events, result: result)
     }
 }
 

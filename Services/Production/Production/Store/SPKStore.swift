@@ -91,6 +91,87 @@ struct SPKStore {
         return Neighbourhood(previous: stages[sequence - 1], spk: spk, next: stages[sequence + 1], orderStart: orderStart)
     }
 
+    /// The SPKs a batch of daily inputs names, each with its order's previous stage and the order's start.
+    struct LockedStages {
+        var byId: [UUID: SPK] = [:]
+        var idOfCode: [String: UUID] = [:]
+        var orderStart: [UUID: LocalDate] = [:]
+
+        func id(of reference: String) -> UUID? {
+            UUID(uuidString: reference) ?? idOfCode[reference.trimmingCharacters(in: .whitespaces).uppercased()]
+        }
+
+        /// As `requireWithNeighbours` would find it, with the batch's changes so far.
+        func neighbourhood(of id: UUID) -> Neighbourhood? {
+            guard let spk = byId[id] else { return nil }
+            guard let order = spk.orderId, let sequence = spk.sequence else { return Neighbourhood(spk: spk) }
+            let previous = byId.values.first { $0.orderId == order && $0.sequence == sequence - 1 }
+            return Neighbourhood(previous: previous, spk: spk, orderStart: orderStart[order])
+        }
+    }
+
+    /// `requireWithNeighbours` for a batch: every SPK `references` names and its order's previous stage, locked
+    /// by one statement in id order — so batches never deadlock each other — and read as of the lock.
+    func lockAll(_ references: [String]) async throws -> LockedStages {
+        var ids: [UUID] = [], codes: [String] = []
+        for reference in references {
+            if let id = UUID(uuidString: reference) { ids.append(id) } else { codes.append(reference.trimmingCharacters(in: .whitespaces).uppercased()) }
+        }
+        var binds = StatementBinds()
+        let rows = try await connection.prepared("""
+            WITH wanted AS (SELECT id, order_id, sequence FROM spks WHERE id = ANY(\(try binds.bind(ids))) OR code = ANY(\(try binds.bind(codes))))
+            SELECT \(Self.columns), o.start_date::text FROM \(Self.source)
+            WHERE s.id IN (SELECT id FROM wanted)
+               OR (s.order_id, s.sequence) IN (SELECT order_id, sequence - 1 FROM wanted WHERE order_id IS NOT NULL)
+            ORDER BY s.id FOR UPDATE OF s
+            """, binds, logger: logger)
+        var locked = LockedStages()
+        for row in rows {
+            let spk = try Self.spk(from: row)
+            locked.byId[spk.id] = spk
+            locked.idOfCode[spk.code] = spk.id
+            if let order = spk.orderId, let start = try row.makeRandomAccess()[Self.extraColumn].decode(String?.self).flatMap(LocalDate.init) {
+                locked.orderStart[order] = start
+            }
+        }
+        return locked
+    }
+
+    /// Many SPKs' figures and status (each SPK once, as it ends), as one part of a combined statement.
+    func updateProgress(_ spks: [SPK], into write: inout CombinedWrite) throws {
+        struct Row: Encodable { var id: UUID, produced: Int, rejected: Int, status: String, updated: Double, version: Int }
+        let rows = spks.map { Row(id: $0.id, produced: $0.producedQty, rejected: $0.rejectQty, status: $0.status.rawValue,
+                                  updated: $0.updatedAt.timeIntervalSince1970, version: $0.version) }
+        write.add("""
+            UPDATE spks SET produced_qty = u.produced, reject_qty = u.rejected, status = u.status, updated_at = to_timestamp(u.updated),
+                            version = u.version, change_seq = nextval('spk_changes')
+            FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
+                 AS u(id uuid, produced integer, rejected integer, status text, updated double precision, version integer)
+            WHERE spks.id = u.id
+            """)
+    }
+
+    /// Many daily entries' rows, as one part of a combined statement.
+    func insertInputs(_ inputs: [(id: UUID, spk: UUID, entry: DailyInputEntry, shift: Shift, recordedBy: String)],
+                      into write: inout CombinedWrite) throws {
+        struct Row: Encodable {
+            var id: UUID, spk: UUID, date: String, qty: Int, rejected: Int, shift: String
+            var operatorId: String?, notes: String?, clientEntryId: String?, recordedBy: String
+        }
+        let rows = inputs.map {
+            Row(id: $0.id, spk: $0.spk, date: $0.entry.date.description, qty: $0.entry.qty, rejected: $0.entry.rejectQty,
+                shift: $0.shift.rawValue, operatorId: $0.entry.operatorId, notes: $0.entry.notes, clientEntryId: $0.entry.clientEntryId,
+                recordedBy: $0.recordedBy)
+        }
+        write.add("""
+            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
+            SELECT id, spk, date::date, qty, rejected, shift, "operatorId", notes, "clientEntryId", "recordedBy"
+            FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
+                 AS r(id uuid, spk uuid, date text, qty integer, rejected integer, shift text, "operatorId" text, notes text,
+                      "clientEntryId" text, "recordedBy" text)
+            """)
+    }
+
     /// `columns` of an SPK without an order (no order code, no previous stage).
     static let standaloneColumns = """
         s.id, s.code, s.article_code, s.stage, s.department, s.original_qty, s.target_qty, s.produced_qty, s.reject_qty,
@@ -105,29 +186,8 @@ struct SPKStore {
 
     func updateProgress(_ spk: SPK) async throws {
         var write = CombinedWrite()
-        try updateProgress(spk, into: &write)
+        try updateProgress([spk], into: &write)
         try await write.run(on: connection, logger: logger)
-    }
-
-    /// The SPK's figures and status, as part of a combined statement (`updateProgress` runs it alone).
-    func updateProgress(_ spk: SPK, into write: inout CombinedWrite) throws {
-        write.add("""
-            UPDATE spks SET produced_qty = \(try write.bind(spk.producedQty)), reject_qty = \(try write.bind(spk.rejectQty)),
-                            status = \(try write.bind(spk.status.rawValue)), updated_at = \(try write.bind(spk.updatedAt)),
-                            version = \(try write.bind(spk.version)), change_seq = nextval('spk_changes')
-            WHERE id = \(try write.bind(spk.id))
-            """)
-    }
-
-    /// A daily entry's row, as part of a combined statement.
-    func insertInput(id: UUID, spk: SPK, entry: DailyInputEntry, shift: Shift, recordedBy: String, into write: inout CombinedWrite) throws {
-        write.add("""
-            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
-            VALUES (\(try write.bind(id)), \(try write.bind(spk.id)), \(try write.bind(entry.date.description))::date,
-                    \(try write.bind(entry.qty)), \(try write.bind(entry.rejectQty)), \(try write.bind(shift.rawValue)),
-                    \(try write.bind(entry.operatorId)), \(try write.bind(entry.notes)), \(try write.bind(entry.clientEntryId)),
-                    \(try write.bind(recordedBy)))
-            """)
     }
 
     func list(_ query: ListSPKs) async throws -> Page<SPK> {
