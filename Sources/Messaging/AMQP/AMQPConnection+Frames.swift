@@ -17,6 +17,15 @@ extension AMQPConnection {
             }
         }
         session?.releaseBuffers()
+        handOverDeliveries()
+    }
+
+    /// Each consumer's deliveries of this read, in one go.
+    func handOverDeliveries() {
+        guard !gathered.isEmpty else { return }
+        let batches = gathered
+        gathered.removeAll(keepingCapacity: true)
+        for (id, deliveries) in batches { consumers[id]?.sink(deliveries) }
     }
 
     func handle(_ frame: amqp_frame_t) throws(MessagingError) {
@@ -95,9 +104,9 @@ extension AMQPConnection {
             // In hand until settled, also one for a consumer that is gone (it comes back after a close), so
             // no `multiple` ack ever covers it.
             unsettled.insert(deliveryTag)
-            guard let registration = consumers.values.first(where: { $0.tag == consumerTag }) else { return }
-            registration.sink(Delivery(message: message, queue: registration.queue, tag: deliveryTag,
-                                       generation: generation, settler: self))
+            guard let (id, registration) = consumers.first(where: { $0.value.tag == consumerTag }) else { return }
+            gathered[id, default: []].append(Delivery(message: message, queue: registration.queue, tag: deliveryTag,
+                                                      generation: generation, settler: self))
         case .returned(let code, let text):
             let error = MessagingError.unroutable(exchange: content.exchange, routingKey: content.routingKey,
                                                   reason: "\(code) \(text)")

@@ -23,7 +23,8 @@ final class AMQPConnection: @unchecked Sendable {
     struct ConsumerRegistration: Sendable {
         var queue: String
         var prefetch: Int
-        var sink: @Sendable (Delivery) -> Void
+        /// Takes the deliveries of one read of the socket together (one wake-up of the consumer for many).
+        var sink: @Sendable ([Delivery]) -> Void
         var tag: String?
     }
 
@@ -95,6 +96,8 @@ final class AMQPConnection: @unchecked Sendable {
     /// Delivery tags of this session handed to consumers and not yet settled: a batch's acks become one
     /// `multiple` ack when nothing below them is still in hand (`AMQPConnection+Frames`).
     var unsettled = Set<UInt64>()
+    /// Deliveries of the current read, by consumer id, handed over when the read ends.
+    var gathered: [Int: [Delivery]] = [:]
 
     init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, logger: Logger,
          monitor: LoopMonitor? = nil) {
@@ -280,6 +283,7 @@ final class AMQPConnection: @unchecked Sendable {
         replyWaiters.removeAll()
         partial = nil
         unsettled.removeAll()
+        gathered.removeAll()
         for id in consumers.keys { consumers[id]?.tag = nil }
         replyConsumerTag = nil
     }

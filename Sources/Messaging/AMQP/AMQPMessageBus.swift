@@ -59,6 +59,14 @@ public final class AMQPMessageBus: MessageBus {
     }
 
     public func consume(queue: String, prefetch: Int, handler: @escaping @Sendable (Delivery) async -> Void) async throws {
+        try await consumeTogether(queue: queue, prefetch: prefetch) { deliveries in
+            await withDiscardingTaskGroup { group in
+                for delivery in deliveries { group.addTask { await handler(delivery) } }
+            }
+        }
+    }
+
+    public func consumeTogether(queue: String, prefetch: Int, handler: @escaping @Sendable ([Delivery]) async -> Void) async throws {
         let connection = AMQPConnection(name: "\(name).consume.\(queue)", endpoints: endpoints, logger: logger,
                                         monitor: monitor)
         let topologies = try state.withLock { state in
@@ -67,14 +75,14 @@ public final class AMQPMessageBus: MessageBus {
             return state.topologies
         }
         for topology in topologies { connection.remember(topology) }
-        let (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
+        let (arrivals, continuation) = AsyncStream.makeStream(of: [Delivery].self)
         let consumerId = await connection.addConsumer(.init(
             queue: queue, prefetch: prefetch, sink: { continuation.yield($0) }, tag: nil))
         await withTaskCancellationHandler {
-            // At most `prefetch` deliveries are unsettled, so at most that many handlers run at once.
+            // At most `prefetch` deliveries are unsettled, so at most that many are in hand at once.
             await withDiscardingTaskGroup { group in
-                for await delivery in deliveries {
-                    group.addTask { await handler(delivery) }
+                for await deliveries in arrivals {
+                    group.addTask { await handler(deliveries) }
                 }
             }
         } onCancel: {

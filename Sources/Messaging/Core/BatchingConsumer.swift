@@ -28,10 +28,16 @@ extension MessageConsumer {
                            single: @escaping @Sendable (IncomingMessage) async throws -> Void) async throws {
         guard maxBatch > 1 else { return try await run(single) }
         let batcher = DeliveryBatcher(maxBatch: maxBatch)
-        try await bus.consume(queue: queue, prefetch: prefetch) { delivery in
-            guard joins(delivery.message) else { return await process(delivery, single) }
-            await batcher.submit(delivery) { deliveries in
-                await processBatch(deliveries, batch: batch, single: single)
+        try await bus.consumeTogether(queue: queue, prefetch: prefetch) { arrived in
+            var joining: [Delivery] = []
+            await withDiscardingTaskGroup { group in
+                for delivery in arrived {
+                    if joins(delivery.message) { joining.append(delivery) } else { group.addTask { await process(delivery, single) } }
+                }
+                guard !joining.isEmpty else { return }
+                await batcher.submit(joining) { deliveries in
+                    await processBatch(deliveries, batch: batch, single: single)
+                }
             }
         }
     }
@@ -98,8 +104,8 @@ extension MessageConsumer {
     }
 }
 
-/// Gathers deliveries into batches. Each delivery's handler calls `submit` and returns once its
-/// delivery has been settled; the first caller that finds nobody working becomes the worker and
+/// Gathers deliveries into batches. The deliveries that arrived together are submitted together, and
+/// `submit` returns once they have been settled; the first caller that finds nobody working becomes the worker and
 /// handles batch after batch — whatever has gathered, at most `maxBatch` — until none is waiting.
 /// So every delivery is settled by the worker that took it, also at shutdown, and nothing waits for
 /// a worker that is gone.
@@ -122,15 +128,20 @@ final class DeliveryBatcher: Sendable {
         self.maxBatch = max(1, maxBatch)
     }
 
-    func submit(_ delivery: Delivery, _ handle: @Sendable ([Delivery]) async -> Void) async {
+    /// `deliveries` (arrived together) wait their turn as one; the call returns once all are settled.
+    func submit(_ deliveries: [Delivery], _ handle: @Sendable ([Delivery]) async -> Void) async {
         let works = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let works = state.withLock { state -> Bool in
                 if state.working {
-                    state.waiting.append(Waiting(delivery: delivery, continuation: continuation))
+                    // The continuation rides on the last: it is resumed once the batch holding it is settled, and
+                    // batches are taken in order, so the earlier ones are settled by then too.
+                    for (index, delivery) in deliveries.enumerated() {
+                        state.waiting.append(Waiting(delivery: delivery, continuation: index == deliveries.count - 1 ? continuation : nil))
+                    }
                     return false
                 }
                 state.working = true
-                state.waiting.append(Waiting(delivery: delivery, continuation: nil))
+                state.waiting += deliveries.map { Waiting(delivery: $0, continuation: nil) }
                 return true
             }
             if works { continuation.resume(returning: true) }

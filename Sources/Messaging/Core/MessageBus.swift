@@ -13,6 +13,10 @@ public protocol MessageBus: Sendable {
     /// settle, and returns. Survives connection loss (re-consumes after reconnecting).
     func consume(queue: String, prefetch: Int, handler: @escaping @Sendable (Delivery) async -> Void) async throws
 
+    /// `consume`, with the deliveries that arrive together (one read of the socket) handed to `handler` in
+    /// one call: one wake-up for many, for consumers that batch (`MessageConsumer.runBatched`).
+    func consumeTogether(queue: String, prefetch: Int, handler: @escaping @Sendable ([Delivery]) async -> Void) async throws
+
     /// Request/reply on direct reply-to: publishes `message` (mandatory) and waits for the reply
     /// with the same correlation id, at most `timeout`.
     func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage
@@ -27,5 +31,10 @@ public protocol MessageBus: Sendable {
 extension MessageBus {
     public func publish(_ message: OutgoingMessage) async throws {
         try await publish([message])
+    }
+
+    /// One delivery at a time, for a transport that has no natural grouping.
+    public func consumeTogether(queue: String, prefetch: Int, handler: @escaping @Sendable ([Delivery]) async -> Void) async throws {
+        try await consume(queue: queue, prefetch: prefetch) { await handler([$0]) }
     }
 }
