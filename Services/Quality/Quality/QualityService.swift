@@ -13,6 +13,8 @@ public enum QualityService {
         handlers.handle(ListDefectCodes.self, defects.list)
         handlers.handle(GetDefectPareto.self, defects.pareto)
         handlers.on(DailyInputRecorded.self, defects.inputRecorded)
+        // Every line's every entry: a batch of them is one statement.
+        handlers.onBatch(DailyInputRecorded.self, group: "line-entries", defects.inputsRecorded)
         handlers.on(DailyInputVoided.self, defects.inputVoided)
         let inspections = InspectionHandlers(settings: settings)
         handlers.handle(OpenInspection.self, inspections.open)

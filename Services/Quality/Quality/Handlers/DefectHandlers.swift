@@ -55,6 +55,11 @@ struct DefectHandlers {
         try await QualityStore(connection: context.connection, logger: context.logger).recordEntry(event)
     }
 
+    func inputsRecorded(_ events: [BatchedEvent], _ context: MessageContext) async throws {
+        try await QualityStore(connection: context.connection, logger: context.logger)
+            .recordEntries(events.compactMap { $0.payload as? DailyInputRecorded })
+    }
+
     func inputVoided(_ event: DailyInputVoided, _ context: MessageContext) async throws {
         try await QualityStore(connection: context.connection, logger: context.logger).voidEntry(event.entryId)
     }

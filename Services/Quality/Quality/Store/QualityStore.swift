@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import ServiceKit
 
@@ -81,18 +82,33 @@ struct QualityStore {
     // MARK: The line's entries and defects
 
     func recordEntry(_ event: DailyInputRecorded) async throws {
-        try await connection.query("""
-            INSERT INTO line_entries (entry_id, spk_code, stage, article_code, day, qty, reject_qty)
-            VALUES (\(event.entryId), \(event.spk.code), \(event.spk.stage.rawValue), \(event.spk.articleCode.uppercased()),
-                    \(event.entry.date.description)::date, \(event.entry.qty), \(event.entry.rejectQty))
-            ON CONFLICT (entry_id) DO NOTHING
-            """, logger: logger)
-        for line in event.entry.defects ?? [] {
-            try await connection.query("""
-                INSERT INTO line_defects (entry_id, code, qty) VALUES (\(event.entryId), \(line.code.uppercased()), \(line.qty))
-                ON CONFLICT (entry_id, code) DO NOTHING
-                """, logger: logger)
+        try await recordEntries([event])
+    }
+
+    /// The line's entries and their defects, one statement for any number of them (a batch of events).
+    func recordEntries(_ events: [DailyInputRecorded]) async throws {
+        struct Entry: Encodable { var id: UUID, spk: String, stage: String, article: String, day: String, qty: Int, rejected: Int }
+        struct Defect: Encodable { var id: UUID, code: String, qty: Int }
+        let entries = events.map {
+            Entry(id: $0.entryId, spk: $0.spk.code, stage: $0.spk.stage.rawValue, article: $0.spk.articleCode.uppercased(),
+                  day: $0.entry.date.description, qty: $0.entry.qty, rejected: $0.entry.rejectQty)
         }
+        let defects = events.flatMap { event in (event.entry.defects ?? []).map { Defect(id: event.entryId, code: $0.code.uppercased(), qty: $0.qty) } }
+        var binds = StatementBinds()
+        let sql = """
+            WITH entries AS (
+                INSERT INTO line_entries (entry_id, spk_code, stage, article_code, day, qty, reject_qty)
+                SELECT id, spk, stage, article, day::date, qty, rejected
+                FROM jsonb_to_recordset(\(try binds.bind(String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)))::jsonb)
+                     AS r(id uuid, spk text, stage text, article text, day text, qty integer, rejected integer)
+                ON CONFLICT (entry_id) DO NOTHING)
+            INSERT INTO line_defects (entry_id, code, qty)
+            SELECT id, code, qty
+            FROM jsonb_to_recordset(\(try binds.bind(String(decoding: try JSONEncoder().encode(defects), as: UTF8.self)))::jsonb)
+                 AS r(id uuid, code text, qty integer)
+            ON CONFLICT (entry_id, code) DO NOTHING
+            """
+        try await connection.prepared(sql, binds, logger: logger)
     }
 
     func voidEntry(_ entryId: UUID) async throws {
