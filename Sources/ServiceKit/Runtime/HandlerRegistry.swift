@@ -15,14 +15,16 @@ public struct HandlerRegistry: Sendable {
     }
 
     struct EventEntry: Sendable {
-        var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> Void
+        /// Reads the whole envelope once: its header and its typed payload.
+        var open: @Sendable (_ body: [UInt8]) throws -> (header: EnvelopeHeader, payload: any Sendable)
+        /// Applies a payload `open` returned.
+        var handle: @Sendable (_ payload: any Sendable, _ context: MessageContext) async throws -> Void
         /// Set by `onBatch`: events of one group that arrive together are applied by one call.
         var batch: BatchEntry?
     }
 
     struct BatchEntry: Sendable {
         var group: String
-        var decode: @Sendable (_ body: [UInt8]) throws -> any Sendable
         var handle: @Sendable (_ events: [BatchedEvent], _ context: MessageContext) async throws -> Void
     }
 
@@ -80,15 +82,18 @@ public struct HandlerRegistry: Sendable {
     }
 
     public mutating func on<E: Event>(_ type: E.Type, _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void) {
-        events[E.messageType] = EventEntry { body, context in
+        events[E.messageType] = EventEntry(open: { body in
             let envelope: Envelope<E>
             do {
                 envelope = try StitchJSON.decode(Envelope<E>.self, from: body)
             } catch {
                 throw PermanentFailure("cannot decode \(E.messageType): \(error)")
             }
-            try await handler(envelope.payload, context)
-        }
+            return (envelope.header, envelope.payload)
+        }, handle: { payload, context in
+            guard let event = payload as? E else { throw PermanentFailure("\(E.messageType): not its payload") }
+            try await handler(event, context)
+        })
     }
 
     /// Also applies events of `type` in bulk: when events of one `group` arrive together (a batch, see
@@ -98,13 +103,28 @@ public struct HandlerRegistry: Sendable {
     public mutating func onBatch<E: Event>(_ type: E.Type, group: String,
                                            _ handler: @escaping @Sendable ([BatchedEvent], MessageContext) async throws -> Void) {
         precondition(events[E.messageType] != nil, "register \(E.messageType) with on(_:_:) before onBatch")
-        events[E.messageType]?.batch = BatchEntry(group: group, decode: { body in
-            do {
-                return try StitchJSON.decode(Envelope<E>.self, from: body).payload
-            } catch {
-                throw PermanentFailure("cannot decode \(E.messageType): \(error)")
+        events[E.messageType]?.batch = BatchEntry(group: group, handle: handler)
+    }
+
+    /// The handler of an event and the event read once: by its type property when the transport carries
+    /// one (Stitch's publishers always set it), else by its envelope's header. Nil for an event this service
+    /// does not follow. Throws `PermanentFailure` for one that cannot be read.
+    func openEvent(_ message: IncomingMessage) throws -> (entry: EventEntry, header: EnvelopeHeader, payload: any Sendable)? {
+        let entry: EventEntry
+        if let type = message.type, let known = events[type] {
+            entry = known
+        } else {
+            guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
+                throw PermanentFailure("not a Stitch envelope")
             }
-        }, handle: handler)
+            guard let known = events[header.type] else { return nil }
+            entry = known
+        }
+        let (header, payload) = try entry.open(message.body)
+        if let type = message.type, type != header.type {
+            throw PermanentFailure("the message says it is \(type), its envelope \(header.type)")
+        }
+        return (entry, header, payload)
     }
 
     private static func requestHandler<R: Request>(_ handler: @escaping @Sendable (R, MessageContext) async throws -> R.Reply)

@@ -232,10 +232,7 @@ public struct MessageProcessor: Sendable {
     }
 
     public func handleEvent(_ message: IncomingMessage) async throws {
-        guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
-            throw PermanentFailure("not a Stitch envelope")
-        }
-        guard let entry = registry.events[header.type] else { return }
+        guard let (entry, header, payload) = try registry.openEvent(message) else { return }
         let logger = logger(for: header)
         do {
             try await transaction(logger) { connection in
@@ -244,8 +241,8 @@ public struct MessageProcessor: Sendable {
                     logger.debug("duplicate event \(header.type) \(header.messageId) ignored")
                     return
                 }
-                try await entry.handle(message.body, MessageContext(connection: connection, header: header,
-                                                                    service: service, logger: logger, bus: bus))
+                try await entry.handle(payload, MessageContext(connection: connection, header: header,
+                                                               service: service, logger: logger, bus: bus))
             }
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error
@@ -256,15 +253,13 @@ public struct MessageProcessor: Sendable {
     /// then each new one's handler in delivery order; duplicates (claimed before, or twice in the batch)
     /// change nothing. Any failure rolls the whole batch back; the consumer then hands the events to
     /// `handleEvent` one by one (`MessageConsumer.runBatched`), so one bad event cannot hold up the others.
+    /// Each event's envelope is read once (`HandlerRegistry.openEvent`).
     public func handleEvents(_ messages: [IncomingMessage]) async throws {
-        var items: [(header: EnvelopeHeader, entry: HandlerRegistry.EventEntry, body: [UInt8])] = []
+        var items: [(entry: HandlerRegistry.EventEntry, event: BatchedEvent)] = []
         var seen = Set<UUID>()
         for message in messages {
-            guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
-                throw PermanentFailure("not a Stitch envelope")
-            }
-            guard let entry = registry.events[header.type], seen.insert(header.messageId).inserted else { continue }
-            items.append((header, entry, message.body))
+            guard let (entry, header, payload) = try registry.openEvent(message), seen.insert(header.messageId).inserted else { continue }
+            items.append((entry, BatchedEvent(payload: payload, header: header)))
         }
         guard !items.isEmpty else { return }
         let service = self.service
@@ -272,8 +267,8 @@ public struct MessageProcessor: Sendable {
         let batch = items
         do {
             try await transaction(logger) { connection in
-                let fresh = try await Inbox.claim(batch.map { ($0.header.messageId.uuidString, $0.header.type) }, consumer: service,
-                                                  on: connection, logger: logger)
+                let fresh = try await Inbox.claim(batch.map { ($0.event.header.messageId.uuidString, $0.event.header.type) },
+                                                  consumer: service, on: connection, logger: logger)
                 // In delivery order; a run of events of one bulk group goes to its handler in one call.
                 var run: (group: HandlerRegistry.BatchEntry, events: [BatchedEvent])?
                 func flush() async throws {
@@ -282,9 +277,8 @@ public struct MessageProcessor: Sendable {
                     try await current.group.handle(current.events, MessageContext(
                         connection: connection, header: first.header, service: service, logger: self.logger(for: first.header), bus: bus))
                 }
-                for item in batch where fresh.contains(item.header.messageId.uuidString) {
-                    if let group = item.entry.batch {
-                        let event = BatchedEvent(payload: try group.decode(item.body), header: item.header)
+                for (entry, event) in batch where fresh.contains(event.header.messageId.uuidString) {
+                    if let group = entry.batch {
                         if run?.group.group == group.group {
                             run?.events.append(event)
                         } else {
@@ -294,9 +288,8 @@ public struct MessageProcessor: Sendable {
                         continue
                     }
                     try await flush()
-                    let logger = self.logger(for: item.header)
-                    try await item.entry.handle(item.body, MessageContext(connection: connection, header: item.header,
-                                                                          service: service, logger: logger, bus: bus))
+                    try await entry.handle(event.payload, MessageContext(connection: connection, header: event.header,
+                                                                         service: service, logger: self.logger(for: event.header), bus: bus))
                 }
                 try await flush()
             }
