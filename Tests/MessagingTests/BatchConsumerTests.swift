@@ -56,6 +56,25 @@ import Testing
         _ = try? await task.value
     }
 
+    @Test("with a linger, messages arriving a little apart are gathered into one batch")
+    func lingerGathersABatch() async throws {
+        let bus = InMemoryMessageBus()
+        try await bus.declare(.eventQueue("svc.events", patterns: ["#"]))
+        let applied = Applied()
+        let task = Task {
+            try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: 30, logger: logger)
+                .runBatched(maxBatch: 16, linger: .seconds(1), batch: { applied.batch($0) }, single: { applied.single($0) })
+        }
+        try await bus.publish(event("m0"))
+        try await Task.sleep(for: .milliseconds(50))
+        for index in 1..<6 { try await bus.publish(event("m\(index)")) }
+        #expect(await waitFor { applied.ids.count == 6 })
+        #expect(applied.batches == [6], "the first waited for the five that came after it: \(applied.batches)")
+        #expect(await waitFor { bus.depth(of: "svc.events") == 0 })
+        task.cancel()
+        _ = try? await task.value
+    }
+
     @Test("messages that do not join are handled one by one beside the batches; every one acked once")
     func onlyJoiningMessagesAreBatched() async throws {
         let bus = InMemoryMessageBus()

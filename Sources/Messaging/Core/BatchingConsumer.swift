@@ -23,11 +23,11 @@ import Synchronization
 /// `joins` picks the messages that may be batched; the others are handled one by one as they come,
 /// beside the batches (a command queue batches only its hot, short commands).
 extension MessageConsumer {
-    public func runBatched(maxBatch: Int, joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
+    public func runBatched(maxBatch: Int, linger: Duration = .zero, joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
                            batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
                            single: @escaping @Sendable (IncomingMessage) async throws -> Void) async throws {
         guard maxBatch > 1 else { return try await run(single) }
-        let batcher = DeliveryBatcher(maxBatch: maxBatch)
+        let batcher = DeliveryBatcher(maxBatch: maxBatch, linger: linger)
         try await bus.consumeTogether(queue: queue, prefetch: prefetch) { arrived in
             var joining: [Delivery] = []
             await withDiscardingTaskGroup { group in
@@ -122,10 +122,12 @@ final class DeliveryBatcher: Sendable {
     }
 
     let maxBatch: Int
+    let linger: Duration
     private let state = Mutex(State())
 
-    init(maxBatch: Int) {
+    init(maxBatch: Int, linger: Duration = .zero) {
         self.maxBatch = max(1, maxBatch)
+        self.linger = linger
     }
 
     /// `deliveries` (arrived together) wait their turn as one; the call returns once all are settled.
@@ -148,6 +150,11 @@ final class DeliveryBatcher: Sendable {
         }
         guard works else { return }  // settled by the worker
         while true {
+            // A batch that would start small waits `linger` once for more to arrive: fewer, fuller
+            // transactions under load, for consumers whose latency nobody waits on (event followers).
+            if linger > .zero, state.withLock({ $0.waiting.count < maxBatch }) {
+                try? await Task.sleep(for: linger)
+            }
             let batch = state.withLock { state -> [Waiting] in
                 if state.waiting.isEmpty {
                     state.working = false

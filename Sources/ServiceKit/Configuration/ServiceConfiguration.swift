@@ -13,6 +13,7 @@ import Logging
 /// | `STITCH_INSTANCE` | this instance's name in logs and metrics | host name + pid |
 /// | `STITCH_PREFETCH` | unsettled messages per consumer | 32 |
 /// | `STITCH_EVENT_BATCH` | events handled in one transaction at most (1: one by one) | 32 |
+/// | `STITCH_EVENT_LINGER_MS` | a batch of events smaller than `STITCH_EVENT_BATCH` waits this long once for more (0: never) | 5 |
 /// | `STITCH_COMMAND_BATCH` | commands registered `batched` (daily input) handled in one transaction at most (1: one by one) | 32 |
 /// | `STITCH_LOG_LEVEL` | trace … critical | info |
 /// | `STITCH_SHUTDOWN_SECONDS` | SIGTERM to exit, at most, whatever is down | 20 |
@@ -27,6 +28,7 @@ public struct ServiceConfiguration: Sendable {
     public var opsPort: Int
     public var prefetch: Int
     public var eventBatch: Int
+    public var eventLinger: Duration
     public var commandBatch: Int
     public var logLevel: Logger.Level
     public var shutdownSeconds: Int
@@ -47,6 +49,7 @@ public struct ServiceConfiguration: Sendable {
         opsPort = try environment.int("STITCH_OPS_PORT", default: 0, range: 0...65535)
         prefetch = try environment.int("STITCH_PREFETCH", default: 32, range: 1...5000)
         eventBatch = try environment.int("STITCH_EVENT_BATCH", default: 32, range: 1...1000)
+        eventLinger = .milliseconds(try environment.int("STITCH_EVENT_LINGER_MS", default: 5, range: 0...1000))
         commandBatch = try environment.int("STITCH_COMMAND_BATCH", default: 32, range: 1...1000)
         let level = try environment.string("STITCH_LOG_LEVEL", default: "info")
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {

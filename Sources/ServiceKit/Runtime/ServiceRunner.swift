@@ -95,7 +95,8 @@ public enum ServiceRunner {
         let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
-                                     eventBatch: configuration.eventBatch, commandBatch: configuration.commandBatch,
+                                     eventBatch: configuration.eventBatch, eventLinger: configuration.eventLinger,
+                                     commandBatch: configuration.commandBatch,
                                      policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
                                      monitor: monitor, logger: logger)
         var services: [any Service] = [client, runtime]
@@ -131,6 +132,8 @@ public struct ServiceRuntime: Service {
     public let prefetch: Int
     /// Events handled in one transaction at most (`MessageConsumer.runBatched`); 1: one by one.
     public let eventBatch: Int
+    /// How long a small batch of events waits once for more (`MessageConsumer.runBatched`).
+    public let eventLinger: Duration
     /// Commands registered `batched` handled in one transaction at most (`MessageProcessor.handleRequests`); 1: one by one.
     public let commandBatch: Int
     public let policy: RetryPolicy
@@ -140,13 +143,14 @@ public struct ServiceRuntime: Service {
     let startupTimeout: Duration
 
     public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
-                eventBatch: Int = 32, commandBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
+                eventBatch: Int = 32, eventLinger: Duration = .milliseconds(5), commandBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
                 logger: Logger, startupTimeout: Duration = .seconds(120)) {
         self.definition = definition
         self.client = client
         self.bus = bus
         self.prefetch = prefetch
         self.eventBatch = eventBatch
+        self.eventLinger = eventLinger
         self.commandBatch = commandBatch
         self.policy = policy
         self.monitor = monitor
@@ -201,7 +205,7 @@ public struct ServiceRuntime: Service {
                             // Events in batches: one transaction and one commit for all the events waiting.
                             try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, policy: policy,
                                                       logger: logger, monitor: monitor)
-                                .runBatched(maxBatch: eventBatch, batch: processor.handleEvents, single: processor.handleEvent)
+                                .runBatched(maxBatch: eventBatch, linger: eventLinger, batch: processor.handleEvents, single: processor.handleEvent)
                         }
                     }
                 }
