@@ -89,15 +89,15 @@ public final class BoardFeed: Service, Sendable {
 
     // MARK: Events
 
-    /// Called for each event: the first of a burst waits `coalesce`, then announces the whole burst.
-    func received(type: String) async {
+    /// Called for the events that arrived together: the first of a burst waits `coalesce`, then announces
+    /// the whole burst.
+    func received(types: [String]) async {
         let opensBurst = state.withLock { state -> Bool in
-            if state.burst == nil {
-                state.burst = [type: 1]
-                return true
-            }
-            state.burst![type, default: 0] += 1
-            return false
+            let opens = state.burst == nil
+            var burst = state.burst ?? [:]
+            for type in types { burst[type, default: 0] += 1 }
+            state.burst = burst
+            return opens
         }
         guard opensBurst else { return }
         try? await Task.sleep(for: coalesce)
@@ -139,9 +139,10 @@ public final class BoardFeed: Service, Sendable {
         var attempt = 0
         while !Task.isCancelled {
             do {
-                try await bus.consume(queue: queue, prefetch: 64) { delivery in
-                    delivery.ack()  // a notification: nothing to lose, nothing to redo
-                    await self.received(type: delivery.message.type ?? delivery.message.routingKey)
+                // Every daily input passes here: the events of one read are counted and acked together.
+                try await bus.consumeTogether(queue: queue, prefetch: 64) { deliveries in
+                    Delivery.ack(deliveries)  // notifications: nothing to lose, nothing to redo
+                    await self.received(types: deliveries.map { $0.message.type ?? $0.message.routingKey })
                 }
                 attempt = 0
             } catch {
