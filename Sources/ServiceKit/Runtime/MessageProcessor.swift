@@ -76,10 +76,12 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Several requests of `batched` types (`HandlerRegistry.handle(_:batched:_:)`) in one transaction: one
-    /// BEGIN and one commit for all, then their replies in one publish. Each runs as in `handleRequest`.
-    /// Anything but an outage — a refusal, a repeat, a message that must ask another service (`RunsAlone`) —
-    /// fails the batch before anything is answered; it rolls back, and the consumer hands the requests to
-    /// `handleRequest` one by one (`MessageConsumer.runBatched`), which answers each as it would alone.
+    /// BEGIN and one commit for all, then their replies in one publish. Each runs as in `handleRequest`; a
+    /// type with a bulk form (`handleInBulk`) runs in one call, and its refusals are answered one by one.
+    /// Anything else that fails — a refusal without a bulk form, a repeat, a message that must ask another
+    /// service (`RunsAlone`) — fails the batch before anything is answered; it rolls back, and the consumer
+    /// hands the requests to `handleRequest` one by one (`MessageConsumer.runBatched`), which answers each
+    /// as it would alone. An outage retries the batch.
     public func handleRequests(_ messages: [IncomingMessage]) async throws {
         var replies: [OutgoingMessage] = []
         var runs: [BatchedRequest] = []
