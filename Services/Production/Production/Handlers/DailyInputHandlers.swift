@@ -43,30 +43,10 @@ struct DailyInputHandlers {
     private func record(spk reference: String, entry: DailyInputEntry, operator: OperatorRef?, _ context: MessageContext) async throws
         -> (result: DailyInputResult, duplicate: Bool) {
         try DailyInputRules.validate(entry)
-        if let key = entry.clientEntryId,
-           let stored = try await IdempotencyStore.stored(scope: Self.scope, key: key, on: context.connection, logger: context.logger) {
-            guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
-            return (try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)), true)
-        }
         let store = SPKStore(connection: context.connection, logger: context.logger)
+        if let key = entry.clientEntryId, let stored = try await Self.recorded(key, in: store) { return (stored, true) }
         let accepted = try await accept(entry, operator: `operator`, at: try await store.requireWithNeighbours(reference), context)
-        // The entry, the SPK's new figures, the audit row and the events: one statement.
-        var write = CombinedWrite()
-        try store.insertInputs([accepted.row], into: &write)
-        try store.updateProgress([accepted.spk], into: &write)
-        try write.audit([accepted.audit])
-        try write.publish(accepted.events)
-        if let key = entry.clientEntryId {
-            // The entry's key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
-            // request that committed first (a phone and its retry racing); this one rolls back and, tried
-            // again, answers that one's outcome as a duplicate. Before the entry's own row, whose unique
-            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
-            guard try await IdempotencyStore.record(scope: Self.scope, key: key, reply: String(decoding: try StitchJSON.encode(accepted.result), as: UTF8.self),
-                                                    on: context.connection, logger: context.logger) else {
-                throw ConcurrentRepeat("daily input \(key) was recorded by another request meanwhile")
-            }
-        }
-        try await write.run(context)
+        try await write([accepted], in: store)
         return (accepted.result, false)
     }
 
@@ -75,7 +55,8 @@ struct DailyInputHandlers {
     /// order (a second entry for an SPK sees the first), and all their writes sent as one statement. A refused
     /// entry writes nothing and is answered alone; a repeated `client_entry_id` is answered from the store.
     func recordAll(_ commands: [(command: RecordDailyInput, context: MessageContext)]) async throws -> [Result<DailyInputResult, ErrorReply>] {
-        guard let connection = commands.first?.context.connection, let logger = commands.first?.context.logger else { return [] }
+        guard let first = commands.first?.context else { return [] }
+        let store = SPKStore(connection: first.connection, logger: first.logger)
         var outcomes = [Result<DailyInputResult, ErrorReply>?](repeating: nil, count: commands.count)
         var keys = Set<String>()
         for (index, (command, _)) in commands.enumerated() {
@@ -87,14 +68,10 @@ struct DailyInputHandlers {
             }
             guard let key = command.entry.clientEntryId else { continue }
             guard keys.insert(key).inserted else { throw RunsAlone("daily input \(key) comes twice in one batch") }
-            if let stored = try await IdempotencyStore.stored(scope: Self.scope, key: key, on: connection, logger: logger) {
-                guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
-                outcomes[index] = .success(try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8)))
-            }
+            if let stored = try await Self.recorded(key, in: store) { outcomes[index] = .success(stored) }
         }
         let open = commands.indices.filter { outcomes[$0] == nil }
         guard !open.isEmpty else { return outcomes.map { $0! } }
-        let store = SPKStore(connection: connection, logger: logger)
         var stages = try await store.lockAll(open.map { commands[$0].command.spk })
         var accepted: [Accepted] = []
         for index in open {
@@ -112,25 +89,42 @@ struct DailyInputHandlers {
                 outcomes[index] = .failure(refusal)
             }
         }
+        try await write(accepted, in: store)
+        return outcomes.map { $0! }
+    }
+
+    /// The result of the entry recorded before under `key`, if any.
+    private static func recorded(_ key: String, in store: SPKStore) async throws -> DailyInputResult? {
+        guard let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: store.connection, logger: store.logger) else {
+            return nil
+        }
+        guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
+        return try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8))
+    }
+
+    /// Writes accepted entries, in order: their `client_entry_id`s with their results, then the entries, the SPKs'
+    /// figures (each SPK once, as it ends), the audit rows and the events as one statement.
+    private func write(_ accepted: [Accepted], in store: SPKStore) async throws {
+        guard !accepted.isEmpty else { return }
         let keyed = accepted.filter { $0.row.entry.clientEntryId != nil }
         if !keyed.isEmpty {
-            // Before the entries' rows, as in `record`.
+            // Each key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
+            // request that committed first (a phone and its retry racing); this one rolls back and, tried
+            // again, answers that one's outcome as a duplicate. Before the entries' own rows, whose unique
+            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
             let taken = try await IdempotencyStore.recordAll(keyed.map {
                 (Self.scope, $0.row.entry.clientEntryId!, String(decoding: try StitchJSON.encode($0.result), as: UTF8.self))
-            }, on: connection, logger: logger)
+            }, on: store.connection, logger: store.logger)
             guard taken.isEmpty else { throw ConcurrentRepeat("daily input \(taken[0].key) was recorded by another request meanwhile") }
         }
-        if !accepted.isEmpty {
-            var last: [UUID: SPK] = [:]
-            for entry in accepted { last[entry.spk.id] = entry.spk }
-            var write = CombinedWrite()
-            try store.insertInputs(accepted.map(\.row), into: &write)
-            try store.updateProgress(Array(last.values), into: &write)
-            try write.audit(accepted.map(\.audit))
-            try write.publish(accepted.flatMap(\.events))
-            try await write.run(on: connection, logger: logger)
-        }
-        return outcomes.map { $0! }
+        var last: [UUID: SPK] = [:]
+        for entry in accepted { last[entry.spk.id] = entry.spk }
+        var write = CombinedWrite()
+        try store.insertInputs(accepted.map(\.row), into: &write)
+        try store.updateProgress(Array(last.values), into: &write)
+        try write.audit(accepted.map(\.audit))
+        try write.publish(accepted.flatMap(\.events))
+        try await write.run(on: store.connection, logger: store.logger)
     }
 
     static let scope = "daily-input"
