@@ -13,8 +13,13 @@ public enum RecordReference {
             try binds.append(id)
             return (idColumn, binds)
         }
-        try binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
+        try binds.append(code(reference))
         return (codeColumn, binds)
+    }
+
+    /// A reference that is no UUID as the code it names: trimmed, upper-cased.
+    public static func code(_ reference: String) -> String {
+        reference.trimmingCharacters(in: .whitespaces).uppercased()
     }
 }
 

@@ -65,7 +65,7 @@ struct SPKStore {
         // Prepared: it is every daily input's first statement.
         var standalone = StatementBinds()
         let key = try UUID(uuidString: reference).map { try standalone.bind($0) }
-            ?? standalone.bind(reference.trimmingCharacters(in: .whitespaces).uppercased())
+            ?? standalone.bind(RecordReference.code(reference))
         let alone = try await connection.prepared("""
             SELECT \(Self.standaloneColumns) FROM spks s WHERE \(column) = \(key) AND s.order_id IS NULL FOR UPDATE
             """, standalone, logger: logger)
@@ -98,7 +98,7 @@ struct SPKStore {
         var orderStart: [UUID: LocalDate] = [:]
 
         func id(of reference: String) -> UUID? {
-            UUID(uuidString: reference) ?? idOfCode[reference.trimmingCharacters(in: .whitespaces).uppercased()]
+            UUID(uuidString: reference) ?? idOfCode[RecordReference.code(reference)]
         }
 
         /// As `requireWithNeighbours` would find it, with the batch's changes so far.
@@ -115,7 +115,7 @@ struct SPKStore {
     func lockAll(_ references: [String]) async throws -> LockedStages {
         var ids: [UUID] = [], codes: [String] = []
         for reference in references {
-            if let id = UUID(uuidString: reference) { ids.append(id) } else { codes.append(reference.trimmingCharacters(in: .whitespaces).uppercased()) }
+            if let id = UUID(uuidString: reference) { ids.append(id) } else { codes.append(RecordReference.code(reference)) }
         }
         var binds = StatementBinds()
         let rows = try await connection.prepared("""
