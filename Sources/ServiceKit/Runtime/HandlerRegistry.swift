@@ -51,16 +51,10 @@ public struct HandlerRegistry: Sendable {
         precondition(requests[C.messageType]?.batched == true, "register \(C.messageType) with handle(_:batched: true, _:) before handleInBulk")
         requests[C.messageType]?.bulk = { items in
             var commands: [(command: C, context: MessageContext)] = []
-            for (body, context) in items {
-                do {
-                    commands.append((try StitchJSON.decode(Envelope<C>.self, from: body).payload, context))
-                } catch {
-                    throw ErrorReply(.malformed, "The \(C.messageType) request could not be read: \(describeDecoding(error))")
-                }
-            }
+            for (body, context) in items { commands.append((try Self.payload(C.self, from: body), context)) }
             return try await handler(commands).map { outcome in
                 switch outcome {
-                case .success(let reply): .success(try StitchJSON.encode(RequestOutcome<C.Reply>.success(reply)))
+                case .success(let reply): .success(try Self.encode(reply, of: C.self))
                 case .failure(let refusal): .failure(refusal)
                 }
             }
@@ -127,17 +121,24 @@ public struct HandlerRegistry: Sendable {
         return (entry, header, payload)
     }
 
+    /// A request's payload, or MALFORMED naming what could not be read.
+    private static func payload<R: Request>(_ type: R.Type, from body: [UInt8]) throws -> R {
+        do {
+            return try StitchJSON.decode(Envelope<R>.self, from: body).payload
+        } catch {
+            throw ErrorReply(.malformed, "The \(R.messageType) request could not be read: \(describeDecoding(error))")
+        }
+    }
+
+    /// A handler's answer as its reply body.
+    private static func encode<R: Request>(_ reply: R.Reply, of type: R.Type) throws -> [UInt8] {
+        try StitchJSON.encode(RequestOutcome<R.Reply>.success(reply))
+    }
+
     private static func requestHandler<R: Request>(_ handler: @escaping @Sendable (R, MessageContext) async throws -> R.Reply)
         -> @Sendable ([UInt8], MessageContext) async throws -> [UInt8] {
         { body, context in
-            let envelope: Envelope<R>
-            do {
-                envelope = try StitchJSON.decode(Envelope<R>.self, from: body)
-            } catch {
-                throw ErrorReply(.malformed, "The \(R.messageType) request could not be read: \(describeDecoding(error))")
-            }
-            let reply = try await handler(envelope.payload, context)
-            return try StitchJSON.encode(RequestOutcome<R.Reply>.success(reply))
+            try encode(try await handler(try payload(R.self, from: body), context), of: R.self)
         }
     }
 }
