@@ -18,9 +18,7 @@ struct InspectionHandlers {
     func reinspect(_ command: ReinspectLot, _ context: MessageContext) async throws -> Inspection {
         let actor = try context.require(QualityPermissions.inspect, to: "Re-inspecting a lot")
         let store = QualityStore(connection: context.connection, logger: context.logger)
-        guard let failed = try await store.inspection(command.inspection, lock: true) else {
-            throw ErrorReply.notFound("Inspection \(command.inspection)")
-        }
+        let failed = try await store.requireInspection(command.inspection, lock: true)
         guard failed.status == .failed else {
             throw ErrorReply.conflict("\(failed.code) is \(failed.status.rawValue): only a FAILED lot is re-inspected.")
         }
@@ -90,9 +88,7 @@ struct InspectionHandlers {
     func result(_ command: RecordInspectionResult, _ context: MessageContext) async throws -> Inspection {
         let actor = try context.require(QualityPermissions.inspect, to: "Recording an inspection's result")
         let store = QualityStore(connection: context.connection, logger: context.logger)
-        guard let before = try await store.inspection(command.inspection, lock: true) else {
-            throw ErrorReply.notFound("Inspection \(command.inspection)")
-        }
+        let before = try await store.requireInspection(command.inspection, lock: true)
         guard before.status == .open else {
             throw ErrorReply.conflict("\(before.code) was already inspected: \(before.status.rawValue).")
         }
@@ -126,9 +122,6 @@ struct InspectionHandlers {
 
     func get(_ query: GetInspection, _ context: MessageContext) async throws -> Inspection {
         _ = try context.require(Role.allCases, to: "Reading inspections", servicesPass: true)
-        guard let inspection = try await QualityStore(connection: context.connection, logger: context.logger).inspection(query.inspection) else {
-            throw ErrorReply.notFound("Inspection \(query.inspection)")
-        }
-        return inspection
+        return try await QualityStore(connection: context.connection, logger: context.logger).requireInspection(query.inspection)
     }
 }

@@ -192,6 +192,12 @@ struct QualityStore {
         try await connection.document(Inspection.self, in: "inspections", reference: reference, lock: lock, logger: logger)
     }
 
+    /// The inspection `reference` names, or NOT_FOUND.
+    func requireInspection(_ reference: String, lock: Bool = false) async throws -> Inspection {
+        guard let inspection = try await inspection(reference, lock: lock) else { throw ErrorReply.notFound("Inspection \(reference)") }
+        return inspection
+    }
+
     // MARK: NCRs
 
     func insert(_ ncr: NCR) async throws {
