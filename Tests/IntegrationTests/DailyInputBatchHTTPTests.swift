@@ -3,7 +3,9 @@ import HTTPTypes
 import Testing
 
 /// Daily inputs that reach Production together are applied in one transaction (`handleInBulk`): each
-/// must still be answered and applied exactly as if it had come alone.
+/// must still be answered and applied exactly as if it had come alone. Nested in the one serialized HTTP
+/// suite: every test stack consumes the same queues, so two stacks at once would take each other's messages.
+extension ProductionHTTPTests {
 @Suite("Daily inputs arriving together", .serialized)
 struct DailyInputBatchHTTPTests {
     @Test("many lines posting at once: each entry applied once and in turn, a refused one answered alone")
@@ -88,4 +90,5 @@ struct DailyInputBatchHTTPTests {
             _ = try await ProductionHTTPTests.health(http, ppic, actual: Dictionary(uniqueKeysWithValues: zip(codes, expected)))
         }
     }
+}
 }
