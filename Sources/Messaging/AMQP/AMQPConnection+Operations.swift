@@ -64,6 +64,20 @@ extension AMQPConnection {
         }
     }
 
+    /// Hands `messages` to the thread and returns: published when it runs the job, not confirmed to anyone
+    /// (a confirm for them finds no batch and is passed over), dropped if it is not connected then.
+    func sendUnconfirmed(_ messages: [OutgoingMessage]) {
+        if messages.isEmpty { return }
+        perform { connection in
+            guard let session = connection.session else { return }
+            do {
+                for message in messages { _ = try session.publish(message) }
+            } catch {
+                connection.connectionLost(error)
+            }
+        }
+    }
+
     func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<IncomingMessage, any Error>) in
             perform { $0.startRequest(message, timeout: timeout, continuation: continuation) }

@@ -60,6 +60,10 @@ final class AMQPConnection: @unchecked Sendable {
     let name: String
     let logger: Logger
     let wantsReplyConsumer: Bool
+    /// Whether the channel is in confirm mode: only the connection that publishes with confirms (`publish`).
+    /// A request needs none (its reply is its answer) and a consumer publishes nothing, so neither makes
+    /// the broker send a confirm for each message.
+    let confirms: Bool
     let confirmTimeout: Duration = .seconds(30)
     let reconnects: Counter
     let connectedGauge: Gauge
@@ -99,8 +103,9 @@ final class AMQPConnection: @unchecked Sendable {
     /// Deliveries of the current read, by consumer id, handed over when the read ends.
     var gathered: [Int: [Delivery]] = [:]
 
-    init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, logger: Logger,
+    init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, confirms: Bool = false, logger: Logger,
          monitor: LoopMonitor? = nil) {
+        self.confirms = confirms
         self.name = name
         self.monitor = monitor
         // The thread beats once per turn (at least every second): a turn stuck in a librabbitmq call shows.
@@ -216,7 +221,7 @@ final class AMQPConnection: @unchecked Sendable {
 
     func connect() {
         do {
-            let session = try AMQPSession(configuration: configuration, connectionName: name)
+            let session = try AMQPSession(configuration: configuration, connectionName: name, confirms: confirms)
             self.session = session
             generation += 1
             lowestUnconfirmed = 1

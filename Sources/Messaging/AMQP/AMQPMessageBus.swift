@@ -26,7 +26,7 @@ public final class AMQPMessageBus: MessageBus {
         self.logger = logger
         self.connectionWait = connectionWait
         self.monitor = monitor
-        publisher = AMQPConnection(name: "\(name).publish", endpoints: endpoints, logger: logger, monitor: monitor)
+        publisher = AMQPConnection(name: "\(name).publish", endpoints: endpoints, confirms: true, logger: logger, monitor: monitor)
     }
 
     public func messageCount(queue: String) async throws -> Int {
@@ -43,6 +43,10 @@ public final class AMQPMessageBus: MessageBus {
     public func publish(_ messages: [OutgoingMessage]) async throws {
         try await connected(publisher)
         try await publisher.publish(messages)
+    }
+
+    public func reply(_ messages: [OutgoingMessage]) {
+        publisher.sendUnconfirmed(messages)
     }
 
     public func request(_ message: OutgoingMessage, timeout: Duration) async throws -> IncomingMessage {

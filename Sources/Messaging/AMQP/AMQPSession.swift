@@ -9,18 +9,18 @@ final class AMQPSession {
     let state: amqp_connection_state_t
     private(set) var nextPublishSequence: UInt64 = 1
 
-    init(configuration: AMQPConfiguration, connectionName: String) throws(MessagingError) {
+    init(configuration: AMQPConfiguration, connectionName: String, confirms: Bool) throws(MessagingError) {
         guard let state = amqp_new_connection() else { throw .unavailable("cannot allocate a connection") }
         self.state = state
         do {
-            try open(configuration)
+            try open(configuration, confirms: confirms)
         } catch {
             amqp_destroy_connection(state)
             throw error
         }
     }
 
-    private func open(_ configuration: AMQPConfiguration) throws(MessagingError) {
+    private func open(_ configuration: AMQPConfiguration, confirms: Bool) throws(MessagingError) {
         let socket: OpaquePointer?
         if configuration.tls {
             socket = amqp_ssl_socket_new(state)
@@ -56,8 +56,10 @@ final class AMQPSession {
         }
         amqp_channel_open(state, Self.channel)
         try check("channel.open")
-        amqp_confirm_select(state, Self.channel)
-        try check("confirm.select")
+        if confirms {
+            amqp_confirm_select(state, Self.channel)
+            try check("confirm.select")
+        }
     }
 
     /// Closes politely: the sync round trip first makes sure every ack sent before it was processed

@@ -8,6 +8,11 @@ public protocol MessageBus: Sendable {
     /// mandatory message no queue takes, `nacked`, or `connectionLost` when the outcome is unknown.
     func publish(_ messages: [OutgoingMessage]) async throws
 
+    /// Sends replies on direct reply-to and returns without waiting for the broker's confirm. A reply is
+    /// at-most-once anyway (its caller retries with the same key and gets the stored outcome), so the
+    /// worker that answers need not wait a broker round trip before taking its next message.
+    func reply(_ messages: [OutgoingMessage])
+
     /// Delivers the queue's messages to `handler`, at most `prefetch` unsettled at once, until the
     /// calling task is cancelled; then stops taking new ones, lets the handlers in flight finish and
     /// settle, and returns. Survives connection loss (re-consumes after reconnecting).

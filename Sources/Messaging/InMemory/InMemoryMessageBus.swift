@@ -50,6 +50,14 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
     }
 
     public func publish(_ messages: [OutgoingMessage]) async throws {
+        try route(messages)
+    }
+
+    public func reply(_ messages: [OutgoingMessage]) {
+        try? route(messages)
+    }
+
+    private func route(_ messages: [OutgoingMessage]) throws {
         try state.withLock { state in
             if state.closed { throw MessagingError.closed }
             for message in messages { try self.route(message, in: &state) }

@@ -60,7 +60,7 @@ public struct MessageProcessor: Sendable {
             if entry.isCommand, Self.isRepeat(error) || Self.errorReply(in: error) != nil,
                let stored = try await storedReply(scope: scope, key: key, logger) {
                 logger.debug("repeated command \(header.type) \(key): returning the stored reply")
-                if let response = OutgoingMessage.reply(to: message, body: Array(stored.utf8)) { try? await bus.publish(response) }
+                if let response = OutgoingMessage.reply(to: message, body: Array(stored.utf8)) { bus.reply([response]) }
                 return
             }
             // The handler refused (bad input, wrong state), or the data can never be stored: nothing
@@ -71,7 +71,7 @@ public struct MessageProcessor: Sendable {
             return
         }
         if let response = OutgoingMessage.reply(to: message, body: body) {
-            try? await bus.publish(response)  // direct reply-to is at-most-once; the caller retries by key
+            bus.reply([response])  // direct reply-to is at-most-once; the caller retries by key
         }
     }
 
@@ -122,7 +122,7 @@ public struct MessageProcessor: Sendable {
                 if let response = OutgoingMessage.reply(to: item.message, body: body) { replies.append(response) }
             }
         }
-        if !replies.isEmpty { try? await bus.publish(replies) }  // at-most-once, as in handleRequest
+        bus.reply(replies)  // at-most-once, as in handleRequest
     }
 
     /// A request admitted to a batch.
@@ -329,7 +329,7 @@ public struct MessageProcessor: Sendable {
 
     private func reply(to message: IncomingMessage, _ outcome: RequestOutcome<Accepted>) async throws {
         guard let response = OutgoingMessage.reply(to: message, body: try StitchJSON.encode(outcome)) else { return }
-        try? await bus.publish(response)
+        bus.reply([response])
     }
 
     /// The answer for a deterministic failure; nil for one that may pass (an outage) or is unknown.
