@@ -80,7 +80,12 @@ public struct OutboxRelay: Sendable {
             }
             if ids.isEmpty { return 0 }
             try await bus.publish(messages)
-            try await connection.query("UPDATE outbox SET published_at = now() WHERE id = ANY(\(ids))", logger: logger)
+            // The mark alone commits without waiting for its WAL flush (synchronous_commit off for this
+            // transaction): lost in a crash, the rows go out again and the consumers' inboxes drop the copies.
+            try await connection.query("""
+                WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+                UPDATE outbox SET published_at = now() FROM relaxed WHERE id = ANY(\(ids))
+                """, logger: logger)
             return ids.count
         }
     }
