@@ -153,4 +153,34 @@ struct BatchConsumerIntegrationTests {
             #expect(try await client.count("SELECT count(*) FROM effects") == 5)
         }
     }
+
+    @Test("events a follower ignores (on where:) are acked with no transaction and no inbox row; the rest apply once")
+    func ignoredEventsCostNoInboxRow() async throws {
+        try await withTestDatabase(migrations: [effectsMigration]) { client, schema in
+            var evenOnly = HandlerRegistry()
+            evenOnly.on(ItemRecorded.self, where: { $0.item % 2 == 0 }) { event, context in
+                try await context.connection.query("INSERT INTO effects (item) VALUES (\(event.item))", logger: context.logger)
+            }
+            let handlers = evenOnly
+            let queue = uniqueName("q.ignored")
+            let key = "test.\(queue)"
+            try await withBus(name: "ignored") { bus in
+                try await bus.declare(.eventQueue(queue, patterns: [key]))
+                try await bus.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
+                let processor = MessageProcessor(service: schema, client: client, bus: bus, registry: handlers, logger: TestEnvironment.logger)
+                let consumer = MessageConsumer(bus: bus, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
+                let task = Task { try await consumer.runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent) }
+                #expect(try await eventually { try await client.count("SELECT count(*) FROM effects") == 10 })
+                #expect(try await eventually { try await bus.messageCount(queue: queue) == 0 }, "the ignored ones were acked too")
+                task.cancel()
+                _ = try? await task.value
+                // Alone, too.
+                let odd = try itemEvent(21, routingKey: key)
+                try await processor.handleEvent(IncomingMessage(exchange: odd.exchange, routingKey: odd.routingKey, body: odd.body,
+                                                                messageId: odd.messageId, type: odd.type))
+            }
+            #expect(try await client.count("SELECT count(*) FROM effects WHERE item % 2 = 0") == 10)
+            #expect(try await client.count("SELECT count(*) FROM inbox") == 10, "only the events applied have an inbox row")
+        }
+    }
 }

@@ -35,7 +35,7 @@ public enum BOMFinanceService {
         // Re-costing is the consequence of the cost-change event, not of the command that set the cost.
         handlers.on(MaterialCostChanged.self, costing.costChanged)
         handlers.on(OrderCreated.self, costing.orderCreated)
-        handlers.on(DailyInputRecorded.self, costing.inputRecorded)
+        handlers.on(DailyInputRecorded.self, where: { $0.spk.orderCode != nil }, costing.inputRecorded)
         handlers.on(DailyInputVoided.self, costing.inputVoided)
         handlers.on(MaterialIssued.self, costing.materialIssued)
         let scrap = ScrapCostingHandlers(settings: settings)

@@ -21,6 +21,8 @@ public struct HandlerRegistry: Sendable {
         var handle: @Sendable (_ payload: any Sendable, _ context: MessageContext) async throws -> Void
         /// Set by `onBatch`: events of one group that arrive together are applied by one call.
         var batch: BatchEntry?
+        /// Set by `on(_:where:_:)`: false for a payload the handler would ignore.
+        var concerns: @Sendable (_ payload: any Sendable) -> Bool = { _ in true }
     }
 
     struct BatchEntry: Sendable {
@@ -90,6 +92,15 @@ public struct HandlerRegistry: Sendable {
         })
     }
 
+    /// `on`, for a handler that ignores the events `concerns` refuses: those are acked as read, with no
+    /// transaction and no inbox row (ignoring one twice is harmless), so a follower pays nothing for the
+    /// traffic it does not care about.
+    public mutating func on<E: Event>(_ type: E.Type, where concerns: @escaping @Sendable (E) -> Bool,
+                                      _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void) {
+        on(type, handler)
+        events[E.messageType]?.concerns = { payload in (payload as? E).map(concerns) ?? true }
+    }
+
     /// Also applies events of `type` in bulk: when events of one `group` arrive together (a batch, see
     /// `MessageProcessor.handleEvents`), `handler` gets all of them at once, in delivery order, with
     /// their payloads as decoded (`BatchedEvent.payload`, cast it to the group's protocol). The single
@@ -102,7 +113,7 @@ public struct HandlerRegistry: Sendable {
 
     /// The handler of an event and the event read once: by its type property when the transport carries
     /// one (Stitch's publishers always set it), else by its envelope's header. Nil for an event this service
-    /// does not follow. Throws `PermanentFailure` for one that cannot be read.
+    /// does not follow, or one it ignores (`on(_:where:_:)`). Throws `PermanentFailure` for one that cannot be read.
     func openEvent(_ message: IncomingMessage) throws -> (entry: EventEntry, header: EnvelopeHeader, payload: any Sendable)? {
         let entry: EventEntry
         if let type = message.type, let known = events[type] {
@@ -118,6 +129,7 @@ public struct HandlerRegistry: Sendable {
         if let type = message.type, type != header.type {
             throw PermanentFailure("the message says it is \(type), its envelope \(header.type)")
         }
+        guard entry.concerns(payload) else { return nil }
         return (entry, header, payload)
     }
 
