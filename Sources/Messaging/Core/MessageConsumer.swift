@@ -46,6 +46,7 @@ public struct MessageConsumer: Sendable {
     public let policy: RetryPolicy
     public let logger: Logger
     let progress: Progress
+    let handledMetrics = HandledMetrics()
 
     public init(bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger,
                 monitor: LoopMonitor? = nil) {
@@ -137,8 +138,9 @@ public struct MessageConsumer: Sendable {
     }
 
     func recordHandled(type: String, nanoseconds: Int64) {
-        Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]).recordNanoseconds(nanoseconds)
-        Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]).increment()
+        let (duration, count) = handledMetrics.handles(type: type, queue: queue)
+        duration.recordNanoseconds(nanoseconds)
+        count.increment()
     }
 
     /// Publishes a copy with the reason to `<queue>.dead` (confirmed) and only then acks the original.
@@ -164,6 +166,21 @@ public struct MessageConsumer: Sendable {
 }
 
 /// Counts a consumer's messages in hand and beats its heartbeat as each one finishes.
+/// The handled-message metrics of one consumer, by message type: made once per type, not per message.
+final class HandledMetrics: Sendable {
+    private let byType = Mutex<[String: (Timer, Counter)]>([:])
+
+    func handles(type: String, queue: String) -> (Timer, Counter) {
+        byType.withLock { known in
+            if let handles = known[type] { return handles }
+            let handles = (Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]),
+                           Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]))
+            known[type] = handles
+            return handles
+        }
+    }
+}
+
 final class Progress: Sendable {
     private let count = Atomic<Int>(0)
     private let beat = Mutex<LoopHeartbeat>(.none)

@@ -38,17 +38,23 @@ public enum Observability {
     /// Names from other packages made valid for Prometheus (no dots) and ours: Hummingbird's
     /// `MetricsMiddleware` reports as `stitch_http_*`, with `route`, `method` and `status` labels.
     @Sendable static func prometheusName(_ name: String, _ labels: [(String, String)]) -> (String, [(String, String)]) {
-        let renamed = [
-            "hb.requests": "stitch_http_requests_total",
-            "hb.request.errors": "stitch_http_request_errors_total",
-            "http.server.request.duration": "stitch_http_request_duration_seconds",
-            "http.server.active_requests": "stitch_http_active_requests",
-        ]
-        let labelNames = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
-                          "error.type": "status"]
-        func valid(_ text: String) -> String {
-            String(text.unicodeScalars.map { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "_" ? Character($0) : "_" })
-        }
-        return (renamed[name] ?? valid(name), labels.map { (labelNames[$0.0] ?? valid($0.0), $0.1) })
+        // Called each time a metric handle is made, which some code does per message: names that are
+        // already valid (all of Stitch's own) pass through unchanged, without a rebuild.
+        (renamed[name] ?? valid(name), labels.map { (labelNames[$0.0] ?? valid($0.0), $0.1) })
+    }
+
+    private static let renamed = [
+        "hb.requests": "stitch_http_requests_total",
+        "hb.request.errors": "stitch_http_request_errors_total",
+        "http.server.request.duration": "stitch_http_request_duration_seconds",
+        "http.server.active_requests": "stitch_http_active_requests",
+    ]
+    private static let labelNames = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
+                                     "error.type": "status"]
+
+    private static func valid(_ text: String) -> String {
+        func allowed(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F }
+        if text.utf8.allSatisfy(allowed) { return text }
+        return String(text.unicodeScalars.map { $0.isASCII && allowed(UInt8($0.value)) ? Character($0) : "_" })
     }
 }
