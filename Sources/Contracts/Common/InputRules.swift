@@ -26,12 +26,16 @@ public enum InputRules {
         let name = field.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? field
         let freeText = freeTextFields.contains(name)
         let allowed: Set<Unicode.Scalar> = freeText ? ["\n", "\r", "\t"] : []
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+        // Printable ASCII, most text, holds no control character and as many characters as bytes:
+        // checked by bytes, without the Unicode properties and grapheme counting of the general case.
+        let printableASCII = text.utf8.allSatisfy { (0x20..<0x7F).contains($0) }
+        if !printableASCII,
+           text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
             return FieldError(field: field, message: freeText ? "must not contain control characters other than line breaks and tabs"
                                                               : "must not contain control characters")
         }
         let limit = freeText ? maxFreeTextLength : maxTextLength
-        if text.count > limit { return FieldError(field: field, message: "must be at most \(limit) characters") }
+        if (printableASCII ? text.utf8.count : text.count) > limit { return FieldError(field: field, message: "must be at most \(limit) characters") }
         return nil
     }
 
