@@ -44,6 +44,22 @@ import Testing
         #expect(InputRules.textProblem(String(repeating: "x", count: 501), field: "spk") != nil)
     }
 
+    @Test func theWalkFindsTextInEveryShapeAValueCanHave() {
+        struct Line: Codable { var code: String; var qty: Int; var note: String? }
+        struct Body: Codable {
+            var lines: [Line]
+            var byCode: [String: String]
+            var tags: [[String]]
+            var notes: String?
+            var createdAt: Date
+        }
+        let body = Body(lines: [Line(code: "OK", qty: 1, note: nil), Line(code: "B\u{85}D", qty: 2, note: "x")],
+                        byCode: ["A\u{0}": "fine", "B": "bad\u{7F}"], tags: [["a"], ["b", String(repeating: "y", count: 501)]],
+                        notes: String(repeating: "n", count: 1_999) + "\n", createdAt: Date())
+        #expect(Set(InputRules.textProblems(in: body).map(\.field)) == ["lines[1].code", "by_code", "by_code.B", "tags[1][1]"])
+        #expect(InputRules.textProblems(in: "top\u{1}").map(\.field) == ["body"])
+    }
+
     @Test func theOwningServiceRefusesAnOutOfBoundsRequestAsItReadsIt() throws {
         let body = try StitchJSON.encode(Envelope(ListSPKs(page: PageRequest(page: Int.max)), actor: nil))
         #expect {

@@ -23,12 +23,13 @@ public enum InputRules {
     /// What is wrong with one text field: control characters (NUL and the like — PostgreSQL refuses
     /// NUL, logs and screens garble the rest; free text may keep line breaks and tabs) or its length.
     public static func textProblem(_ text: String, field: String) -> FieldError? {
-        let name = field.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? field
-        let freeText = freeTextFields.contains(name)
-        let allowed: Set<Unicode.Scalar> = freeText ? ["\n", "\r", "\t"] : []
         // Printable ASCII, most text, holds no control character and as many characters as bytes:
         // checked by bytes, without the Unicode properties and grapheme counting of the general case.
         let printableASCII = text.utf8.allSatisfy { (0x20..<0x7F).contains($0) }
+        if printableASCII, text.utf8.count <= maxTextLength { return nil }
+        let name = field.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? field
+        let freeText = freeTextFields.contains(name)
+        let allowed: Set<Unicode.Scalar> = freeText ? ["\n", "\r", "\t"] : []
         if !printableASCII,
            text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
             return FieldError(field: field, message: freeText ? "must not contain control characters other than line breaks and tabs"
@@ -40,40 +41,9 @@ public enum InputRules {
     }
 
     /// Every text problem anywhere in `value` (a decoded body or request), named by its snake_case
-    /// path (`entries[3].notes`). One walk serves every request type, present and future.
-    public static func textProblems(in value: Any, path: String = "") -> [FieldError] {
-        textProblems(in: value, path: path, depth: 0)
-    }
-
-    private static func textProblems(in value: Any, path: String, depth: Int) -> [FieldError] {
-        if let text = value as? String { return textProblem(text, field: path.isEmpty ? "body" : path).map { [$0] } ?? [] }
-        guard depth < 12 else { return [] }  // requests are shallow; this only guards against cycles
-        let mirror = Mirror(reflecting: value)
-        var problems: [FieldError] = []
-        switch mirror.displayStyle {
-        case .optional:
-            for child in mirror.children { problems += textProblems(in: child.value, path: path, depth: depth + 1) }
-        case .collection, .set:
-            for (index, child) in mirror.children.enumerated() {
-                problems += textProblems(in: child.value, path: "\(path)[\(index)]", depth: depth + 1)
-            }
-        case .dictionary:
-            for child in mirror.children {
-                for part in Mirror(reflecting: child.value).children {
-                    problems += textProblems(in: part.value, path: path, depth: depth + 1)
-                }
-            }
-        case .struct, .class, .tuple, .enum:
-            for child in mirror.children {
-                // Remembered names (`wireName`): this walk runs on every request.
-                let name = child.label.map(StitchJSON.wireName) ?? ""
-                let childPath = name.isEmpty || name.hasPrefix(".") ? path : path.isEmpty ? name : "\(path).\(name)"
-                problems += textProblems(in: child.value, path: childPath, depth: depth + 1)
-            }
-        default:
-            break
-        }
-        return problems
+    /// path (`entries[3].notes`). One walk serves every request type, present and future (`TextWalk`).
+    public static func textProblems(in value: some Encodable, path: String = "") -> [FieldError] {
+        TextWalk.problems(in: value, path: path)
     }
 }
 

@@ -13,8 +13,8 @@ struct AuthController: Sendable {
     /// A real hash to compare against when the user does not exist, so that takes as long as a wrong password.
     let decoyHash: String
 
-    struct LoginBody: Decodable, Sendable { var username: String; var password: String }
-    struct RefreshBody: Decodable, Sendable { var refreshToken: String }
+    struct LoginBody: Codable, Sendable { var username: String; var password: String }
+    struct RefreshBody: Codable, Sendable { var refreshToken: String }
     struct TokenPair: Codable, Sendable {
         var accessToken: String
         var refreshToken: String

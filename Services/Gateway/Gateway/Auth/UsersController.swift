@@ -7,7 +7,7 @@ struct UsersController: Sendable {
     let users: UserStore
     let hasher: PasswordHasher
 
-    struct NewUser: Decodable, Sendable {
+    struct NewUser: Codable, Sendable {
         var username: String
         var password: String
         var fullName: String

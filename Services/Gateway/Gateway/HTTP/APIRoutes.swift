@@ -47,7 +47,7 @@ struct NoQuery: Decodable, Sendable {}
 struct NoBody: Codable, Sendable {}
 /// A `text/csv` body (at most 2 MiB of UTF-8) and the format the document states for it: a
 /// regular expression that the smallest valid file of its kind matches.
-protocol CSVBody: Decodable, Sendable {
+protocol CSVBody: Codable, Sendable {
     var text: String { get }
     init(text: String)
     static var pattern: String { get }
@@ -116,7 +116,7 @@ struct APIRoutes {
     }
 
     /// An operation with a body.
-    func add<Body: Decodable & Sendable, Reply: Encodable & Sendable>(
+    func add<Body: Codable & Sendable, Reply: Encodable & Sendable>(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, body: Body.Type, reply: Reply.Type,
         status: HTTPResponse.Status = .ok, _ handler: @escaping @Sendable (Call<NoQuery, Body>) async throws -> Reply
     ) {
@@ -140,7 +140,7 @@ struct APIRoutes {
                                 rawReply: media))
     }
 
-    private func register<Query: Decodable & Sendable, Body: Decodable & Sendable, Reply: Encodable & Sendable>(
+    private func register<Query: Decodable & Sendable, Body: Codable & Sendable, Reply: Encodable & Sendable>(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access,
         query: Query.Type, body: Body.Type, reply: Reply.Type, status: HTTPResponse.Status,
         _ handler: @escaping @Sendable (Call<Query, Body>) async throws -> Reply
@@ -172,7 +172,7 @@ struct APIRoutes {
             .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
     }
 
-    static func readBody<Body: Decodable>(_ type: Body.Type, _ request: Request) async throws -> Body {
+    static func readBody<Body: Codable>(_ type: Body.Type, _ request: Request) async throws -> Body {
         if let none = NoBody() as? Body { return none }
         if let csv = type as? any CSVBody.Type { return csv.init(text: try await csvText(request)) as! Body }
         if let optional = type as? any OptionalBody.Type, request.headers[.contentLength] == "0"

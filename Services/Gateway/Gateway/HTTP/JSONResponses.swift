@@ -46,7 +46,7 @@ enum JSONResponses {
 
 extension Request {
     /// The JSON body as `T`; a missing, malformed or mistyped field is a 400 naming the field.
-    func decodeJSON<T: Decodable>(_ type: T.Type, maxBytes: Int = 2 * 1024 * 1024) async throws -> T {
+    func decodeJSON<T: Codable>(_ type: T.Type, maxBytes: Int = 2 * 1024 * 1024) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: maxBytes)

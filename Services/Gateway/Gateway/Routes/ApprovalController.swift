@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Quantity changes, material debt and their approval, as the production screens call them.
 struct ApprovalController: Sendable {
-    struct ModificationBody: Decodable, Sendable, BoundedInput {
+    struct ModificationBody: Codable, Sendable, BoundedInput {
         var newQty: Int
         var reason: String
         enum CodingKeys: String, CodingKey { case newQty, reason }
@@ -17,7 +17,7 @@ struct ApprovalController: Sendable {
         var inputProblems: [FieldError] { command(spk: "").inputProblems }
     }
 
-    struct DecisionBody: Decodable, Sendable {
+    struct DecisionBody: Codable, Sendable {
         var approved: Bool
         /// Required when `approved` is false.
         var notes: String?

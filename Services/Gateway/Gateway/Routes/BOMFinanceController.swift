@@ -48,7 +48,7 @@ struct BOMFinanceController: Sendable {
         var at: LocalDate?
     }
 
-    struct MaterialChange: Decodable, Sendable, BoundedInput {
+    struct MaterialChange: Codable, Sendable, BoundedInput {
         var name: String?
         var category: MaterialCategory?
         var unit: UnitOfMeasure?
@@ -59,7 +59,7 @@ struct BOMFinanceController: Sendable {
         var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    struct CostBody: Decodable, Sendable, BoundedInput {
+    struct CostBody: Codable, Sendable, BoundedInput {
         var cost: Decimal
         var effectiveFrom: LocalDate
         var reason: String
@@ -67,7 +67,7 @@ struct BOMFinanceController: Sendable {
         var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    struct ArticleChange: Decodable, Sendable, BoundedInput {
+    struct ArticleChange: Codable, Sendable, BoundedInput {
         var name: String?
         var customer: String?
         var route: [Stage]?
@@ -79,7 +79,7 @@ struct BOMFinanceController: Sendable {
         var inputProblems: [FieldError] { command(code: "A").inputProblems }
     }
 
-    struct BOMChange: Decodable, Sendable, BoundedInput {
+    struct BOMChange: Codable, Sendable, BoundedInput {
         var lines: [BOMLine]?
         var notes: String?
         func command(bom: String) -> UpdateBOM { UpdateBOM(bom: bom, lines: lines, notes: notes) }

@@ -7,8 +7,8 @@ import Messaging
 struct ProductionController: Sendable {
     let operators: OperatorLookup
 
-    struct MobileBatchBody: Decodable, ItemwiseValidated, Sendable {
-        struct Item: Decodable, Sendable {
+    struct MobileBatchBody: Codable, ItemwiseValidated, Sendable {
+        struct Item: Codable, Sendable {
             var spkId: String
             var entry: DailyInputEntry
             enum CodingKeys: String, CodingKey { case spkId }
@@ -16,11 +16,16 @@ struct ProductionController: Sendable {
                 spkId = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .spkId)
                 entry = try DailyInputEntry(from: decoder)
             }
+            func encode(to encoder: any Encoder) throws {
+                try entry.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(spkId, forKey: .spkId)
+            }
         }
         var entries: [Item]
     }
 
-    struct ReasonBody: Decodable, Sendable { var reason: String }
+    struct ReasonBody: Codable, Sendable { var reason: String }
 
     struct SPKQuery: Decodable, Sendable, PagedQuery {
         var status: SPKStatus?

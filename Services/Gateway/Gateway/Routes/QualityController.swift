@@ -25,21 +25,21 @@ struct QualityController: Sendable {
         var perPage: Int?
     }
 
-    struct ResultBody: Decodable, Sendable, BoundedInput {
+    struct ResultBody: Codable, Sendable, BoundedInput {
         /// Defective units of the sample per code (none: the sample was clean).
         var defects: [DefectCount]?
         var notes: String?
         var inputProblems: [FieldError] { DefectCount.problems(defects) }
     }
 
-    struct DecisionBody: Decodable, Sendable {
+    struct DecisionBody: Codable, Sendable {
         var decision: NCRDecision
         /// For REWORK: the stage that reworks (default: the NCR's stage).
         var reworkStage: Stage?
         var notes: String?
     }
 
-    struct IncomingResultBody: Decodable, Sendable {
+    struct IncomingResultBody: Codable, Sendable {
         var result: IncomingVerdict
         var notes: String?
     }

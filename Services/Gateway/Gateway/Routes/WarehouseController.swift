@@ -9,7 +9,7 @@ struct WarehouseController: Sendable {
     static let managers: [Role] = [.warehouseManager, .admin]
     static let packingLine: [Role] = [.productionStaff, .productionSupervisor, .productionManager, .manager, .admin]
 
-    struct IssueBody: Decodable, Sendable, BoundedInput {
+    struct IssueBody: Codable, Sendable, BoundedInput {
         var order: String?
         var spk: String?
         var department: Department?
@@ -21,7 +21,7 @@ struct WarehouseController: Sendable {
         var inputProblems: [FieldError] { command(returning: false).inputProblems }
     }
 
-    struct ScanBody: Decodable, Sendable, BoundedInput {
+    struct ScanBody: Codable, Sendable, BoundedInput {
         var cartonId: String?
         /// The scanned SSCC (a GS1-128 scan with its (00) prefix is read too).
         var barcode: String?
@@ -34,7 +34,7 @@ struct WarehouseController: Sendable {
         var inputProblems: [FieldError] { command(.confirm).inputProblems }
     }
 
-    struct ShipmentBody: Decodable, Sendable {
+    struct ShipmentBody: Codable, Sendable {
         var destination: String
         var method: String
         /// More cartons besides the one in the path.
