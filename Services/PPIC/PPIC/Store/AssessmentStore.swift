@@ -22,7 +22,7 @@ struct AssessmentStore {
 
     /// The SPKs of `ids` with their figures and their last verdict.
     func subjects(_ ids: [UUID]) async throws -> [Subject] {
-        let rows = try await connection.query("""
+        let rows = try await connection.prepared("""
             SELECT s.spk_id, s.code, s.stage, s.status, s.target_qty, s.produced_qty, s.reject_qty, s.start_date::text,
                    s.due_date::text, (SELECT max(e.entry_date) FROM spk_entries e
                                       WHERE e.spk_id = s.spk_id AND (e.qty > 0 OR e.reject_qty > 0))::text,
@@ -34,10 +34,11 @@ struct AssessmentStore {
             WHERE s.spk_id = ANY(\(ids))
             """, logger: logger)
         var subjects: [UUID: Subject] = [:]
-        for try await (id, code, stage, status, target, produced, rejects, start, due, lastInput, health, healthSince,
-                       previousCode, previousStage, previousProduced, previousStatus, version)
-            in rows.decode((UUID, String, String, String, Int, Int, Int, String, String, String?, String?, String?,
-                            String?, String?, Int?, String?, Int).self) {
+        for row in rows {
+            let (id, code, stage, status, target, produced, rejects, start, due, lastInput, health, healthSince,
+                 previousCode, previousStage, previousProduced, previousStatus, version)
+                = try row.decode((UUID, String, String, String, Int, Int, Int, String, String, String?, String?, String?,
+                                  String?, String?, Int?, String?, Int).self)
             guard let stage = Stage(rawValue: stage), let status = SPKStatus(rawValue: status),
                   let start = LocalDate(start), let due = LocalDate(due) else {
                 logger.warning("SPK \(code) has values this version does not know; not judged")
@@ -55,9 +56,10 @@ struct AssessmentStore {
                 health: health.flatMap(SPKHealth.init(rawValue:)), healthSince: healthSince.flatMap(LocalDate.init)),
                 version: version)
         }
-        let alerts = try await connection.query(
+        let alerts = try await connection.prepared(
             "SELECT spk_id, type, since::text FROM spk_alerts WHERE spk_id = ANY(\(Array(subjects.keys)))", logger: logger)
-        for try await (id, type, since) in alerts.decode((UUID, String, String).self) {
+        for row in alerts {
+            let (id, type, since) = try row.decode((UUID, String, String).self)
             guard let type = AlertType(rawValue: type), let since = LocalDate(since) else { continue }
             subjects[id]?.previous.alertsSince[type] = since
         }
@@ -71,7 +73,7 @@ struct AssessmentStore {
         if !judged.isEmpty {
             let ids = judged.map(\.0.id)
             func column(_ value: (Assessment) -> String) -> [String] { judged.map { $0.1.map(value) ?? "" } }
-            try await connection.query("""
+            try await connection.prepared("""
                 UPDATE spk_view v SET health = NULLIF(a.health, ''), health_rank = NULLIF(a.health_rank, '')::smallint,
                     health_since = NULLIF(a.since, '')::date, planned_qty = NULLIF(a.planned, '')::integer,
                     health_reason = NULLIF(a.reason, ''), last_input_date = NULLIF(a.last_input, '')::date
@@ -86,7 +88,7 @@ struct AssessmentStore {
         let updated = verdicts.compactMap { subject, assessment in subject.newState.map { (subject, $0.spk, $0.window, assessment) } }
         if !updated.isEmpty {
             func column(_ value: (Assessment) -> String) -> [String] { updated.map { $0.3.map(value) ?? "" } }
-            try await connection.query("""
+            try await connection.prepared("""
                 UPDATE spk_view v SET target_qty = n.target_qty, produced_qty = n.produced_qty, reject_qty = n.reject_qty,
                     status = n.status, start_date = n.start_date::date, due_date = n.due_date::date, version = n.version,
                     updated_at = n.updated_at, order_id = COALESCE(NULLIF(n.order_id, '')::uuid, v.order_id),
@@ -115,12 +117,12 @@ struct AssessmentStore {
         // The alerts: those no longer found go, new ones come, changed ones are updated — an unchanged alert
         // is not written again.
         let alerts = verdicts.flatMap { subject, assessment in (assessment?.alerts ?? []).map { (subject, $0) } }
-        try await connection.query("""
+        try await connection.prepared("""
             DELETE FROM spk_alerts WHERE spk_id = ANY(\(verdicts.map(\.0.id)))
                 AND (spk_id, type) NOT IN (SELECT * FROM unnest(\(alerts.map(\.0.id)), \(alerts.map(\.1.type.rawValue))))
             """, logger: logger)
         guard !alerts.isEmpty else { return }
-        try await connection.query("""
+        try await connection.prepared("""
             INSERT INTO spk_alerts (spk_id, type, severity, since, message, code, stage, due_date)
             SELECT a.spk_id, a.type, a.severity, a.since::date, a.message, a.code, a.stage, a.due_date::date
             FROM unnest(\(alerts.map(\.0.id)), \(alerts.map(\.1.type.rawValue)), \(alerts.map(\.1.severity.rawValue)),

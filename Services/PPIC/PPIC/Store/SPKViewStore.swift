@@ -44,7 +44,7 @@ struct SPKViewStore {
     /// Entries (and reversals) by Production's id: one already stored is left as it is.
     func record(_ entries: [RecordedEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await connection.query("""
+        try await connection.prepared("""
             INSERT INTO spk_entries (entry_id, spk_id, entry_date, qty, reject_qty)
             SELECT e.entry_id, e.spk_id, e.entry_date::date, e.qty, e.reject_qty
             FROM unnest(\(entries.map(\.id)), \(entries.map(\.spkId)), \(entries.map(\.date.description)),
@@ -68,7 +68,8 @@ struct SPKViewStore {
     /// (a sweep locks all unfinished SPKs), so writers wait for each other but never deadlock.
     @discardableResult
     func lock(_ ids: [UUID]) async throws -> [UUID] {
-        try await lockedIds("SELECT spk_id FROM spk_view WHERE spk_id = ANY(\(ids)) ORDER BY spk_id FOR UPDATE")
+        try await connection.prepared("SELECT spk_id FROM spk_view WHERE spk_id = ANY(\(ids)) ORDER BY spk_id FOR UPDATE", logger: logger)
+            .map { try $0.decode(UUID.self) }
     }
 
     /// Locks every unfinished SPK, in id order; returns their ids.
