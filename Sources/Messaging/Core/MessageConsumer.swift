@@ -165,7 +165,6 @@ public struct MessageConsumer: Sendable {
     }
 }
 
-/// Counts a consumer's messages in hand and beats its heartbeat as each one finishes.
 /// The handled-message metrics of one consumer, by message type: made once per type, not per message.
 final class HandledMetrics: Sendable {
     private let byType = Mutex<[String: (Timer, Counter)]>([:])
@@ -181,6 +180,7 @@ final class HandledMetrics: Sendable {
     }
 }
 
+/// Counts a consumer's messages in hand and beats its heartbeat as each one finishes.
 final class Progress: Sendable {
     private let count = Atomic<Int>(0)
     private let beat = Mutex<LoopHeartbeat>(.none)
