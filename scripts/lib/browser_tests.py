@@ -317,8 +317,10 @@ def test_line_offline_entries_recorded_once(ctx):
     date = today_of_board(api)
     spk = open_sewing_spk(api, date)
     before = api.get(f"/production/spks/{spk['code']}", "staff_sewing")
-    def skipped_stitches():  # SEWING's SKIPPED_STITCH in Quality's Pareto of today
-        pareto = api.get(f"/quality/defects/pareto?stage=SEWING&from={date}&to={date}", "staff_sewing")
+    # The line page dates an entry by its shift: just after midnight that is still yesterday's night shift.
+    yesterday = (datetime.date.fromisoformat(date) - datetime.timedelta(days=1)).isoformat()
+    def skipped_stitches():  # SEWING's SKIPPED_STITCH in Quality's Pareto of today and the night before
+        pareto = api.get(f"/quality/defects/pareto?stage=SEWING&from={yesterday}&to={date}", "staff_sewing")
         return next((line["qty"] for line in pareto["lines"] if line["code"] == "SKIPPED_STITCH"), 0)
     stitches_before = skipped_stitches()
     b.sign_in("/line.html", "staff_sewing")
