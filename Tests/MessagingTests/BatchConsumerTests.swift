@@ -25,12 +25,13 @@ import Testing
     }
 
     private func consume(_ bus: InMemoryMessageBus, maxBatch: Int, prefetch: Int = 20, policy: RetryPolicy = RetryPolicy(
-        maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(4)),
+        maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(4)), linger: Duration = .zero,
+                         joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
                          batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
                          single: @escaping @Sendable (IncomingMessage) async throws -> Void) -> Task<Void, any Error> {
         Task {
             try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: prefetch, policy: policy, logger: logger)
-                .runBatched(maxBatch: maxBatch, batch: batch, single: single)
+                .runBatched(maxBatch: maxBatch, linger: linger, joins: joins, batch: batch, single: single)
         }
     }
 
@@ -61,10 +62,8 @@ import Testing
         let bus = InMemoryMessageBus()
         try await bus.declare(.eventQueue("svc.events", patterns: ["#"]))
         let applied = Applied()
-        let task = Task {
-            try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: 30, logger: logger)
-                .runBatched(maxBatch: 16, linger: .seconds(1), batch: { applied.batch($0) }, single: { applied.single($0) })
-        }
+        let task = consume(bus, maxBatch: 16, prefetch: 30, linger: .seconds(1), batch: { applied.batch($0) },
+                           single: { applied.single($0) })
         try await bus.publish(event("m0"))
         try await Task.sleep(for: .milliseconds(50))
         for index in 1..<6 { try await bus.publish(event("m\(index)")) }
@@ -82,18 +81,15 @@ import Testing
         for index in 0..<30 { try await bus.publish(event(index % 3 == 0 ? "alone\(index)" : "m\(index)")) }
         let applied = Applied()
         let batched = Mutex<[String]>([])
-        let task = Task {
-            try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: 30, logger: logger)
-                .runBatched(maxBatch: 8, joins: { !($0.messageId ?? "").hasPrefix("alone") }, batch: { messages in
-                    try await Task.sleep(for: .milliseconds(5))
-                    batched.withLock { $0 += messages.compactMap(\.messageId) }
-                    applied.batch(messages)
-                }, single: { message in
-                    // A joining message handled alone came first; slowly, so the others gather into a batch.
-                    if message.messageId?.hasPrefix("m") == true { try await Task.sleep(for: .milliseconds(5)) }
-                    applied.single(message)
-                })
-        }
+        let task = consume(bus, maxBatch: 8, prefetch: 30, joins: { !($0.messageId ?? "").hasPrefix("alone") }, batch: { messages in
+            try await Task.sleep(for: .milliseconds(5))
+            batched.withLock { $0 += messages.compactMap(\.messageId) }
+            applied.batch(messages)
+        }, single: { message in
+            // A joining message handled alone came first; slowly, so the others gather into a batch.
+            if message.messageId?.hasPrefix("m") == true { try await Task.sleep(for: .milliseconds(5)) }
+            applied.single(message)
+        })
         #expect(await waitFor { applied.ids.count == 30 })
         #expect(Set(applied.ids).count == 30, "each message applied once")
         #expect(!batched.withLock { $0 }.contains { $0.hasPrefix("alone") }, "no message that does not join was in a batch")
