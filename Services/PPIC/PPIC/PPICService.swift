@@ -14,6 +14,12 @@ public enum PPICService {
         return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in
                                      await sweep.run(client: client, logger: logger, monitor: monitor)
-                                 }])
+                                 }],
+                                 opsCommands: ["rebuild": OpsCommand(
+                                     summary: "refill PPIC's read model from Production (the service may keep running)",
+                                     standalone: { _ in
+                                         await PPICRebuild.command(settings: settings)
+                                         exit(0)
+                                     })])
     }
 }

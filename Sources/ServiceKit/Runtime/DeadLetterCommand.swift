@@ -114,6 +114,11 @@ enum DeadLetterCommand {
             FileHandle.standardError.write(Data((usage + "\n").utf8))
             exit(2)
         }
+        if definition.topology.deadLetterQueues.isEmpty {
+            // The gateway: it sends and waits for replies, but consumes no queue of its own.
+            print("\(definition.name) consumes no queue, so it has no parked messages")
+            exit(replay == .some(nil) || replay == .none ? 0 : 1)
+        }
         let (configuration, logger) = ServiceRunner.bootstrap(definition.name)
         do {
             let bus = try AMQPMessageBus(url: configuration.amqpURL, name: "\(configuration.instance)-dead-letters",

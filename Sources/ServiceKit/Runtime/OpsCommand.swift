@@ -10,14 +10,24 @@ public struct OpsCommand: Sendable {
     public typealias Body = @Sendable (_ client: PostgresClient, _ arguments: [String], _ logger: Logger) async throws -> (output: String, status: Int32)
 
     public var summary: String
-    let body: Body
+    private let run: @Sendable (_ definition: ServiceDefinition, _ arguments: [String]) async -> Never
 
     public init(summary: String, _ body: @escaping Body) {
         self.summary = summary
-        self.body = body
+        run = { definition, arguments in await Self.main(definition, arguments: arguments, body) }
+    }
+
+    /// A command that sets itself up (it needs more than the database, say the broker) and ends the process.
+    public init(summary: String, standalone: @escaping @Sendable (_ arguments: [String]) async -> Never) {
+        self.summary = summary
+        run = { _, arguments in await standalone(arguments) }
     }
 
     func main(_ definition: ServiceDefinition, arguments: [String]) async -> Never {
+        await run(definition, arguments)
+    }
+
+    private static func main(_ definition: ServiceDefinition, arguments: [String], _ body: Body) async -> Never {
         let (configuration, logger) = ServiceRunner.bootstrap(definition.name)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
         do {

@@ -52,12 +52,7 @@ public enum ServiceRunner {
     /// The entry point of a service executable: reads the environment, runs, exits non-zero with
     /// a plain message when the configuration is wrong.
     public static func main(_ definition: ServiceDefinition) async {
-        if CommandLine.arguments.dropFirst().first == "dead-letters" {
-            await DeadLetterCommand.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
-        }
-        if let name = CommandLine.arguments.dropFirst().first, let command = definition.opsCommands[name] {
-            await command.main(definition, arguments: Array(CommandLine.arguments.dropFirst(2)))
-        }
+        await runOpsCommandIfAsked(definition)
         ActorVerifier.requireConfiguration(for: definition.name)
         let (configuration, logger) = bootstrap(definition.name)
         do {
@@ -66,6 +61,39 @@ public enum ServiceRunner {
             logger.critical("stopped: \(error)")
             exit(1)
         }
+    }
+
+    /// `stitch-<name> VERB ARGS…` (through `./scripts/run ops SERVICE VERB …`): every executable answers
+    /// `dead-letters` and its own `opsCommands`, and `help`; any other argument is refused with the list.
+    /// With arguments it never starts serving: an ops command beside a running service must not start a
+    /// second one. Returns only when there are no arguments (then the caller serves).
+    public static func runOpsCommandIfAsked(_ definition: ServiceDefinition, arguments: [String] = Array(CommandLine.arguments.dropFirst()))
+        async {
+        guard let verb = arguments.first else { return }
+        let rest = Array(arguments.dropFirst())
+        if verb == "dead-letters" { await DeadLetterCommand.main(definition, arguments: rest) }
+        if let command = definition.opsCommands[verb] { await command.main(definition, arguments: rest) }
+        let usage = opsUsage(definition)
+        if ["help", "--help", "-h"].contains(verb) {
+            print(usage)
+            exit(0)
+        }
+        FileHandle.standardError.write(Data("stitch-\(definition.name): no ops command '\(verb)'.\n\(usage)\n".utf8))
+        exit(2)
+    }
+
+    /// The verbs of `stitch-<name>`, one a line.
+    public static func opsUsage(_ definition: ServiceDefinition) -> String {
+        let verbs = [("", "run the service"),
+                     ("dead-letters [replay ID | replay --all]", definition.topology.deadLetterQueues.isEmpty
+                        ? "list or replay parked messages (\(definition.name) consumes no queue, so none are ever parked)"
+                        : "list or replay parked messages")]
+            + definition.opsCommands.keys.sorted().map { ($0, definition.opsCommands[$0]!.summary) }
+            + [("help", "this list")]
+        let width = verbs.map(\.0.count).max() ?? 0
+        return "usage:\n" + verbs.map { verb, summary in
+            "  stitch-\(definition.name) \(verb.padding(toLength: width, withPad: " ", startingAt: 0))  \(summary)"
+        }.joined(separator: "\n")
     }
 
     /// Reads the service's configuration (exiting with a plain message when it is wrong), sets up
