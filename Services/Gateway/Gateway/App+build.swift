@@ -22,9 +22,12 @@ public enum GatewayApp {
         router.add(middleware: MetricsMiddleware())  // outermost: it sees the final status of every request
         router.add(middleware: ConfiguredCORS(origins: settings.corsOrigins))  // on error bodies too
         router.add(middleware: APIMiddleware())
+        let routeMethods = RouteMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
         router.add(middleware: InputCheckMiddleware())
         let catalogue = OperationCatalogue()
         let api = router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens))
+            .add(middleware: IdempotencyKeyMiddleware(store: PostgresRequestKeyStore(client: client, logger: logger)))
         let services = ServiceCaller(bus: bus, timeout: settings.requestTimeout, signer: settings.actorSigner)
         let local = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: nil)
         let remote = APIRoutes(group: api, prefix: "/api/v1", tag: "", catalogue: catalogue, services: services)
@@ -42,6 +45,7 @@ public enum GatewayApp {
                                        warehouse: remote.routes("warehouse", tag: "Finished goods"))
         QualityController().register(on: remote.routes("quality", tag: "Quality"))
         OpenAPIDocument.serve(on: router, catalogue: catalogue, logger: logger)
+        routeMethods.load(router.routes)
         return router
     }
 
@@ -72,13 +76,15 @@ public enum GatewayApp {
 /// The `stitch-gateway` executable.
 public enum GatewayMain {
     public static func main() async {
-        let (configuration, logger) = ServiceRunner.bootstrap(ServiceName.gateway.rawValue)
         let settings: GatewaySettings
         do {
             settings = try GatewaySettings()
         } catch {
             ServiceRunner.fail(ServiceName.gateway.rawValue, error)
         }
+        // `stitch-gateway dead-letters` and the like answer like every service's and never start a server.
+        await ServiceRunner.runOpsCommandIfAsked(GatewayApp.definition(settings: settings))
+        let (configuration, logger) = ServiceRunner.bootstrap(ServiceName.gateway.rawValue)
         do {
             ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
             let monitor = LoopMonitor(allowance: configuration.loopStall)

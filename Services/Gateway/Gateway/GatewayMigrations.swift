@@ -55,5 +55,19 @@ enum GatewayMigrations {
             ALTER TABLE refresh_tokens ALTER COLUMN family_expires_at SET NOT NULL;
             CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
             """),
+        // Each client key is bound to the request it came with (`IdempotencyKeyMiddleware`); trimmed by
+        // `AuthHousekeeping` after `RequestKeyRetention.days`.
+        SQLMigration(id: "003-request-keys", sql: """
+            CREATE TABLE request_keys (
+                user_id     text        NOT NULL,
+                key         text        NOT NULL,
+                fingerprint text        NOT NULL,
+                method      text        NOT NULL,
+                path        text        NOT NULL,
+                created_at  timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (user_id, key)
+            );
+            CREATE INDEX request_keys_created ON request_keys (created_at);
+            """),
     ]
 }

@@ -24,6 +24,10 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let unavailable = ErrorCode(rawValue: "SERVICE_UNAVAILABLE")
     public static let timeout = ErrorCode(rawValue: "TIMEOUT")
     public static let internalError = ErrorCode(rawValue: "INTERNAL_ERROR")
+    /// An `Idempotency-Key` sent again with a different request (method, path, body or user).
+    public static let idempotencyKeyReused = ErrorCode(rawValue: "IDEMPOTENCY_KEY_REUSED")
+    /// The path exists, the method does not (the response's `Allow` header lists those that do).
+    public static let methodNotAllowed = ErrorCode(rawValue: "METHOD_NOT_ALLOWED")
 
     /// The HTTP status the gateway answers with.
     public var httpStatus: Int {
@@ -32,8 +36,9 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
         case .unauthorized: 401
         case .forbidden: 403
         case .notFound: 404
+        case .methodNotAllowed: 405
         case .conflict: 409
-        case .ruleViolated: 422
+        case .ruleViolated, .idempotencyKeyReused: 422
         case .tooManyAttempts: 429
         case .unavailable: 503
         case .timeout: 504

@@ -9,7 +9,9 @@ public struct Housekeeping: Sendable {
     /// Replies stored under message ids (gateway retries come within seconds).
     public var messageReplyRetentionDays = 7
     /// Replies stored under client keys (a phone may come back online after a long weekend).
-    public var clientKeyRetentionDays = 90
+    public var clientKeyRetentionDays = Self.defaultClientKeyRetentionDays
+    /// How long a client's Idempotency-Key is honoured, here and at the gateway (docs/api.md says so).
+    public static let defaultClientKeyRetentionDays = 90
     public var interval: Duration = .seconds(3600)
 
     let client: PostgresClient

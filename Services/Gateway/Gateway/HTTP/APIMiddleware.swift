@@ -22,12 +22,12 @@ struct APIMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let code: ErrorCode = switch error.status.code {
             case 404: .notFound
-            case 405: .notFound
+            case 405: .methodNotAllowed
             case 413, 400: .malformed
             case 401: .unauthorized
             default: .internalError
             }
-            let message = error.status.code == 404 || error.status.code == 405 ? "No such route: \(request.method) \(request.uri.path)"
+            let message = error.status.code == 404 ? "No such route: \(request.method) \(request.uri.path)"
                 : (error.body ?? error.status.reasonPhrase)
             response = JSONResponses.error(ErrorReply(code, message), requestId: requestId)
         } catch {

@@ -152,6 +152,7 @@ struct APIRoutes {
             case .signedIn: try context.requireActor()
             case .roles(let roles, _): try context.require(roles)
             }
+            try Self.checkPathParameters(context)
             let query = try QueryDecoder.decode(Query.self, from: QueryParameters(request).values)
             if let problems = (query as? any BoundedInput)?.inputProblems, !problems.isEmpty { throw ErrorReply.validation(problems) }
             let body = try await Self.readBody(Body.self, request)
@@ -163,6 +164,22 @@ struct APIRoutes {
         group.on(RouterPath(path), method: method, use: responder)
         catalogue.add(Operation(method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
                                 status: status, callsServices: services != nil, query: Query.self, body: Body.self, reply: Reply.self))
+    }
+
+    /// The longest id or code a path may carry (the document says so for every path parameter).
+    static let maxPathParameterLength = 200
+
+    /// Ids and codes in the path are held to their documented length before anything looks them up: an
+    /// over-long one names nothing, and must not reach a service (or a stored reply) at all.
+    static func checkPathParameters(_ context: GatewayContext) throws {
+        var problems: [FieldError] = []
+        for (name, value) in context.parameters {
+            let decoded = String(value).removingPercentEncoding ?? String(value)
+            if decoded.count > maxPathParameterLength {
+                problems.append(FieldError(field: String(name), message: "must be at most \(maxPathParameterLength) characters"))
+            }
+        }
+        if !problems.isEmpty { throw ErrorReply.validation(problems) }
     }
 
     /// `:id` → `{id}`, as OpenAPI writes path parameters.

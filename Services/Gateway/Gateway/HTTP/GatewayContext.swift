@@ -9,6 +9,8 @@ public struct GatewayContext: RequestContext {
     public var actor: Actor?
     /// The client's `Idempotency-Key` (checked by `InputCheckMiddleware`): a repeated POST with it gets the first outcome.
     public var idempotencyKey: String?
+    /// The fingerprint the key is bound to (`IdempotencyKeyMiddleware`); it becomes part of the command's key.
+    public var requestFingerprint: String?
 
     /// The address the connection came from (a proxy's, when there is one: see `ClientAddress`).
     public var peerAddress: String?

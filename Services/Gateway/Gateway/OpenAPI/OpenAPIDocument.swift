@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Messaging
 
 /// `GET /openapi.json` (OpenAPI 3.1): rendered from the operations as they were registered
 /// (`APIRoutes`) and the schemas of their Swift types (`SchemaCatalog`) — nothing here is written
@@ -46,12 +47,17 @@ struct OpenAPIDocument: Sendable {
         let document: JSONValue = [
             "openapi": "3.1.0",
             "info": ["title": "Stitch API", "version": "1.0.0",
-                     "description": """
+                     "description": .string("""
                          Production control for sewn-goods factories. JSON with snake_case keys, dates as YYYY-MM-DD, \
                          timestamps in UTC (ISO 8601). Success: {"data": …} (lists add "meta": {page, per_page, total}); \
-                         errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT and \
-                         DELETE accepts an Idempotency-Key: the same key returns the first outcome.
-                         """],
+                         errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT, PATCH and \
+                         DELETE accepts an Idempotency-Key, bound to the request it first came with (method, path with its \
+                         values and query, the JSON body with its keys sorted, the user): the same key with the same request \
+                         returns the first outcome and applies nothing twice; the same key with another request is 422 \
+                         IDEMPOTENCY_KEY_REUSED and changes nothing. A request answered 4xx changed nothing and frees its \
+                         key. Keys are remembered for \(Housekeeping.defaultClientKeyRetentionDays) days. A method a path \
+                         does not serve is 405 with an Allow header.
+                         """)],
             "servers": [["url": "/"]],
             "tags": .array(Self.tags.map { ["name": .string($0.name), "description": .string($0.description)] }),
             "paths": .object(paths),
@@ -81,7 +87,10 @@ struct OpenAPIDocument: Sendable {
         if changes && operation.path.hasPrefix("/api/") {
             parameters.append([
                 "name": "Idempotency-Key", "in": "header", "required": false,
-                "description": "Repeating a request with the same key returns the first outcome; nothing is applied twice.",
+                "description": """
+                    Repeating this request with the same key returns the first outcome; nothing is applied twice. The \
+                    key is bound to this request: sent with another one it is 422 IDEMPOTENCY_KEY_REUSED.
+                    """,
                 "schema": ["type": "string", "pattern": .string(InputCheckMiddleware.idempotencyKeyPattern)],
             ])
         }
@@ -143,7 +152,7 @@ struct OpenAPIDocument: Sendable {
                 "name": .string(name), "in": "path", "required": true,
                 "description": .string(name == "id" ? "The id or the code" : name == "code" ? "The code" : "The id"),
                 // Ids and codes are short; the whole path is held to InputRules.maxTextLength.
-                "schema": ["type": "string", "minLength": 1, "maxLength": 200,
+                "schema": ["type": "string", "minLength": 1, "maxLength": .int(APIRoutes.maxPathParameterLength),
                            "pattern": #"^[^\u0000-\u001F\u007F-\u009F/?#%]+$"#],
             ]
         }
@@ -180,9 +189,11 @@ struct OpenAPIDocument: Sendable {
         errors.append(("404", "Not found"))
         if operation.method != .get { errors.append(("409", "The state does not allow it (e.g. a user name taken, an SPK on hold)")) }
         if operation.callsServices {
-            errors += [("409", "The state does not allow it"), ("422", "A business rule is broken (error.message says which)"),
+            errors += [("409", "The state does not allow it"),
+                       ("422", "A business rule is broken (error.message says which), or the Idempotency-Key was used for another request"),
                        ("503", "A service is unavailable; try again"), ("504", "No reply in time; repeat with the same Idempotency-Key")]
         }
+        if operation.method != .get { errors.append(("422", "The Idempotency-Key was used for another request (IDEMPOTENCY_KEY_REUSED)")) }
         var seen: Set<String> = []
         return errors.filter { seen.insert($0.0).inserted }
     }
