@@ -44,7 +44,9 @@ struct DailyInputHandlers {
         -> (result: DailyInputResult, duplicate: Bool) {
         try DailyInputRules.validate(entry)
         let store = SPKStore(connection: context.connection, logger: context.logger)
-        if let key = entry.clientEntryId, let stored = try await Self.recorded(key, in: store) { return (stored, true) }
+        if let key = entry.clientEntryId, let stored = try await Self.recorded(key, as: entry, for: reference, in: store) {
+            return (stored, true)
+        }
         let accepted = try await accept(entry, operator: `operator`, at: try await store.requireWithNeighbours(reference), context)
         try await write([accepted], in: store)
         return (accepted.result, false)
@@ -68,7 +70,13 @@ struct DailyInputHandlers {
             }
             guard let key = command.entry.clientEntryId else { continue }
             guard keys.insert(key).inserted else { throw RunsAlone("daily input \(key) comes twice in one batch") }
-            if let stored = try await Self.recorded(key, in: store) { outcomes[index] = .success(stored) }
+            do {
+                if let stored = try await Self.recorded(key, as: command.entry, for: command.spk, in: store) {
+                    outcomes[index] = .success(stored)
+                }
+            } catch let refusal as ErrorReply {
+                outcomes[index] = .failure(refusal)
+            }
         }
         let open = commands.indices.filter { outcomes[$0] == nil }
         guard !open.isEmpty else { return outcomes.map { $0! } }
@@ -93,13 +101,25 @@ struct DailyInputHandlers {
         return outcomes.map { $0! }
     }
 
-    /// The result of the entry recorded before under `key`, if any.
-    private static func recorded(_ key: String, in store: SPKStore) async throws -> DailyInputResult? {
+    /// The result of the entry recorded before under `key`, if any — when it is this entry (the same SPK, date
+    /// and quantities). The same id for another entry is a client's mistake, answered 422 naming
+    /// `client_entry_id`: answering it as a duplicate would tell a phone its new entry was kept.
+    private static func recorded(_ key: String, as entry: DailyInputEntry, for spk: String, in store: SPKStore) async throws
+        -> DailyInputResult? {
         guard let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: store.connection, logger: store.logger) else {
             return nil
         }
         guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
-        return try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8))
+        let result = try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8))
+        if let first = try await store.recordedEntry(result.entryId) {
+            let sameSPK = UUID(uuidString: spk) == first.spkId || RecordReference.code(spk) == first.spkCode
+            guard sameSPK, first.date == entry.date, first.qty == entry.qty, first.rejectQty == entry.rejectQty else {
+                throw ErrorReply.rule("client_entry_id \(key) was used for another entry (\(first.spkCode), \(first.date), "
+                                      + "qty \(first.qty), reject_qty \(first.rejectQty)); give a new entry a new id.",
+                                      details: [FieldError(field: "client_entry_id", message: "was used for another entry")])
+            }
+        }
+        return result
     }
 
     /// Writes accepted entries, in order: their `client_entry_id`s with their results, then the entries, the SPKs'

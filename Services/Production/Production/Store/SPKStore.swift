@@ -287,6 +287,20 @@ struct SPKStore {
         var isReversal: Bool
     }
 
+    /// What a recorded entry was (its SPK by id and code, date and quantities): a repeated `client_entry_id`
+    /// must carry the same entry to be its duplicate.
+    func recordedEntry(_ id: UUID) async throws -> (spkId: UUID, spkCode: String, date: LocalDate, qty: Int, rejectQty: Int)? {
+        let rows = try await connection.query("""
+            SELECT d.spk_id, s.code, d.input_date::text, d.qty, d.reject_qty
+            FROM daily_inputs d JOIN spks s ON s.id = d.spk_id WHERE d.id = \(id)
+            """, logger: logger)
+        for try await (spk, code, date, qty, rejects) in rows.decode((UUID, String, String, Int, Int).self) {
+            guard let day = LocalDate(date) else { return nil }
+            return (spk, code, day, qty, rejects)
+        }
+        return nil
+    }
+
     /// A daily entry, locked until the transaction ends (two voids at once: one wins).
     func input(_ id: UUID) async throws -> StoredInput? {
         let rows = try await connection.query("""
