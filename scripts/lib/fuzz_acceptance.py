@@ -5,7 +5,9 @@ generated from its own document means the document does not say what the operati
 
   fuzz_acceptance.py --max-share 0.10 REPORT.ndjson...   (exit 1 when more than that share reject all)
 """
-import argparse, json, sys
+import argparse, sys
+
+from fuzz_reports import events
 
 
 def main():
@@ -14,23 +16,17 @@ def main():
     parser.add_argument("reports", nargs="+")
     args = parser.parse_args()
     statuses = {}
-    for path in args.reports:
-        try:
-            stream = open(path)
-        except FileNotFoundError:
+    for line in events(args.reports):
+        event = line.get("ScenarioFinished")
+        if not event:
             continue
-        with stream:
-            for line in stream:
-                event = json.loads(line).get("ScenarioFinished")
-                if not event:
-                    continue
-                recorder = event.get("recorder") or {}
-                label = recorder.get("label")
-                codes = statuses.setdefault(label, set()) if label else set()
-                for interaction in (recorder.get("interactions") or {}).values():
-                    code = (interaction.get("response") or {}).get("status_code")
-                    if isinstance(code, int):
-                        codes.add(code)
+        recorder = event.get("recorder") or {}
+        label = recorder.get("label")
+        codes = statuses.setdefault(label, set()) if label else set()
+        for interaction in (recorder.get("interactions") or {}).values():
+            code = (interaction.get("response") or {}).get("status_code")
+            if isinstance(code, int):
+                codes.add(code)
     tried = {label: codes for label, codes in statuses.items() if codes}
     rejecting = sorted(label for label, codes in tried.items() if not any(200 <= code < 300 for code in codes))
     share = len(rejecting) / len(tried) if tried else 1.0
