@@ -21,7 +21,7 @@ struct BOMFinanceHTTPTests {
     static func material(_ http: HTTPClient, _ token: String, _ code: String, unit: String, cost: Double) async throws {
         let reply = try await http.call(.post, "/api/v1/master/materials", token: token, json: [
             "code": code, "name": "Material \(code)", "category": "FABRIC", "unit": unit, "standard_cost": cost,
-            "cost_effective_from": "2020-01-01",
+            "cost_effective_from": factoryDay(-1800),  // long ago, yet inside the date window
         ])
         #expect(reply.status == 201, "\(reply.body)")
     }
@@ -249,7 +249,7 @@ struct BOMFinanceHTTPTests {
             let panelBefore = try await stored(panel), bearBefore = try await stored(bear)
             #expect(panelBefore != "none" && bearBefore != "none")
             #expect(try await http.call(.post, "/api/v1/master/materials/\(thread)/cost", token: finance, json: [
-                "cost": 30000, "effective_from": "2020-01-01", "reason": "thread up",
+                "cost": 30000, "effective_from": factoryDay(-1800), "reason": "thread up",
             ]).status == 200)
             let recosted = await eventually {
                 let panelNow = (try? await stored(panel)) ?? panelBefore

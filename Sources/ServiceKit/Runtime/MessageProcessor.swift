@@ -33,7 +33,12 @@ public struct MessageProcessor: Sendable {
         self.transactionDeadline = transactionDeadline
     }
 
+    /// Requests are read (and their dates checked, DateWindow.swift) on the service's own today.
     public func handleRequest(_ message: IncomingMessage) async throws {
+        try await InputRules.$factoryToday.withValue(registry.today()) { try await handleRequestOnToday(message) }
+    }
+
+    private func handleRequestOnToday(_ message: IncomingMessage) async throws {
         guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
             try await reply(to: message, .failure(ErrorReply(.malformed, "The message is not a Stitch envelope.")))
             throw PermanentFailure("not a Stitch envelope")
@@ -87,6 +92,10 @@ public struct MessageProcessor: Sendable {
     /// hands the requests to `handleRequest` one by one (`MessageConsumer.runBatched`), which answers each
     /// as it would alone. An outage retries the batch.
     public func handleRequests(_ messages: [IncomingMessage]) async throws {
+        try await InputRules.$factoryToday.withValue(registry.today()) { try await handleRequestsOnToday(messages) }
+    }
+
+    private func handleRequestsOnToday(_ messages: [IncomingMessage]) async throws {
         var replies: [OutgoingMessage] = []
         var runs: [BatchedRequest] = []
         for message in messages {

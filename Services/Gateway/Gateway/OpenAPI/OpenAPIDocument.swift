@@ -46,12 +46,17 @@ struct OpenAPIDocument: Sendable {
         let document: JSONValue = [
             "openapi": "3.1.0",
             "info": ["title": "Stitch API", "version": "1.0.0",
-                     "description": """
+                     "description": .string("""
                          Production control for sewn-goods factories. JSON with snake_case keys, dates as YYYY-MM-DD, \
                          timestamps in UTC (ISO 8601). Success: {"data": …} (lists add "meta": {page, per_page, total}); \
                          errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT and \
-                         DELETE accepts an Idempotency-Key: the same key returns the first outcome.
-                         """],
+                         DELETE accepts an Idempotency-Key: the same key returns the first outcome. \
+                         \(InputRules.dateRuleDescription) \
+                         Quantities are bounded where they enter (an SPK or an order at most \(InputRules.quantity.upperBound), \
+                         a daily entry at most \(DailyInputEntry.maxQty) good and as many rejected); every total, sum and count \
+                         the API returns is a 64-bit integer (int64), computed in 64 bits: \(InputRules.quantity.upperBound) \
+                         times 900 billion rows still fits, so no amount of legal data can overflow a report.
+                         """)],
             "servers": [["url": "/"]],
             "tags": .array(Self.tags.map { ["name": .string($0.name), "description": .string($0.description)] }),
             "paths": .object(paths),
