@@ -51,7 +51,6 @@ public struct GetDefectPareto: Query {
         self.from = from
         self.to = to
     }
-    public var inputProblems: [FieldError] { [InputRules.dateOrder(from, "from", to, "to")].compactMap { $0 } }
 }
 
 /// `POST /api/v1/quality/inspections {order, cartons}` (QC_INSPECTOR, MANAGER, ADMIN): a final
