@@ -31,7 +31,7 @@ struct BOMBench: AsyncParsableCommand {
 
     private func measure(_ db: PostgresClient, _ bus: any MessageBus, _ logger: Logger) async throws {
         for _ in 0..<600 {
-            if try await scalar(db, "SELECT count(*)::int FROM pg_tables WHERE schemaname = 'bomfinance' AND tablename = 'order_issues'") == 1 { break }
+            if try await scalar(db, "SELECT count(*)::bigint FROM pg_tables WHERE schemaname = 'bomfinance' AND tablename = 'order_issues'") == 1 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let leaves = articles * 6 / 10, middles = articles * 3 / 10, tops = articles - leaves - middles
@@ -46,13 +46,13 @@ struct BOMBench: AsyncParsableCommand {
                 WHERE c.kind = 'M' AND c.component = '\(hot)'
                 UNION SELECT b.article_code FROM up JOIN bom_components c ON c.kind = 'A' AND c.component = up.article
                 JOIN boms b ON b.id = c.bom_id AND b.status = 'ACTIVE')
-            SELECT count(*)::int FROM up
+            SELECT count(*)::bigint FROM up
             """)
         print("  \(hot) is used, directly or through sub-assemblies, by \(affected) articles")
         for (round, cost) in [("first change (no standard costs stored yet)", 1500), ("second change", 1750), ("third change", 1600)] {
             let start = Date()
             let clock = ContinuousClock.now
-            let command = SetMaterialCost(code: hot, cost: Decimal(cost), effectiveFrom: LocalDate("2020-01-01")!, reason: "bench")
+            let command = SetMaterialCost(code: hot, cost: Decimal(cost), effectiveFrom: InputRules.today.adding(years: -4), reason: "bench")
             _ = try await bus.send(Envelope(command, actor: Actor(userId: "bench", username: "bench", roles: ["ADMIN"])),
                                    timeout: .seconds(30))
             let accepted = clock.duration(to: .now)
@@ -63,7 +63,7 @@ struct BOMBench: AsyncParsableCommand {
                 var binds = PostgresBindings()
                 binds.append(start)
                 for try await count in try await db.query(PostgresQuery(
-                    unsafeSQL: "SELECT count(*)::int FROM article_costs WHERE costed_at >= $1", binds: binds), logger: logger).decode(Int.self) {
+                    unsafeSQL: "SELECT count(*)::bigint FROM article_costs WHERE costed_at >= $1", binds: binds), logger: logger).decode(Int.self) {
                     done = count
                 }
             }

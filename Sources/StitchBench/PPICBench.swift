@@ -47,7 +47,7 @@ struct PPICBench: AsyncParsableCommand {
 
         let outcome = try await PPICRebuild.run(client: ppic, bus: bus, logger: logger)
         report("stitch-ppic rebuild (export, copy, judge every SPK)", String(format: "%8.1f s", outcome.duration.seconds))
-        let judged = try await ppic.query("SELECT count(*)::int FROM spk_view WHERE health IS NOT NULL", logger: logger)
+        let judged = try await ppic.query("SELECT count(*)::bigint FROM spk_view WHERE health IS NOT NULL", logger: logger)
         for try await count in judged.decode(Int.self) { print("  (\(outcome.spks) SPKs, \(outcome.entries) entries, \(count) judged)") }
 
         for (label, path) in [
@@ -83,7 +83,7 @@ struct PPICBench: AsyncParsableCommand {
             """), logger: logger)
         try await client.query(PostgresQuery(unsafeSQL: """
             UPDATE production.spks s SET produced_qty = e.qty, reject_qty = e.rejects
-            FROM (SELECT spk_id, sum(qty)::int AS qty, sum(reject_qty)::int AS rejects FROM production.daily_inputs GROUP BY spk_id) e
+            FROM (SELECT spk_id, sum(qty)::bigint AS qty, sum(reject_qty)::bigint AS rejects FROM production.daily_inputs GROUP BY spk_id) e
             WHERE s.id = e.spk_id
             """), logger: logger)
         try await client.query("ANALYZE production.spks", logger: logger)

@@ -21,7 +21,7 @@ struct BOMFinanceHTTPTests {
     static func material(_ http: HTTPClient, _ token: String, _ code: String, unit: String, cost: Double) async throws {
         let reply = try await http.call(.post, "/api/v1/master/materials", token: token, json: [
             "code": code, "name": "Material \(code)", "category": "FABRIC", "unit": unit, "standard_cost": cost,
-            "cost_effective_from": "2020-01-01",
+            "cost_effective_from": factoryDay(-1800),  // long ago, yet inside the date window
         ])
         #expect(reply.status == 201, "\(reply.body)")
     }
@@ -76,11 +76,11 @@ struct BOMFinanceHTTPTests {
 
             // A new cost from a date keeps the old one.
             let cost = try await http.call(.post, "/api/v1/master/materials/FUR-\(t)/cost", token: finance, json: [
-                "cost": 47500.25, "effective_from": "2021-06-01", "reason": "supplier price list 2021",
+                "cost": 47500.25, "effective_from": factoryDay(-1000), "reason": "supplier price list",
             ])
             #expect(cost.status == 200, "\(cost.body)")
             #expect(try await http.call(.post, "/api/v1/master/materials/FUR-\(t)/cost", token: ppic, json: [
-                "cost": 1, "effective_from": "2021-06-01", "reason": "x",
+                "cost": 1, "effective_from": factoryDay(-1000), "reason": "x",
             ]).status == 403)
             let badCost = try await http.call(.post, "/api/v1/master/materials/FUR-\(t)/cost", token: finance, json: [
                 "cost": -1, "effective_from": "2021-13-01", "reason": "x",
@@ -235,7 +235,7 @@ struct BOMFinanceHTTPTests {
             #expect(try await http.call(.get, "/api/v1/costing/articles/\(bear)", token: ppic).status == 403)
             let costing = try await http.call(.get, "/api/v1/costing/articles/\(bear)", token: finance)
             #expect(costing.status == 200 && costing.data["bom"] != nil, "\(costing.body)")
-            let then = try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=2019-01-01", token: finance)
+            let then = try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=\(factoryDay(-1820))", token: finance)  // before anything was costed, inside the date window
             #expect(then.status == 200 && then.data["bom"] == nil && Self.number(then.data["material_cost"]) == 0)
             #expect(try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=yesterday", token: finance).status == 400)
 
@@ -249,7 +249,7 @@ struct BOMFinanceHTTPTests {
             let panelBefore = try await stored(panel), bearBefore = try await stored(bear)
             #expect(panelBefore != "none" && bearBefore != "none")
             #expect(try await http.call(.post, "/api/v1/master/materials/\(thread)/cost", token: finance, json: [
-                "cost": 30000, "effective_from": "2020-01-01", "reason": "thread up",
+                "cost": 30000, "effective_from": factoryDay(-1800), "reason": "thread up",
             ]).status == 200)
             let recosted = await eventually {
                 let panelNow = (try? await stored(panel)) ?? panelBefore

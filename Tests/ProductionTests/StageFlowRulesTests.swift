@@ -22,13 +22,13 @@ import Testing
     }
 
     @Test func aRouteMayBeShortenedButKeepsItsOrder() throws {
-        #expect(try OrderRules.validate(order(), actor: planner) == Stage.defaultRoute)
-        #expect(try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner) == [.cutting, .sewing, .packing])
+        #expect(try OrderRules.validate(order(), actor: planner, today: policy.today) == Stage.defaultRoute)
+        #expect(try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner, today: policy.today) == [.cutting, .sewing, .packing])
         for bad: [Stage] in [[], [.sewing, .cutting], [.cutting, .cutting]] {
-            #expect(throws: ErrorReply.self) { try OrderRules.validate(order(stages: bad), actor: planner) }
+            #expect(throws: ErrorReply.self) { try OrderRules.validate(order(stages: bad), actor: planner, today: policy.today) }
         }
         let staff = Actor(userId: "1", username: "s", roles: ["PRODUCTION_STAFF"], department: "SEWING")
-        #expect { try OrderRules.validate(order(), actor: staff) } throws: { ($0 as? ErrorReply)?.code == .forbidden }
+        #expect { try OrderRules.validate(order(), actor: staff, today: policy.today) } throws: { ($0 as? ErrorReply)?.code == .forbidden }
     }
 
     @Test func theWindowIsSharedOutInRouteOrder() {

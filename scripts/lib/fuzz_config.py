@@ -8,7 +8,7 @@ find or make leaves that operation to random values.
 
   fuzz_config.py --api URL --login USER:PASSWORD... --out FILE
 """
-import argparse, datetime, json, sys, time, urllib.request
+import argparse, datetime, json, sys, time, urllib.error, urllib.request
 
 
 class API:
@@ -16,17 +16,31 @@ class API:
         self.base = base.rstrip("/")
 
     def call(self, method, path, token=None, body=None):
+        status, reply = self.request(method, path, token, body, timeout=20)
+        if status in (200, 201) and isinstance(reply, dict):
+            return reply.get("data")
+        # a thing we cannot find or make only means random values for it
+        print(f"fuzz config: {method} {path}: {status} {json.dumps(reply)[:200]}", file=sys.stderr)
+        return None
+
+    def request(self, method, path, token=None, body=None, timeout=60):
+        """(status, parsed body) of one request; status 0 when nothing answered (refused, reset, timed out)."""
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = "Bearer " + token
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                return json.load(response).get("data")
-        except Exception as error:  # a thing we cannot find or make only means random values for it
-            print(f"fuzz config: {method} {path}: {error}", file=sys.stderr)
-            return None
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                return error.code, json.loads(raw or b"null")
+            except ValueError:
+                return error.code, {"raw": raw[:200].decode("utf-8", "replace")}
+        except Exception as error:
+            return 0, {"raw": str(error)}
 
 
 def first(items, key, where=lambda item: True):

@@ -7,6 +7,7 @@ import ServiceKit
 public enum BOMFinanceService {
     public static func definition(settings: BOMFinanceSettings = BOMFinanceSettings()) -> ServiceDefinition {
         var handlers = HandlerRegistry()
+        handlers.today = { LocalDate.of(settings.now(), in: settings.timeZone) }
         let materials = MaterialHandlers(settings: settings)
         handlers.handle(CreateMaterial.self, materials.create)
         handlers.handle(UpdateMaterial.self, materials.update)

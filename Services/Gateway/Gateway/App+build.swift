@@ -21,7 +21,7 @@ public enum GatewayApp {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: MetricsMiddleware())  // outermost: it sees the final status of every request
         router.add(middleware: ConfiguredCORS(origins: settings.corsOrigins))  // on error bodies too
-        router.add(middleware: APIMiddleware())
+        router.add(middleware: APIMiddleware(today: { settings.today }))
         let routeMethods = RouteMethods()
         router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
         router.add(middleware: InputCheckMiddleware())

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 
@@ -17,6 +18,7 @@ import ServiceKit
 /// | `STITCH_TRUSTED_PROXIES` | comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the client | none |
 /// | `STITCH_BCRYPT_COST` | password hash cost | 11 |
 /// | `STITCH_SEED_DEMO` | create the demo users on start | false |
+/// | `STITCH_FACTORY_TIMEZONE` | what "today" is for the dates clients send (each within 5 years of it) | Asia/Jakarta |
 /// | `STITCH_ADMIN_PASSWORD` | with it, the first administrator `admin` is created at start if missing (≥ 12 characters) | none |
 public struct GatewaySettings: Sendable {
     public var host: String
@@ -43,9 +45,15 @@ public struct GatewaySettings: Sendable {
     /// How often the gateway deletes stale login failures and dead refresh tokens, and how many rows at most each time.
     public var cleanupInterval: Duration = .seconds(15 * 60)
     public var cleanupBatch = 1000
+    /// The factory's time zone and the clock (tests move it): the dates of every request are checked
+    /// against the factory's today (InputRules.dateProblem), here and again in the owning service.
+    public var timeZone: TimeZone
+    public var now: @Sendable () -> Date = { Date() }
+    public var today: LocalDate { LocalDate.of(now(), in: timeZone) }
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws {
         host = try environment.string("STITCH_HTTP_HOST", default: "127.0.0.1")
+        timeZone = try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta")
         port = try environment.int("STITCH_HTTP_PORT", default: 8080, range: 0...65535)
         let mode = try environment.string("STITCH_ENV", default: "production")
         guard mode == "production" || mode == "development" else {

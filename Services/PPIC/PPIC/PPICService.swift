@@ -9,6 +9,7 @@ public enum PPICService {
                                   now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
         let sweep = DailySweep(settings: settings, now: now)
         var handlers = HandlerRegistry()
+        handlers.today = { LocalDate.of(now(), in: settings.timeZone) }
         EventHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         QueryHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers,

@@ -133,5 +133,10 @@ enum ProductionMigrations {
                 version  integer NOT NULL
             );
             """),
+        // An SPK's rejects have no cap (only its good output has, target plus tolerance): 2,148 entries of
+        // 1,000,000 rejects passed int4 and every further entry was refused. Totals over entries are 64-bit.
+        SQLMigration(id: "008-spk-totals-bigint", sql: """
+            ALTER TABLE spks ALTER COLUMN produced_qty TYPE bigint, ALTER COLUMN reject_qty TYPE bigint;
+            """),
     ]
 }

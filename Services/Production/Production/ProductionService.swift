@@ -9,6 +9,7 @@ public enum ProductionService {
         let spks = SPKHandlers(policy: policy)
         let inputs = DailyInputHandlers(policy: policy)
         var handlers = HandlerRegistry()
+        handlers.today = { policy.today }
         handlers.handle(CreateSPK.self, spks.create)
         handlers.handle(ListSPKs.self, spks.list)
         handlers.handle(GetSPK.self, spks.get)

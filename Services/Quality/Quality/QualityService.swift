@@ -8,6 +8,7 @@ import ServiceKit
 public enum QualityService {
     public static func definition(settings: QualitySettings = QualitySettings()) -> ServiceDefinition {
         var handlers = HandlerRegistry()
+        handlers.today = { LocalDate.of(settings.now(), in: settings.timeZone) }
         let defects = DefectHandlers(settings: settings)
         handlers.handle(SaveDefectCode.self, defects.save)
         handlers.handle(ListDefectCodes.self, defects.list)

@@ -14,6 +14,7 @@ public enum WarehouseService {
         let debts = DebtHandlers(now: now)
         let cartons = CartonHandlers(settings: settings, now: now)
         var handlers = HandlerRegistry()
+        handlers.today = { LocalDate.of(now(), in: settings.timeZone) }
         handlers.handle(CreateLocation.self, inventory.createLocation)
         handlers.handle(ListLocations.self, inventory.locations)
         handlers.handle(PostMovement.self, inventory.postMovement)

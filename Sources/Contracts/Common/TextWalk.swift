@@ -1,7 +1,7 @@
 /// Finds every text of an `Encodable` value by encoding it: each string it would write is checked with
-/// `InputRules.textProblem` under its wire path (`entries[3].notes`). One walk for every type, present
-/// and future, like the `Mirror` walk it replaces — which read each field's type metadata anew on every
-/// call and cost the gateway a tenth of its CPU per daily input.
+/// `InputRules.textProblem` under its wire path (`entries[3].notes`), and each date with `InputRules.dateProblem`.
+/// One walk for every type, present and future, like the `Mirror` walk it replaces — which read each
+/// field's type metadata anew on every call and cost the gateway a tenth of its CPU per daily input.
 struct TextWalk {
     /// Where the problems go: shared by the encoders of one walk.
     final class Findings {
@@ -46,6 +46,11 @@ private struct TextWalkEncoder: Encoder {
 
     func walk<T: Encodable>(_ value: T) throws {
         if let text = value as? String { return check(text) }
+        // A date from outside lies within the window around the factory's today (DateWindow.swift).
+        if let date = value as? LocalDate {
+            if let problem = InputRules.dateProblem(date, field: path.isEmpty ? "date" : path) { findings.problems.append(problem) }
+            return
+        }
         try value.encode(to: self)
     }
 }

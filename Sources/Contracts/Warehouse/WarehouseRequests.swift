@@ -135,7 +135,7 @@ public struct ListMovements: Query {
         self.to = to
         self.page = page
     }
-    public var inputProblems: [FieldError] { page.problems }
+    public var inputProblems: [FieldError] { page.problems + [InputRules.dateOrder(from, "from", to, "to")].compactMap { $0 } }
 }
 
 /// `GET /api/v1/inventory/material-debts?status=`

@@ -89,6 +89,21 @@ public enum FailureKind: Sendable, Equatable {
     }
 }
 
+extension FailureKind {
+    /// `error` for a log line or a dead letter's reason: a database error by its SQLSTATE and message
+    /// (PSQLError's own description hides both), anything else as it describes itself.
+    public static func describe(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError,
+           let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            return describe(inner)
+        }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            return "database error SQLSTATE \(state): \(error.serverInfo?[.message] ?? "?")"
+        }
+        return "\(error)"
+    }
+}
+
 /// A wait that passed its deadline (see `withDeadline`). Transient: the thing waited for may answer later.
 public struct DeadlineExceeded: Error, CustomStringConvertible, Sendable {
     public var what: String

@@ -98,8 +98,8 @@ public struct MessageConsumer: Sendable {
                 let kind = FailureKind(of: error)
                 if kind == .deterministic || (kind == .unknown && attempts >= policy.maxAttempts) {
                     failed(type, "dead")
-                    logger.error("message parked in \(queue).dead after \(attempts) attempt(s): \(error)")
-                    await deadLetter(delivery, reason: "\(error)", attempts: attempts)
+                    logger.error("message parked in \(queue).dead after \(attempts) attempt(s): \(FailureKind.describe(error))")
+                    await deadLetter(delivery, reason: FailureKind.describe(error), attempts: attempts)
                     return
                 }
                 if Task.isCancelled {

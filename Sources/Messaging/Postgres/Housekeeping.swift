@@ -46,7 +46,7 @@ public struct Housekeeping: Sendable {
         while !Task.isCancelled {
             let rows = try await client.rows(PostgresQuery(unsafeSQL: """
                 WITH gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 5000) RETURNING 1)
-                SELECT count(*)::int FROM gone
+                SELECT count(*)::bigint FROM gone
                 """), logger: logger)
             let count = try rows.first?.decode(Int.self) ?? 0
             deleted += count

@@ -93,7 +93,7 @@ public struct OutboxRelay: Sendable {
 
     /// Unpublished rows (the backlog), for metrics and tests.
     public func backlog() async throws -> Int {
-        let rows = try await client.rows("SELECT count(*)::int FROM outbox WHERE published_at IS NULL", logger: logger)
+        let rows = try await client.rows("SELECT count(*)::bigint FROM outbox WHERE published_at IS NULL", logger: logger)
         return try rows.first?.decode(Int.self) ?? 0
     }
 

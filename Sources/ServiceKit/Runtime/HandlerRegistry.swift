@@ -32,6 +32,9 @@ public struct HandlerRegistry: Sendable {
 
     private(set) var requests: [String: RequestEntry] = [:]
     private(set) var events: [String: EventEntry] = [:]
+    /// The factory's today by the service's own clock: the dates of the requests it reads are checked
+    /// against it (`InputRules.dateProblem`, as `MessageProcessor` runs them). Tests move the clock.
+    public var today: @Sendable () -> LocalDate = { InputRules.today }
 
     public init() {}
 

@@ -33,7 +33,12 @@ public struct MessageProcessor: Sendable {
         self.transactionDeadline = transactionDeadline
     }
 
+    /// Requests are read (and their dates checked, DateWindow.swift) on the service's own today.
     public func handleRequest(_ message: IncomingMessage) async throws {
+        try await InputRules.$factoryToday.withValue(registry.today()) { try await handleRequestOnToday(message) }
+    }
+
+    private func handleRequestOnToday(_ message: IncomingMessage) async throws {
         guard let header = try? StitchJSON.decode(EnvelopeHeader.self, from: message.body) else {
             try await reply(to: message, .failure(ErrorReply(.malformed, "The message is not a Stitch envelope.")))
             throw PermanentFailure("not a Stitch envelope")
@@ -57,7 +62,7 @@ public struct MessageProcessor: Sendable {
         } catch {
             // A repeat answers what the first copy answered — also when running it again was refused
             // (the first copy changed the state it checks).
-            if entry.isCommand, Self.isRepeat(error) || Self.errorReply(in: error) != nil,
+            if entry.isCommand, Self.isRepeat(error) || Self.errorReply(in: error, command: true) != nil,
                let stored = try await storedReply(scope: scope, key: key, logger) {
                 logger.debug("repeated command \(header.type) \(key): returning the stored reply")
                 if let response = OutgoingMessage.reply(to: message, body: Array(stored.utf8)) { bus.reply([response]) }
@@ -65,8 +70,12 @@ public struct MessageProcessor: Sendable {
             }
             // The handler refused (bad input, wrong state), or the data can never be stored: nothing
             // was written, the caller hears why at once. An outage is thrown on, to be waited out.
-            guard let refusal = Self.errorReply(in: error) else { throw error }
-            if refusal.code == .internalError { logger.error("\(header.type) failed deterministically: \(String(reflecting: error))") }
+            guard let refusal = Self.errorReply(in: error, command: entry.isCommand) else { throw error }
+            if let database = Self.databaseError(in: error) {
+                DatabaseRefusal.record(database, reply: refusal, service: service, type: header.type, logger: logger)
+            } else if refusal.code == .internalError {
+                logger.error("\(header.type) failed deterministically: \(String(reflecting: error))")
+            }
             try await reply(to: message, .failure(refusal))
             return
         }
@@ -83,6 +92,10 @@ public struct MessageProcessor: Sendable {
     /// hands the requests to `handleRequest` one by one (`MessageConsumer.runBatched`), which answers each
     /// as it would alone. An outage retries the batch.
     public func handleRequests(_ messages: [IncomingMessage]) async throws {
+        try await InputRules.$factoryToday.withValue(registry.today()) { try await handleRequestsOnToday(messages) }
+    }
+
+    private func handleRequestsOnToday(_ messages: [IncomingMessage]) async throws {
         var replies: [OutgoingMessage] = []
         var runs: [BatchedRequest] = []
         for message in messages {
@@ -321,6 +334,12 @@ public struct MessageProcessor: Sendable {
         return reply
     }
 
+    /// The database's own error inside `error`, if that is what it is.
+    static func databaseError(in error: any Error) -> PSQLError? {
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return databaseError(in: inner) }
+        return error as? PSQLError
+    }
+
     static func isRepeat(_ error: any Error) -> Bool {
         if error is RepeatedCommand { return true }
         if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return isRepeat(inner) }
@@ -333,15 +352,17 @@ public struct MessageProcessor: Sendable {
     }
 
     /// The answer for a deterministic failure; nil for one that may pass (an outage) or is unknown.
-    static func errorReply(in error: any Error) -> ErrorReply? {
+    /// `command`: the request writes what its caller sent, so a data error may be the caller's (a query's
+    /// is ours: `DatabaseRefusal` says why).
+    static func errorReply(in error: any Error, command: Bool) -> ErrorReply? {
         if let reply = error as? ErrorReply { return reply }
         if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
-            return errorReply(in: inner)
+            return errorReply(in: inner, command: command)
         }
         guard FailureKind(of: error) == .deterministic else { return nil }
         switch error {
         case let error as PSQLError:
-            return DatabaseRefusal.reply(for: error)
+            return DatabaseRefusal.reply(for: error, command: command)
         case is DecodingError:
             return ErrorReply(.malformed, "The request could not be read: \(describeDecoding(error))")
         case let error as PermanentFailure:

@@ -71,11 +71,12 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for runtime in runtimes { group.addTask { try await runtime.run() } }
                 defer { group.cancelAll() }
-                let settings = try GatewaySettings(environment: EnvironmentReader([
+                var settings = try GatewaySettings(environment: EnvironmentReader([
                     "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
                     "STITCH_CORS_ORIGINS": "http://factory.example", "STITCH_TRUSTED_PROXIES": "127.0.0.1",
                     "STITCH_ACTOR_SIGNING_KEY": TestActorKeys.signingKeyBase64,
                 ]))
+                settings.now = clock.now  // the gateway checks dates against the same today as the services
                 try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
                 let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus, logger: logger)
                 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)

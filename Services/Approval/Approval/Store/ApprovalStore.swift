@@ -83,7 +83,7 @@ struct ApprovalStore {
     func pending(for roles: [String], excluding user: String, page: PageRequest) async throws -> Page<ApprovalRequest> {
         var total = 0
         for try await count in try await connection.query("""
-            SELECT count(*)::int FROM approval_requests
+            SELECT count(*)::bigint FROM approval_requests
             WHERE status = 'PENDING' AND waiting_role = ANY(\(roles)) AND requested_by_id <> \(user)
             """, logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query("""
@@ -100,7 +100,7 @@ struct ApprovalStore {
         let statuses = status.map { [$0.rawValue] } ?? ApprovalStatus.allCases.map(\.rawValue)
         var total = 0
         for try await count in try await connection.query("""
-            SELECT count(*)::int FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
+            SELECT count(*)::bigint FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
             """, logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query("""
             SELECT document::text FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))

@@ -48,7 +48,7 @@ struct BOMStore {
     func find(_ reference: String, lock: Bool = false) async throws -> BOM? {
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT document::text, (SELECT count(*)::int FROM orders o WHERE o.bom_id = boms.id) FROM boms
+            SELECT document::text, (SELECT count(*)::bigint FROM orders o WHERE o.bom_id = boms.id) FROM boms
             WHERE \(column) = $1\(lock ? " FOR UPDATE" : "")
             """, binds: binds), logger: logger)
         for try await (document, pinned) in rows.decode((String, Int).self) {
@@ -74,7 +74,7 @@ struct BOMStore {
 
     func nextVersion(of article: String) async throws -> Int {
         for try await last in try await connection.query(
-            "SELECT coalesce(max(version), 0)::int FROM boms WHERE article_code = \(article)", logger: logger).decode(Int.self) {
+            "SELECT coalesce(max(version), 0)::bigint FROM boms WHERE article_code = \(article)", logger: logger).decode(Int.self) {
             return last + 1
         }
         return 1
@@ -93,7 +93,7 @@ struct BOMStore {
         }
         let filter = conditions.joined(separator: " AND ")
         var total = 0
-        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM boms WHERE \(filter)",
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM boms WHERE \(filter)",
                                                                          binds: binds), logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT document::text FROM boms WHERE \(filter) ORDER BY article_code, version DESC

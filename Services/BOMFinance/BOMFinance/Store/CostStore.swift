@@ -70,7 +70,7 @@ struct CostStore {
     func work(of order: String) async throws -> [(stage: Stage, day: LocalDate, good: Int, rejected: Int)] {
         var result: [(Stage, LocalDate, Int, Int)] = []
         for try await (stage, day, good, rejected) in try await connection.query("""
-            SELECT stage, day::text, sum(good)::int, sum(rejected)::int FROM order_work WHERE order_code = \(order)
+            SELECT stage, day::text, sum(good)::bigint, sum(rejected)::bigint FROM order_work WHERE order_code = \(order)
             GROUP BY stage, day ORDER BY day
             """, logger: logger).decode((String, String, Int, Int).self) {
             if let stage = Stage(rawValue: stage), let day = LocalDate(day) { result.append((stage, day, good, rejected)) }

@@ -51,7 +51,7 @@ struct ItemStore {
         let filter = conditions.joined(separator: " AND ")
         var total = 0
         for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*)::int FROM materials m WHERE \(filter) AND $1::date IS NOT NULL
+            SELECT count(*)::bigint FROM materials m WHERE \(filter) AND $1::date IS NOT NULL
             """, binds: binds), logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.materialColumns) FROM materials m WHERE \(filter)
@@ -175,7 +175,7 @@ struct ItemStore {
             filter = "(code ILIKE $1 OR name ILIKE $1 OR customer ILIKE $1)"
         }
         var total = 0
-        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM articles WHERE \(filter)",
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM articles WHERE \(filter)",
                                                                          binds: binds), logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT code, name, customer, route, labour::text, active, version, updated_at FROM articles WHERE \(filter)

@@ -42,7 +42,7 @@ struct UserStore: Sendable {
 
     func list(page: PageRequest) async throws -> Page<User> {
         var total = 0
-        for count in try await client.rows("SELECT count(*)::int FROM users", logger: logger).map({ try $0.decode(Int.self) }) {
+        for count in try await client.rows("SELECT count(*)::bigint FROM users", logger: logger).map({ try $0.decode(Int.self) }) {
             total = count
         }
         let rows = try await client.rows(PostgresQuery(
@@ -76,7 +76,7 @@ struct UserStore: Sendable {
     /// Seconds sign-ins as `username` from `address` stay locked, or nil.
     func lockedFor(username: String, address: String) async throws -> Int? {
         let rows = try await client.rows("""
-            SELECT ceil(extract(epoch FROM locked_until - now()))::int FROM login_failures
+            SELECT ceil(extract(epoch FROM locked_until - now()))::bigint FROM login_failures
             WHERE username = \(username.lowercased()) AND client_address = \(address) AND locked_until > now()
             """, logger: logger)
         for seconds in try rows.map({ try $0.decode(Int.self) }) { return seconds }

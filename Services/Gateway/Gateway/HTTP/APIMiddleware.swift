@@ -8,6 +8,8 @@ import Logging
 /// own middleware (`CORSMiddleware`, `MetricsMiddleware`), added around this one.
 struct APIMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
+    /// The factory's today: every date a request carries is checked against it (InputRules.dateProblem).
+    var today: @Sendable () -> LocalDate = { InputRules.today }
 
     func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -16,7 +18,7 @@ struct APIMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request.id"] = .string(requestId)
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await InputRules.$factoryToday.withValue(today()) { try await next(request, context) }
         } catch let error as ErrorReply {
             response = JSONResponses.error(error, requestId: requestId)
         } catch let error as HTTPError {

@@ -13,8 +13,14 @@ struct Leaf {
     /// Free text (notes, reasons) may hold line breaks and tabs.
     static let freeTextPattern = #"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"#
 
-    /// `YYYY-MM-DD` in the years `LocalDate` takes (1900–9999).
-    static let datePattern = #"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"#
+    /// `YYYY-MM-DD` in the years around today a client may send (InputRules.dateWindow): a year more
+    /// each side than the window, so the pattern still holds every date accepted after the gateway (and
+    /// this document) has run past a new year; the description states the exact rule.
+    static var datePattern: String {
+        let year = InputRules.today.year, spread = InputRules.dateWindowYears + 1
+        let years = (year - spread...year + spread).map(String.init).joined(separator: "|")
+        return "^(\(years))-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    }
 
     static func of(_ type: Any.Type, field: String?) -> Leaf? {
         switch type {
@@ -28,8 +34,9 @@ struct Leaf {
         case is Decimal.Type: return same(["type": "number"], sample: Decimal(1))
         case is Bool.Type: return same(["type": "boolean"], sample: false)
         case is LocalDate.Type:
-            // LocalDate takes the years 1900–9999 only.
-            return Leaf(schema: ["type": "string", "format": "date", "pattern": .string(datePattern)],
+            // A date has no minimum/maximum in JSON Schema: the window is in the pattern's years and the description.
+            return Leaf(schema: ["type": "string", "format": "date", "pattern": .string(datePattern),
+                                 "description": .string(InputRules.dateRuleDescription)],
                         outputSchema: ["type": "string", "format": "date"], sample: LocalDate("2026-01-28")!)
         case is Date.Type: return same(["type": "string", "format": "date-time"], sample: Date(timeIntervalSince1970: 1_769_558_400))
         case is UUID.Type: return same(["type": "string", "format": "uuid"], sample: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!)

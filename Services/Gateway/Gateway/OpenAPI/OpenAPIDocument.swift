@@ -56,7 +56,12 @@ struct OpenAPIDocument: Sendable {
                          returns the first outcome and applies nothing twice; the same key with another request is 422 \
                          IDEMPOTENCY_KEY_REUSED and changes nothing. A request answered 4xx changed nothing and frees its \
                          key. Keys are remembered for \(Housekeeping.defaultClientKeyRetentionDays) days. A method a path \
-                         does not serve is 405 with an Allow header.
+                         does not serve is 405 with an Allow header. \
+                         \(InputRules.dateRuleDescription) \
+                         Quantities are bounded where they enter (an SPK or an order at most \(InputRules.quantity.upperBound), \
+                         a daily entry at most \(DailyInputEntry.maxQty) good and as many rejected); every total, sum and count \
+                         the API returns is a 64-bit integer (int64), computed in 64 bits: \(InputRules.quantity.upperBound) \
+                         times 900 billion rows still fits, so no amount of legal data can overflow a report.
                          """)],
             "servers": [["url": "/"]],
             "tags": .array(Self.tags.map { ["name": .string($0.name), "description": .string($0.description)] }),

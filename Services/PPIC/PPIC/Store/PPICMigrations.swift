@@ -138,5 +138,9 @@ enum PPICMigrations {
             );
             CREATE INDEX entry_defects_window ON entry_defects (entry_date) WHERE NOT voided;
             """),
+        // Production's SPK totals are 64-bit (its 008): the copy holds what the events carry.
+        SQLMigration(id: "007-spk-totals-bigint", sql: """
+            ALTER TABLE spk_view ALTER COLUMN produced_qty TYPE bigint, ALTER COLUMN reject_qty TYPE bigint;
+            """),
     ]
 }

@@ -20,7 +20,7 @@ struct QualityViewStore {
 
     func escalated(timeZone: TimeZone, limit: Int) async throws -> ([PPICAlert], Int) {
         let rows = try await connection.query("""
-            SELECT code, title, escalated_at, count(*) OVER ()::int FROM ncrs_view
+            SELECT code, title, escalated_at, count(*) OVER ()::bigint FROM ncrs_view
             WHERE NOT decided AND escalated_at IS NOT NULL ORDER BY escalated_at, code LIMIT \(limit)
             """, logger: logger)
         var alerts: [PPICAlert] = []

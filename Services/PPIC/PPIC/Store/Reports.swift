@@ -17,13 +17,13 @@ struct Reports {
 
     func dashboard() async throws -> Dashboard {
         let totals = try await connection.query("""
-            SELECT count(*)::int,
-                   count(*) FILTER (WHERE status = 'NOT_STARTED')::int,
-                   count(*) FILTER (WHERE status = 'IN_PROGRESS')::int,
-                   count(*) FILTER (WHERE status = 'COMPLETED')::int,
-                   count(*) FILTER (WHERE status = 'ON_HOLD')::int,
+            SELECT count(*)::bigint,
+                   count(*) FILTER (WHERE status = 'NOT_STARTED')::bigint,
+                   count(*) FILTER (WHERE status = 'IN_PROGRESS')::bigint,
+                   count(*) FILTER (WHERE status = 'COMPLETED')::bigint,
+                   count(*) FILTER (WHERE status = 'ON_HOLD')::bigint,
                    count(*) FILTER (WHERE due_date < \(today.description)::date
-                                    AND status NOT IN ('COMPLETED', 'CANCELLED', 'CLOSED'))::int,
+                                    AND status NOT IN ('COMPLETED', 'CANCELLED', 'CLOSED'))::bigint,
                    max(updated_at)
             FROM spk_view WHERE status <> 'CANCELLED'
             """, logger: logger)
@@ -34,7 +34,7 @@ struct Reports {
                                   onHold: onHold, delayed: delayed, byStage: [:], updatedAt: updatedAt)
         }
         let stages = try await connection.query("""
-            SELECT stage, count(*)::int, sum(target_qty)::int, sum(produced_qty)::int
+            SELECT stage, count(*)::bigint, sum(target_qty)::bigint, sum(produced_qty)::bigint
             FROM spk_view WHERE status <> 'CANCELLED' GROUP BY stage
             """, logger: logger)
         for try await (stage, spks, target, produced) in stages.decode((String, Int, Int, Int).self) {
@@ -42,7 +42,7 @@ struct Reports {
                                                     progress: progressPercent(produced: produced, target: target))
         }
         let approvals = try await connection.query("""
-            SELECT count(*)::int, count(*) FILTER (WHERE requested_at < \(approvalsWaitingSince))::int
+            SELECT count(*)::bigint, count(*) FILTER (WHERE requested_at < \(approvalsWaitingSince))::bigint
             FROM approvals_view WHERE status = 'PENDING'
             """, logger: logger)
         for try await (pending, waiting) in approvals.decode((Int, Int).self) {
@@ -81,7 +81,7 @@ struct Reports {
 
     private func healthCounts(stage: Stage?, health: SPKHealth?) async throws -> HealthCounts {
         let rows = try await connection.query("""
-            SELECT health, count(*)::int FROM spk_view
+            SELECT health, count(*)::bigint FROM spk_view
             WHERE health IS NOT NULL AND (\(stage?.rawValue)::text IS NULL OR stage = \(stage?.rawValue))
               AND (\(health?.rawValue)::text IS NULL OR health = \(health?.rawValue))
             GROUP BY health
@@ -117,7 +117,7 @@ struct Reports {
         }
         var actuals: [Stage: Int] = [:]
         let recorded = try await connection.query("""
-            SELECT v.stage, sum(e.qty)::int FROM spk_entries e JOIN spk_view v ON v.spk_id = e.spk_id
+            SELECT v.stage, sum(e.qty)::bigint FROM spk_entries e JOIN spk_view v ON v.spk_id = e.spk_id
             WHERE e.entry_date = \(date.description)::date GROUP BY v.stage
             """, logger: logger)
         for try await (stage, qty) in recorded.decode((String, Int).self) {
@@ -150,7 +150,7 @@ struct Reports {
                                                               stage: Stage(rawValue: stage), since: since, message: message))
             }
         }
-        let counts = try await connection.query("SELECT severity, count(*)::int FROM spk_alerts GROUP BY severity", logger: logger)
+        let counts = try await connection.query("SELECT severity, count(*)::bigint FROM spk_alerts GROUP BY severity", logger: logger)
         for try await (severity, count) in counts.decode((String, Int).self) {
             if let severity = AlertSeverity(rawValue: severity) { totals[severity] = count }
         }
@@ -174,7 +174,7 @@ struct Reports {
 
     private func approvalsWaiting(limit: Int) async throws -> ([PPICAlert], Int) {
         let rows = try await connection.query("""
-            SELECT a.code, a.kind, a.requested_at, a.spk_id, COALESCE(a.spk_code, v.code), v.stage, count(*) OVER ()::int
+            SELECT a.code, a.kind, a.requested_at, a.spk_id, COALESCE(a.spk_code, v.code), v.stage, count(*) OVER ()::bigint
             FROM approvals_view a LEFT JOIN spk_view v ON v.spk_id = a.spk_id
             WHERE a.status = 'PENDING' AND a.requested_at < \(approvalsWaitingSince)
             ORDER BY a.requested_at, a.code LIMIT \(limit)

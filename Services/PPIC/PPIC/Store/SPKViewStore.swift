@@ -21,11 +21,11 @@ struct SPKViewStore {
                    s.start_date::date, s.due_date::date, s.version, s.updated_at, NULLIF(s.order_id, '')::uuid,
                    NULLIF(s.order_code, ''), NULLIF(s.sequence, '')::integer, s.planned_days, s.counts_calendar_days
             FROM unnest(\(spks.map(\.id)), \(spks.map(\.code)), \(spks.map(\.stage.rawValue)), \(spks.map(\.department.rawValue)),
-                        \(spks.map(\.targetQty))::integer[], \(spks.map(\.producedQty))::integer[], \(spks.map(\.rejectQty))::integer[],
+                        \(spks.map(\.targetQty))::bigint[], \(spks.map(\.producedQty))::bigint[], \(spks.map(\.rejectQty))::bigint[],
                         \(spks.map(\.status.rawValue)), \(spks.map(\.startDate.description)), \(spks.map(\.dueDate.description)),
-                        \(spks.map(\.version))::integer[], \(spks.map(\.updatedAt)),
+                        \(spks.map(\.version))::bigint[], \(spks.map(\.updatedAt)),
                         \(spks.map { $0.orderId?.uuidString ?? "" }), \(spks.map { $0.orderCode ?? "" }),
-                        \(spks.map { $0.sequence.map(String.init) ?? "" }), \(windows.map(\.days))::integer[],
+                        \(spks.map { $0.sequence.map(String.init) ?? "" }), \(windows.map(\.days))::bigint[],
                         \(windows.map(\.countsCalendarDays)))
                 AS s(spk_id, code, stage, department, target_qty, produced_qty, reject_qty, status, start_date, due_date,
                      version, updated_at, order_id, order_code, sequence, planned_days, counts_calendar_days)
@@ -48,7 +48,7 @@ struct SPKViewStore {
             INSERT INTO spk_entries (entry_id, spk_id, entry_date, qty, reject_qty)
             SELECT e.entry_id, e.spk_id, e.entry_date::date, e.qty, e.reject_qty
             FROM unnest(\(entries.map(\.id)), \(entries.map(\.spkId)), \(entries.map(\.date.description)),
-                        \(entries.map(\.qty))::integer[], \(entries.map(\.rejectQty))::integer[])
+                        \(entries.map(\.qty))::bigint[], \(entries.map(\.rejectQty))::bigint[])
                 AS e(entry_id, spk_id, entry_date, qty, reject_qty)
             ON CONFLICT (entry_id) DO NOTHING
             """, logger: logger)
@@ -107,7 +107,7 @@ struct SPKViewStore {
         }
         try await connection.query("""
             UPDATE spk_view v SET planned_days = w.days, counts_calendar_days = w.calendar_days
-            FROM unnest(\(ids), \(days)::integer[], \(calendarDays)) AS w(spk_id, days, calendar_days)
+            FROM unnest(\(ids), \(days)::bigint[], \(calendarDays)) AS w(spk_id, days, calendar_days)
             WHERE v.spk_id = w.spk_id
             """, logger: logger)
     }

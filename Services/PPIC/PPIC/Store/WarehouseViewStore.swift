@@ -38,7 +38,7 @@ struct WarehouseViewStore {
     /// Debts open since before `since`, oldest first, as warnings.
     func debtsOpenTooLong(since: Date, now: Date, timeZone: TimeZone, limit: Int) async throws -> ([PPICAlert], Int) {
         let rows = try await connection.query("""
-            SELECT approval_code, material_code, spk_code, open_qty, opened_at, count(*) OVER ()::int FROM debts_view
+            SELECT approval_code, material_code, spk_code, open_qty, opened_at, count(*) OVER ()::bigint FROM debts_view
             WHERE NOT settled AND opened_at < \(since) ORDER BY opened_at, approval_code LIMIT \(limit)
             """, logger: logger)
         var alerts: [PPICAlert] = []
@@ -55,8 +55,8 @@ struct WarehouseViewStore {
 
     func finishedGoods(date: LocalDate) async throws -> FinishedGoodsReport {
         let rows = try await connection.query("""
-            SELECT d.order_code, d.article_code, sum(d.qty)::int, count(*)::int,
-                   (SELECT coalesce(sum(t.qty), 0)::int FROM fg_receipts t
+            SELECT d.order_code, d.article_code, sum(d.qty)::bigint, count(*)::bigint,
+                   (SELECT coalesce(sum(t.qty), 0)::bigint FROM fg_receipts t
                      WHERE t.order_code IS NOT DISTINCT FROM d.order_code AND t.article_code = d.article_code
                        AND t.received_on <= \(date.description)::date)
             FROM fg_receipts d WHERE d.received_on = \(date.description)::date

@@ -55,6 +55,9 @@ enum DailyInputRules {
         if entry.date > today {
             throw .rule("The date is in the future.", details: [.init(field: "date", message: "must not be after \(today)")])
         }
+        if let problem = InputRules.dateProblem(entry.date, field: "date", today: today) {
+            throw .validation([problem])  // a date in another century; the contract checks it too
+        }
         let earliest = surroundings.earliestDate ?? spk.startDate
         if entry.date < earliest {
             throw .rule("The date is before the SPK starts.",

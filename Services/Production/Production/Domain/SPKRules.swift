@@ -8,19 +8,22 @@ enum SPKRules {
             throw .forbidden("Creating an SPK needs one of the roles \(ProductionPermissions.createSPK.map(\.rawValue).joined(separator: ", ")).")
         }
         let problems = planProblems(article: command.articleCode, qty: command.originalQty, qtyField: "original_qty",
-                                    start: command.startDate, due: command.dueDate, notes: command.notes)
+                                    start: command.startDate, due: command.dueDate, notes: command.notes, today: today)
         if !problems.isEmpty { throw .validation(problems) }
     }
 
     /// What is wrong with a plan to make `qty` of an article between two dates (an SPK's or an order's).
+    /// The dates lie within the window around the factory's `today` (the contract checks it as the request
+    /// is read; checked here again against Production's own clock, as the owner).
     static func planProblems(article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
-                             notes: String?) -> [FieldError] {
+                             notes: String?, today: LocalDate) -> [FieldError] {
         var problems: [FieldError] = []
         let article = article.trimmingCharacters(in: .whitespaces)
         if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
         if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
         if let problem = InputRules.check(qty, qtyField, in: InputRules.plannedQuantity) { problems.append(problem) }
-        if due < start { problems.append(.init(field: "due_date", message: "must not be before start_date")) }
+        problems += [InputRules.dateProblem(start, field: "start_date", today: today), InputRules.dateProblem(due, field: "due_date", today: today),
+                     InputRules.dateOrder(start, "start_date", due, "due_date")].compactMap { $0 }
         if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
         return problems
     }

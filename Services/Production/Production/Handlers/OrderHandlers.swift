@@ -7,7 +7,7 @@ struct OrderHandlers {
     let policy: ProductionPolicy
 
     func create(_ command: CreateOrder, _ context: MessageContext) async throws -> ManufacturingOrder {
-        var route = try OrderRules.validate(command, actor: context.actor)
+        var route = try OrderRules.validate(command, actor: context.actor, today: policy.today)
         let articleCode = command.articleCode.trimmingCharacters(in: .whitespaces).uppercased()
         let (plan, bomNote) = try await ArticlePlanHandlers.plan(for: articleCode, context)
         if command.stages == nil, let articleRoute = plan.route, !articleRoute.isEmpty { route = articleRoute }

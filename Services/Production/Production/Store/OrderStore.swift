@@ -19,7 +19,7 @@ struct OrderStore {
                         WHEN bool_or(s.produced_qty > 0 OR s.reject_qty > 0) THEN 'IN_PROGRESS'
                         ELSE 'PLANNED' END AS status,
                    coalesce(max(s.produced_qty) FILTER (WHERE s.sequence = cardinality(o.stages)), 0) AS finished,
-                   (SELECT coalesce(sum(r.qty), 0)::int FROM warehouse_receipts r WHERE r.order_code = o.code) AS in_warehouse
+                   (SELECT coalesce(sum(r.qty), 0)::bigint FROM warehouse_receipts r WHERE r.order_code = o.code) AS in_warehouse
             FROM orders o JOIN spks s ON s.order_id = o.id
             GROUP BY o.id)
         """
@@ -69,7 +69,7 @@ struct OrderStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var total = 0
-        let counted = try await connection.query(PostgresQuery(unsafeSQL: "\(Self.summary) SELECT count(*)::int FROM summary \(filter)",
+        let counted = try await connection.query(PostgresQuery(unsafeSQL: "\(Self.summary) SELECT count(*)::bigint FROM summary \(filter)",
                                                                binds: binds), logger: logger)
         for try await value in counted.decode(Int.self) { total = value }
         binds.append(query.page.perPage)

@@ -146,7 +146,7 @@ struct SPKStore {
             UPDATE spks SET produced_qty = u.produced, reject_qty = u.rejected, status = u.status, updated_at = to_timestamp(u.updated),
                             version = u.version, change_seq = nextval('spk_changes')
             FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
-                 AS u(id uuid, produced integer, rejected integer, status text, updated double precision, version integer)
+                 AS u(id uuid, produced bigint, rejected bigint, status text, updated double precision, version integer)
             WHERE spks.id = u.id
             """)
     }
@@ -176,7 +176,7 @@ struct SPKStore {
     static let standaloneColumns = """
         s.id, s.code, s.article_code, s.stage, s.department, s.original_qty, s.target_qty, s.produced_qty, s.reject_qty,
         s.status, s.start_date::text, s.due_date::text, s.notes, s.created_by, s.created_at, s.updated_at, s.version,
-        s.order_id, NULL::text, s.sequence, NULL::integer
+        s.order_id, NULL::text, s.sequence, NULL::bigint
         """
 
     func require(_ reference: String, lock: Bool = false) async throws -> SPK {
@@ -234,7 +234,7 @@ struct SPKStore {
     /// Good and rejected output per date, several entries on one date summed.
     func dailyTotals(of spk: UUID) async throws -> [(date: LocalDate, qty: Int, rejectQty: Int)] {
         let rows = try await connection.query("""
-            SELECT input_date::text, sum(qty)::int, sum(reject_qty)::int FROM daily_inputs
+            SELECT input_date::text, sum(qty)::bigint, sum(reject_qty)::bigint FROM daily_inputs
             WHERE spk_id = \(spk) GROUP BY input_date ORDER BY input_date
             """, logger: logger)
         var days: [(LocalDate, Int, Int)] = []

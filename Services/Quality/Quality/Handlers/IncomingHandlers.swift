@@ -99,7 +99,7 @@ extension QualityStore {
         let statuses = status.map { [$0.rawValue] } ?? InspectionStatus.allCases.map(\.rawValue)
         var total = 0
         for try await count in try await connection.query(
-            "SELECT count(*)::int FROM incoming_inspections WHERE status = ANY(\(statuses))", logger: logger).decode(Int.self) {
+            "SELECT count(*)::bigint FROM incoming_inspections WHERE status = ANY(\(statuses))", logger: logger).decode(Int.self) {
             total = count
         }
         var items: [IncomingInspection] = []

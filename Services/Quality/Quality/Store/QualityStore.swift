@@ -50,7 +50,7 @@ struct QualityStore {
         let actives = active.map { [$0] } ?? [true, false]
         var total = 0
         for try await count in try await connection.query(
-            "SELECT count(*)::int FROM defect_codes WHERE stage = ANY(\(stages)) AND active = ANY(\(actives))", logger: logger).decode(Int.self) {
+            "SELECT count(*)::bigint FROM defect_codes WHERE stage = ANY(\(stages)) AND active = ANY(\(actives))", logger: logger).decode(Int.self) {
             total = count
         }
         let items = try await codes(try await connection.query("""
@@ -220,7 +220,7 @@ struct QualityStore {
     func ncrs(status: NCRStatus?, page: PageRequest) async throws -> Page<NCR> {
         let statuses = status.map { [$0.rawValue] } ?? NCRStatus.allCases.map(\.rawValue)
         var total = 0
-        for try await count in try await connection.query("SELECT count(*)::int FROM ncrs WHERE status = ANY(\(statuses))",
+        for try await count in try await connection.query("SELECT count(*)::bigint FROM ncrs WHERE status = ANY(\(statuses))",
                                                           logger: logger).decode(Int.self) { total = count }
         var items: [NCR] = []
         for try await document in try await connection.query("""

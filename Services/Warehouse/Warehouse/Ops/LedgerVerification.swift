@@ -26,7 +26,7 @@ public enum LedgerVerification {
                 ) moves GROUP BY item_code, location
             )
             SELECT coalesce(b.item_code, l.item_code), coalesce(b.location, l.location), coalesce(b.qty, 0), coalesce(l.qty, 0),
-                   count(*) OVER ()::int
+                   count(*) OVER ()::bigint
             FROM balances b FULL JOIN ledger l ON l.item_code = b.item_code AND l.location = b.location
             ORDER BY 1, 2
             """, logger: logger)

@@ -59,7 +59,7 @@ struct CartonStore {
     /// Quantity of `article` already returned against `deliveryNote`.
     func returned(deliveryNote: String) async throws -> [String: Int] {
         let rows = try await connection.query("""
-            SELECT line->>'article_code', sum((line->>'qty')::int)::int FROM customer_returns, jsonb_array_elements(document->'lines') line
+            SELECT line->>'article_code', sum((line->>'qty')::bigint)::bigint FROM customer_returns, jsonb_array_elements(document->'lines') line
             WHERE delivery_note = \(deliveryNote) GROUP BY 1
             """, logger: logger)
         var result: [String: Int] = [:]

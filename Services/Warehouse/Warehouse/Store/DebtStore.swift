@@ -57,7 +57,7 @@ struct DebtStore {
     func list(status: DebtStatus?, page: PageRequest) async throws -> Page<WarehouseDebt> {
         let statuses = status.map { [$0.rawValue] } ?? DebtStatus.allCases.map(\.rawValue)
         var total = 0
-        for try await count in try await connection.query("SELECT count(*)::int FROM debts WHERE status = ANY(\(statuses))",
+        for try await count in try await connection.query("SELECT count(*)::bigint FROM debts WHERE status = ANY(\(statuses))",
                                                           logger: logger).decode(Int.self) { total = count }
         let items = try await debts(where: "d.status = ANY($1) ORDER BY d.opened_at DESC, d.id LIMIT \(page.perPage) OFFSET \(page.offset)",
                                     [statuses])

@@ -80,7 +80,7 @@ struct LedgerStore {
     func locations(type: LocationType?, page: PageRequest) async throws -> Page<Location> {
         let types = type.map { [$0.rawValue] } ?? LocationType.allCases.map(\.rawValue)
         var total = 0
-        for try await count in try await connection.query("SELECT count(*)::int FROM locations WHERE type = ANY(\(types))",
+        for try await count in try await connection.query("SELECT count(*)::bigint FROM locations WHERE type = ANY(\(types))",
                                                           logger: logger).decode(Int.self) { total = count }
         let items = try await locations(where: "type = ANY($1)", [types], limit: page.perPage, offset: page.offset)
         return Page(items: items, page: page.page, perPage: page.perPage, total: total)
@@ -184,7 +184,7 @@ struct LedgerStore {
         let condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
         var total = 0
         for try await count in try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT count(*)::int FROM movements m WHERE \(condition)", binds: binds), logger: logger).decode(Int.self) {
+            unsafeSQL: "SELECT count(*)::bigint FROM movements m WHERE \(condition)", binds: binds), logger: logger).decode(Int.self) {
             total = count
         }
         let items = try await movements(where: condition, binds: binds, limit: query.page.perPage, offset: query.page.offset)
@@ -221,7 +221,7 @@ struct LedgerStore {
         let condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
         let from = "FROM balances b JOIN locations l ON l.code = b.location JOIN items i ON i.code = b.item_code WHERE \(condition)"
         var total = 0
-        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int \(from)", binds: binds),
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::bigint \(from)", binds: binds),
                                                           logger: logger).decode(Int.self) { total = count }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT b.item_code, i.kind, i.unit, b.location, l.type, b.qty, b.updated_at \(from)
