@@ -44,6 +44,9 @@ final class SchemaCatalog: @unchecked Sendable {  // built once, by one task, be
             inputSchemas[id] = schema
             samples[id] = sample
             if let bounded = sample as? any BoundedInput { applyBounds(BoundsRecorder.bounds(of: bounded), to: name) }
+            if let component = components[.input]?[name] {
+                components[.input]?[name] = Self.applying(RequirementProbe.probe(type, sample: sample), to: component)
+            }
         }
         return (schema, sample)
     }
