@@ -33,10 +33,13 @@ struct HTTPBench: AsyncParsableCommand {
         let planner = try await api.login("ppic", "ppic-dev-123")
         let manager = try await api.login("prod_manager", "prodmgr-dev-123")
         let today = try await api.today(planner)
+        // Production takes SPKs only for an article BOMFinance knows (one made by an earlier run is fine).
+        let article = try await api.call("POST", "/api/v1/master/articles", token: planner, json: ["code": "BENCH-ARTICLE", "name": "Bench article"])
+        guard article.status == 201 || article.status == 409 else { throw BenchFailure("article not created: \(article.json ?? "-")") }
         var ids: [String] = []
-        for index in 0..<spks {
+        for _ in 0..<spks {
             let spk = try await api.call("POST", "/api/v1/production/spks", token: planner, json: [
-                "article_code": "BENCH-\(UUID().uuidString.prefix(6))-\(index)", "stage": "SEWING", "department": "SEWING",
+                "article_code": "BENCH-ARTICLE", "stage": "SEWING", "department": "SEWING",
                 "original_qty": 10_000_000, "start_date": today, "due_date": today,
             ])
             ids.append(try (spk.data["id"] as? String).orThrow("SPK not created: \(spk.json ?? "-")"))

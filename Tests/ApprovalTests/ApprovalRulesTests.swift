@@ -87,4 +87,27 @@ import Testing
                                                          actor: self.requester)
         }
     }
+
+    @Test func aDebtIsForAnOpenSPKInAnAmountItsMaterialsUnitAllows() {
+        let running = SPKFacts(id: UUID(), code: "SPK-1", originalQty: 500, targetQty: 500, producedQty: 0, status: "IN_PROGRESS")
+        let cancelled = SPKFacts(id: UUID(), code: "SPK-2", originalQty: 500, targetQty: 500, producedQty: 0, status: "CANCELLED")
+        let halfAnEye = RequestMaterialDebt(spkId: "SPK-1", materialCode: "EYE-12MM", qty: 2.5, reason: "late")
+        do {
+            try ApprovalRules.checkMaterialDebt(halfAnEye, spk: running, unit: .pcs)
+            Issue.record("2.5 PCS is not an amount of eyes")
+        } catch {
+            #expect(error.code == .ruleViolated && error.details.map(\.field) == ["qty"])
+        }
+        do {
+            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-2", materialCode: "FAB", qty: 3, reason: "late"),
+                                                spk: cancelled, unit: .m)
+            Issue.record("a cancelled SPK takes no debt")
+        } catch { #expect(error.code == .conflict) }
+        #expect(throws: Never.self) {
+            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-1", materialCode: "FAB", qty: 12.5, reason: "late"),
+                                                spk: running, unit: .m)
+            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-1", materialCode: "EYE-12MM", qty: 2, reason: "late"),
+                                                spk: running, unit: .pcs)
+        }
+    }
 }

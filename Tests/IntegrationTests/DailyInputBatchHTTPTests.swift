@@ -15,6 +15,7 @@ struct DailyInputBatchHTTPTests {
             let staff = try await http.login("staff_sewing", "staff-dev-123")
             // An article of this test's own, so Quality's tally below counts only these entries.
             let article = "BATCH-\(UUID().uuidString.prefix(8))"
+            try await http.ensureArticle(article)
             var made: [String] = []
             for _ in 0..<3 {
                 let spk = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: [

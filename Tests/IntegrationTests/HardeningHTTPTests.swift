@@ -77,6 +77,7 @@ extension ProductionHTTPTests {
             let bus = try #require(http.bus)
             let admin = Actor(userId: UUID().uuidString, username: "admin", roles: ["ADMIN"])
             let article = "FORGED-\(UUID().uuidString.prefix(6))"
+            try await http.ensureArticle(article)
             let create = CreateSPK(articleCode: article, stage: .sewing, department: .sewing, originalQty: 10,
                                    startDate: LocalDate(factoryDay())!, dueDate: LocalDate(factoryDay(3))!)
             // Unsigned ADMIN, ADMIN signed by a stranger's key, and a service's own actor: none may create an SPK.
@@ -158,6 +159,7 @@ extension ProductionHTTPTests {
     func idempotentPostsAndNoOpsOnTheAPI() async throws {
         try await withStack { http in
             let ppic = try await http.login("ppic", "ppic-dev-123")
+            try await http.ensureArticle("PANDA")
             let spk: [String: Any] = ["article_code": "PANDA", "stage": "sewing", "department": "SEWING", "original_qty": 10,
                                       "start_date": factoryDay(), "due_date": factoryDay(3)]
             let key: HTTPFields = [.init("Idempotency-Key")!: UUID().uuidString]

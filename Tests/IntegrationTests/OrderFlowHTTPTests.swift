@@ -20,6 +20,7 @@ extension ProductionHTTPTests {
                 "article_code": "koala", "qty": 5, "start_date": factoryDay(), "due_date": factoryDay(5),
             ]).status == 403)
 
+            try await http.ensureArticle("KOALA-25CM")
             let created = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
                 "article_code": "koala-25cm", "qty": 50, "start_date": factoryDay(-2), "due_date": factoryDay(7),
             ])
@@ -97,6 +98,7 @@ extension ProductionHTTPTests {
         try await withStack { http in
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let manager = try await http.login("prod_manager", "prodmgr-dev-123")
+            try await http.ensureArticle("RACE-BEAR")
             let created = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
                 "article_code": "race-bear", "qty": 300, "start_date": factoryDay(-1), "due_date": factoryDay(5),
                 "stages": ["EMBROIDERY", "SEWING"],

@@ -10,6 +10,7 @@ extension ProductionHTTPTests {
     /// An SPK from `start` to `due`, created by the planner: its code.
     static func plannedSPK(_ http: HTTPClient, _ token: String, stage: String = "SEWING", qty: Int = 1000, start: String,
                            due: String) async throws -> String {
+        try await http.ensureArticle("PANDA-\(stage)")
         let reply = try await http.call(.post, "/api/v1/production/spks", token: token, json: [
             "article_code": "panda-\(stage.lowercased())", "stage": stage, "department": stage, "original_qty": qty,
             "start_date": start, "due_date": due,
@@ -222,6 +223,7 @@ extension ProductionHTTPTests {
         try await withStack(clock: clock) { http in
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let manager = try await http.login("manager", "manager-dev-123")
+            try await http.ensureArticle("OTTER-20CM")
             let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
                 "article_code": "otter-20cm", "qty": 100, "start_date": "2030-09-02", "due_date": "2030-09-13",
                 "stages": ["CUTTING", "SEWING"],

@@ -11,6 +11,7 @@ import Testing
 @Suite("Gateway, Production and PPIC over HTTP", .serialized)
 struct ProductionHTTPTests {
     static func newSPK(_ http: HTTPClient, token: String, qty: Int = 100, department: String = "SEWING") async throws -> [String: Any] {
+        try await http.ensureArticle("BEAR-30CM")
         let reply = try await http.call(.post, "/api/v1/production/spks", token: token, json: [
             "article_code": "bear-30cm", "stage": department.lowercased(), "department": department, "original_qty": qty,
             "start_date": factoryDay(-3), "due_date": factoryDay(7), "notes": "test order",

@@ -8,6 +8,7 @@ import Testing
 extension ProductionHTTPTests {
     /// A manufacturing order of `article` (SEWING, PACKING): its code and its PACKING SPK.
     static func qualityOrder(_ http: HTTPClient, article: String, token: String) async throws -> (code: String, spk: String) {
+        try await http.ensureArticle(article)
         let order = try await http.call(.post, "/api/v1/production/orders", token: token, json: [
             "article_code": article, "qty": 200, "start_date": factoryDay(-1), "due_date": factoryDay(7), "stages": ["SEWING", "PACKING"]])
         #expect(order.status == 201, "\(order.body)")

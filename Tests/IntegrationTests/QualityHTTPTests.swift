@@ -29,6 +29,7 @@ extension ProductionHTTPTests {
             #expect(bad.status == 400 && bad.errorFields == ["code"], "\(bad.body)")
 
             let article = Self.unique("QART")
+            try await http.ensureArticle(article)
             let spk = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: [
                 "article_code": article, "stage": "SEWING", "department": "SEWING", "original_qty": 500,
                 "start_date": factoryDay(-3), "due_date": factoryDay(7)])

@@ -270,6 +270,15 @@ api_login() {
     -d "{\"username\":\"$2\",\"password\":\"$3\"}" 2>/dev/null | jq -r '.data.access_token // empty' 2>/dev/null || true
 }
 
+# api_article API TOKEN CODE [NAME]: makes sure BOMFinance knows the article (Production takes SPKs and
+# orders only for articles BOMFinance knows); one that exists already is fine. Non-zero otherwise.
+api_article() {
+  local status
+  status=$(curl -sS --max-time 15 -o /dev/null -w '%{http_code}' -X POST "$1/api/v1/master/articles" -H "Authorization: Bearer $2" \
+    -H 'Content-Type: application/json' -d "{\"code\":\"$3\",\"name\":\"${4:-$3}\"}" 2>/dev/null || true)
+  [ "$status" = 201 ] || [ "$status" = 409 ]
+}
+
 # A few demo SPKs through the API, as a planner would create them — only into an empty system.
 # Bounded: it says what it waits for and gives up after READY_SECONDS.
 seed_demo_spks() {
@@ -341,6 +350,10 @@ seed_demo_bom() {
   done
   post "$ppic" /api/v1/master/articles '{"code":"PANEL-BEAR-EMB","name":"Embroidered bear face panel","route":["CUTTING","EMBROIDERY"],"labour_minutes":[{"stage":"CUTTING","minutes":0.5},{"stage":"EMBROIDERY","minutes":4}]}'
   post "$ppic" /api/v1/master/articles '{"code":"BEAR-30CM","name":"Bear 30 cm","customer":"Toy Co","labour_minutes":[{"stage":"CUTTING","minutes":3},{"stage":"SEWING","minutes":14},{"stage":"FINISHING","minutes":5},{"stage":"PACKING","minutes":1.5}]}'
+  # The other articles the demo SPKs and order name (seed_demo_spks).
+  post "$ppic" /api/v1/master/articles '{"code":"BUNNY-20CM","name":"Bunny 20 cm","customer":"Toy Co"}'
+  post "$ppic" /api/v1/master/articles '{"code":"DOLL-45CM","name":"Doll 45 cm","customer":"Toy Co"}'
+  post "$ppic" /api/v1/master/articles '{"code":"KOALA-25CM","name":"Koala 25 cm","customer":"Toy Co"}'
   post "$ppic" /api/v1/bom/create '{"article_code":"PANEL-BEAR-EMB","lines":[{"material_code":"FAB-FELT-WHT","qty_per_unit":0.02,"scrap_percent":5},{"material_code":"THR-POLY-BLK","qty_per_unit":0.005}],"notes":"demo"}'
   post "$ppic" /api/v1/bom/BOM-PANEL-BEAR-EMB-001/activate '{}'
   post "$ppic" /api/v1/bom/create '{"article_code":"BEAR-30CM","lines":[{"material_code":"FAB-PLUSH-BRN","qty_per_unit":0.35,"scrap_percent":8},{"article_code":"PANEL-BEAR-EMB","qty_per_unit":1},{"material_code":"FIL-DACRON","qty_per_unit":0.12},{"material_code":"ACC-EYE-12MM","qty_per_unit":2},{"material_code":"PKG-POLYBAG","qty_per_unit":1}],"notes":"demo"}'

@@ -51,5 +51,14 @@ enum ApprovalMigrations {
             """),
         // Requests are checked against Production at submission; the per-input copy is gone.
         SQLMigration(id: "002-drop-spk-copies", sql: "DROP TABLE IF EXISTS spk_copies;"),
+        // What Approval knows of BOMFinance's materials (from its events, or asked once): a material-debt
+        // request names a material that exists, in an amount its unit allows.
+        SQLMigration(id: "003-material-copies", sql: """
+            CREATE TABLE material_copies (
+                code    text    PRIMARY KEY,
+                unit    text    NOT NULL,
+                version integer NOT NULL
+            );
+            """),
     ]
 }

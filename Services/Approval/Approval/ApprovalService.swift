@@ -25,6 +25,12 @@ public enum ApprovalService {
             try await approvals.recordOutcome(approval: event.approvalId, outcome: "NOT_APPLIED: \(event.reason)", context)
         }
         handlers.on(MaterialDebtSettled.self, approvals.recordSettlement)
+        handlers.on(MaterialDebtOpened.self, approvals.recordIssue)
+        handlers.on(MaterialDebtIssueFailed.self, approvals.recordIssueFailure)
+        // The materials a debt may name, as BOMFinance owns them.
+        handlers.on(MaterialCreated.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
+        handlers.on(MaterialChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
+        handlers.on(MaterialCostChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
         return ServiceDefinition(name: ServiceName.approval.rawValue, migrations: ApprovalMigrations.all, handlers: handlers)
     }
 }

@@ -32,6 +32,7 @@ public enum QualityService {
         handlers.on(MaterialReceiptHeld.self, incoming.held)
         handlers.handle(ListIncomingInspections.self, incoming.list)
         handlers.handle(RecordIncomingResult.self, incoming.result)
+        handlers.on(InspectionStockRefused.self, incoming.stockRefused)
         let timers = QualityTimers(settings: settings)
         return ServiceDefinition(name: ServiceName.quality.rawValue, migrations: QualityMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])

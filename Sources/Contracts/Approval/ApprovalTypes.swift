@@ -13,6 +13,8 @@ public enum ApprovalStatus: String, Sendable, CaseInsensitiveEnum {
     /// Material debt the warehouse has paid back in part, then in full (after APPROVED).
     case partiallySettled = "PARTIALLY_SETTLED"
     case settled = "SETTLED"
+    /// Material debt approved, but the warehouse could not issue it (`outcome` says why): nothing moved.
+    case issueFailed = "ISSUE_FAILED"
 }
 
 /// One step of a request's chain: the role that decides it and, once decided, who and how.
@@ -76,7 +78,8 @@ public struct ApprovalRequest: Codable, Sendable, Hashable {
     public var change: String
     public var quantity: QuantityChange?
     public var materialDebt: MaterialDebt?
-    /// What happened when the approved change reached the SPK (APPLIED, or why not).
+    /// What happened when the approved change reached the SPK (APPLIED, or why not), or the warehouse
+    /// the approved debt (ISSUED, SETTLED, or ISSUE_FAILED and why).
     public var outcome: String?
     public var updatedAt: Date
 

@@ -159,6 +159,8 @@ public struct Inspection: Codable, Sendable, Hashable {
     public var inspectedAt: Date?
     /// A re-inspection (after rework) of the cartons of this failed lot.
     public var reinspectionOf: String?
+    /// Set when the warehouse could not put the verdict into effect on the cartons (why; nothing moved).
+    public var stockNote: String?
     public init(id: UUID, code: String, orderCode: String, articleCode: String, lotSize: Int, sampleSize: Int, major: SamplingPlan,
                 minor: SamplingPlan, cartons: [InspectedCarton], status: InspectionStatus, defects: [DefectCount] = [],
                 criticalFound: Int = 0, majorFound: Int = 0, minorFound: Int = 0, ncrCode: String? = nil, createdBy: String,
@@ -295,6 +297,8 @@ public struct IncomingInspection: Codable, Sendable, Hashable {
     public var openedAt: Date
     public var inspectedBy: String?
     public var inspectedAt: Date?
+    /// Set when the warehouse could not release the passed receipt (why; nothing moved).
+    public var stockNote: String?
     public init(id: UUID, code: String, movementId: UUID, materialCode: String, category: MaterialCategory, qty: Decimal, releaseTo: String,
                 reference: String?, status: InspectionStatus, notes: String? = nil, ncrCode: String? = nil, openedAt: Date,
                 inspectedBy: String? = nil, inspectedAt: Date? = nil) {

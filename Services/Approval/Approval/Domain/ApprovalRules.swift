@@ -42,6 +42,18 @@ enum ApprovalRules {
         return actor
     }
 
+    /// What the warehouse will be asked to issue must be possible there: an SPK still open, an amount
+    /// the material's unit allows (no 2.5 PCS). 409 or 422 naming the field, before anyone approves it.
+    static func checkMaterialDebt(_ command: RequestMaterialDebt, spk: SPKFacts, unit: UnitOfMeasure) throws(ErrorReply) {
+        if spk.status == SPKStatus.cancelled.rawValue || spk.status == SPKStatus.closed.rawValue {
+            throw .conflict("\(spk.code) is \(spk.status); no material is issued to it.")
+        }
+        let qty = Decimal(string: String(command.qty)) ?? Decimal(command.qty)
+        if let problem = DecimalRules.checkQuantity(qty, "qty", unit: unit) {
+            throw .rule("The material is counted in \(unit.rawValue).", details: [problem])
+        }
+    }
+
     /// The request after `actor` decided its current level.
     static func decide(_ request: ApprovalRequest, approved: Bool, notes: String?, actor: Actor?, now: Date) throws(ErrorReply) -> ApprovalRequest {
         guard let actor else { throw .forbidden("Deciding needs a signed-in user.") }

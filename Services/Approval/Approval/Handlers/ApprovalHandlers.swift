@@ -28,8 +28,19 @@ struct ApprovalHandlers {
     func requestMaterialDebt(_ command: RequestMaterialDebt, _ context: MessageContext) async throws -> ApprovalRequest {
         let actor = try ApprovalRules.validateMaterialDebt(command, actor: context.actor)
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        let spk = try await currentSPK(command.spkId, context)
+        let spk: SPKFacts
+        do {
+            spk = try await currentSPK(command.spkId, context)
+        } catch let error as ErrorReply where error.code == .notFound {
+            throw ErrorReply.rule(error.message, details: [.init(field: "spk_id", message: "unknown SPK \(command.spkId)")])
+        }
         let debt = MaterialDebt(materialCode: command.materialCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty)
+        // Refused now, not after two approvals, when the warehouse could never issue it.
+        let materials = MaterialCopyStore(context)
+        guard let unit = try await context.copyOrAsk({ try await materials.unit(of: debt.materialCode) },
+                                                     ask: GetMaterial(code: debt.materialCode), keep: materials.keep)
+        else { throw ErrorReply.unknown("material", debt.materialCode, owner: .bomfinance, field: "material_code") }
+        try ApprovalRules.checkMaterialDebt(command, spk: spk, unit: unit)
         let quantity = debt.qty.rounded() == debt.qty ? String(Int(debt.qty)) : String(debt.qty)
         return try await submit(
             kind: .materialDebt, prefix: "MD", spk: spk, actor: actor, reason: command.reason,
@@ -81,9 +92,10 @@ struct ApprovalHandlers {
     }
 
     /// Records what happened when an approved change reached its SPK.
-    func recordOutcome(approval: UUID, outcome: String, _ context: MessageContext) async throws {
+    func recordOutcome(approval: UUID, onlyIf applies: (ApprovalRequest) -> Bool = { _ in true }, outcome: String,
+                       _ context: MessageContext) async throws {
         let store = ApprovalStore(connection: context.connection, logger: context.logger)
-        guard var request = try await store.find(approval.uuidString, lock: true) else { return }
+        guard var request = try await store.find(approval.uuidString, lock: true), applies(request) else { return }
         request.outcome = outcome
         try await store.update(request)
     }
@@ -98,6 +110,27 @@ struct ApprovalHandlers {
         request.outcome = event.fullySettled ? "SETTLED by the warehouse" : "PARTIALLY_SETTLED: \(event.openQty) still owed"
         request.updatedAt = event.occurredAt
         try await store.update(request)
+    }
+
+    /// The warehouse issued an approved debt: the request says so (a settlement that came first is kept).
+    func recordIssue(_ event: MaterialDebtOpened, _ context: MessageContext) async throws {
+        let debt = event.debt
+        try await recordOutcome(approval: debt.approvalId, onlyIf: { $0.status == .approved && $0.outcome == nil },
+                                outcome: "ISSUED: \(debt.qty) \(debt.unit.rawValue) \(debt.materialCode) from \(debt.location)", context)
+    }
+
+    /// The warehouse could not issue an approved debt: ISSUE_FAILED with its reason, for the requester and the
+    /// approvers to see (a new request, once what was wrong is put right, is the way on).
+    func recordIssueFailure(_ event: MaterialDebtIssueFailed, _ context: MessageContext) async throws {
+        let store = ApprovalStore(connection: context.connection, logger: context.logger)
+        guard let before = try await store.find(event.approvalId.uuidString, lock: true), before.kind == .materialDebt,
+              before.status == .approved else { return }
+        var request = before
+        request.status = .issueFailed
+        request.outcome = "ISSUE_FAILED: \(event.reason)"
+        request.updatedAt = event.occurredAt
+        try await store.update(request)
+        try await audit("issue failed", before: before, after: request, context)
     }
 
     /// The SPK as Production has it at this moment: a request made a second after an input is

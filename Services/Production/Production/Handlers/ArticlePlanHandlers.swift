@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import ServiceKit
 
-/// What Production knows of articles: their route (used when an order names no stages) and their ACTIVE
-/// BOM (an order is pinned to it), learnt from BOMFinance's events, or asked once for an article never heard of.
+/// What Production knows of articles: that they exist, their route (used when an order names no stages) and
+/// their ACTIVE BOM (an order is pinned to it), learnt from BOMFinance's events, or asked once for an article never heard of.
 struct ArticlePlanHandlers {
     func articleCreated(_ event: ArticleCreated, _ context: MessageContext) async throws {
         try await ArticlePlanStore(connection: context.connection, logger: context.logger).keep(event.article)
@@ -27,24 +27,23 @@ struct ArticlePlanHandlers {
             event.bom.id, of: event.bom.articleCode, at: event.bom.supersededAt ?? event.bom.updatedAt)
     }
 
-    /// The plan for an order of `article`: the local copy, else BOMFinance's answer (kept). When BOMFinance
-    /// does not know the article or cannot answer, the order is still made, unpinned, and the note says why.
-    static func plan(for article: String, _ context: MessageContext) async throws -> (plan: ArticlePlanCopy, note: String?) {
+    /// The article as Production knows it: its copy, else BOMFinance asked once and the answer kept
+    /// (`copyOrAsk`). An SPK or order names an article BOMFinance knows: 422 naming `article_code` otherwise
+    /// (the warehouse would refuse its cartons later); BOMFinance not answering is a 503.
+    static func require(_ article: String, _ context: MessageContext) async throws -> ArticlePlanCopy {
         let store = ArticlePlanStore(connection: context.connection, logger: context.logger)
-        if let known = try await store.plan(article), known.route != nil || known.bom != nil {
-            return (known, known.bom == nil ? "\(article) had no ACTIVE BOM when the order was made; the order is not pinned." : nil)
-        }
-        do {
-            let answer = try await context.askAsService(GetArticlePlan(articleCode: article), timeout: .seconds(3))
+        let known = try await context.copyOrAsk({ try await store.plan(article) }, ask: GetArticlePlan(articleCode: article)) { answer in
             try await store.keep(answer.article)
             if let bom = answer.activeBOM { try await store.keep(bom, of: article, activatedAt: .distantPast) }
-            return (ArticlePlanCopy(route: answer.article.route, bom: answer.activeBOM),
-                    answer.activeBOM == nil ? "\(article) had no ACTIVE BOM when the order was made; the order is not pinned." : nil)
-        } catch let error as ErrorReply where error.code == .notFound {
-            return (ArticlePlanCopy(route: nil, bom: nil), "\(article) is not in BOMFinance's master data; the order is not pinned to a BOM.")
-        } catch let error as ErrorReply where [.unavailable, .timeout].contains(error.code) {
-            context.logger.warning("BOMFinance did not answer for \(article): \(error)")
-            return (ArticlePlanCopy(route: nil, bom: nil), "BOMFinance did not answer when the order was made; the order is not pinned.")
         }
+        guard let known else { throw ErrorReply.unknown("article", article, owner: .bomfinance, field: "article_code") }
+        return known
+    }
+
+    /// The plan for an order of `article`: its route and the ACTIVE BOM the order is pinned to; the note says
+    /// when there was none.
+    static func plan(for article: String, _ context: MessageContext) async throws -> (plan: ArticlePlanCopy, note: String?) {
+        let plan = try await require(article, context)
+        return (plan, plan.bom == nil ? "\(article) had no ACTIVE BOM when the order was made; the order is not pinned." : nil)
     }
 }

@@ -10,11 +10,13 @@ struct SPKHandlers {
     func create(_ command: CreateSPK, _ context: MessageContext) async throws -> SPK {
         let today = policy.today
         try SPKRules.validate(command, actor: context.actor, today: today)
+        let articleCode = command.articleCode.trimmingCharacters(in: .whitespaces).uppercased()
+        _ = try await ArticlePlanHandlers.require(articleCode, context)
         let store = SPKStore(connection: context.connection, logger: context.logger)
         let now = policy.now()
         let spk = SPK(
             id: UUID(), code: try await store.nextCode(on: today),
-            articleCode: command.articleCode.trimmingCharacters(in: .whitespaces).uppercased(), stage: command.stage,
+            articleCode: articleCode, stage: command.stage,
             department: command.department, originalQty: command.originalQty, targetQty: command.originalQty, producedQty: 0,
             rejectQty: 0, progress: 0, status: .notStarted, startDate: command.startDate, dueDate: command.dueDate,
             notes: command.notes, createdBy: context.actor?.username ?? "unknown", createdAt: now, updatedAt: now, version: 1)

@@ -57,6 +57,23 @@ struct IncomingHandlers {
         try await context.audit("incoming_inspection", inspection.code, command.result.rawValue.lowercased(), before: before, after: inspection)
         return inspection
     }
+
+    /// The warehouse could not put a verdict into effect (a passed receipt not released, a failed lot's cartons
+    /// not quarantined): the inspection says why, for QC and the warehouse to put right.
+    func stockRefused(_ event: InspectionStockRefused, _ context: MessageContext) async throws {
+        let store = QualityStore(connection: context.connection, logger: context.logger)
+        if let before = try await store.incoming(event.inspectionCode, lock: true) {
+            var inspection = before
+            inspection.stockNote = event.reason
+            try await store.update(inspection)
+            try await context.audit("incoming_inspection", inspection.code, "stock-refused", before: before, after: inspection)
+        } else if let before = try await store.inspection(event.inspectionCode, lock: true) {
+            var inspection = before
+            inspection.stockNote = event.reason
+            try await store.update(inspection)
+            try await context.audit("inspection", inspection.code, "stock-refused", before: before, after: inspection)
+        }
+    }
 }
 
 extension QualityStore {

@@ -8,20 +8,33 @@ struct DebtHandlers {
     let now: @Sendable () -> Date
 
     /// An approved MATERIAL_DEBT request: DEBT_ISSUE from the raw-material store to the SPK's floor
-    /// (the store may go negative by what the debt owes) and an open debt. Once per request.
+    /// (the store may go negative by what the debt owes) and an open debt. Once per request. When the
+    /// warehouse cannot issue it, nothing moves and Approval hears why (`MaterialDebtIssueFailed`).
     func approved(_ event: ApprovalApproved, _ context: MessageContext) async throws {
         let request = event.request
         guard request.kind == .materialDebt, let wanted = request.materialDebt else { return }
+        if try await DebtStore(connection: context.connection, logger: context.logger).exists(approval: request.id) { return }
+        _ = try await context.carryOut({ try await issue(request, wanted, context) }, refused: { refusal in
+            let failed = MaterialDebtIssueFailed(approvalId: request.id, approvalCode: request.code, materialCode: wanted.materialCode,
+                                                 reason: refusal.message, occurredAt: now())
+            try await context.publish(failed)
+            try await context.audit("material_debt", request.code, "debt issue refused", before: String?.none, after: failed)
+            context.logger.notice("material debt \(request.code) not issued: \(refusal.message)")
+        })
+    }
+
+    private func issue(_ request: ApprovalRequest, _ wanted: MaterialDebt, _ context: MessageContext) async throws {
         let debts = DebtStore(connection: context.connection, logger: context.logger)
-        if try await debts.exists(approval: request.id) { return }
         let store = LedgerStore(connection: context.connection, logger: context.logger)
-        let item = try await outageIsTransient {
-            try await Items(context: context).require(wanted.materialCode, kind: .material, field: "material_code")
+        let item = try await Items(context: context).require(wanted.materialCode, kind: .material, field: "material_code")
+        let spk = try await context.askAsService(GetSPK(spk: request.spkId.uuidString))
+        try DebtIssueRules.check(spk)
+        guard let floor = try await store.first(.floor, department: spk.department) else {
+            throw ErrorReply.rule("There is no \(spk.department.rawValue) FLOOR location to issue \(item.code) to.")
         }
-        let spk = try await outageIsTransient { try await context.askAsService(GetSPK(spk: request.spkId.uuidString)) }
-        guard let floor = try await store.first(.floor, department: spk.department),
-              let raw = try await store.richestRawLocation(for: item.code)
-        else { throw PermanentFailure("no RAW_MATERIAL or \(spk.department.rawValue) FLOOR location for debt \(request.code)") }
+        guard let raw = try await store.richestRawLocation(for: item.code) else {
+            throw ErrorReply.rule("There is no RAW_MATERIAL location to issue \(item.code) from.")
+        }
         let qty = StockRules.exact(wanted.qty, unit: item.unit)
         let key = Ledger.Key(item: item.code, location: raw.code)
         let allowance = try await debts.allowance(material: item.code, location: raw.code) + qty

@@ -109,12 +109,3 @@ func outageIs503<T>(_ body: () async throws -> T) async throws -> T {
         throw ErrorReply(.unavailable, error.message)
     }
 }
-
-/// In an event handler, a dependency that does not answer is an outage to wait out, not a reason to park the event.
-func outageIsTransient<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as ErrorReply where error.code == .timeout || error.code == .unavailable {
-        throw MessagingError.unavailable(error.message)
-    }
-}

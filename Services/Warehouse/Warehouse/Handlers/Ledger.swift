@@ -58,43 +58,27 @@ struct Ledger {
     }
 }
 
-/// Items the warehouse meets: its copy first, else BOMFinance is asked once and the answer kept.
-/// BOMFinance not answering is a 503 (try again); an item it does not know is a 422 naming `field`.
+/// Items the warehouse meets: its copy first, else BOMFinance is asked once and the answer kept
+/// (`copyOrAsk`'s rule). BOMFinance not answering is a 503 (try again); an item it does not know is a 422 naming `field`.
 struct Items {
     let context: MessageContext
 
     func require(_ code: String, kind: ItemKind? = nil, field: String) async throws -> ItemCopy {
         let store = LedgerStore(connection: context.connection, logger: context.logger)
         let code = code.trimmingCharacters(in: .whitespaces).uppercased()
-        if let known = try await store.item(code) {
-            if let kind, known.kind != kind { throw ErrorReply.rule("\(code) is not a \(kind.rawValue.lowercased()).", details: [.init(field: field, message: "\(code) is not a \(kind.rawValue.lowercased())")]) }
-            return known
+        // Either kind when the caller does not say which: the material is asked for first.
+        var item = try await store.item(code)
+        if item == nil, kind != .article {
+            item = try await context.copyOrAsk({ try await store.item(code) }, ask: GetMaterial(code: code), keep: store.keep)
         }
-        do {
-            if kind != .article, let material = try await ask(GetMaterial(code: code)) {
-                try await store.keep(material)
-            } else if kind != .material, let article = try await ask(GetArticle(code: code)) {
-                try await store.keep(article)
-            }
+        if item == nil, kind != .material {
+            item = try await context.copyOrAsk({ try await store.item(code) }, ask: GetArticle(code: code), keep: store.keep)
         }
-        guard let item = try await store.item(code) else {
-            throw ErrorReply.rule("BOMFinance knows no \(kind?.rawValue.lowercased() ?? "item") \(code).",
-                                  details: [.init(field: field, message: "unknown \(kind?.rawValue.lowercased() ?? "item") \(code)")])
+        guard let item else { throw ErrorReply.unknown(kind?.rawValue.lowercased() ?? "item", code, owner: .bomfinance, field: field) }
+        if let kind, item.kind != kind {
+            throw ErrorReply.rule("\(code) is not a \(kind.rawValue.lowercased()).",
+                                  details: [.init(field: field, message: "\(code) is not a \(kind.rawValue.lowercased())")])
         }
         return item
-    }
-
-    /// The answer, nil for "not found"; an outage or timeout is a 503.
-    private func ask<Q: Query>(_ query: Q) async throws -> Q.Reply? {
-        do {
-            return try await context.askAsService(query, timeout: .seconds(3))
-        } catch let error as ErrorReply {
-            switch error.code {
-            case .notFound, .ruleViolated, .validationFailed: return nil
-            case .timeout, .unavailable:
-                throw ErrorReply(.unavailable, "BOMFinance did not answer about an item the warehouse does not know yet; try again.")
-            default: throw error
-            }
-        }
     }
 }

@@ -23,17 +23,10 @@ struct NCRDisposition {
     func decided(_ event: NCRDecided, _ context: MessageContext) async throws {
         let ncr = event.ncr
         guard let decision = ncr.decision, decision != .rework else { return }
-        let outcome: (movements: [Movement], message: String)
-        do {
-            outcome = try await apply(decision, ncr, context)
-        } catch let error as ErrorReply where error.code == .unavailable || error.code == .timeout {
-            throw DeadlineExceeded("the stock of \(ncr.code): \(error.message)", after: .seconds(3))  // an outage: tried again
-        } catch let refusal as ErrorReply {
-            let details = refusal.details.map { " \($0.field): \($0.message)." }.joined()
-            try await report(ncr, decision, applied: false, message: refusal.message + details, [], context)
-            return
-        }
-        try await report(ncr, decision, applied: true, message: outcome.message, outcome.movements, context)
+        let outcome = try await context.carryOut({ try await apply(decision, ncr, context) }, refused: { refusal in
+            try await report(ncr, decision, applied: false, message: refusal.explanation, [], context)
+        })
+        if let (movements, message) = outcome { try await report(ncr, decision, applied: true, message: message, movements, context) }
     }
 
     private func report(_ ncr: NCR, _ decision: NCRDecision, applied: Bool, message: String, _ movements: [Movement],

@@ -97,15 +97,31 @@ struct QualityGate {
     }
 
     /// The lot's cartons not yet in stock go into QUARANTINE (FG_RECEIPT there), as a mismatch at verification does.
+    /// The verdict is kept whatever happens (the gate holds the cartons out of FINISHED_GOODS); when they cannot be
+    /// quarantined, nothing moves and Quality hears why.
     func failed(_ event: InspectionFailed, _ context: MessageContext) async throws {
         try await Self.keep(event.inspection, on: context.connection, logger: context.logger)
+        _ = try await context.carryOut({ try await quarantine(event.inspection, context) }, refused: { refusal in
+            try await Self.refused(event.inspection.code, refusal, now: now(), context)
+        })
+    }
+
+    /// Tells Quality that the warehouse could not carry out the verdict on inspection `code`, and why.
+    static func refused(_ code: String, _ refusal: ErrorReply, now: Date, _ context: MessageContext) async throws {
+        let refused = InspectionStockRefused(inspectionCode: code, reason: refusal.message, occurredAt: now)
+        try await context.publish(refused)
+        try await context.audit("inspection_stock", code, "refused", before: String?.none, after: refused)
+        context.logger.notice("inspection \(code): nothing moved: \(refusal.message)")
+    }
+
+    private func quarantine(_ inspection: Inspection, _ context: MessageContext) async throws {
         let store = CartonStore(connection: context.connection, logger: context.logger)
         let ledger = LedgerStore(connection: context.connection, logger: context.logger)
         guard let quarantine = try await ledger.first(.quarantine) else {
-            throw PermanentFailure("there is no QUARANTINE location for the cartons of \(event.inspection.code)")
+            throw ErrorReply.rule("There is no QUARANTINE location for the cartons of failed lot \(inspection.code).")
         }
-        let reason = "failed final inspection \(event.inspection.code)\(event.inspection.ncrCode.map { " (\($0))" } ?? "")"
-        for member in event.inspection.cartons {
+        let reason = "failed final inspection \(inspection.code)\(inspection.ncrCode.map { " (\($0))" } ?? "")"
+        for member in inspection.cartons {
             guard var carton = try await store.find(member.cartonId.uuidString, lock: true),
                   [.registered, .received, .verified].contains(carton.status) else { continue }
             // A carton released from QUARANTINE but not confirmed yet (a concession) is in stock there already.

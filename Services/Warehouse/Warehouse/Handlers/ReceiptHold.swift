@@ -51,8 +51,15 @@ struct ReceiptHold {
                                                       reference: movement.reference, occurredAt: movement.occurredAt))
     }
 
-    /// Passed: QUARANTINE → the location it was received for (TRANSFER), once.
+    /// Passed: QUARANTINE → the location it was received for (TRANSFER), once. When that cannot be done (the
+    /// stock left QUARANTINE by hand meanwhile, say), nothing moves, the receipt stays HELD and Quality hears why.
     func passed(_ event: IncomingInspectionPassed, _ context: MessageContext) async throws {
+        _ = try await context.carryOut({ try await release(event, context) }, refused: { refusal in
+            try await QualityGate.refused(event.inspection.code, refusal, now: Date(), context)
+        })
+    }
+
+    private func release(_ event: IncomingInspectionPassed, _ context: MessageContext) async throws {
         let rows = try await context.connection.query("""
             SELECT item_code, qty, quarantine, release_to FROM held_receipts WHERE movement_id = \(event.inspection.movementId) AND status = 'HELD'
             FOR UPDATE
