@@ -22,6 +22,8 @@ extension ProductionHTTPTests {
     @Test("the same Idempotency-Key with another body, path or method is 422 IDEMPOTENCY_KEY_REUSED and creates nothing")
     func reusedKeyIsRefused() async throws {
         try await withStack { http in
+            try await http.ensureArticle("BEAR-30CM")
+            try await http.ensureArticle("KOALA-25CM")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let key = "phone-\(UUID().uuidString)"
             let first = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 100),
@@ -58,6 +60,7 @@ extension ProductionHTTPTests {
     @Test("a request refused with a 4xx frees its Idempotency-Key: the corrected request may use it")
     func refusedRequestFreesItsKey() async throws {
         try await withStack { http in
+            try await http.ensureArticle("BEAR-30CM")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let key = "retry-\(UUID().uuidString)"
             let bad = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", -1),
@@ -104,6 +107,7 @@ extension ProductionHTTPTests {
     @Test("one Idempotency-Key across every POST, PUT, PATCH and DELETE of the document: the first succeeds, all others are 422")
     func oneKeyAcrossEveryOperation() async throws {
         try await withStack { http in
+            try await http.ensureArticle("BEAR-30CM")
             let admin = try await http.login("admin", "admin-dev-123")
             let key = "everywhere-\(UUID().uuidString)"
             let first = try await http.call(.post, "/api/v1/production/spks", token: admin, json: Self.spkBody("bear-30cm", 3),
