@@ -232,7 +232,7 @@ extension ProductionHTTPTests {
             // A debt names a material BOMFinance knows (a rerun against the same database finds it there).
             let fabric = try await http.call(.post, "/api/v1/master/materials", token: try await http.login("finance", "finance-dev-123"), json: [
                 "code": "FABRIC-RED", "name": "Red fabric", "category": "FABRIC", "unit": "M", "standard_cost": 40000,
-                "cost_effective_from": "2020-01-01"])
+                "cost_effective_from": factoryDay(-30)])
             #expect(fabric.status == 201 || fabric.status == 409, "\(fabric.body)")
             let spk = try await Self.newSPK(http, token: ppic, qty: 100)
             let id = try #require(spk["id"] as? String)

@@ -9,6 +9,7 @@ extension ProductionHTTPTests {
     @Test("216 SPKs at the maximum quantity: the PPIC dashboard still answers, its sums past 32 bits")
     func dashboardOverMaximalSPKs() async throws {
         try await withStack { http in
+            try await http.ensureArticle("BEAR-MAX")
             let admin = try await http.login("admin", "admin-dev-123")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let count = 216  // 216 × 10,000,000 > Int32.max
@@ -77,6 +78,7 @@ extension ProductionHTTPTests {
     @Test("dates from another century: 400 naming the field at the gateway, and the owner refuses them too")
     func datesOutsideTheWindow() async throws {
         try await withStack { http in
+            try await http.ensureArticle("BEAR-DATE")
             let admin = try await http.login("admin", "admin-dev-123")
             func spk(start: String, due: String) async throws -> HTTPClient.Reply {
                 try await http.call(.post, "/api/v1/production/spks", token: admin, json: [

@@ -54,7 +54,7 @@ func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
             }
         }
         let reply = try await bus.request(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: "svc.echo.v1",
-                                                          body: Array("abc".utf8), messageId: "r1"), timeout: .seconds(2))
+                                                          body: Array("abc".utf8), messageId: "r1"), timeout: .seconds(30))
         #expect(reply.body == Array("cba".utf8))
         server.cancel()
         _ = try? await server.value
