@@ -165,7 +165,7 @@ extension ProductionHTTPTests {
 
             let stale = try await http.call(.get, "/api/v1/production/mobile/sync?since=CUTTING:5", token: sewer).data
             #expect(stale["full"] as? Bool == true)
-            #expect(try await http.call(.get, "/api/v1/production/mobile/sync", token: ppic).status == 422)
+            #expect(try await http.call(.get, "/api/v1/production/mobile/sync", token: ppic).status == 403)
         }
     }
 }

@@ -58,7 +58,22 @@ extension Request {
     /// Every bound of the request: its text anywhere, and its own `inputProblems`. 400 naming the fields.
     public func validate() throws(ErrorReply) {
         let text = self is any ItemwiseValidated ? [] : InputRules.textProblems(in: self)
-        let problems = text + inputProblems
+        let problems = FieldError.unique(text + inputProblems)
         if !problems.isEmpty { throw .validation(problems) }
+    }
+}
+
+extension InputRules {
+    /// A text that must say something (a reason, a name): nil when it does, else "is required" for `field`.
+    public static func requiredText(_ value: String, field: String) -> FieldError? {
+        value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? FieldError(field: field, message: "is required") : nil
+    }
+}
+
+extension FieldError {
+    /// `problems` without repeats, in order (the text-and-date walk and a request's own rules may both see a date).
+    public static func unique(_ problems: [FieldError]) -> [FieldError] {
+        var seen = Set<FieldError>()
+        return problems.filter { seen.insert($0).inserted }
     }
 }

@@ -18,12 +18,37 @@ extension InputRules {
     public static let plannedQuantity = 1...quantity.upperBound
 }
 
+extension InputRules {
+    /// What is wrong with a plan to make `qty` of an article between two dates (an SPK's or an order's).
+    /// The dates lie within the window around the factory's `today`. Checked at the gateway as the request is
+    /// read (`CreateSPK`, `CreateOrder`) and again by Production on its own clock; all at once, so a form
+    /// with several mistakes hears of all of them.
+    public static func planProblems(article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
+                             notes: String?, today: LocalDate) -> [FieldError] {
+        var problems: [FieldError] = []
+        let article = article.trimmingCharacters(in: .whitespaces)
+        if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
+        if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
+        if let problem = InputRules.check(qty, qtyField, in: InputRules.plannedQuantity) { problems.append(problem) }
+        problems += [InputRules.dateProblem(start, field: "start_date", today: today), InputRules.dateProblem(due, field: "due_date", today: today),
+                     InputRules.dateOrder(start, "start_date", due, "due_date")].compactMap { $0 }
+        if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
+        return problems
+    }
+}
+
 extension CreateSPK {
-    public var inputProblems: [FieldError] { [InputRules.check(originalQty, "original_qty", in: InputRules.quantity)].compactMap { $0 } }
+    public var inputProblems: [FieldError] {
+        InputRules.planProblems(article: articleCode, qty: originalQty, qtyField: "original_qty", start: startDate, due: dueDate,
+                                notes: notes, today: InputRules.today)
+    }
 }
 
 extension CreateOrder {
-    public var inputProblems: [FieldError] { [InputRules.check(qty, "qty", in: InputRules.quantity)].compactMap { $0 } }
+    public var inputProblems: [FieldError] {
+        InputRules.planProblems(article: articleCode, qty: qty, qtyField: "qty", start: startDate, due: dueDate, notes: notes,
+                                today: InputRules.today)
+    }
 }
 
 extension RecordDailyInput {

@@ -13,7 +13,14 @@ struct AuthController: Sendable {
     /// A real hash to compare against when the user does not exist, so that takes as long as a wrong password.
     let decoyHash: String
 
-    struct LoginBody: Codable, Sendable { var username: String; var password: String }
+    struct LoginBody: Codable, Sendable, BoundedInput {
+        var username: String
+        var password: String
+        var inputProblems: [FieldError] {
+            [InputRules.requiredText(username, field: "username"), password.isEmpty ? FieldError(field: "password", message: "is required") : nil]
+                .compactMap { $0 }
+        }
+    }
     struct RefreshBody: Codable, Sendable { var refreshToken: String }
     struct TokenPair: Codable, Sendable {
         var accessToken: String

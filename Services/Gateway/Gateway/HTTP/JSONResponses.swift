@@ -54,6 +54,10 @@ extension Request {
             throw ErrorReply(.malformed, "The request body is larger than \(maxBytes / 1024) KiB.")
         }
         guard buffer.readableBytes > 0 else { throw ErrorReply(.malformed, "The request needs a JSON body.") }
+        // A body that may be left out is left out, not sent as `null` (the document describes an object).
+        if T.self is any OptionalBody.Type, String(buffer: buffer).trimmingCharacters(in: .whitespacesAndNewlines) == "null" {
+            throw ErrorReply.validation([FieldError(field: "body", message: "send an object, or no body at all")])
+        }
         let value: T
         do {
             value = try StitchJSON.decode(T.self, from: Array(buffer.readableBytesView))
@@ -64,7 +68,9 @@ extension Request {
         }
         // Every text field of every body, whatever its type: no NUL or other control characters
         // (a backlog's entries are judged one by one by their owner instead: ItemwiseValidated).
-        let problems = value is any ItemwiseValidated ? [] : InputRules.textProblems(in: value)
+        var problems = value is any ItemwiseValidated ? [] : InputRules.textProblems(in: value)
+        // ... and a body's own checks (a reason that says something), as the document states them: all at once.
+        if !(value is any ItemwiseValidated), let bounded = value as? any BoundedInput { problems = FieldError.unique(problems + bounded.inputProblems) }
         if !problems.isEmpty { throw ErrorReply.validation(problems) }
         return value
     }

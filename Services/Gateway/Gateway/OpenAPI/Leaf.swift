@@ -13,13 +13,24 @@ struct Leaf {
     /// Free text (notes, reasons) may hold line breaks and tabs.
     static let freeTextPattern = #"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"#
 
-    /// `YYYY-MM-DD` in the years around today a client may send (InputRules.dateWindow): a year more
-    /// each side than the window, so the pattern still holds every date accepted after the gateway (and
-    /// this document) has run past a new year; the description states the exact rule.
-    static var datePattern: String {
-        let year = InputRules.today.year, spread = InputRules.dateWindowYears + 1
-        let years = (year - spread...year + spread).map(String.init).joined(separator: "|")
-        return "^(\(years))-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    /// `YYYY-MM-DD` exactly within the window around today a client may send (InputRules.dateWindow), so
+    /// every date the pattern allows is accepted and every other refused. The document is rendered again
+    /// when the factory's day changes (`OpenAPIDocument.serve`), and the pattern moves with it.
+    static var datePattern: String { datePattern(InputRules.dateWindow(around: InputRules.today)) }
+
+    static func datePattern(_ window: ClosedRange<LocalDate>) -> String {
+        func numbers(_ range: ClosedRange<Int>) -> String {
+            "(" + range.map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: "|") + ")"
+        }
+        let anyDay = "(0[1-9]|[12][0-9]|3[01])"
+        let (low, high) = (window.lowerBound, window.upperBound)
+        var from = ["\(low.year)-\(numbers(low.month...low.month))-\(numbers(low.day...31))"]
+        if low.month < 12 { from.append("\(low.year)-\(numbers(low.month + 1...12))-\(anyDay)") }
+        var to = ["\(high.year)-\(numbers(high.month...high.month))-\(numbers(1...high.day))"]
+        if high.month > 1 { to.append("\(high.year)-\(numbers(1...high.month - 1))-\(anyDay)") }
+        var between: [String] = []
+        if high.year - low.year > 1 { between.append("\(numbers(low.year + 1...high.year - 1))-(0[1-9]|1[0-2])-\(anyDay)") }
+        return "^(" + (from + between + to).joined(separator: "|") + ")$"
     }
 
     static func of(_ type: Any.Type, field: String?) -> Leaf? {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Messaging
+import Synchronization
 
 /// `GET /openapi.json` (OpenAPI 3.1): rendered from the operations as they were registered
 /// (`APIRoutes`) and the schemas of their Swift types (`SchemaCatalog`) — nothing here is written
@@ -252,7 +253,7 @@ extension OpenAPIDocument {
         meta.addRaw(.get, "health", "The gateway is alive", access: .anyone, media: "text/plain") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
-        let document = Lazy()
+        let document = Lazy(catalogue: catalogue, logger: logger)
         meta.addRaw(.get, "openapi.json", "This document (OpenAPI 3.1)", access: .anyone, media: "application/json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: document.value.json)))
         }
@@ -260,16 +261,31 @@ extension OpenAPIDocument {
                     media: "text/html") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document.value.page)))
         }
-        document.set(OpenAPIDocument(catalogue), logger: logger)
+        _ = document.value
     }
 
-    /// The document and its page, set once the catalogue is complete (the routes that serve them
-    /// are in the catalogue too, so they are registered first).
-    private final class Lazy: @unchecked Sendable {  // set once before the server starts, then only read
-        private(set) var value: (json: Data, page: String) = (Data(), "")
-        func set(_ document: OpenAPIDocument, logger: Logger) {
-            for problem in document.problems { logger.error("API document: \(problem)") }
-            value = (document.json, DocsPage.render(document.document))
+    /// The document and its page, rendered once the catalogue is complete (the routes that serve them
+    /// are in the catalogue too, so they are registered first), and again when the factory's day
+    /// changes: the dates a client may send move with it (`Leaf.datePattern`).
+    private final class Lazy: Sendable {
+        let catalogue: OperationCatalogue
+        let logger: Logger
+        private let rendered = Mutex<(day: LocalDate, json: Data, page: String)?>(nil)
+
+        init(catalogue: OperationCatalogue, logger: Logger) {
+            self.catalogue = catalogue
+            self.logger = logger
+        }
+
+        var value: (json: Data, page: String) {
+            let today = InputRules.today
+            return rendered.withLock { rendered in
+                if let current = rendered, current.day == today { return (current.json, current.page) }
+                let document = OpenAPIDocument(catalogue)
+                for problem in document.problems { logger.error("API document: \(problem)") }
+                rendered = (today, document.json, DocsPage.render(document.document))
+                return (document.json, rendered!.page)
+            }
         }
     }
 }

@@ -11,8 +11,12 @@ struct RequirementProbe {
     struct Found: Equatable {
         var required: [String] = []
         var minLength: [String] = []
+        /// Texts refused when they hold only spaces: they must hold something else too.
+        var nonBlank: [String] = []
         var minItems: [String] = []
         var maxItems: [String: Int] = [:]
+        /// Texts refused past some length shorter than the general text limit.
+        var maxLength: [String: Int] = [:]
     }
 
     static func probe<T: Decodable>(_ type: T.Type, sample: T) -> Found {
@@ -32,7 +36,16 @@ struct RequirementProbe {
         }
         for (key, value) in object.sorted(by: { $0.key < $1.key }) where !baseline.contains(key) {
             if refused({ $0[key] = nil })?.contains(key) == true { found.required.append(key) }
-            if value is String, refused({ $0[key] = "" })?.contains(key) == true { found.minLength.append(key) }
+            if value is String, refused({ $0[key] = "" })?.contains(key) == true {
+                found.minLength.append(key)
+                if refused({ $0[key] = " " })?.contains(key) == true { found.nonBlank.append(key) }
+            }
+            // (Up to the longest text any field takes: past it, the general text rule refuses anyway.)
+            if value is String, let limit = largestAccepted(upTo: InputRules.maxFreeTextLength + 1, { count in
+                refused { $0[key] = String(repeating: "A", count: count) }?.contains(key) == false
+            }) {
+                found.maxLength[key] = limit
+            }
             if let items = value as? [Any], let item = items.first {
                 if refused({ $0[key] = [Any]() })?.contains(key) == true { found.minItems.append(key) }
                 if let limit = largestAccepted({ count in refused { $0[key] = Array(repeating: item, count: count) }?.contains(key) == false }) {
@@ -43,12 +56,12 @@ struct RequirementProbe {
         return found
     }
 
-    /// The largest count up to 100,000 that `accepts`, when a larger one does not (nil: no limit seen).
-    static func largestAccepted(_ accepts: (Int) -> Bool) -> Int? {
+    /// The largest count up to `limit` that `accepts`, when a larger one does not (nil: no limit seen).
+    static func largestAccepted(upTo limit: Int = 100_000, _ accepts: (Int) -> Bool) -> Int? {
         var low = 1, high = 2
-        while high <= 100_000, accepts(high) { (low, high) = (high, high * 4) }
-        guard high <= 100_000 || !accepts(100_000) else { return nil }
-        high = min(high, 100_000)
+        while high <= limit, accepts(high) { (low, high) = (high, high * 4) }
+        guard high <= limit || !accepts(limit) else { return nil }
+        high = min(high, limit)
         while high - low > 1 {
             let middle = (low + high) / 2
             if accepts(middle) { low = middle } else { high = middle }
@@ -68,10 +81,30 @@ extension SchemaCatalog {
         for key in found.minLength where schema["properties"]?[key]?["$ref"] == nil && schema["properties"]?[key] != nil {
             schema["properties"]?[key]?["minLength"] = .int(1)
         }
+        for key in found.nonBlank {
+            if let pattern = schema["properties"]?[key]?["pattern"]?.stringValue, let blankless = nonBlankPattern(pattern) {
+                schema["properties"]?[key]?["pattern"] = .string(blankless)
+            }
+        }
         for key in found.minItems where schema["properties"]?[key] != nil { schema["properties"]?[key]?["minItems"] = .int(1) }
+        for (key, limit) in found.maxLength {
+            if case .int(let current)? = schema["properties"]?[key]?["maxLength"], current <= limit { continue }
+            if schema["properties"]?[key] != nil, schema["properties"]?[key]?["$ref"] == nil {
+                schema["properties"]?[key]?["maxLength"] = .int(limit)
+            }
+        }
         for (key, limit) in found.maxItems where schema["properties"]?[key] != nil {
             schema["properties"]?[key]?["maxItems"] = .int(limit)
         }
         return schema
+    }
+
+    /// A text pattern of the form `^[^X]*$` (the allowed characters) that also demands one character that is
+    /// not white space (what `trimmingCharacters(in: .whitespacesAndNewlines)` removes); nil for another form.
+    static func nonBlankPattern(_ pattern: String) -> String? {
+        guard pattern.hasPrefix("^[^"), pattern.hasSuffix("]*$") else { return nil }
+        let excluded = pattern.dropFirst(3).dropLast(3)
+        let spaces = #"\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
+        return "^[^\(excluded)]*[^\(excluded)\(spaces)][^\(excluded)]*$"
     }
 }

@@ -25,7 +25,10 @@ struct ProductionController: Sendable {
         var entries: [Item]
     }
 
-    struct ReasonBody: Codable, Sendable { var reason: String }
+    struct ReasonBody: Codable, Sendable, BoundedInput {
+        var reason: String
+        var inputProblems: [FieldError] { InputRules.requiredText(reason, field: "reason").map { [$0] } ?? [] }
+    }
 
     struct SPKQuery: Decodable, Sendable, PagedQuery {
         var status: SPKStatus?

@@ -62,9 +62,7 @@ enum SPKLifecycle {
     }
 
     private static func requireReason(_ reason: String) throws(ErrorReply) {
-        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw .validation([FieldError(field: "reason", message: "is required")])
-        }
+        if let problem = InputRules.requiredText(reason, field: "reason") { throw .validation([problem]) }
     }
 
     private static func pastTense(_ action: SPKAction) -> String {

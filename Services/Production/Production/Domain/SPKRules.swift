@@ -12,20 +12,11 @@ enum SPKRules {
         if !problems.isEmpty { throw .validation(problems) }
     }
 
-    /// What is wrong with a plan to make `qty` of an article between two dates (an SPK's or an order's).
-    /// The dates lie within the window around the factory's `today` (the contract checks it as the request
-    /// is read; checked here again against Production's own clock, as the owner).
+    /// What is wrong with a plan to make `qty` of an article between two dates: the contract's rule
+    /// (`InputRules.planProblems`), run again on Production's own clock, as the owner.
     static func planProblems(article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
                              notes: String?, today: LocalDate) -> [FieldError] {
-        var problems: [FieldError] = []
-        let article = article.trimmingCharacters(in: .whitespaces)
-        if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
-        if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
-        if let problem = InputRules.check(qty, qtyField, in: InputRules.plannedQuantity) { problems.append(problem) }
-        problems += [InputRules.dateProblem(start, field: "start_date", today: today), InputRules.dateProblem(due, field: "due_date", today: today),
-                     InputRules.dateOrder(start, "start_date", due, "due_date")].compactMap { $0 }
-        if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
-        return problems
+        InputRules.planProblems(article: article, qty: qty, qtyField: qtyField, start: start, due: due, notes: notes, today: today)
     }
 
     static func code(day: LocalDate, sequence: Int) -> String {

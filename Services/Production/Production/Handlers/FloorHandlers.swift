@@ -15,7 +15,7 @@ struct FloorHandlers {
     /// The department's open SPKs (no cursor, or one from another department), or what changed since the cursor.
     func mobileSync(_ query: MobileSync, _ context: MessageContext) async throws -> MobileSyncResult {
         guard let department = context.actor?.department.flatMap(Department.init(rawValue:)) else {
-            throw ErrorReply.rule("Syncing a phone needs a user with a production department.")
+            throw ErrorReply.forbidden("Syncing a phone needs a user with a production department.")
         }
         let store = SPKStore(connection: context.connection, logger: context.logger)
         let now = policy.now()
