@@ -367,10 +367,13 @@ def test_line_offline_entries_recorded_once(ctx):
     while skipped_stitches() != stitches_before + 1 and time.monotonic() < deadline:
         time.sleep(0.3)
     check(skipped_stitches() == stitches_before + 1, "the reject's defect code did not reach Quality's Pareto once")
-    # The server knows each id: sending them again changes nothing.
+    # The server knows each id: the same id with another entry is refused naming it, and changes nothing
+    # (the same entry again is a duplicate: IdempotencyKeyHTTPTests).
     again = api.data("POST", "/production/mobile/daily-input", "staff_sewing", {"entries": [
         {"spk_id": spk["id"], "date": date, "qty": 1, "client_entry_id": entry_id} for entry_id in ids]})
-    check([r["status"] for r in again] == ["duplicate"] * 3, f"a repeat was not answered duplicate: {again}")
+    check([r["status"] for r in again] == ["rejected"] * 3
+          and all([d["field"] for d in r["error"]["details"]] == ["client_entry_id"] for r in again),
+          f"another entry under a known id was not refused naming client_entry_id: {again}")
     final = api.get(f"/production/spks/{spk['code']}", "staff_sewing")
     check(final["produced_qty"] == after["produced_qty"], "a repeated entry was counted again")
     # Reloaded, the page still knows what happened to them.

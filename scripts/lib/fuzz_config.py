@@ -253,6 +253,9 @@ def main():
         lines += ["[[operations]]", selector, f"parameters = {{ {pairs} }}", ""]
     with open(args.out, "w") as stream:
         stream.write("# Written by scripts/lib/fuzz_config.py for one fuzz run: values that exist in the stack.\n\n")
+        # The role's token as the document's bearer scheme (not a plain header), so schemathesis knows it is
+        # the credential: its auth checks leave it out or spoil it and expect 401.
+        stream.write('[auth.openapi.bearer]\nbearer = "${STITCH_FUZZ_TOKEN}"\n\n')
         stream.write("\n".join(lines))
     print(f"fuzz config: values that exist for {count} operations", file=sys.stderr)
 

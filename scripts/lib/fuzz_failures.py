@@ -14,9 +14,31 @@ from fuzz_reports import events
 # generator cannot know: a request that follows the document to the letter is still refused by a
 # business rule about the stored state. Each names the operation and the reason.
 ACCEPTED = {
-    ("ST202", "POST /api/v1/auth/login"): "needs a real user name and its password",
     ("ST202", "POST /api/v1/auth/refresh"): "needs a refresh token that was issued and not used yet",
-    ("ST202", "POST /api/v1/auth/logout"): "needs a refresh token that was issued",
+    ("ST202", "POST /api/v1/auth/login"): "needs a real user name and its password (a wrong one is 401, too many 429)",
+    ("ST202", "GET /api/v1/bom/{id}"): "exploding a BOM needs its sub-assemblies' BOMs ACTIVE; other fuzz requests archive them",
+    ("ST202", "GET /api/v1/quality/defects/pareto"): "from may not lie after to: a rule between two fields",
+    ("ST202", "POST /api/v1/bom/create"): "each line names exactly one of material_code and article_code, which must exist",
+    ("ST202", "PUT /api/v1/bom/{id}"): "each line names exactly one of material_code and article_code, which must exist",
+    ("ST202", "POST /api/v1/inventory/issues"): "needs an open SPK and stock of the material at the location",
+    ("ST202", "POST /api/v1/inventory/locations"): "a FLOOR location needs its department, any other must not have one",
+    ("ST202", "POST /api/v1/inventory/movements"): "a reversal needs a reason and a movement to reverse; stock must allow it",
+    ("ST202", "POST /api/v1/inventory/returns"): "names exactly one of order and spk, which must exist",
+    ("ST202", "POST /api/v1/warehouse/returns"): "returned cartons must have been shipped",
+    ("ST202", "POST /api/v1/production/orders"): "due_date not before start_date, stages in route order and not twice",
+    ("ST202", "POST /api/v1/production/spks"): "due_date not before start_date; the stage must be its department's",
+    ("ST202", "POST /api/v1/production/spk/{id}/daily-input"): "the date within the SPK's window, the SPK open, qty and reject_qty not both 0",
+    ("ST202", "POST /api/v1/production/mobile/daily-input"): "each entry as a daily input above",
+    ("ST202", "POST /api/v1/production/material-debt/request"): "needs an open SPK and a material in a unit that allows the amount",
+    ("ST202", "POST /api/v1/production/spk/{id}/modify-qty"): "the new target may not fall below what was produced; the SPK must be open",
+    ("ST202", "POST /api/v1/production/spk/{id}/request-modification"): "as modify-qty, and no request already pending",
+    ("ST202", "POST /api/v1/quality/inspections"): "needs cartons of the order that wait for inspection",
+    ("ST202", "POST /api/v1/quality/ncrs"): "needs an order, SPK or material that exists, with quantities it has",
+    ("ST202", "POST /api/v1/warehouse/cartons"): "needs an SPK of the caller's department with output to pack",
+    ("ST202", "POST /api/v1/warehouse/finishgood/receive"): "needs a carton that exists in the state before",
+    ("ST202", "POST /api/v1/warehouse/finishgood/verify"): "needs a carton that exists in the state before",
+    ("ST202", "POST /api/v1/warehouse/finishgood/confirm"): "needs a carton that exists in the state before",
+    ("ST202", "POST /api/v1/warehouse/finishgood/{id}/shipment"): "needs a confirmed carton",
 }
 
 
