@@ -47,7 +47,21 @@ extension CreateSPK {
 extension CreateOrder {
     public var inputProblems: [FieldError] {
         InputRules.planProblems(article: articleCode, qty: qty, qtyField: "qty", start: startDate, due: dueDate, notes: notes,
-                                today: InputRules.today)
+                                today: InputRules.today) + InputRules.routeProblems(stages ?? Stage.defaultRoute)
+    }
+}
+
+extension InputRules {
+    /// What is wrong with an order's route: at least one stage, none twice, in the route's order.
+    public static func routeProblems(_ route: [Stage]) -> [FieldError] {
+        var problems: [FieldError] = []
+        if route.isEmpty { problems.append(.init(field: "stages", message: "must name at least one stage")) }
+        if Set(route).count != route.count {
+            problems.append(.init(field: "stages", message: "must not name a stage twice"))
+        } else if route != Stage.defaultRoute.filter(route.contains) {
+            problems.append(.init(field: "stages", message: "must follow the route order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
+        }
+        return problems
     }
 }
 

@@ -12,12 +12,7 @@ enum OrderRules {
         var problems = SPKRules.planProblems(article: command.articleCode, qty: command.qty, qtyField: "qty",
                                              start: command.startDate, due: command.dueDate, notes: command.notes, today: today)
         let route = command.stages ?? Stage.defaultRoute
-        if route.isEmpty { problems.append(.init(field: "stages", message: "must name at least one stage")) }
-        if Set(route).count != route.count {
-            problems.append(.init(field: "stages", message: "must not name a stage twice"))
-        } else if route != Stage.defaultRoute.filter(route.contains) {
-            problems.append(.init(field: "stages", message: "must follow the route order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
-        }
+        problems += InputRules.routeProblems(route)
         if !problems.isEmpty { throw .validation(problems) }
         return route
     }
