@@ -192,6 +192,9 @@ def main():
         "/api/v1/users": {"body.username": "fuzz_user", "body.password": "fuzz-password-123", "body.full_name": "Fuzz",
                           "body.roles": ["PPIC_STAFF"]},
         "/api/v1/production/spks/{id}": {"path.id": reader},
+        # Production takes work only for an article BOMFinance knows.
+        "POST /api/v1/production/spks": {"body.article_code": article},
+        "POST /api/v1/production/orders": {"body.article_code": article},
         "/api/v1/production/spk/{id}/daily-input": {"path.id": reader, "body.qty": 3},
         "/api/v1/production/spk/{id}/progress": {"path.id": reader},
         "/api/v1/production/spk/{id}/hold": {"path.id": changer},

@@ -5,6 +5,8 @@ in ACCEPTED below, each with its reason. Prints the failures by code and operati
 
   fuzz_failures.py REPORT.ndjson...   (exit 1 when any failure is not accepted)
 """
+import base64
+import json
 import sys
 from collections import defaultdict
 
@@ -39,6 +41,26 @@ ACCEPTED = {
     ("ST202", "POST /api/v1/warehouse/finishgood/verify"): "needs a carton that exists in the state before",
     ("ST202", "POST /api/v1/warehouse/finishgood/confirm"): "needs a carton that exists in the state before",
     ("ST202", "POST /api/v1/warehouse/finishgood/{id}/shipment"): "needs a confirmed carton",
+    ("ST202", "POST /api/v1/production/spk/{id}/hold"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/production/spk/{id}/close"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/production/spk/{id}/resume"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/production/spk/{id}/cancel"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/production/daily-input/{entry_id}/void"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/master/materials"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "PUT /api/v1/master/materials/{code}"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/master/articles"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "POST /api/v1/master/materials/{code}/cost"): "a text of spaces only is refused as empty; the document says at least one character",
+    ("ST202", "GET /api/v1/inventory/movements"): "to may not lie before from: a rule between two fields",
+    ("ST202", "POST /api/v1/production/approvals/{id}/approve"): "a REJECT needs notes saying why: a rule between two fields",
+    ("ST202", "POST /api/v1/quality/defect-codes"): "the code's pattern (2 to 40 of A-Z, 0-9 and _) is not in the document yet",
+    ("ST202", "POST /api/v1/users"): "a password of 8 characters or more, a full name, known roles: not in the document yet",
+    ("ST202", "PUT /api/v1/master/articles/{code}"): "labour_minutes' keys are stages; generated keys (any text) are not JSON we read",
+    # Not ST202, so not "a valid request refused": a field that may be left out is also taken as left out
+    # when it is null, and the document does not say null yet. Each listed until it does.
+    ("ST201", "PUT /api/v1/master/articles/{code}"): "null for a field that may be left out is taken as left out",
+    ("ST201", "PUT /api/v1/master/materials/{code}"): "null for a field that may be left out is taken as left out",
+    # By design: a phone's backlog is judged entry by entry, a bad entry answered "rejected" inside the 200.
+    ("ST201", "POST /api/v1/production/mobile/daily-input"): "each entry is judged alone; a bad one is 'rejected' in the 200",
 }
 
 
@@ -54,11 +76,46 @@ def failures(node):
             yield from failures(value)
 
 
+def null_for_optional(event):
+    """The case ids whose failed negative case only set a body field to null: a field that may be left out
+    is also taken as left out when it is null (the document does not say null yet). Accepted as a class."""
+    recorder = (event.get("ScenarioFinished") or {}).get("recorder") or {}
+    found = set()
+    for case_id, case in (recorder.get("cases") or {}).items():
+        data = ((((case or {}).get("value") or {}).get("meta") or {}).get("phase") or {}).get("data") or {}
+        description = data.get("description") or ""
+        field = data.get("parameter") or description.split(":")[0]
+        request = ((recorder.get("interactions") or {}).get(case_id) or {}).get("request") or {}
+        body = request.get("body")
+        if isinstance(body, dict) and "$base64" in body:
+            try:
+                body = base64.b64decode(body["$base64"]).decode("utf-8", "replace")
+            except ValueError:
+                body = None
+        try:
+            parsed = json.loads(body) if isinstance(body, str) else None
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict) and field in parsed and parsed[field] is None:
+            found.add(case_id)
+    return found
+
+
 def main():
     found = defaultdict(set)  # (code, operation) -> first lines of messages
     titles = {}
+    nulls = 0
     for event in events(sys.argv[1:]):
-        for failure in failures(event):
+        null_cases = null_for_optional(event)
+        checks = (((event.get("ScenarioFinished") or {}).get("recorder") or {}).get("checks") or {})
+        # A failure belongs to the case whose checks hold it (its own case_id may be empty).
+        found_in = [(case_id, failure) for case_id, case_checks in checks.items() for failure in failures(case_checks)]
+        if not checks:
+            found_in = [(None, failure) for failure in failures(event)]
+        for case_id, failure in found_in:
+            if failure["code"] == "ST201" and case_id in null_cases:
+                nulls += 1
+                continue
             key = (failure["code"], failure.get("operation") or "?")
             message = (failure.get("message") or "").strip()
             found[key].add(message.splitlines()[0][:200] if message else "")
@@ -71,7 +128,7 @@ def main():
             refused.append(key)
     accepted = [key for key in found if key in ACCEPTED]
     print(f"fuzz checks: {len(found)} failing operation/check pairs, {len(accepted)} accepted (listed with a reason), "
-          f"{len(refused)} not accepted; by code: "
+          f"{len(refused)} not accepted, {nulls} null-for-optional cases accepted as a class; by code: "
           + (", ".join(f"{code} {count}" for code, count in sorted(by_code.items())) or "none"))
     for code, operation in refused:
         print(f"  {code} {titles.get(code, '')}: {operation}")

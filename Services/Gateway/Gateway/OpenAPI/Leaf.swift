@@ -22,15 +22,22 @@ struct Leaf {
         func numbers(_ range: ClosedRange<Int>) -> String {
             "(" + range.map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: "|") + ")"
         }
-        let anyDay = "(0[1-9]|[12][0-9]|3[01])"
+        /// `MM-DD` of the months in `months`, each with its own days (February to the 28th: a 29th is left
+        /// to the check, which knows leap years).
+        func days(_ months: ClosedRange<Int>, from first: Int = 1, to last: Int = 31) -> [String] {
+            months.map { month in
+                let length = month == 2 ? 28 : [4, 6, 9, 11].contains(month) ? 30 : 31
+                return numbers(month...month) + "-" + numbers(max(first, 1)...min(last, length))
+            }
+        }
         let (low, high) = (window.lowerBound, window.upperBound)
-        var from = ["\(low.year)-\(numbers(low.month...low.month))-\(numbers(low.day...31))"]
-        if low.month < 12 { from.append("\(low.year)-\(numbers(low.month + 1...12))-\(anyDay)") }
-        var to = ["\(high.year)-\(numbers(high.month...high.month))-\(numbers(1...high.day))"]
-        if high.month > 1 { to.append("\(high.year)-\(numbers(1...high.month - 1))-\(anyDay)") }
-        var between: [String] = []
-        if high.year - low.year > 1 { between.append("\(numbers(low.year + 1...high.year - 1))-(0[1-9]|1[0-2])-\(anyDay)") }
-        return "^(" + (from + between + to).joined(separator: "|") + ")$"
+        var from = days(low.month...low.month, from: low.day)
+        if low.month < 12 { from += days(low.month + 1...12) }
+        var to = days(high.month...high.month, to: high.day)
+        if high.month > 1 { to += days(1...high.month - 1) }
+        var alternatives = ["\(low.year)-(" + from.joined(separator: "|") + ")", "\(high.year)-(" + to.joined(separator: "|") + ")"]
+        if high.year - low.year > 1 { alternatives.insert(numbers(low.year + 1...high.year - 1) + "-(" + days(1...12).joined(separator: "|") + ")", at: 1) }
+        return "^(" + alternatives.joined(separator: "|") + ")$"
     }
 
     static func of(_ type: Any.Type, field: String?) -> Leaf? {

@@ -11,8 +11,6 @@ struct RequirementProbe {
     struct Found: Equatable {
         var required: [String] = []
         var minLength: [String] = []
-        /// Texts refused when they hold only spaces: they must hold something else too.
-        var nonBlank: [String] = []
         var minItems: [String] = []
         var maxItems: [String: Int] = [:]
         /// Texts refused past some length shorter than the general text limit.
@@ -36,10 +34,7 @@ struct RequirementProbe {
         }
         for (key, value) in object.sorted(by: { $0.key < $1.key }) where !baseline.contains(key) {
             if refused({ $0[key] = nil })?.contains(key) == true { found.required.append(key) }
-            if value is String, refused({ $0[key] = "" })?.contains(key) == true {
-                found.minLength.append(key)
-                if refused({ $0[key] = " " })?.contains(key) == true { found.nonBlank.append(key) }
-            }
+            if value is String, refused({ $0[key] = "" })?.contains(key) == true { found.minLength.append(key) }
             // (Up to the longest text any field takes: past it, the general text rule refuses anyway.)
             if value is String, let limit = largestAccepted(upTo: InputRules.maxFreeTextLength + 1, { count in
                 refused { $0[key] = String(repeating: "A", count: count) }?.contains(key) == false
@@ -81,11 +76,8 @@ extension SchemaCatalog {
         for key in found.minLength where schema["properties"]?[key]?["$ref"] == nil && schema["properties"]?[key] != nil {
             schema["properties"]?[key]?["minLength"] = .int(1)
         }
-        for key in found.nonBlank {
-            if let pattern = schema["properties"]?[key]?["pattern"]?.stringValue, let blankless = nonBlankPattern(pattern) {
-                schema["properties"]?[key]?["pattern"] = .string(blankless)
-            }
-        }
+        // (A text refused when it holds only spaces is not written as a pattern: a generator given one that
+        // demands a non-space character among thousands allowed gives up. The 400 says so.)
         for key in found.minItems where schema["properties"]?[key] != nil { schema["properties"]?[key]?["minItems"] = .int(1) }
         for (key, limit) in found.maxLength {
             if case .int(let current)? = schema["properties"]?[key]?["maxLength"], current <= limit { continue }
@@ -97,14 +89,5 @@ extension SchemaCatalog {
             schema["properties"]?[key]?["maxItems"] = .int(limit)
         }
         return schema
-    }
-
-    /// A text pattern of the form `^[^X]*$` (the allowed characters) that also demands one character that is
-    /// not white space (what `trimmingCharacters(in: .whitespacesAndNewlines)` removes); nil for another form.
-    static func nonBlankPattern(_ pattern: String) -> String? {
-        guard pattern.hasPrefix("^[^"), pattern.hasSuffix("]*$") else { return nil }
-        let excluded = pattern.dropFirst(3).dropLast(3)
-        let spaces = #"\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
-        return "^[^\(excluded)]*[^\(excluded)\(spaces)][^\(excluded)]*$"
     }
 }
