@@ -102,10 +102,7 @@ extension ProductionHTTPTests {
             let qc = try await http.login("qc", "qc-dev-123")
             _ = try await Self.warehouseSetUp(http, token: wh)  // the locations
             // The test stack inspects LABEL on receipt.
-            let label = Self.unique("LBL")
-            try await Self.publish(http, MaterialCreated(material: Material(
-                code: label, name: "Care label", category: .label, unit: .pcs, standardCost: 100, costEffectiveFrom: nil, active: true,
-                version: 1, updatedAt: Date())))
+            let label = try await Self.inspectedLabel(http)
             let held = try await Self.receipt(http, token: wh, item: label, qty: 100)
             #expect(held.status == 201 && held.list.first?["to_location"] as? String == "QUARANTINE", "\(held.body)")
             let movement = try #require(held.list.first?["id"] as? String).lowercased()

@@ -147,10 +147,7 @@ extension ProductionHTTPTests {
             let qc = try await http.login("qc", "qc-dev-123")
             let manager = try await http.login("manager", "manager-dev-123")
             _ = try await Self.warehouseSetUp(http, token: wh)
-            let label = Self.unique("LBL")
-            try await Self.publish(http, MaterialCreated(material: Material(
-                code: label, name: "Care label", category: .label, unit: .pcs, standardCost: 100, costEffectiveFrom: nil, active: true,
-                version: 1, updatedAt: Date())))
+            let label = try await Self.inspectedLabel(http)
             /// Receives `qty` (held in QUARANTINE) and fails its incoming inspection: the NCR's code.
             func rejected(_ qty: Int) async throws -> String {
                 let reply = try await Self.receipt(http, token: wh, item: label, qty: qty)

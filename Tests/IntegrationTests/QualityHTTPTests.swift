@@ -8,6 +8,16 @@ import Testing
 extension ProductionHTTPTests {
     static func unique(_ prefix: String) -> String { "\(prefix)-\(UInt32.random(in: 0...UInt32.max))" }
 
+    /// A new label material, announced as BOMFinance announces it: the test stack inspects LABEL on receipt,
+    /// so every receipt of it is held in QUARANTINE for incoming inspection.
+    static func inspectedLabel(_ http: HTTPClient) async throws -> String {
+        let label = unique("LBL")
+        try await publish(http, MaterialCreated(material: Material(
+            code: label, name: "Care label", category: .label, unit: .pcs, standardCost: 100, costEffectiveFrom: nil, active: true,
+            version: 1, updatedAt: Date())))
+        return label
+    }
+
     @Test("defect codes: seeded per stage, QC adds one; daily input's defects must name them and add up; Pareto ranks them")
     func qualityDefectsAndPareto() async throws {
         try await withStack { http in
@@ -229,10 +239,7 @@ extension ProductionHTTPTests {
             let qc = try await http.login("qc", "qc-dev-123")
             _ = try await Self.warehouseSetUp(http, token: wh)  // the locations
             // The test stack inspects LABEL on receipt (STITCH_INSPECT_ON_RECEIPT=LABEL).
-            let label = Self.unique("LBL")
-            try await Self.publish(http, MaterialCreated(material: Material(
-                code: label, name: "Care label", category: .label, unit: .pcs, standardCost: 100, costEffectiveFrom: nil, active: true,
-                version: 1, updatedAt: Date())))
+            let label = try await Self.inspectedLabel(http)
             func receive(_ qty: Int) async throws -> [String: Any] {
                 let reply = try await Self.receipt(http, token: wh, item: label, qty: qty)
                 #expect(reply.status == 201, "\(reply.body)")

@@ -334,17 +334,16 @@ public struct MessageProcessor: Sendable {
         return reply
     }
 
-    /// The database's own error inside `error`, if that is what it is.
-    static func databaseError(in error: any Error) -> PSQLError? {
-        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return databaseError(in: inner) }
-        return error as? PSQLError
+    /// What the handler threw, out of the transaction that carried it.
+    static func handlerError(_ error: any Error) -> any Error {
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return handlerError(inner) }
+        return error
     }
 
-    static func isRepeat(_ error: any Error) -> Bool {
-        if error is RepeatedCommand { return true }
-        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return isRepeat(inner) }
-        return false
-    }
+    /// The database's own error inside `error`, if that is what it is.
+    static func databaseError(in error: any Error) -> PSQLError? { handlerError(error) as? PSQLError }
+
+    static func isRepeat(_ error: any Error) -> Bool { handlerError(error) is RepeatedCommand }
 
     private func reply(to message: IncomingMessage, _ outcome: RequestOutcome<Accepted>) async throws {
         guard let response = OutgoingMessage.reply(to: message, body: try StitchJSON.encode(outcome)) else { return }
@@ -355,10 +354,8 @@ public struct MessageProcessor: Sendable {
     /// `command`: the request writes what its caller sent, so a data error may be the caller's (a query's
     /// is ours: `DatabaseRefusal` says why).
     static func errorReply(in error: any Error, command: Bool) -> ErrorReply? {
+        let error = handlerError(error)
         if let reply = error as? ErrorReply { return reply }
-        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
-            return errorReply(in: inner, command: command)
-        }
         guard FailureKind(of: error) == .deterministic else { return nil }
         switch error {
         case let error as PSQLError:

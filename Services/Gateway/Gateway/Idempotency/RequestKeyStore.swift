@@ -3,7 +3,6 @@ import Logging
 import Messaging
 import PostgresNIO
 import ServiceKit
-import Synchronization
 
 /// Where the gateway remembers which request each client key was first used for (`request_keys`).
 protocol RequestKeyStore: Sendable {
@@ -68,25 +67,4 @@ struct PostgresRequestKeyStore: RequestKeyStore {
             RETURNING 1
             """, logger: logger).count
     }
-}
-
-/// For tests of the rule without a database.
-final class MemoryRequestKeyStore: RequestKeyStore {
-    private let keys = Mutex<[String: KeyedRequest]>([:])
-
-    func bind(user: String, key: String, to request: KeyedRequest) async throws -> KeyedRequest {
-        keys.withLock { keys in
-            if let bound = keys[user + "\u{0}" + key] { return bound }
-            keys[user + "\u{0}" + key] = request
-            return request
-        }
-    }
-
-    func release(user: String, key: String, fingerprint: String) async throws {
-        keys.withLock { keys in
-            if keys[user + "\u{0}" + key]?.fingerprint == fingerprint { keys[user + "\u{0}" + key] = nil }
-        }
-    }
-
-    func deleteExpired(limit: Int) async throws -> Int { 0 }
 }
