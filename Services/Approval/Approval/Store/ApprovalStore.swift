@@ -43,14 +43,8 @@ struct ApprovalStore {
     }
 
     func nextCode(prefix: String, day: LocalDate) async throws -> String {
-        let rows = try await connection.query("""
-            INSERT INTO approval_code_counters (prefix, day, last) VALUES (\(prefix), \(day.description)::date, 1)
-            ON CONFLICT (prefix, day) DO UPDATE SET last = approval_code_counters.last + 1 RETURNING last
-            """, logger: logger)
-        for try await sequence in rows.decode(Int.self) {
-            return String(format: "%@-%04d%02d%02d-%04d", prefix, day.year, day.month, day.day, sequence)
-        }
-        throw ErrorReply(.internalError, "no request code could be drawn")
+        DayCounter.code(prefix: prefix, day: day,
+                        sequence: try await DayCounter.next(in: "approval_code_counters", prefix: prefix, day: day, on: connection, logger: logger))
     }
 
     func insert(_ request: ApprovalRequest) async throws {

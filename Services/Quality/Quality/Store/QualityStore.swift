@@ -245,14 +245,7 @@ struct QualityStore {
     }
 
     func nextCode(prefix: String, day: LocalDate) async throws -> String {
-        let rows = try await connection.query("""
-            INSERT INTO code_counters (prefix, day, last) VALUES (\(prefix), \(day.description)::date, 1)
-            ON CONFLICT (prefix, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last
-            """, logger: logger)
-        for try await last in rows.decode(Int.self) {
-            let number = String(last)
-            return "\(prefix)-\(day.description.replacingOccurrences(of: "-", with: ""))-\(String(repeating: "0", count: max(0, 4 - number.count)))\(number)"
-        }
-        throw ErrorReply(.internalError, "no number could be drawn")
+        DayCounter.code(prefix: prefix, day: day,
+                        sequence: try await DayCounter.next(in: "code_counters", prefix: prefix, day: day, on: connection, logger: logger))
     }
 }

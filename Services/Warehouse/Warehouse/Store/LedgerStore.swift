@@ -248,11 +248,6 @@ struct LedgerStore {
 
     /// A day-scoped counter (`DN` per day), drawn under the row's lock.
     func nextCode(prefix: String, day: LocalDate) async throws -> Int {
-        let rows = try await connection.query("""
-            INSERT INTO code_counters (prefix, day, last) VALUES (\(prefix), \(day.description)::date, 1)
-            ON CONFLICT (prefix, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last
-            """, logger: logger)
-        for try await last in rows.decode(Int.self) { return last }
-        throw ErrorReply(.internalError, "no number could be drawn")
+        try await DayCounter.next(in: "code_counters", prefix: prefix, day: day, on: connection, logger: logger)
     }
 }
