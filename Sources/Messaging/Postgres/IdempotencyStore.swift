@@ -4,32 +4,10 @@ import PostgresNIO
 /// Stored outcomes of commands, keyed by a client's idempotency key (DESIGN.md rule 6), written in
 /// the command's own transaction.
 ///
-/// Two ways to use it:
-/// - `reserve` first (nil: go ahead, else the stored reply), then `complete` with the reply: two
-///   writes. Two identical commands at once serialise on the key at `reserve`.
-/// - `record` the reply once the work is done: one write. It is false when the key was taken in the
-///   meantime (the same command ran and committed first, or is committing): then the caller must roll
-///   back its transaction and answer with `stored`. A repeat waits at the key for the first copy's
-///   commit, exactly as with `reserve`, only after doing its work instead of before.
+/// `record` the reply once the work is done: one write. It is false when the key was taken in the
+/// meantime (the same command ran and committed first, or is committing): then the caller must roll
+/// back its transaction and answer with `stored`. A repeat waits at the key for the first copy's commit.
 public enum IdempotencyStore {
-    public static func reserve(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        let inserted = try await connection.query("""
-            INSERT INTO idempotency_keys (scope, key) VALUES (\(scope), \(key)) ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger)
-        for try await _ in inserted { return nil }
-        let stored = try await connection.query("""
-            SELECT reply FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
-            """, logger: logger)
-        for try await reply in stored.decode(String?.self) { return reply ?? "" }
-        return ""
-    }
-
-    public static func complete(scope: String, key: String, reply: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE idempotency_keys SET reply = \(reply) WHERE scope = \(scope) AND key = \(key)
-            """, logger: logger)
-    }
-
     /// Stores the key with its reply; false if the key is already taken (see above).
     public static func record(scope: String, key: String, reply: String, on connection: PostgresConnection,
                               logger: Logger) async throws -> Bool {
@@ -61,7 +39,7 @@ public enum IdempotencyStore {
         return entries.filter { !inserted.contains($0.scope + "\u{0}" + $0.key) }.map { ($0.scope, $0.key) }
     }
 
-    /// The reply stored under the key, if any ("" for a key reserved without a reply).
+    /// The reply stored under the key, if any ("" for a key stored without a reply).
     public static func stored(scope: String, key: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
         var binds = StatementBinds()
         let sql = "SELECT reply FROM idempotency_keys WHERE scope = \(try binds.bind(scope)) AND key = \(try binds.bind(key))"
