@@ -60,46 +60,33 @@ extension MessageConsumer {
         for _ in together { progress.started() }
         defer { for _ in together { progress.finished() } }
         Recorder(label: "stitch_message_batch_size", dimensions: [("queue", queue)]).record(together.count)
-        var backoff = policy.backoff
-        var attempts = 0
-        while true {
-            attempts += 1
+        // Any failure but an outage splits the batch — unless it is shutting down: then it goes back whole.
+        let outcome = await policy.retry(givesUp: { kind, _ in kind != .transient && !Task.isCancelled }) {
             let started = ContinuousClock.now
-            do {
-                try await batch(together.map(\.message))
-                let each = started.duration(to: .now).nanoseconds / Int64(together.count)
-                for delivery in together { recordHandled(type: delivery.message.type ?? delivery.message.routingKey, nanoseconds: each) }
-                Delivery.ack(together)
-                return
-            } catch {
-                if Task.isCancelled {
-                    // Shutting down: back to the queue (the inbox makes a repeat harmless).
-                    for delivery in together { delivery.reject(requeue: true) }
-                    return
-                }
-                guard FailureKind(of: error) == .transient else {
-                    // Rolled back: now each on its own, so only the message that fails is retried or parked.
-                    if RunsAlone.isCause(of: error) {
-                        logger.debug("a message of a batch from \(queue) runs alone (\(error)); handling the batch one by one")
-                    } else {
-                        logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
-                    }
-                    Counter(label: "stitch_message_batches_split_total", dimensions: [("queue", queue)]).increment()
-                    for delivery in together { await process(delivery, single) }
-                    return
-                }
-                failed("batch", "transient")
-                let pause = backoff.next()
-                if backoff.attempts == 1 || backoff.attempts % 20 == 0 {
-                    logger.warning("a batch of \(together.count) hit an outage, retrying until it passes (attempt \(attempts)): \(error)")
-                }
-                do {
-                    try await Task.sleep(for: pause)
-                } catch {
-                    for delivery in together { delivery.reject(requeue: true) }
-                    return
-                }
+            try await batch(together.map(\.message))
+            let each = started.duration(to: .now).nanoseconds / Int64(together.count)
+            for delivery in together { recordHandled(type: delivery.message.type ?? delivery.message.routingKey, nanoseconds: each) }
+            Delivery.ack(together)
+        } willRetry: { failure in
+            failed("batch", "transient")
+            if failure.isWorthLogging {
+                logger.warning("a batch of \(together.count) hit an outage, retrying until it passes (attempt \(failure.attempts)): \(failure.error)")
             }
+        }
+        switch outcome {
+        case .succeeded:
+            return
+        case .gaveUp(let error, _):
+            // Rolled back: now each on its own, so only the message that fails is retried or parked.
+            if RunsAlone.isCause(of: error) {
+                logger.debug("a message of a batch from \(queue) runs alone (\(error)); handling the batch one by one")
+            } else {
+                logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
+            }
+            Counter(label: "stitch_message_batches_split_total", dimensions: [("queue", queue)]).increment()
+            for delivery in together { await process(delivery, single) }
+        case .interrupted:
+            for delivery in together { delivery.reject(requeue: true) }
         }
     }
 }

@@ -10,32 +10,6 @@ public struct PermanentFailure: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// How a consumer treats a failing handler, by the kind of failure (`FailureKind`):
-/// - transient (an outage): retried in place with jittered backoff for as long as it lasts; the
-///   message stays with this consumer, so the broker's delivery count does not move;
-/// - deterministic: parked in `<queue>.dead` at once, with the reason;
-/// - unknown: retried `maxAttempts` times in all, then parked.
-/// A message the broker has already delivered `poisonDeliveries` times without anyone settling it
-/// has crashed (or hung) consumers that many times: it is parked before it is handled again, so no
-/// message can keep a service in a crash loop. The broker's own delivery limit (higher) stays as
-/// the last resort.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var baseDelay: Duration
-    public var maxDelay: Duration
-    public var poisonDeliveries: Int
-
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5),
-                poisonDeliveries: Int = 5) {
-        self.maxAttempts = maxAttempts
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
-        self.poisonDeliveries = poisonDeliveries
-    }
-
-    var backoff: Backoff { Backoff(base: baseDelay, cap: maxDelay) }
-}
-
 /// Runs a handler for every message of a queue: ack after the handler returned (it commits its
 /// transaction first), retry or dead-letter when it throws. Records handled/failed counts and
 /// latency per message type; beats a heartbeat while it makes progress.
@@ -85,45 +59,27 @@ public struct MessageConsumer: Sendable {
                              attempts: message.deliveryCount)
             return
         }
-        var backoff = policy.backoff
-        var attempts = 0
-        while true {
-            attempts += 1
+        let outcome = await policy.retry(givesUp: policy.parks) {
             let started = ContinuousClock.now
-            do {
-                try await handler(message)
-                handled(delivery, type: type, nanoseconds: started.duration(to: .now).nanoseconds)
-                return
-            } catch {
-                let kind = FailureKind(of: error)
-                if kind == .deterministic || (kind == .unknown && attempts >= policy.maxAttempts) {
-                    failed(type, "dead")
-                    logger.error("message parked in \(queue).dead after \(attempts) attempt(s): \(FailureKind.describe(error))")
-                    await deadLetter(delivery, reason: FailureKind.describe(error), attempts: attempts)
-                    return
-                }
-                if Task.isCancelled {
-                    // Shutting down: back to the queue for the next instance (the inbox makes a repeat harmless).
-                    delivery.reject(requeue: true)
-                    return
-                }
-                failed(type, kind == .transient ? "transient" : "retry")
-                let pause = backoff.next()
-                if kind == .transient {
-                    // An outage is waited out however long it lasts; say so now and then, not every time.
-                    if backoff.attempts == 1 || backoff.attempts % 20 == 0 {
-                        logger.warning("handler hit an outage, retrying until it passes (attempt \(attempts)): \(error)")
-                    }
-                } else {
-                    logger.warning("handler failed (attempt \(attempts) of \(policy.maxAttempts)), will retry: \(error)")
-                }
-                do {
-                    try await Task.sleep(for: pause)
-                } catch {
-                    delivery.reject(requeue: true)
-                    return
-                }
+            try await handler(message)
+            handled(delivery, type: type, nanoseconds: started.duration(to: .now).nanoseconds)
+        } willRetry: { failure in
+            failed(type, failure.kind == .transient ? "transient" : "retry")
+            if failure.kind != .transient {
+                logger.warning("handler failed (attempt \(failure.attempts) of \(policy.maxAttempts)), will retry: \(failure.error)")
+            } else if failure.isWorthLogging {
+                logger.warning("handler hit an outage, retrying until it passes (attempt \(failure.attempts)): \(failure.error)")
             }
+        }
+        switch outcome {
+        case .succeeded:
+            return
+        case .gaveUp(let error, let attempts):
+            failed(type, "dead")
+            logger.error("message parked in \(queue).dead after \(attempts) attempt(s): \(FailureKind.describe(error))")
+            await deadLetter(delivery, reason: FailureKind.describe(error), attempts: attempts)
+        case .interrupted:
+            delivery.reject(requeue: true)
         }
     }
 
@@ -148,20 +104,13 @@ public struct MessageConsumer: Sendable {
     /// the queue, so nothing is ever dropped.
     private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {
         let copy = DeadLetter.copy(of: delivery.message, queue: queue, reason: reason, attempts: attempts)
-        var backoff = policy.backoff
-        while true {
-            do {
-                try await bus.publish(copy)
-                delivery.ack()
-                return
-            } catch {
-                logger.error("could not park the message in \(queue).dead (\(error)); trying again")
-                do { try await Task.sleep(for: backoff.next()) } catch {
-                    delivery.reject(requeue: true)
-                    return
-                }
-            }
+        let outcome = await policy.retry(givesUp: { _, _ in false }) {
+            try await bus.publish(copy)
+            delivery.ack()
+        } willRetry: { failure in
+            logger.error("could not park the message in \(queue).dead (\(failure.error)); trying again")
         }
+        if case .interrupted = outcome { delivery.reject(requeue: true) }
     }
 }
 
