@@ -86,47 +86,35 @@ public enum GatewayMain {
         await ServiceRunner.runOpsCommandIfAsked(GatewayApp.definition(settings: settings))
         let (configuration, logger) = ServiceRunner.bootstrap(ServiceName.gateway.rawValue)
         do {
-            ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
-            let monitor = LoopMonitor(allowance: configuration.loopStall)
-            let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
-            let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
-            let runtime = ServiceRuntime(definition: GatewayApp.definition(settings: settings), client: client, bus: bus,
-                                         monitor: monitor, logger: logger)
-            let board = BoardFeed(bus: bus, instance: configuration.instance, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus, board: board, logger: logger)
-            GatewayWeb.install(on: router, logger: logger)
-            // Ready only once the API port listens: migrations and the demo users come first, and a
-            // client that waited for /ready must not find the port closed.
-            let listening = ListeningFlag()
-            var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
-                                  onServerRunning: { _ in
-                                      listening.set()
-                                      logger.info("gateway listening on \(settings.host):\(settings.port)")
-                                  }, logger: logger)
-            var services: [any Service] = [client, runtime]
-            // `/ready` and `/metrics` on the ops port only (STITCH_OPS_HOST, default loopback), like every service.
-            if configuration.opsPort > 0 {
-                services.append(OpsServer.application(port: configuration.opsPort, logger: logger) {
-                    var checks = await runtime.readiness()
-                    checks["api"] = listening.isSet
-                    return checks
-                })
+            try await ServiceRunner.run(GatewayApp.definition(settings: settings), configuration: configuration, logger: logger) { runtime in
+                try await companions(settings: settings, runtime: runtime, instance: configuration.instance, logger: logger)
             }
-            app.beforeServerStarts {
-                try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
-            }
-            // Our own group rather than `app.runService()`: the same bounded shutdown as every
-            // service (services stop in reverse order: the board's feed first, ending its streams,
-            // then the API, the database last).
-            let group = ServiceGroup(configuration: .init(
-                services: (services + [app, board]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-                .bounded(by: configuration.shutdownSeconds))
-            try await group.run()
-            await bus.shutdown()
         } catch {
             logger.critical("stopped: \(error)")
             exit(1)
         }
+    }
+
+    /// The API server and the board's feed, beside the gateway's messaging runtime (the API stops
+    /// after the feed, which ends its streams first; the database stops last).
+    static func companions(settings: GatewaySettings, runtime: ServiceRuntime, instance: String,
+                           logger: Logger) async throws -> ServiceRunner.Companions {
+        let board = BoardFeed(bus: runtime.bus, instance: instance, logger: logger)
+        let router = try await GatewayApp.buildRouter(settings: settings, client: runtime.client, bus: runtime.bus, board: board, logger: logger)
+        GatewayWeb.install(on: router, logger: logger)
+        // Ready only once the API port listens: migrations and the demo users come first, and a
+        // client that waited for /ready must not find the port closed.
+        let listening = ListeningFlag()
+        var app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+                              onServerRunning: { _ in
+                                  listening.set()
+                                  logger.info("gateway listening on \(settings.host):\(settings.port)")
+                              }, logger: logger)
+        let client = runtime.client
+        app.beforeServerStarts {
+            try await GatewayApp.prepare(settings: settings, client: client, logger: logger)
+        }
+        return ServiceRunner.Companions(services: [app, board]) { ["api": listening.isSet] }
     }
 }
 

@@ -117,7 +117,22 @@ public enum ServiceRunner {
         exit(2)
     }
 
-    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger) async throws {
+    /// What a process serves beside its messaging runtime, made once the runtime exists (the gateway:
+    /// its HTTP API and the board's feed), and what `/ready` checks of it beyond the runtime's own.
+    public struct Companions: Sendable {
+        public var services: [any Service]
+        public var readiness: OpsServer.ReadinessCheck
+
+        public init(services: [any Service], readiness: @escaping OpsServer.ReadinessCheck = { [:] }) {
+            self.services = services
+            self.readiness = readiness
+        }
+    }
+
+    /// Runs until SIGTERM/SIGINT: the database client, the messaging runtime, the ops port, then the
+    /// `companions` (stopped in reverse order: companions first, the database last), within the shutdown budget.
+    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger,
+                           companions: (ServiceRuntime) async throws -> Companions = { _ in Companions(services: []) }) async throws {
         ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
         let monitor = LoopMonitor(allowance: configuration.loopStall)
         let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
@@ -127,12 +142,16 @@ public enum ServiceRunner {
                                      commandBatch: configuration.commandBatch,
                                      policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
                                      monitor: monitor, logger: logger)
+        let beside = try await companions(runtime)
         var services: [any Service] = [client, runtime]
         if configuration.opsPort > 0 {
-            services.append(OpsServer.application(port: configuration.opsPort, logger: logger, readiness: runtime.readiness))
+            let readiness = runtime.readiness
+            services.append(OpsServer.application(port: configuration.opsPort, logger: logger) {
+                await readiness().merging(await beside.readiness()) { _, companion in companion }
+            })
         }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: (services + beside.services).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             .bounded(by: configuration.shutdownSeconds))
         logger.info("starting \(definition.name)")
         try await group.run()
