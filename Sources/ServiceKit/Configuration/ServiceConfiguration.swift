@@ -6,6 +6,7 @@ import Logging
 /// | variable | meaning | default |
 /// |---|---|---|
 /// | `STITCH_AMQP_URL` | broker, `amqp://` or `amqps://`; the nodes of one cluster comma separated (each connection fails over among them) | required |
+/// | `STITCH_AMQP_LOGIN` | `user:password` for every node of `STITCH_AMQP_URL` that names no user (a deployment lists its nodes once for all services) | none |
 /// | `STITCH_DATABASE_URL` | `postgres://role:password@host:port/db` of this service's role | required |
 /// | `STITCH_DB_SCHEMA` | the schema it owns | the service name |
 /// | `STITCH_DB_POOL_SIZE` | connections per instance | 10 |
@@ -39,7 +40,8 @@ public struct ServiceConfiguration: Sendable {
         self.service = service
         instance = environment.optional("STITCH_INSTANCE")
             ?? "\(service)-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        amqpURL = try environment.string("STITCH_AMQP_URL", help: "the broker URL, e.g. amqp://user:pass@127.0.0.1:5672/stitch")
+        amqpURL = Self.url(try environment.string("STITCH_AMQP_URL", help: "the broker URL, e.g. amqp://user:pass@127.0.0.1:5672/stitch"),
+                           login: environment.optional("STITCH_AMQP_LOGIN"))
         database = try DatabaseConfiguration(
             url: try environment.string("STITCH_DATABASE_URL",
                                         help: "this service's database URL, e.g. postgres://stitch_\(service):pass@127.0.0.1:5432/stitch"),
@@ -59,5 +61,16 @@ public struct ServiceConfiguration: Sendable {
         shutdownSeconds = try environment.int("STITCH_SHUTDOWN_SECONDS", default: 20, range: 1...600)
         loopStall = .seconds(try environment.int("STITCH_LOOP_STALL_SECONDS", default: 30, range: 5...3600))
         poisonDeliveries = try environment.int("STITCH_POISON_DELIVERIES", default: 5, range: 2...100)
+    }
+
+    /// `nodes` (comma separated URLs) with `login` (`user:password`, written as in a URL) given to each one that names no user.
+    static func url(_ nodes: String, login: String?) -> String {
+        guard let login else { return nodes }
+        return nodes.split(separator: ",", omittingEmptySubsequences: false).map { node in
+            guard let scheme = node.range(of: "://"), !node[scheme.upperBound...].prefix(while: { $0 != "/" }).contains("@") else {
+                return String(node)
+            }
+            return "\(node[..<scheme.upperBound])\(login)@\(node[scheme.upperBound...])"
+        }.joined(separator: ",")
     }
 }
