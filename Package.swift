@@ -1,6 +1,42 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// A Stitch service: a library under `Services/<name>/<name>` (domain, handlers, store; tests import it), a thin
+/// executable `stitch-<lower-case name>` from `Services/<name>/Main`, and unit tests in `Tests/<name>Tests`.
+/// The lower-case name is the service's name everywhere else: `ServiceName`, its schema, queues, broker user.
+struct StitchService {
+    var name: String
+    /// What its library needs beyond what every service's does.
+    var dependencies: [Target.Dependency] = []
+    var unitTests = true
+
+    var executable: String { "stitch-\(name.lowercased())" }
+}
+
+func service(_ name: String, unitTests: Bool = true, dependencies: [Target.Dependency] = []) -> StitchService {
+    StitchService(name: name, dependencies: dependencies, unitTests: unitTests)
+}
+
+// The services, in start order: the one list of them. scripts/lib/common.sh (STITCH_SERVICES) and
+// compose/Dockerfile read the names from the `service("…")` lines; ServiceName, compose/compose.yaml,
+// compose/.env.example and the integration tests' stack are held to it by Tests/ContractsTests/ServiceListTests.swift.
+let services = [
+    service("Gateway", unitTests: false, dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "JWTKit", package: "jwt-kit"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]),
+    service("Production"),
+    service("PPIC", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
+    service("Approval"),
+    service("Warehouse"),
+    service("BOMFinance"),
+    service("Quality"),
+]
+
 let package = Package(
     name: "Stitch",
     platforms: [.macOS(.v15)],
@@ -8,13 +44,7 @@ let package = Package(
         .library(name: "Contracts", targets: ["Contracts"]),
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
-        .executable(name: "stitch-gateway", targets: ["GatewayMain"]),
-        .executable(name: "stitch-production", targets: ["ProductionMain"]),
-        .executable(name: "stitch-ppic", targets: ["PPICMain"]),
-        .executable(name: "stitch-approval", targets: ["ApprovalMain"]),
-        .executable(name: "stitch-bomfinance", targets: ["BOMFinanceMain"]),
-        .executable(name: "stitch-warehouse", targets: ["WarehouseMain"]),
-        .executable(name: "stitch-quality", targets: ["QualityMain"]),
+    ] + services.map { .executable(name: $0.executable, targets: ["\($0.name)Main"]) } + [
         .executable(name: "stitch-bench", targets: ["StitchBench"]),
     ],
     dependencies: [
@@ -61,62 +91,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Services: a library (domain, handlers, store; tests import it) and a thin executable each.
-        .target(
-            name: "Gateway",
-            dependencies: [
-                "ServiceKit", "Messaging", "Contracts",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Services/Gateway/Gateway"
-        ),
-        .executableTarget(name: "GatewayMain", dependencies: ["Gateway"], path: "Services/Gateway/Main"),
-        .target(
-            name: "Production",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
-            path: "Services/Production/Production"
-        ),
-        .executableTarget(name: "ProductionMain", dependencies: ["Production"], path: "Services/Production/Main"),
-        .target(
-            name: "PPIC",
-            dependencies: [
-                "ServiceKit", "Messaging", "Contracts",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            path: "Services/PPIC/PPIC"
-        ),
-        .executableTarget(name: "PPICMain", dependencies: ["PPIC"], path: "Services/PPIC/Main"),
-        .target(
-            name: "Approval",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
-            path: "Services/Approval/Approval"
-        ),
-        .executableTarget(name: "ApprovalMain", dependencies: ["Approval"], path: "Services/Approval/Main"),
-        .target(
-            name: "BOMFinance",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
-            path: "Services/BOMFinance/BOMFinance"
-        ),
-        .executableTarget(name: "BOMFinanceMain", dependencies: ["BOMFinance"], path: "Services/BOMFinance/Main"),
-        .target(
-            name: "Warehouse",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
-            path: "Services/Warehouse/Warehouse"
-        ),
-        .executableTarget(name: "WarehouseMain", dependencies: ["Warehouse"], path: "Services/Warehouse/Main"),
-        .target(
-            name: "Quality",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")],
-            path: "Services/Quality/Quality"
-        ),
-        .executableTarget(name: "QualityMain", dependencies: ["Quality"], path: "Services/Quality/Main"),
+    ] + services.flatMap { service -> [Target] in
+        [
+            .target(name: service.name,
+                    dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")]
+                        + service.dependencies,
+                    path: "Services/\(service.name)/\(service.name)"),
+            .executableTarget(name: "\(service.name)Main", dependencies: [.target(name: service.name)], path: "Services/\(service.name)/Main"),
+        ] + (service.unitTests ? [.testTarget(name: "\(service.name)Tests", dependencies: [.target(name: service.name), "Contracts", "ServiceKit"])] : [])
+    } + [
         .executableTarget(
             name: "StitchBench",
             dependencies: [
@@ -127,12 +110,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
-        .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
-        .testTarget(name: "BOMFinanceTests", dependencies: ["BOMFinance", "Contracts"]),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Contracts"]),
-        .testTarget(name: "QualityTests", dependencies: ["Quality", "Contracts"]),
-        .testTarget(name: "PPICTests", dependencies: ["PPIC", "Contracts", "ServiceKit"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
         .testTarget(
             name: "ServiceKitTests",
@@ -141,13 +118,12 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "Approval", "BOMFinance", "Warehouse",
-                "Quality",
+                "Messaging", "ServiceKit", "Contracts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ] + services.map { .target(name: $0.name) }
         ),
     ]
 )

@@ -3,7 +3,8 @@
 # of ours (no systemd, no Docker). Source it; it defines functions and sets nothing else.
 
 STITCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STITCH_SERVICES=(gateway production ppic approval warehouse bomfinance quality)
+# The services, in start order, as Package.swift lists them.
+mapfile -t STITCH_SERVICES < <("$STITCH_ROOT/scripts/lib/services")
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 PG_BIN=/usr/lib/postgresql/15/bin
 

@@ -23,7 +23,19 @@ import Testing
 func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) async throws -> Void) async throws {
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
-    let services = ["gateway", "production", "ppic", "approval", "bomfinance", "warehouse", "quality"]
+    let services = ServiceName.allCases.map(\.rawValue)
+    // Every service but the gateway (served over HTTP below) runs here: a service new to ServiceName fails
+    // here, by name, until this file runs it.
+    let definitions: [ServiceName: ServiceDefinition] = [
+        .production: ProductionService.definition(policy: ProductionPolicy(now: clock.now)),
+        .ppic: PPICService.definition(now: clock.now),
+        .approval: ApprovalService.definition(),
+        .bomfinance: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
+        .warehouse: WarehouseService.definition(settings: WarehouseSettings(inspectOnReceipt: [.label]), now: clock.now),
+        .quality: QualityService.definition(settings: QualitySettings(sweepInterval: .milliseconds(250), now: clock.now)),
+    ]
+    let unrun = ServiceName.allCases.filter { $0 != .gateway && definitions[$0] == nil }.map(\.rawValue)
+    try #require(unrun.isEmpty, "Tests/IntegrationTests/Support/Stack.swift runs no \(unrun)")
     try await withClient(try DatabaseConfiguration(url: url, schema: "public", poolSize: 1)) { admin in
         for schema in services {
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -43,21 +55,9 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
     // limit (5) is for crashes; here it would park an ordinary message that was merely passed around.
     let policy = RetryPolicy(poisonDeliveries: 50)
-    let runtimes = [
-        ServiceRuntime(definition: ProductionService.definition(policy: ProductionPolicy(now: clock.now)), client: clients["production"]!,
-                       bus: buses["production"]!, policy: policy, logger: logger),
-        ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!,
-                       policy: policy, logger: logger),
-        ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!,
-                       policy: policy, logger: logger),
-        ServiceRuntime(definition: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
-                       client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
-        ServiceRuntime(definition: WarehouseService.definition(settings: WarehouseSettings(inspectOnReceipt: [.label]), now: clock.now),
-                       client: clients["warehouse"]!, bus: buses["warehouse"]!,
-                       policy: policy, logger: logger),
-        ServiceRuntime(definition: QualityService.definition(settings: QualitySettings(sweepInterval: .milliseconds(250), now: clock.now)),
-                       client: clients["quality"]!, bus: buses["quality"]!, policy: policy, logger: logger),
-    ]
+    let runtimes = definitions.map { name, definition in
+        ServiceRuntime(definition: definition, client: clients[name.rawValue]!, bus: buses[name.rawValue]!, policy: policy, logger: logger)
+    }
     let databases = clients
     let gatewayDB = clients["gateway"]!
     let gatewayBus = buses["gateway"]!
