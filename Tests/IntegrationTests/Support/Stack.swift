@@ -38,24 +38,25 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
         clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
                                        backgroundLogger: logger)
     }
-    TestActorKeys.installVerifier()  // the services verify what the gateway below signs, as in production
+    // The services verify what the gateway below signs, as in production, and tell the time by `clock`.
+    let environment = TestActorKeys.environment(now: clock.now)
     // Dozens of these stacks come and go, one after another, on the same queues; each one that stops returns
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
     // limit (5) is for crashes; here it would park an ordinary message that was merely passed around.
     let policy = RetryPolicy(poisonDeliveries: 50)
     let runtimes = [
-        ServiceRuntime(definition: ProductionService.definition(policy: ProductionPolicy(now: clock.now)), client: clients["production"]!,
+        ServiceRuntime(definition: ProductionService.definition(environment: environment), client: clients["production"]!,
                        bus: buses["production"]!, policy: policy, logger: logger),
-        ServiceRuntime(definition: PPICService.definition(now: clock.now), client: clients["ppic"]!, bus: buses["ppic"]!,
+        ServiceRuntime(definition: PPICService.definition(environment: environment), client: clients["ppic"]!, bus: buses["ppic"]!,
                        policy: policy, logger: logger),
-        ServiceRuntime(definition: ApprovalService.definition(), client: clients["approval"]!, bus: buses["approval"]!,
+        ServiceRuntime(definition: ApprovalService.definition(environment: environment), client: clients["approval"]!, bus: buses["approval"]!,
                        policy: policy, logger: logger),
-        ServiceRuntime(definition: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
+        ServiceRuntime(definition: BOMFinanceService.definition(environment: environment),
                        client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
-        ServiceRuntime(definition: WarehouseService.definition(settings: WarehouseSettings(inspectOnReceipt: [.label]), now: clock.now),
+        ServiceRuntime(definition: WarehouseService.definition(environment: environment, settings: WarehouseSettings(inspectOnReceipt: [.label])),
                        client: clients["warehouse"]!, bus: buses["warehouse"]!,
                        policy: policy, logger: logger),
-        ServiceRuntime(definition: QualityService.definition(settings: QualitySettings(sweepInterval: .milliseconds(250), now: clock.now)),
+        ServiceRuntime(definition: QualityService.definition(environment: environment, settings: QualitySettings(sweepInterval: .milliseconds(250))),
                        client: clients["quality"]!, bus: buses["quality"]!, policy: policy, logger: logger),
     ]
     let databases = clients
