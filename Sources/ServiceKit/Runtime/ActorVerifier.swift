@@ -2,7 +2,7 @@ import Contracts
 import Crypto
 import Foundation
 
-/// Who may act: a service runs a request only for an actor it can verify (DESIGN.md, least privilege).
+/// Who may act: a service runs a request only for an actor it can verify (docs/architecture.md, rule 11).
 ///
 /// The gateway — the one place users sign in — signs each request's actor with an Ed25519 private key
 /// (`ActorSigner`); services hold only the public key and check the signature before running anything.

@@ -5,7 +5,7 @@ import Messaging
 import PostgresNIO
 
 /// Runs one delivered message through its handler inside a database transaction, following the
-/// rules of DESIGN.md: events are de-duplicated by the inbox in the same transaction as their
+/// rules of docs/architecture.md: events are de-duplicated by the inbox in the same transaction as their
 /// effect; commands store their reply under their idempotency key (or their message id), so a
 /// retried or redelivered command returns the first outcome and applies nothing twice; replies go
 /// out only after commit; the consumer acks only after this returns.
