@@ -24,7 +24,7 @@ struct BOMBench: AsyncParsableCommand {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
         try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [BOMFinanceService.definition()], extraBuses: ["caller"], logger: logger) { databases, buses in
+                                     definitions: [BOMFinanceService.definition(environment: .trustingUnsigned)], extraBuses: ["caller"], logger: logger) { databases, buses in
             try await measure(databases["bomfinance"]!, buses["caller"]!, logger)
         }
     }

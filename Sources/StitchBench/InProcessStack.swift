@@ -27,7 +27,6 @@ enum InProcessStack {
         let settings = try GatewaySettings(environment: EnvironmentReader([
             "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
         ]))
-        ActorVerifier.install(.trustingUnsigned)  // a development gateway in this process sends actors unsigned
         let runtimes = definitions.map {
             ServiceRuntime(definition: $0, client: databases[$0.name]!, bus: buses[$0.name]!, prefetch: prefetch, logger: logger)
         }

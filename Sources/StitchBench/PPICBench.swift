@@ -30,7 +30,7 @@ struct PPICBench: AsyncParsableCommand {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
         try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [ProductionService.definition(), PPICService.definition()], extraBuses: ["rebuild"],
+                                     definitions: [ProductionService.definition(environment: .trustingUnsigned), PPICService.definition(environment: .trustingUnsigned)], extraBuses: ["rebuild"],
                                      logger: logger) { databases, buses in
             try await measure(production: databases["production"]!, ppic: databases["ppic"]!, bus: buses["rebuild"]!, logger: logger)
         }

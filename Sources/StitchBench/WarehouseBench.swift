@@ -30,7 +30,7 @@ struct WarehouseBench: AsyncParsableCommand {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
         try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [WarehouseService.definition()], prefetch: 64, logger: logger) { databases, _ in
+                                     definitions: [WarehouseService.definition(environment: .trustingUnsigned)], prefetch: 64, logger: logger) { databases, _ in
             try await measure(databases["warehouse"]!, logger: logger)
         }
     }

@@ -321,7 +321,9 @@ struct BOMFinanceHTTPTests {
 
             // The next morning the calendar announces it (the loop runs every minute; here it is run once by hand).
             clock.set(factoryDate: factoryDay(1), hour: 7)
-            let settings = BOMFinanceSettings(now: clock.now)
+            var clocked = BOMFinanceSettings()
+            clocked.now = clock.now
+            let settings = clocked
             let db = try #require(http.databases["bomfinance"])
             _ = try await db.transaction(logger: TestEnvironment.logger) { connection in  // or the loop got there first
                 try await CostCalendar(settings: settings).announceDue(on: connection, today: settings.today, logger: TestEnvironment.logger)

@@ -31,7 +31,7 @@ struct BatchConsumerIntegrationTests {
                 try await bus.declare(.eventQueue(queue, patterns: [key]))
                 // All waiting before the consumer starts, so they arrive together.
                 try await bus.publish(try (1...40).map { try itemEvent($0, routingKey: key) })
-                let processor = MessageProcessor(service: schema, client: client, bus: bus, registry: Self.handlers(),
+                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: Self.handlers(),
                                                  logger: TestEnvironment.logger)
                 let consumer = MessageConsumer(bus: bus, queue: queue, prefetch: 50,
                                                policy: RetryPolicy(baseDelay: .milliseconds(10)), logger: TestEnvironment.logger)
@@ -56,7 +56,7 @@ struct BatchConsumerIntegrationTests {
             let first = try AMQPMessageBus(url: try TestEnvironment.amqpURL(), name: uniqueName("dies"), logger: TestEnvironment.logger)
             try await first.declare(.eventQueue(queue, patterns: [key]))
             try await first.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
-            let processor = MessageProcessor(service: schema, client: client, bus: first, registry: effectHandlers(),
+            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: first, registry: effectHandlers(),
                                              logger: TestEnvironment.logger)
             let committed = Mutex(0)
             let release = AsyncStream.makeStream(of: Void.self)
@@ -78,7 +78,7 @@ struct BatchConsumerIntegrationTests {
             _ = try? await dying.value
 
             try await withBus(name: "survivor") { second in
-                let processor = MessageProcessor(service: schema, client: client, bus: second, registry: effectHandlers(),
+                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: second, registry: effectHandlers(),
                                                  logger: TestEnvironment.logger)
                 let task = Task {
                     try await MessageConsumer(bus: second, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
@@ -137,7 +137,7 @@ struct BatchConsumerIntegrationTests {
     @Test("the same events delivered twice in one batch and across batches are applied once")
     func duplicatesInsideABatch() async throws {
         try await withTestDatabase(migrations: [effectsMigration]) { client, schema in
-            let processor = MessageProcessor(service: schema, client: client, bus: InMemoryMessageBus(),
+            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: InMemoryMessageBus(),
                                              registry: effectHandlers(), logger: TestEnvironment.logger)
             let messages = try (1...5).map { item -> IncomingMessage in
                 let event = try itemEvent(item, routingKey: "unused")
@@ -167,7 +167,7 @@ struct BatchConsumerIntegrationTests {
             try await withBus(name: "ignored") { bus in
                 try await bus.declare(.eventQueue(queue, patterns: [key]))
                 try await bus.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
-                let processor = MessageProcessor(service: schema, client: client, bus: bus, registry: handlers, logger: TestEnvironment.logger)
+                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: handlers, logger: TestEnvironment.logger)
                 let consumer = MessageConsumer(bus: bus, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
                 let task = Task { try await consumer.runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent) }
                 #expect(try await eventually { try await client.count("SELECT count(*) FROM effects") == 10 })

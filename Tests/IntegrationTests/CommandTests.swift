@@ -26,7 +26,7 @@ struct CommandIntegrationTests {
             try await context.publish(ItemRecorded(item: applied))
             return ItemReply(item: command.item, timesApplied: applied)
         }
-        return ServiceDefinition(name: schema, migrations: [itemsMigration], handlers: handlers)
+        return ServiceDefinition(name: schema, environment: TestActorKeys.environment(), migrations: [itemsMigration], handlers: handlers)
     }
 
     @Test("the same idempotency key sent ten times at once applies once and answers the same")
@@ -39,7 +39,6 @@ struct CommandIntegrationTests {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await runtime.run() }
                         defer { group.cancelAll() }
-                        TestActorKeys.installVerifier()
                         let actor = Actor(userId: "u1", username: "spv_sewing", roles: ["PRODUCTION_SPV"], department: "SEWING")
                         let key = UUID().uuidString
                         // Retry until the runtime has declared its queue (it starts in the background).

@@ -33,7 +33,7 @@ struct InboxIntegrationTests {
             try await first.declare(.eventQueue(queue, patterns: [key]))
             try await first.publish(try itemEvent(7, routingKey: key))
 
-            let processor = MessageProcessor(service: schema, client: client, bus: first, registry: effectHandlers(),
+            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: first, registry: effectHandlers(),
                                              logger: TestEnvironment.logger)
             let committed = Mutex(false)
             let release = AsyncStream.makeStream(of: Void.self)
@@ -53,7 +53,7 @@ struct InboxIntegrationTests {
 
             let redelivered = Collector()
             try await withBus(name: "survivor") { second in
-                let processor = MessageProcessor(service: schema, client: client, bus: second, registry: effectHandlers(),
+                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: second, registry: effectHandlers(),
                                                  logger: TestEnvironment.logger)
                 let seen = try await whileConsuming(second, queue: queue, handler: { delivery in
                     try? await processor.handleEvent(delivery.message)
@@ -73,7 +73,7 @@ struct InboxIntegrationTests {
     @Test("the same event delivered twice at the same moment is applied once")
     func concurrentDuplicatesApplyOnce() async throws {
         try await withTestDatabase(migrations: [effectsMigration]) { client, schema in
-            let processor = MessageProcessor(service: schema, client: client, bus: InMemoryMessageBus(),
+            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: InMemoryMessageBus(),
                                              registry: effectHandlers(), logger: TestEnvironment.logger)
             let event = try itemEvent(42, routingKey: "unused")
             let message = IncomingMessage(exchange: event.exchange, routingKey: event.routingKey, body: event.body,

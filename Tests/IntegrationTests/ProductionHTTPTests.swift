@@ -290,7 +290,7 @@ extension ProductionHTTPTests {
 
             // The queue exists (bound) but nobody consumes it: the request waits, then 504.
             try await withBus(name: "gateway-alone") { bus in
-                try await bus.declare(ProductionService.definition().topology)
+                try await bus.declare(ProductionService.definition(environment: TestActorKeys.environment()).topology)
                 let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: bus, logger: TestEnvironment.logger)
                 try await Application(router: router).test(.router) { client in
                     let http = HTTPClient(client: client)

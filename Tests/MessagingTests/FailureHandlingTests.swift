@@ -5,7 +5,7 @@ import Messaging
 import Synchronization
 import Testing
 
-/// How a consumer treats each kind of failure (DESIGN.md, reliability rule 2), on the in-memory bus.
+/// How a consumer treats each kind of failure (docs/architecture.md, rule 5), on the in-memory bus.
 @Suite struct FailureHandlingTests {
     let logger = Logger(label: "test")
 

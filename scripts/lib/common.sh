@@ -248,7 +248,7 @@ pg_running() { [ -f "$1/data/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl -D '$1
 psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -p "$2" -U postgres -d "$3"; }
 
 # pg_provision HOME PORT DB SECRETS_FILE: the database, and one login role per service that owns
-# its schema and can use nothing else (rule 1 of DESIGN.md). Safe to repeat.
+# its schema and can use nothing else (rule 1 of docs/architecture.md). Safe to repeat.
 pg_provision() {
   local home=$1 port=$2 db=$3 secrets=$4
   echo "SELECT 'CREATE DATABASE $db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db')\\gexec" \

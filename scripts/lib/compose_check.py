@@ -6,8 +6,8 @@ Checks, printing each problem and exiting 1 if there is any:
     from its executable `stitch-<service>`, which compose/Dockerfile copies into the image (it reads
     the same list);
   - every STITCH_* variable a Stitch container is given is read by the Swift code and named in the
-    README; every ${VARIABLE} compose.yaml interpolates is set in .env.example and named in the
-    README, and .env.example sets nothing that neither compose.yaml nor compose/setup uses;
+    README or docs/; every ${VARIABLE} compose.yaml interpolates is set in .env.example and named in the
+    README or docs/, and .env.example sets nothing that neither compose.yaml nor compose/setup uses;
   - every service container has a health check, and each service a replica count;
   - ./compose/setup left no "change-me" secret in the .env it made.
 """
@@ -32,7 +32,8 @@ def main():
     resolved = yaml.safe_load(pathlib.Path(args.resolved).read_text())
     source = (ROOT / "compose/compose.yaml").read_text()
     example = (ROOT / "compose/.env.example").read_text()
-    readme = (ROOT / "README.md").read_text()
+    # The settings are documented across the README and docs/ (operations, api, deploy).
+    readme = "\n".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
     dockerfile = (ROOT / "compose/Dockerfile").read_text()
     swift = "\n".join(p.read_text() for d in ("Sources", "Services") for p in (ROOT / d).rglob("*.swift"))
     read_by_code = set(re.findall(r'"(STITCH_[A-Z0-9_]+)"', swift))
@@ -66,7 +67,7 @@ def main():
             if variable not in read_by_code:
                 problems.append(f"service {name} is given {variable}, which no Swift code reads")
             if variable not in readme:
-                problems.append(f"{variable} (given to {name}) is not in the README")
+                problems.append(f"{variable} (given to {name}) is not in the README or docs/")
 
     interpolated = set(re.findall(r"\$\{([A-Z0-9_]+)", source))
     in_example = set(re.findall(r"^([A-Z0-9_]+)=", example, re.M))
@@ -78,7 +79,7 @@ def main():
             problems.append(f".env.example sets {variable}, which neither compose.yaml nor compose/setup uses")
     for variable in sorted(interpolated):
         if variable not in readme:
-            problems.append(f"{variable} (compose.yaml) is not in the README")
+            problems.append(f"{variable} (compose.yaml) is not in the README or docs/")
     left = [line.split("=")[0] for line in pathlib.Path(args.env).read_text().splitlines() if line.endswith("=change-me")]
     if left:
         problems.append(f"compose/setup left change-me in {', '.join(left)}")

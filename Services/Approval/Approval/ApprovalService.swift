@@ -5,9 +5,9 @@ import ServiceKit
 
 /// Approval: quantity changes and material debt, decided level by level. Owns schema `approval`.
 public enum ApprovalService {
-    public static func definition(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
-                                  now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
-        let approvals = ApprovalHandlers(timeZone: timeZone, now: now)
+    public static func definition(environment: ServiceEnvironment, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!)
+        -> ServiceDefinition {
+        let approvals = ApprovalHandlers(timeZone: timeZone, now: environment.now)
         var handlers = HandlerRegistry()
         handlers.handle(RequestQuantityChange.self, approvals.requestQuantityChange)
         handlers.handle(RequestMaterialDebt.self, approvals.requestMaterialDebt)
@@ -31,6 +31,6 @@ public enum ApprovalService {
         handlers.on(MaterialCreated.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
         handlers.on(MaterialChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
         handlers.on(MaterialCostChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
-        return ServiceDefinition(name: ServiceName.approval.rawValue, migrations: ApprovalMigrations.all, handlers: handlers)
+        return ServiceDefinition(name: ServiceName.approval.rawValue, environment: environment, migrations: ApprovalMigrations.all, handlers: handlers)
     }
 }

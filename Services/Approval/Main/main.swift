@@ -3,7 +3,7 @@ import ServiceKit
 
 let definition: ServiceDefinition
 do {
-    definition = ApprovalService.definition(timeZone: try EnvironmentReader().timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
+    definition = ApprovalService.definition(environment: .live(), timeZone: try EnvironmentReader().timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
 } catch {
     ServiceRunner.fail("approval", error)
 }

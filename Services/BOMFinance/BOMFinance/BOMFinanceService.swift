@@ -5,7 +5,10 @@ import ServiceKit
 
 /// BOMFinance: materials, articles, versioned BOMs, costing and variance. Owns schema `bomfinance`.
 public enum BOMFinanceService {
-    public static func definition(settings: BOMFinanceSettings = BOMFinanceSettings()) -> ServiceDefinition {
+    public static func definition(environment: ServiceEnvironment, settings: BOMFinanceSettings = BOMFinanceSettings()) -> ServiceDefinition {
+        var clocked = settings
+        clocked.now = environment.now
+        let settings = clocked
         var handlers = HandlerRegistry()
         handlers.today = { LocalDate.of(settings.now(), in: settings.timeZone) }
         let materials = MaterialHandlers(settings: settings)
@@ -43,7 +46,7 @@ public enum BOMFinanceService {
         handlers.on(NCRStockDisposed.self, scrap.disposed)
         handlers.handle(GetScrapCosting.self, scrap.report)
         let calendar = CostCalendar(settings: settings)
-        return ServiceDefinition(name: ServiceName.bomfinance.rawValue, migrations: BOMFinanceMigrations.all, handlers: handlers,
+        return ServiceDefinition(name: ServiceName.bomfinance.rawValue, environment: environment, migrations: BOMFinanceMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

@@ -6,15 +6,16 @@ import ServiceKit
 public struct BOMFinanceSettings: Sendable {
     public var rates: CostRates
     public var timeZone: TimeZone
+    /// The service's clock: its definition sets it from the `ServiceEnvironment`.
     public var now: @Sendable () -> Date
 
     public static let defaultRates: [Stage: Decimal] = [.cutting: 300, .embroidery: 400, .sewing: 350, .finishing: 300, .packing: 250]
 
     public init(rates: CostRates = CostRates(perMinute: defaultRates, overheadPercent: 15),
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, now: @escaping @Sendable () -> Date = { Date() }) {
+                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!) {
         self.rates = rates
         self.timeZone = timeZone
-        self.now = now
+        now = { Date() }
     }
 
     /// From the environment: `STITCH_LABOUR_RATE_<STAGE>` (money per minute), `STITCH_OVERHEAD_PERCENT` (15),

@@ -3,7 +3,7 @@ import ServiceKit
 
 let definition: ServiceDefinition
 do {
-    definition = BOMFinanceService.definition(settings: try BOMFinanceSettings.fromEnvironment())
+    definition = BOMFinanceService.definition(environment: .live(), settings: try BOMFinanceSettings.fromEnvironment())
 } catch {
     ServiceRunner.fail("bomfinance", error)
 }

@@ -66,7 +66,8 @@ public enum GatewayApp {
     /// housekeeping of its sign-in tables.
     public static func definition(settings: GatewaySettings) -> ServiceDefinition {
         let housekeeping = AuthHousekeeping(interval: settings.cleanupInterval, batch: settings.cleanupBatch)
-        return ServiceDefinition(name: ServiceName.gateway.rawValue, migrations: GatewayMigrations.all, handlers: HandlerRegistry(),
+        return ServiceDefinition(name: ServiceName.gateway.rawValue, environment: ServiceEnvironment(verifier: .configured(), now: settings.now),
+                                 migrations: GatewayMigrations.all, handlers: HandlerRegistry(),
                                  background: [{ client, logger, monitor in
                                      await housekeeping.run(client: client, logger: logger, monitor: monitor)
                                  }])

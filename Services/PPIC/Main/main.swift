@@ -8,4 +8,4 @@ do {
 } catch {
     ServiceRunner.fail("ppic", error)
 }
-await ServiceRunner.main(PPICService.definition(settings: settings))
+await ServiceRunner.main(PPICService.definition(environment: .live(), settings: settings))

@@ -4,15 +4,15 @@ import ServiceKit
 
 /// PPIC: the planners' view, built only from Production's and Approval's events. Owns schema `ppic`.
 public enum PPICService {
-    /// - Parameter now: the clock (tests move it); "today" is its date in `settings.timeZone`.
-    public static func definition(settings: PPICSettings = PPICSettings(),
-                                  now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
+    /// "Today" is the date of `environment`'s clock in `settings.timeZone`.
+    public static func definition(environment: ServiceEnvironment, settings: PPICSettings = PPICSettings()) -> ServiceDefinition {
+        let now = environment.now
         let sweep = DailySweep(settings: settings, now: now)
         var handlers = HandlerRegistry()
         handlers.today = { LocalDate.of(now(), in: settings.timeZone) }
         EventHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         QueryHandlers(settings: settings, sweep: sweep).register(in: &handlers)
-        return ServiceDefinition(name: ServiceName.ppic.rawValue, migrations: PPICMigrations.all, handlers: handlers,
+        return ServiceDefinition(name: ServiceName.ppic.rawValue, environment: environment, migrations: PPICMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in
                                      await sweep.run(client: client, logger: logger, monitor: monitor)
                                  }],

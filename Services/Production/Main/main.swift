@@ -7,4 +7,4 @@ do {
 } catch {
     ServiceRunner.fail("production", error)
 }
-await ServiceRunner.main(ProductionService.definition(policy: policy))
+await ServiceRunner.main(ProductionService.definition(environment: .live(), policy: policy))

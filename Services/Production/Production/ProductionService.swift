@@ -5,7 +5,10 @@ import ServiceKit
 
 /// Production: SPKs (work orders), daily input, progress. Owns schema `production`.
 public enum ProductionService {
-    public static func definition(policy: ProductionPolicy = ProductionPolicy()) -> ServiceDefinition {
+    public static func definition(environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy()) -> ServiceDefinition {
+        var clocked = policy
+        clocked.now = environment.now
+        let policy = clocked
         let spks = SPKHandlers(policy: policy)
         let inputs = DailyInputHandlers(policy: policy)
         var handlers = HandlerRegistry()
@@ -44,7 +47,7 @@ public enum ProductionService {
         handlers.handle(MobileSync.self, floor.mobileSync)
         handlers.handle(ExportSPKs.self, SnapshotHandlers.spks)
         handlers.handle(ExportDailyInputs.self, SnapshotHandlers.dailyInputs)
-        return ServiceDefinition(name: ServiceName.production.rawValue, migrations: ProductionMigrations.all, handlers: handlers)
+        return ServiceDefinition(name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all, handlers: handlers)
     }
 
     /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),

@@ -4,7 +4,7 @@ import ServiceKit
 // `stitch-quality` runs the service; `dead-letters` lists or replays parked messages.
 let definition: ServiceDefinition
 do {
-    definition = QualityService.definition(settings: try QualitySettings(environment: EnvironmentReader()))
+    definition = QualityService.definition(environment: .live(), settings: try QualitySettings(environment: EnvironmentReader()))
 } catch {
     ServiceRunner.fail("quality", error)
 }

@@ -6,7 +6,10 @@ import ServiceKit
 /// Quality: defect codes and the line's defects, final (AQL) inspections that gate cartons, NCRs.
 /// Owns schema `quality`.
 public enum QualityService {
-    public static func definition(settings: QualitySettings = QualitySettings()) -> ServiceDefinition {
+    public static func definition(environment: ServiceEnvironment, settings: QualitySettings = QualitySettings()) -> ServiceDefinition {
+        var clocked = settings
+        clocked.now = environment.now
+        let settings = clocked
         var handlers = HandlerRegistry()
         handlers.today = { LocalDate.of(settings.now(), in: settings.timeZone) }
         let defects = DefectHandlers(settings: settings)
@@ -34,7 +37,7 @@ public enum QualityService {
         handlers.handle(RecordIncomingResult.self, incoming.result)
         handlers.on(InspectionStockRefused.self, incoming.stockRefused)
         let timers = QualityTimers(settings: settings)
-        return ServiceDefinition(name: ServiceName.quality.rawValue, migrations: QualityMigrations.all, handlers: handlers,
+        return ServiceDefinition(name: ServiceName.quality.rawValue, environment: environment, migrations: QualityMigrations.all, handlers: handlers,
                                  background: [{ client, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

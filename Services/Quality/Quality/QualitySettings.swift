@@ -12,16 +12,17 @@ public struct QualitySettings: Sendable {
     /// How often the timers look for work (NCRs to escalate, codes to announce).
     public var sweepInterval: Duration
     public var timeZone: TimeZone
+    /// The service's clock: its definition sets it from the `ServiceEnvironment`.
     public var now: @Sendable () -> Date
 
     public init(aqlMajor: Double = 2.5, aqlMinor: Double = 4.0, escalationHours: Int = 24, sweepInterval: Duration = .seconds(30),
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, now: @escaping @Sendable () -> Date = { Date() }) {
+                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!) {
         self.aqlMajor = aqlMajor
         self.aqlMinor = aqlMinor
         self.escalationHours = escalationHours
         self.sweepInterval = sweepInterval
         self.timeZone = timeZone
-        self.now = now
+        now = { Date() }
     }
 
     /// | variable | default |

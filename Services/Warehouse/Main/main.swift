@@ -5,7 +5,7 @@ import Warehouse
 // development system; `dead-letters` lists or replays parked messages.
 let definition: ServiceDefinition
 do {
-    definition = WarehouseService.definition(settings: try WarehouseSettings(environment: EnvironmentReader()))
+    definition = WarehouseService.definition(environment: .live(), settings: try WarehouseSettings(environment: EnvironmentReader()))
 } catch {
     ServiceRunner.fail("warehouse", error)
 }

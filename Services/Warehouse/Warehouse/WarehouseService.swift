@@ -6,8 +6,8 @@ import ServiceKit
 /// Warehouse: locations, the movement ledger and balances, material to the line and material debt,
 /// finished-goods cartons, shipments and customer returns. Owns schema `warehouse`.
 public enum WarehouseService {
-    public static func definition(settings: WarehouseSettings = WarehouseSettings(),
-                                  now: @escaping @Sendable () -> Date = { Date() }) -> ServiceDefinition {
+    public static func definition(environment: ServiceEnvironment, settings: WarehouseSettings = WarehouseSettings()) -> ServiceDefinition {
+        let now = environment.now
         let hold = ReceiptHold(inspectOnReceipt: settings.inspectOnReceipt)
         let inventory = InventoryHandlers(now: now, hold: hold)
         let issues = IssueHandlers()
@@ -42,7 +42,7 @@ public enum WarehouseService {
         handlers.on(IncomingInspectionPassed.self, hold.passed)
         handlers.on(IncomingInspectionFailed.self, hold.failed)
         handlers.on(NCRDecided.self, NCRDisposition(now: now).decided)
-        return ServiceDefinition(name: ServiceName.warehouse.rawValue, migrations: WarehouseMigrations.all, handlers: handlers,
+        return ServiceDefinition(name: ServiceName.warehouse.rawValue, environment: environment, migrations: WarehouseMigrations.all, handlers: handlers,
                                  opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The dates a client may send (DESIGN.md, reliability rule 1): within `dateWindowYears` of the
+/// The dates a client may send (docs/architecture.md, rule 6): within `dateWindowYears` of the
 /// factory's today. A due date of 1900 or 2999 is a typo, and it would sort to the top of every
 /// list and stretch every plan. `TextWalk` finds every date of a request, so `validate()` checks
 /// them all — at the gateway before it sends, and in the owning service as it reads the request —

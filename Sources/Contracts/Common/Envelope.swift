@@ -1,6 +1,6 @@
 import Foundation
 
-/// The part of every message that is not its payload (DESIGN.md rule 2). Decoding just this lets
+/// The part of every message that is not its payload (docs/architecture.md, envelopes). Decoding just this lets
 /// the messaging layer route, de-duplicate and log a message without knowing its payload type.
 public struct EnvelopeHeader: Codable, Sendable, Hashable {
     public var messageId: UUID

@@ -1,4 +1,4 @@
-/// An error code the gateway maps 1:1 to an HTTP status (DESIGN.md, HTTP conventions). Open set:
+/// An error code the gateway maps 1:1 to an HTTP status (docs/api.md, "Conventions"). Open set:
 /// a service may add codes, each with its status.
 public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
     public var rawValue: String

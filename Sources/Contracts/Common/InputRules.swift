@@ -1,4 +1,4 @@
-/// The bounds every value from outside is held to (DESIGN.md, reliability rule 1). A request's
+/// The bounds every value from outside is held to (docs/architecture.md, rule 6). A request's
 /// `validate()` checks them; the gateway calls it before it sends a request and the owning service
 /// as it reads one (`Envelope` decoding), so one rule serves both sides and a service never sees a
 /// number it could overflow on or a NUL PostgreSQL would refuse.

@@ -1,6 +1,6 @@
 /// Runs `operation`, cancelling it if it has not finished within `after`, and then throws
 /// `DeadlineExceeded` (transient). Every await on the network that has no deadline of its own goes
-/// through this (DESIGN.md, reliability rule 3). The operation must honour cancellation, as
+/// through this (docs/architecture.md, rule 7). The operation must honour cancellation, as
 /// PostgresNIO's connection leases and Stitch's AMQP operations do.
 public func withDeadline<T: Sendable>(
     _ what: String, after limit: Duration, _ operation: @escaping @Sendable () async throws -> T

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import PostgresNIO
 
-/// The two kinds of failure of DESIGN.md (reliability rule 2), decided in this one place.
+/// The two kinds of failure of docs/architecture.md (rule 5), decided in this one place.
 ///
 /// - `transient`: the world is not there right now (connection refused or reset, the database
 ///   starting up or shutting down, the broker gone, a deadline passed, a serialization conflict).

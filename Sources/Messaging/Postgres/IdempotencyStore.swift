@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 
-/// Stored outcomes of commands, keyed by a client's idempotency key (DESIGN.md rule 6), written in
+/// Stored outcomes of commands, keyed by a client's idempotency key (docs/architecture.md, rule 4), written in
 /// the command's own transaction.
 ///
 /// `record` the reply once the work is done: one write. It is false when the key was taken in the

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Writes outgoing messages in the caller's transaction (DESIGN.md rule 4): they are published
+/// Writes outgoing messages in the caller's transaction (docs/architecture.md, rule 2): they are published
 /// by the relay only if, and after, the state change they describe commits.
 public enum Outbox {
     public static func enqueue(_ messages: [OutgoingMessage], on connection: PostgresConnection, logger: Logger) async throws {

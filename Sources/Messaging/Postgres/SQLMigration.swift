@@ -9,7 +9,7 @@ public struct SQLMigration: Sendable, Hashable {
     }
 }
 
-/// The tables every service schema has for the messaging rules of DESIGN.md: the transactional
+/// The tables every service schema has for the messaging rules of docs/architecture.md: the transactional
 /// outbox (rule 4), the inbox (consumers' de-duplication), stored replies of idempotent commands
 /// (rule 6) — and the audit log every change writes to. Applied before a service's own migrations, into the service's schema.
 public enum PlatformMigrations {

@@ -1,9 +1,8 @@
 import Contracts
 import Crypto
 import Foundation
-import Synchronization
 
-/// Who may act: a service runs a request only for an actor it can verify (DESIGN.md, least privilege).
+/// Who may act: a service runs a request only for an actor it can verify (docs/architecture.md, rule 11).
 ///
 /// The gateway — the one place users sign in — signs each request's actor with an Ed25519 private key
 /// (`ActorSigner`); services hold only the public key and check the signature before running anything.
@@ -19,7 +18,7 @@ import Synchronization
 /// UNAUTHORIZED and never run.
 ///
 /// Configuration: `STITCH_ACTOR_PUBLIC_KEY` (base64 of the raw 32-byte Ed25519 public key). Without it a
-/// service refuses to start (`requireConfiguration`) unless `STITCH_ENV=development`, where it trusts
+/// service refuses to start (`ServiceRunner.main`, `configurationProblem`) unless `STITCH_ENV=development`, where it trusts
 /// actors unsigned and says so in its log.
 public struct ActorVerifier: Sendable {
     enum Trust: Sendable {
@@ -50,38 +49,25 @@ public struct ActorVerifier: Sendable {
         return ActorVerifier(publicKey: key)
     }
 
-    /// For a service's `main`: exits with a plain message when the key is missing or unusable.
-    public static func requireConfiguration(for service: String) {
+    /// The verifier the environment configures; one that trusts nobody, and says why, when it cannot.
+    public static func configured(_ environment: EnvironmentReader = EnvironmentReader()) -> ActorVerifier {
         do {
-            let verifier = try fromEnvironment()
-            if case .unsigned = verifier.trust {
-                FileHandle.standardError.write(Data("stitch-\(service): STITCH_ENV=development and no STITCH_ACTOR_PUBLIC_KEY: trusting every actor unsigned\n".utf8))
-            }
-            install(verifier)
+            return try fromEnvironment(environment)
         } catch {
-            ServiceRunner.fail(service, error)
+            return ActorVerifier(trust: .nobody(reason: "\(error)"))
         }
     }
 
-    // Process-wide, because every `MessageProcessor` of a process trusts the same gateway. Tests that
-    // run the gateway in-process install the public key of a pair they made.
-    private static let installed = Mutex<ActorVerifier?>(nil)
+    /// Why a service cannot serve with this verifier (it would refuse every user's request), or nil.
+    public var configurationProblem: String? {
+        if case .nobody(let reason) = trust { return reason }
+        return nil
+    }
 
-    public static func install(_ verifier: ActorVerifier) { installed.withLock { $0 = verifier } }
-
-    /// The installed verifier, else the environment's, else one that trusts nobody.
-    public static var current: ActorVerifier {
-        installed.withLock { verifier in
-            if let verifier { return verifier }
-            let loaded: ActorVerifier
-            do {
-                loaded = try fromEnvironment()
-            } catch {
-                loaded = ActorVerifier(trust: .nobody(reason: "\(error)"))
-            }
-            verifier = loaded
-            return loaded
-        }
+    /// What a service says at start when it trusts actors unsigned (development only).
+    public var startupWarning: String? {
+        if case .unsigned = trust { return "STITCH_ENV=development and no STITCH_ACTOR_PUBLIC_KEY: trusting every actor unsigned" }
+        return nil
     }
 
     /// Why the request in `header` may not run, or nil when it may.

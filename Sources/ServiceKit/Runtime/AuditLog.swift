@@ -25,8 +25,8 @@ public struct AuditLog: Sendable {
 
     /// One audit row, for `insertAll`.
     public struct Row: Encodable, Sendable {
-        var entity, entity_id, action, actor_id, actor_name: String
-        var before, after, correlation_id: String?
+        public internal(set) var entity, entity_id, action, actor_id, actor_name: String
+        public internal(set) var before, after, correlation_id: String?
 
         public init(entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
                     before: (some Encodable)?, after: (some Encodable)?) throws {

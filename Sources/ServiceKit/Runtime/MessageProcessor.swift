@@ -5,12 +5,14 @@ import Messaging
 import PostgresNIO
 
 /// Runs one delivered message through its handler inside a database transaction, following the
-/// rules of DESIGN.md: events are de-duplicated by the inbox in the same transaction as their
+/// rules of docs/architecture.md: events are de-duplicated by the inbox in the same transaction as their
 /// effect; commands store their reply under their idempotency key (or their message id), so a
 /// retried or redelivered command returns the first outcome and applies nothing twice; replies go
 /// out only after commit; the consumer acks only after this returns.
 public struct MessageProcessor: Sendable {
     public let service: String
+    /// The service's clock and actor verifier.
+    let environment: ServiceEnvironment
     let client: PostgresClient
     let bus: any MessageBus
     let registry: HandlerRegistry
@@ -22,9 +24,10 @@ public struct MessageProcessor: Sendable {
     /// The longest a handler's transaction may take, lease included.
     let transactionDeadline: Duration
 
-    public init(service: String, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
+    public init(service: String, environment: ServiceEnvironment, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
                 requestsExpireAfter: Duration = .seconds(60), transactionDeadline: Duration = .seconds(90)) {
         self.service = service
+        self.environment = environment
         self.client = client
         self.bus = bus
         self.registry = registry
@@ -57,7 +60,7 @@ public struct MessageProcessor: Sendable {
         do {
             body = try await transaction(logger) { connection in
                 try await run(entry, message.body, MessageContext(connection: connection, header: header, service: service,
-                                                                  logger: logger, bus: bus))
+                                                                  environment: environment, logger: logger, bus: bus))
             }
         } catch {
             // A repeat answers what the first copy answered — also when running it again was refused
@@ -114,7 +117,7 @@ public struct MessageProcessor: Sendable {
         }
         if !runs.isEmpty {
             let batch = runs
-            let (service, bus) = (self.service, self.bus)
+            let (service, bus, environment) = (self.service, self.bus, self.environment)
             let bodies = try await transaction(logger) { connection in
                 var bodies: [[UInt8]] = []
                 var rest = batch[...]
@@ -125,7 +128,7 @@ public struct MessageProcessor: Sendable {
                         bodies += try await runInBulk(bulk, Array(group), on: connection)
                         rest = rest.dropFirst(group.count)
                     } else {
-                        bodies.append(try await run(item.entry, item.message.body, item.context(connection, service: service, bus: bus)))
+                        bodies.append(try await run(item.entry, item.message.body, item.context(connection, service: service, environment: environment, bus: bus)))
                         rest = rest.dropFirst()
                     }
                 }
@@ -145,8 +148,10 @@ public struct MessageProcessor: Sendable {
         var entry: HandlerRegistry.RequestEntry
         var logger: Logger
 
-        func context(_ connection: PostgresConnection, service: String, bus: any MessageBus) -> MessageContext {
-            var context = MessageContext(connection: connection, header: header, service: service, logger: logger, bus: bus)
+        func context(_ connection: PostgresConnection, service: String, environment: ServiceEnvironment, bus: any MessageBus)
+            -> MessageContext {
+            var context = MessageContext(connection: connection, header: header, service: service, environment: environment,
+                                         logger: logger, bus: bus)
             context.inBatch = true
             return context
         }
@@ -169,7 +174,7 @@ public struct MessageProcessor: Sendable {
             }
         }
         guard !pending.isEmpty else { return replies }
-        let outcomes = try await bulk(pending.map { (items[$0].message.body, items[$0].context(connection, service: service, bus: bus)) })
+        let outcomes = try await bulk(pending.map { (items[$0].message.body, items[$0].context(connection, service: service, environment: environment, bus: bus)) })
         guard outcomes.count == pending.count else {
             throw PermanentFailure("\(items[0].header.type): \(outcomes.count) outcomes for \(pending.count) commands")
         }
@@ -206,11 +211,11 @@ public struct MessageProcessor: Sendable {
         guard let entry = registry.requests[header.type] else {
             return .refused(ErrorReply(.malformed, "\(service) does not handle \(header.type)."))
         }
-        if let refusal = ActorVerifier.current.refusal(of: header, isCommand: entry.isCommand) {  // ActorVerifier.swift
+        if let refusal = environment.verifier.refusal(of: header, isCommand: entry.isCommand) {  // ActorVerifier.swift
             logger.warning("\(header.type) \(header.messageId) refused: \(refusal.message)")
             return .refused(refusal)
         }
-        let age = Date().timeIntervalSince(header.occurredAt)
+        let age = environment.now().timeIntervalSince(header.occurredAt)
         if message.replyTo != nil, age > Double(requestsExpireAfter.components.seconds) {
             logger.warning("\(header.type) sent \(Int(age)) s ago expired unanswered; not run")
             return .refused(ErrorReply(.timeout, "The request expired before \(service) could take it; nothing was done."))
@@ -256,8 +261,8 @@ public struct MessageProcessor: Sendable {
                     logger.debug("duplicate event \(header.type) \(header.messageId) ignored")
                     return
                 }
-                try await entry.handle(payload, MessageContext(connection: connection, header: header,
-                                                               service: service, logger: logger, bus: bus))
+                try await entry.handle(payload, MessageContext(connection: connection, header: header, service: service,
+                                                               environment: environment, logger: logger, bus: bus))
             }
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error
@@ -277,8 +282,7 @@ public struct MessageProcessor: Sendable {
             items.append((entry, BatchedEvent(payload: payload, header: header)))
         }
         guard !items.isEmpty else { return }
-        let service = self.service
-        let bus = self.bus
+        let (service, bus, environment) = (self.service, self.bus, self.environment)
         let batch = items
         do {
             try await transaction(logger) { connection in
@@ -290,7 +294,8 @@ public struct MessageProcessor: Sendable {
                     guard let current = run, let first = current.events.first else { return }
                     run = nil
                     try await current.group.handle(current.events, MessageContext(
-                        connection: connection, header: first.header, service: service, logger: self.logger(for: first.header), bus: bus))
+                        connection: connection, header: first.header, service: service, environment: environment,
+                        logger: self.logger(for: first.header), bus: bus))
                 }
                 for (entry, event) in batch where fresh.contains(event.header.messageId.uuidString) {
                     if let group = entry.batch {
@@ -303,8 +308,9 @@ public struct MessageProcessor: Sendable {
                         continue
                     }
                     try await flush()
-                    try await entry.handle(event.payload, MessageContext(connection: connection, header: event.header,
-                                                                         service: service, logger: self.logger(for: event.header), bus: bus))
+                    try await entry.handle(event.payload, MessageContext(connection: connection, header: event.header, service: service,
+                                                                         environment: environment, logger: self.logger(for: event.header),
+                                                                         bus: bus))
                 }
                 try await flush()
             }

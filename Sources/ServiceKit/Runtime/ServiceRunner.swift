@@ -19,10 +19,13 @@ public struct ServiceDefinition: Sendable {
     /// `stitch-<name> COMMAND ARGS…` (through `./scripts/run ops SERVICE COMMAND`): operator tools
     /// that run once against the service's database and exit (OpsCommand.swift).
     public var opsCommands: [String: OpsCommand]
+    /// The clock and the actor verifier every handler of the service runs with.
+    public var environment: ServiceEnvironment
 
-    public init(name: String, migrations: [SQLMigration], handlers: HandlerRegistry, background: [BackgroundTask] = [],
-                opsCommands: [String: OpsCommand] = [:]) {
+    public init(name: String, environment: ServiceEnvironment, migrations: [SQLMigration], handlers: HandlerRegistry,
+                background: [BackgroundTask] = [], opsCommands: [String: OpsCommand] = [:]) {
         self.name = name
+        self.environment = environment
         self.migrations = migrations
         self.handlers = handlers
         self.background = background
@@ -53,7 +56,12 @@ public enum ServiceRunner {
     /// a plain message when the configuration is wrong.
     public static func main(_ definition: ServiceDefinition) async {
         await runOpsCommandIfAsked(definition)
-        ActorVerifier.requireConfiguration(for: definition.name)
+        let verifier = definition.environment.verifier
+        // A service that runs requests must be able to verify their actors (the gateway runs none).
+        if !definition.handlers.requests.isEmpty, let problem = verifier.configurationProblem {
+            fail(definition.name, ConfigurationError(problem))
+        }
+        if let warning = verifier.startupWarning { FileHandle.standardError.write(Data("stitch-\(definition.name): \(warning)\n".utf8)) }
         let (configuration, logger) = bootstrap(definition.name)
         do {
             try await run(definition, configuration: configuration, logger: logger)
@@ -206,7 +214,8 @@ public struct ServiceRuntime: Service {
     }
 
     public var processor: MessageProcessor {
-        MessageProcessor(service: definition.name, client: client, bus: bus, registry: definition.handlers, logger: logger)
+        MessageProcessor(service: definition.name, environment: definition.environment, client: client, bus: bus,
+                         registry: definition.handlers, logger: logger)
     }
 
     public var relay: OutboxRelay {

@@ -6,7 +6,7 @@ import Logging
 import Glibc
 #endif
 
-/// The last line of DESIGN.md's "shutdown is bounded": once SIGTERM or SIGINT arrives, the process
+/// The last line of docs/architecture.md's "shutdown is bounded": once SIGTERM or SIGINT arrives, the process
 /// ends within `seconds` whatever is down. The graceful path (stop consuming, finish in flight,
 /// flush the outbox, close) normally ends well before; if a dependency hangs it, nothing is lost
 /// by ending here — unacknowledged messages are redelivered and the outbox keeps what it could

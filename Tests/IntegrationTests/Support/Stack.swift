@@ -24,15 +24,17 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
     let services = ServiceName.allCases.map(\.rawValue)
+    // The services verify what the gateway below signs, as in production, and tell the time by `clock`.
+    let environment = TestActorKeys.environment(now: clock.now)
     // Every service but the gateway (served over HTTP below) runs here: a service new to ServiceName fails
     // here, by name, until this file runs it.
     let definitions: [ServiceName: ServiceDefinition] = [
-        .production: ProductionService.definition(policy: ProductionPolicy(now: clock.now)),
-        .ppic: PPICService.definition(now: clock.now),
-        .approval: ApprovalService.definition(),
-        .bomfinance: BOMFinanceService.definition(settings: BOMFinanceSettings(now: clock.now)),
-        .warehouse: WarehouseService.definition(settings: WarehouseSettings(inspectOnReceipt: [.label]), now: clock.now),
-        .quality: QualityService.definition(settings: QualitySettings(sweepInterval: .milliseconds(250), now: clock.now)),
+        .production: ProductionService.definition(environment: environment),
+        .ppic: PPICService.definition(environment: environment),
+        .approval: ApprovalService.definition(environment: environment),
+        .bomfinance: BOMFinanceService.definition(environment: environment),
+        .warehouse: WarehouseService.definition(environment: environment, settings: WarehouseSettings(inspectOnReceipt: [.label])),
+        .quality: QualityService.definition(environment: environment, settings: QualitySettings(sweepInterval: .milliseconds(250))),
     ]
     let unrun = ServiceName.allCases.filter { $0 != .gateway && definitions[$0] == nil }.map(\.rawValue)
     try #require(unrun.isEmpty, "Tests/IntegrationTests/Support/Stack.swift runs no \(unrun)")
@@ -50,7 +52,6 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
         clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
                                        backgroundLogger: logger)
     }
-    TestActorKeys.installVerifier()  // the services verify what the gateway below signs, as in production
     // Dozens of these stacks come and go, one after another, on the same queues; each one that stops returns
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
     // limit (5) is for crashes; here it would park an ordinary message that was merely passed around.

@@ -10,9 +10,12 @@ enum TestActorKeys {
     static var signingKeyBase64: String { privateKey.rawRepresentation.base64EncodedString() }
     static let signer = ActorSigner(privateKey: privateKey)
 
-    /// Every service runtime of this process checks actors against the test key (idempotent).
-    static func installVerifier() {
-        ActorVerifier.install(ActorVerifier(publicKey: privateKey.publicKey))
+    /// What every service runtime of this process checks actors against: the test key's public half.
+    static let verifier = ActorVerifier(publicKey: privateKey.publicKey)
+
+    /// A service's environment in tests: the test key, and `now` (real time unless a test moves it).
+    static func environment(now: @escaping @Sendable () -> Date = { Date() }) -> ServiceEnvironment {
+        ServiceEnvironment(verifier: verifier, now: now)
     }
 
     /// `envelope` with its actor signed, as the gateway sends it.
