@@ -38,7 +38,8 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
         clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
                                        backgroundLogger: logger)
     }
-    // The services verify what the gateway below signs, as in production, and tell the time by `clock`.
+    // The services verify what the gateway below signs, as in production, and tell the time by `clock` — all but
+    // Approval, which keeps real time (a test moves PPIC's clock years past an approval request, to see it wait).
     let environment = TestActorKeys.environment(now: clock.now)
     // Dozens of these stacks come and go, one after another, on the same queues; each one that stops returns
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
@@ -49,7 +50,7 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                        bus: buses["production"]!, policy: policy, logger: logger),
         ServiceRuntime(definition: PPICService.definition(environment: environment), client: clients["ppic"]!, bus: buses["ppic"]!,
                        policy: policy, logger: logger),
-        ServiceRuntime(definition: ApprovalService.definition(environment: environment), client: clients["approval"]!, bus: buses["approval"]!,
+        ServiceRuntime(definition: ApprovalService.definition(environment: TestActorKeys.environment()), client: clients["approval"]!, bus: buses["approval"]!,
                        policy: policy, logger: logger),
         ServiceRuntime(definition: BOMFinanceService.definition(environment: environment),
                        client: clients["bomfinance"]!, bus: buses["bomfinance"]!, policy: policy, logger: logger),
