@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-/// Daily inputs that reach Production together are applied in one transaction (`handleInBulk`): each
+/// Daily inputs that reach Production together are applied in one transaction (`HandlerRegistry.handleBatch`): each
 /// must still be answered and applied exactly as if it had come alone. Nested in the one serialized HTTP
 /// suite: every test stack consumes the same queues, so two stacks at once would take each other's messages.
 extension ProductionHTTPTests {

@@ -47,6 +47,6 @@ public enum BOMFinanceService {
         handlers.handle(GetScrapCosting.self, scrap.report)
         let calendar = CostCalendar(settings: settings)
         return ServiceDefinition(name: ServiceName.bomfinance.rawValue, environment: environment, migrations: BOMFinanceMigrations.all, handlers: handlers,
-                                 background: [{ client, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])
+                                 background: [{ client, _, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

@@ -68,7 +68,7 @@ public enum GatewayApp {
         let housekeeping = AuthHousekeeping(interval: settings.cleanupInterval, batch: settings.cleanupBatch)
         return ServiceDefinition(name: ServiceName.gateway.rawValue, environment: ServiceEnvironment(verifier: .configured(), now: settings.now),
                                  migrations: GatewayMigrations.all, handlers: HandlerRegistry(),
-                                 background: [{ client, logger, monitor in
+                                 background: [{ client, _, logger, monitor in
                                      await housekeeping.run(client: client, logger: logger, monitor: monitor)
                                  }])
     }

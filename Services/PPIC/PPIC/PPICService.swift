@@ -13,7 +13,7 @@ public enum PPICService {
         EventHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         QueryHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         return ServiceDefinition(name: ServiceName.ppic.rawValue, environment: environment, migrations: PPICMigrations.all, handlers: handlers,
-                                 background: [{ client, logger, monitor in
+                                 background: [{ client, _, logger, monitor in
                                      await sweep.run(client: client, logger: logger, monitor: monitor)
                                  }],
                                  opsCommands: ["rebuild": OpsCommand(

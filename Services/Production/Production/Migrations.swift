@@ -138,5 +138,12 @@ enum ProductionMigrations {
         SQLMigration(id: "008-spk-totals-bigint", sql: """
             ALTER TABLE spks ALTER COLUMN produced_qty TYPE bigint, ALTER COLUMN reject_qty TYPE bigint;
             """),
+        SQLMigration(id: "009-copy-fills", sql: """
+            -- Copies of another service's data filled once in full (DefectCodeFill): events keep them current after.
+            CREATE TABLE copy_fills (
+                name      text PRIMARY KEY,
+                filled_at timestamptz NOT NULL
+            );
+            """),
     ]
 }

@@ -19,8 +19,7 @@ public enum ProductionService {
         handlers.handle(GetSPKProgress.self, spks.progress)
         handlers.handle(ListMySPKs.self, spks.mine)
         // The hottest command: every line posts it, phones replay backlogs; copies waiting together share a commit.
-        handlers.handle(RecordDailyInput.self, batched: true, inputs.record)
-        handlers.handleInBulk(RecordDailyInput.self, inputs.recordAll)
+        handlers.handleBatch(RecordDailyInput.self, inputs.record)
         handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
         let lifecycle = LifecycleHandlers(policy: policy)
         handlers.handle(ChangeSPKStatus.self, lifecycle.changeStatus)
@@ -47,7 +46,9 @@ public enum ProductionService {
         handlers.handle(MobileSync.self, floor.mobileSync)
         handlers.handle(ExportSPKs.self, SnapshotHandlers.spks)
         handlers.handle(ExportDailyInputs.self, SnapshotHandlers.dailyInputs)
-        return ServiceDefinition(name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all, handlers: handlers)
+        let fill = DefectCodeFill(now: environment.now)
+        return ServiceDefinition(name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all,
+                                 handlers: handlers, background: [{ client, bus, logger, _ in await fill.run(client: client, bus: bus, logger: logger) }])
     }
 
     /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),

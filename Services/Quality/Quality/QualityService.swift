@@ -38,6 +38,6 @@ public enum QualityService {
         handlers.on(InspectionStockRefused.self, incoming.stockRefused)
         let timers = QualityTimers(settings: settings)
         return ServiceDefinition(name: ServiceName.quality.rawValue, environment: environment, migrations: QualityMigrations.all, handlers: handlers,
-                                 background: [{ client, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
+                                 background: [{ client, _, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

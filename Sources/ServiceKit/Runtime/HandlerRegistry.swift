@@ -7,10 +7,9 @@ public struct HandlerRegistry: Sendable {
     struct RequestEntry: Sendable {
         /// Commands store their reply for idempotent retries; queries are read-only and do not.
         var isCommand: Bool
-        /// Set by `handle(_:batched:_:)`: copies that wait together run in one transaction (`MessageProcessor.handleRequests`).
-        var batched = false
-        /// Set by `handleInBulk`: a batch's copies in one call; each reply encoded, or its refusal.
-        var bulk: (@Sendable (_ items: [(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>])?
+        /// Set by `handleBatch`: the copies that wait together — one alone is a batch of one — go to one call in one
+        /// transaction (`MessageProcessor.handleRequests`); each reply encoded, or its refusal.
+        var batch: (@Sendable (_ items: [(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>])?
         var handle: @Sendable (_ body: [UInt8], _ context: MessageContext) async throws -> [UInt8]
     }
 
@@ -38,43 +37,53 @@ public struct HandlerRegistry: Sendable {
 
     public init() {}
 
-    /// `batched`: for a hot, short command (daily input). Copies that wait in the queue together run in one
-    /// transaction, one commit for all (`MessageProcessor.handleRequests`); should one of them need to ask
-    /// another service, or fail, the batch rolls back and each runs alone, as an unbatched command does.
-    public mutating func handle<C: Command>(_ type: C.Type, batched: Bool = false,
-                                            _ handler: @escaping @Sendable (C, MessageContext) async throws -> C.Reply) {
-        requests[C.messageType] = RequestEntry(isCommand: true, batched: batched, handle: Self.requestHandler(handler))
+    public mutating func handle<C: Command>(_ type: C.Type, _ handler: @escaping @Sendable (C, MessageContext) async throws -> C.Reply) {
+        requests[C.messageType] = RequestEntry(isCommand: true, handle: Self.requestHandler(handler))
     }
 
-    /// Also runs a batch of `type` (registered `batched`) with one call, so its reads and writes can be a few
-    /// statements for the whole batch rather than a few per command. `handler` gets the commands in delivery
-    /// order and returns an outcome for each: a refusal (`ErrorReply`) must have written nothing, as a refused
-    /// command's rolled-back transaction would not have. Anything it throws fails the batch (see `batched`).
-    public mutating func handleInBulk<C: Command>(_ type: C.Type,
-                                                  _ handler: @escaping @Sendable ([(command: C, context: MessageContext)]) async throws
-                                                      -> [Result<C.Reply, ErrorReply>]) {
-        precondition(requests[C.messageType]?.batched == true, "register \(C.messageType) with handle(_:batched: true, _:) before handleInBulk")
-        requests[C.messageType]?.bulk = { items in
+    /// For a hot, short command (daily input): the copies that wait in the queue together go to `handler` in one call
+    /// and one transaction, one commit for all; a copy that arrives alone is a batch of one, so there is one path.
+    /// `handler` gets the commands in delivery order and returns an outcome for each: a refusal (`ErrorReply`) must
+    /// have written nothing, as a refused command's rolled-back transaction would not have; the others commit. It
+    /// decides on what its service holds: it never waits on another service (`ask` is refused inside it).
+    public mutating func handleBatch<C: Command>(_ type: C.Type,
+                                                 _ handler: @escaping @Sendable ([(command: C, context: MessageContext)]) async throws
+                                                     -> [Result<C.Reply, ErrorReply>]) {
+        let batch: @Sendable ([(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>] = { items in
             var commands: [(command: C, context: MessageContext)] = []
-            for (body, context) in items { commands.append((try Self.payload(C.self, from: body), context)) }
-            return try await handler(commands).map { outcome in
-                switch outcome {
-                case .success(let reply): .success(try Self.encode(reply, of: C.self))
-                case .failure(let refusal): .failure(refusal)
+            var outcomes = [Result<[UInt8], ErrorReply>?](repeating: nil, count: items.count)
+            for (index, (body, context)) in items.enumerated() {
+                do {
+                    commands.append((try Self.payload(C.self, from: body), context))
+                } catch let refusal as ErrorReply {
+                    outcomes[index] = .failure(refusal)  // unreadable: answered alone, the others run
+                }
+            }
+            var decided = try await handler(commands).makeIterator()
+            return try outcomes.map { outcome in
+                if let outcome { return outcome }
+                switch decided.next() {
+                case .success(let reply): return .success(try Self.encode(reply, of: C.self))
+                case .failure(let refusal): return .failure(refusal)
+                case nil: throw PermanentFailure("\(C.messageType): fewer outcomes than commands")
                 }
             }
         }
+        requests[C.messageType] = RequestEntry(isCommand: true, batch: batch, handle: { body, context in
+            guard let outcome = try await batch([(body, context)]).first else { throw PermanentFailure("\(C.messageType): no outcome") }
+            return try outcome.get()
+        })
     }
 
     /// Whether `message` may join a batch of requests: its type (an AMQP property, so the body is not read
-    /// here) was registered `batched`.
+    /// here) was registered with `handleBatch`.
     public func joinsBatch(_ message: IncomingMessage) -> Bool {
         guard let type = message.type else { return false }
-        return requests[type]?.batched ?? false
+        return requests[type]?.batch != nil
     }
 
-    /// Whether any request is registered `batched`.
-    public var batchesRequests: Bool { requests.values.contains { $0.batched } }
+    /// Whether any request is registered with `handleBatch`.
+    public var batchesRequests: Bool { requests.values.contains { $0.batch != nil } }
 
     public mutating func handle<Q: Query>(_ type: Q.Type, _ handler: @escaping @Sendable (Q, MessageContext) async throws -> Q.Reply) {
         requests[Q.messageType] = RequestEntry(isCommand: false, handle: Self.requestHandler(handler))

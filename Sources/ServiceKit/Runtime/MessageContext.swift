@@ -18,8 +18,8 @@ public struct MessageContext: Sendable {
     /// The outbox and audit log this message's effects go to, committed with its records.
     public let effects: any TransactionEffects
     private let transaction: PostgresConnection?
-    /// Handled inside a batch of messages (one transaction for several): asking another service is then
-    /// refused with `RunsAlone`, so the batch is rolled back and this message asks alone.
+    /// Handled by a batch handler (`HandlerRegistry.handleBatch`), which decides on what its service holds: it
+    /// must never wait on another service while it holds its rows locked, so asking is refused there.
     var inBatch = false
 
     /// A message handled in an open PostgreSQL transaction (`MessageProcessor`).
@@ -95,6 +95,6 @@ public struct MessageContext: Sendable {
 
     /// A batch never waits on another service (see `inBatch`).
     func mayWait(for query: String) throws {
-        if inBatch { throw RunsAlone("asks \(query) of another service") }
+        if inBatch { throw PermanentFailure("\(header.type) asked \(query) of another service inside a batch handler") }
     }
 }

@@ -9,8 +9,10 @@ import ServiceLifecycle
 /// migrations and the messages it handles.
 public struct ServiceDefinition: Sendable {
     /// Work a service does on its own schedule (a timer), run while it consumes and cancelled at shutdown.
-    /// It beats its own heartbeat (`monitor.register`), so a timer that stopped shows in `/ready`.
-    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ logger: Logger, _ monitor: LoopMonitor) async -> Void
+    /// It beats its own heartbeat (`monitor.register`), so a timer that stopped shows in `/ready`; `bus` is for
+    /// asking another service (as the service itself).
+    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ bus: any MessageBus, _ logger: Logger,
+                                                 _ monitor: LoopMonitor) async -> Void
 
     public var name: String
     public var migrations: [SQLMigration]
@@ -239,7 +241,7 @@ public struct ServiceRuntime: Service {
             group.addTask { await Housekeeping(client: client, logger: logger, monitor: monitor).run() }
             group.addTask { await DeadLetterWatch(bus: bus, queues: definition.topology.deadLetterQueues, logger: logger).run() }
             for task in definition.background {
-                group.addTask { await task(client, logger, monitor) }
+                group.addTask { await task(client, bus, logger, monitor) }
             }
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { consumers in

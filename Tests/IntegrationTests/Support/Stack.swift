@@ -24,14 +24,15 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
     let url = try TestEnvironment.databaseURL()
     let logger = TestEnvironment.logger
     let services = ServiceName.allCases.map(\.rawValue)
-    // The services verify what the gateway below signs, as in production, and tell the time by `clock`.
+    // The services verify what the gateway below signs, as in production, and tell the time by `clock` — all but
+    // Approval, which keeps real time (a test moves PPIC's clock years past an approval request, to see it wait).
     let environment = TestActorKeys.environment(now: clock.now)
     // Every service but the gateway (served over HTTP below) runs here: a service new to ServiceName fails
     // here, by name, until this file runs it.
     let definitions: [ServiceName: ServiceDefinition] = [
         .production: ProductionService.definition(environment: environment),
         .ppic: PPICService.definition(environment: environment),
-        .approval: ApprovalService.definition(environment: environment),
+        .approval: ApprovalService.definition(environment: TestActorKeys.environment()),
         .bomfinance: BOMFinanceService.definition(environment: environment),
         .warehouse: WarehouseService.definition(environment: environment, settings: WarehouseSettings(inspectOnReceipt: [.label])),
         .quality: QualityService.definition(environment: environment, settings: QualitySettings(sweepInterval: .milliseconds(250))),

@@ -3,102 +3,130 @@ import Foundation
 import Messaging
 import ServiceKit
 
-/// Recording what a line produced: one entry from the web, or a phone's backlog.
+/// Recording what a line produced: entries from the web, a phone's backlog — one path for all. Entries that reach
+/// Production together (`HandlerRegistry.handleBatch`; one alone is a batch of one) and the entries of a phone's
+/// batch are applied by `apply`: the SPKs they name locked by one statement, the entries applied in memory in
+/// order (a second entry for an SPK sees the first), all their writes sent as one statement. A refused entry writes
+/// nothing and is answered alone; a `client_entry_id` seen before is answered from the store. It decides on what
+/// Production holds: it never waits on another service while it holds SPK rows locked.
 struct DailyInputHandlers {
     let policy: ProductionPolicy
 
-    func record(_ command: RecordDailyInput, _ context: MessageContext) async throws -> DailyInputResult {
-        try await record(spk: command.spk, entry: command.entry, operator: command.operator, context).result
+    /// One entry to apply, with the message it came in.
+    struct Request {
+        var spk: String
+        var entry: DailyInputEntry
+        var `operator`: OperatorRef?
+        var context: MessageContext
     }
 
-    /// Each entry in its own savepoint: a refused entry is rolled back alone and answered `rejected`.
+    /// An entry's outcome: its result, and whether it was recorded before (a repeat of its `client_entry_id`).
+    typealias Outcome = Result<(result: DailyInputResult, duplicate: Bool), ErrorReply>
+
+    func record(_ commands: [(command: RecordDailyInput, context: MessageContext)]) async throws -> [Result<DailyInputResult, ErrorReply>] {
+        try await apply(commands.map { Request(spk: $0.command.spk, entry: $0.command.entry, operator: $0.command.operator, context: $0.context) })
+            .map { outcome in outcome.map(\.result) }
+    }
+
+    /// A phone's backlog: each entry judged on its own and answered `recorded`, `duplicate` or `rejected`.
     func recordBatch(_ command: RecordMobileBatch, _ context: MessageContext) async throws -> [MobileEntryResult] {
         guard !command.entries.isEmpty, command.entries.count <= RecordMobileBatch.maxEntries else {
             throw ErrorReply.validation([.init(field: "entries", message: "must hold 1 to \(RecordMobileBatch.maxEntries) entries")])
         }
-        var results: [MobileEntryResult] = []
-        for item in command.entries {
-            // Judged on its own (RecordMobileBatch is ItemwiseValidated): text the database would refuse
-            // rejects this entry, not the batch.
-            let textProblems = InputRules.textProblems(in: item)
-            if !textProblems.isEmpty {
-                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId, status: .rejected, error: .validation(textProblems)))
-                continue
-            }
-            try await context.connection.query("SAVEPOINT mobile_entry", logger: context.logger)
-            do {
-                let (result, duplicate) = try await record(spk: item.spkId, entry: item.entry, operator: item.operator, context)
-                try await context.connection.query("RELEASE SAVEPOINT mobile_entry", logger: context.logger)
-                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId,
-                                                 status: duplicate ? .duplicate : .recorded, result: result))
-            } catch let refusal as ErrorReply {
-                try await context.connection.query("ROLLBACK TO SAVEPOINT mobile_entry", logger: context.logger)
-                results.append(MobileEntryResult(clientEntryId: item.entry.clientEntryId, status: .rejected, error: refusal))
+        // Judged on its own (RecordMobileBatch is ItemwiseValidated): text the database would refuse rejects this
+        // entry, not the batch.
+        let textProblems = command.entries.map { InputRules.textProblems(in: $0) }
+        let admitted = command.entries.indices.filter { textProblems[$0].isEmpty }
+        let outcomes = try await apply(admitted.map {
+            Request(spk: command.entries[$0].spkId, entry: command.entries[$0].entry, operator: command.entries[$0].operator, context: context)
+        })
+        var results = command.entries.indices.map { index in
+            MobileEntryResult(clientEntryId: command.entries[index].entry.clientEntryId, status: .rejected,
+                              error: .validation(textProblems[index]))
+        }
+        for (index, outcome) in zip(admitted, outcomes) {
+            let id = command.entries[index].entry.clientEntryId
+            switch outcome {
+            case .success(let (result, duplicate)):
+                results[index] = MobileEntryResult(clientEntryId: id, status: duplicate ? .duplicate : .recorded, result: result)
+            case .failure(let refusal):
+                results[index] = MobileEntryResult(clientEntryId: id, status: .rejected, error: refusal)
             }
         }
         return results
     }
 
-    /// Applies one entry, or returns the first result for a `client_entry_id` seen before.
-    private func record(spk reference: String, entry: DailyInputEntry, operator: OperatorRef?, _ context: MessageContext) async throws
-        -> (result: DailyInputResult, duplicate: Bool) {
-        try DailyInputRules.validate(entry)
-        let store = SPKStore(connection: context.connection, logger: context.logger)
-        if let key = entry.clientEntryId, let stored = try await Self.recorded(key, as: entry, for: reference, in: store) {
-            return (stored, true)
-        }
-        let accepted = try await accept(entry, operator: `operator`, at: try await store.requireWithNeighbours(reference), context)
-        try await write([accepted], in: store)
-        return (accepted.result, false)
-    }
-
-    /// A batch of entries (`HandlerRegistry.handleInBulk`), as `record` would apply them one after another, in a
-    /// few statements for all: every SPK they name locked by one statement, the entries applied in memory in
-    /// order (a second entry for an SPK sees the first), and all their writes sent as one statement. A refused
-    /// entry writes nothing and is answered alone; a repeated `client_entry_id` is answered from the store.
-    func recordAll(_ commands: [(command: RecordDailyInput, context: MessageContext)]) async throws -> [Result<DailyInputResult, ErrorReply>] {
-        guard let first = commands.first?.context else { return [] }
+    /// Applies `requests` in order, as they would be one after another; an outcome for each.
+    func apply(_ requests: [Request]) async throws -> [Outcome] {
+        guard let first = requests.first?.context else { return [] }
         let store = SPKStore(connection: first.connection, logger: first.logger)
-        var outcomes = [Result<DailyInputResult, ErrorReply>?](repeating: nil, count: commands.count)
-        var keys = Set<String>()
-        for (index, (command, _)) in commands.enumerated() {
+        var outcomes = [Outcome?](repeating: nil, count: requests.count)
+        // A client_entry_id named twice in these requests answers as its first: the same entry a duplicate of it.
+        var firstWithKey: [String: Int] = [:]
+        var repeats: [(index: Int, of: Int)] = []
+        for (index, request) in requests.enumerated() {
             do {
-                try DailyInputRules.validate(command.entry)
+                try DailyInputRules.validate(request.entry)
             } catch {
                 outcomes[index] = .failure(error)
                 continue
             }
-            guard let key = command.entry.clientEntryId else { continue }
-            guard keys.insert(key).inserted else { throw RunsAlone("daily input \(key) comes twice in one batch") }
+            guard let key = request.entry.clientEntryId else { continue }
+            if let earlier = firstWithKey[key] {
+                repeats.append((index, earlier))
+                outcomes[index] = .failure(ErrorReply(.internalError, "answered as its first copy"))  // replaced below
+                continue
+            }
+            firstWithKey[key] = index
             do {
-                if let stored = try await Self.recorded(key, as: command.entry, for: command.spk, in: store) {
-                    outcomes[index] = .success(stored)
+                if let stored = try await Self.recorded(key, as: request.entry, for: request.spk, in: store) {
+                    outcomes[index] = .success((stored, true))
                 }
             } catch let refusal as ErrorReply {
                 outcomes[index] = .failure(refusal)
             }
         }
-        let open = commands.indices.filter { outcomes[$0] == nil }
-        guard !open.isEmpty else { return outcomes.map { $0! } }
-        var stages = try await store.lockAll(open.map { commands[$0].command.spk })
-        var accepted: [Accepted] = []
-        for index in open {
-            let (command, context) = commands[index]
-            guard let id = stages.id(of: command.spk), let neighbourhood = stages.neighbourhood(of: id) else {
-                outcomes[index] = .failure(.notFound("SPK \(command.spk)"))
-                continue
+        let open = requests.indices.filter { outcomes[$0] == nil }
+        if !open.isEmpty {
+            var stages = try await store.lockAll(open.map { requests[$0].spk })
+            var accepted: [Accepted] = []
+            for index in open {
+                let request = requests[index]
+                guard let id = stages.id(of: request.spk), let neighbourhood = stages.neighbourhood(of: id) else {
+                    outcomes[index] = .failure(.notFound("SPK \(request.spk)"))
+                    continue
+                }
+                do {
+                    let entry = try await accept(request.entry, operator: request.operator, at: neighbourhood, request.context)
+                    stages.byId[id] = entry.spk
+                    accepted.append(entry)
+                    outcomes[index] = .success((entry.result, false))
+                } catch let refusal as ErrorReply {
+                    outcomes[index] = .failure(refusal)
+                }
             }
-            do {
-                let entry = try await accept(command.entry, operator: command.operator, at: neighbourhood, context)
-                stages.byId[id] = entry.spk
-                accepted.append(entry)
-                outcomes[index] = .success(entry.result)
-            } catch let refusal as ErrorReply {
-                outcomes[index] = .failure(refusal)
-            }
+            try await write(accepted, in: store)
         }
-        try await write(accepted, in: store)
+        for (index, earlier) in repeats {
+            outcomes[index] = Self.repeated(requests[index], of: requests[earlier], outcome: outcomes[earlier]!)
+        }
         return outcomes.map { $0! }
+    }
+
+    /// The outcome of a `client_entry_id`'s second copy in one batch: its first's result, as a duplicate, when it is
+    /// the same entry; else the client's mistake, as `recorded(_:as:for:in:)` answers it.
+    private static func repeated(_ request: Request, of first: Request, outcome: Outcome) -> Outcome {
+        let (entry, earlier) = (request.entry, first.entry)
+        guard request.spk == first.spk, entry.date == earlier.date, entry.qty == earlier.qty, entry.rejectQty == earlier.rejectQty else {
+            return .failure(reused(entry.clientEntryId ?? "", first: "\(first.spk), \(earlier.date), qty \(earlier.qty), reject_qty \(earlier.rejectQty)"))
+        }
+        return outcome.map { ($0.result, true) }
+    }
+
+    /// A `client_entry_id` given to another entry: 422 naming it.
+    private static func reused(_ key: String, first: String) -> ErrorReply {
+        .rule("client_entry_id \(key) was used for another entry (\(first)); give a new entry a new id.",
+              details: [FieldError(field: "client_entry_id", message: "was used for another entry")])
     }
 
     /// The result of the entry recorded before under `key`, if any — when it is this entry (the same SPK, date
@@ -114,9 +142,7 @@ struct DailyInputHandlers {
         if let first = try await store.recordedEntry(result.entryId) {
             let sameSPK = UUID(uuidString: spk) == first.spkId || RecordReference.code(spk) == first.spkCode
             guard sameSPK, first.date == entry.date, first.qty == entry.qty, first.rejectQty == entry.rejectQty else {
-                throw ErrorReply.rule("client_entry_id \(key) was used for another entry (\(first.spkCode), \(first.date), "
-                                      + "qty \(first.qty), reject_qty \(first.rejectQty)); give a new entry a new id.",
-                                      details: [FieldError(field: "client_entry_id", message: "was used for another entry")])
+                throw reused(key, first: "\(first.spkCode), \(first.date), qty \(first.qty), reject_qty \(first.rejectQty)")
             }
         }
         return result
@@ -166,7 +192,7 @@ struct DailyInputHandlers {
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
         if let defects = entry.defects, !defects.isEmpty {
             let known = try await DefectCodeCopy(connection: context.connection, logger: context.logger)
-                .resolve(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage, context)
+                .resolve(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage)
             try DailyInputRules.checkDefects(entry, stage: before.stage, known: known)
         }
         var spk = before

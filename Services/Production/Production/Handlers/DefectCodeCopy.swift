@@ -4,9 +4,12 @@ import Logging
 import PostgresNIO
 import ServiceKit
 
-/// Production's copy of Quality's defect codes (DESIGN rule 1): daily input's `defects` must name an
-/// active code of the SPK's stage.
+/// Production's copy of Quality's defect codes (docs/architecture.md, rule 1): daily input's `defects` must name
+/// an active code of the SPK's stage. Kept from Quality's events, filled once in full by `DefectCodeFill`; daily
+/// input decides on it alone and never waits on Quality while it holds SPK rows locked.
 struct DefectCodeCopy {
+    static let fillName = "defect_codes"
+
     let connection: PostgresConnection
     let logger: Logger
 
@@ -29,19 +32,22 @@ struct DefectCodeCopy {
         return found
     }
 
-    /// The active codes of `stage` among `codes`; codes the copy lacks (an event not seen yet — say the
-    /// seeded codes, announced before this service had bound its queue) are asked of Quality once and kept.
-    func resolve(_ codes: [String], stage: Stage, _ context: MessageContext) async throws -> Set<String> {
+    /// The active codes of `stage` among `codes`. A code the copy lacks before it was ever filled in full may be one
+    /// Quality announced before this service listened: 503, to be retried once the fill has run.
+    func resolve(_ codes: [String], stage: Stage) async throws -> Set<String> {
         let found = try await known(codes, stage: stage)
-        guard found.count < Set(codes).count else { return found }
-        let answer: Page<DefectCode>
-        do {
-            answer = try await context.askAsService(ListDefectCodes(stage: stage, page: PageRequest(page: 1, perPage: PageRequest.maxPerPage)),
-                                                    timeout: .seconds(3))
-        } catch let error as ErrorReply where [.unavailable, .timeout].contains(error.code) {
-            throw ErrorReply(.unavailable, "Quality did not answer, so the defect codes cannot be checked; try again.")
-        }
-        for code in answer.items { try await keep(code) }
-        return try await known(codes, stage: stage)
+        guard found.count < Set(codes).count, try await !isFilled() else { return found }
+        throw ErrorReply(.unavailable, "Production has not yet received Quality's defect codes, so they cannot be checked; try again.")
+    }
+
+    func isFilled() async throws -> Bool {
+        try await connection.query("SELECT 1 FROM copy_fills WHERE name = \(Self.fillName)", logger: logger)
+            .decode(Int.self).reduce(false) { _, _ in true }
+    }
+
+    func markFilled(at now: Date) async throws {
+        try await connection.query("""
+            INSERT INTO copy_fills (name, filled_at) VALUES (\(Self.fillName), \(now)) ON CONFLICT (name) DO NOTHING
+            """, logger: logger)
     }
 }
