@@ -17,9 +17,10 @@ func service(_ name: String, unitTests: Bool = true, dependencies: [Target.Depen
     StitchService(name: name, dependencies: dependencies, unitTests: unitTests)
 }
 
-// The services, in start order: the one list of them. scripts/lib/common.sh (STITCH_SERVICES) and
-// compose/Dockerfile read the names from the `service("…")` lines; ServiceName, compose/compose.yaml,
-// compose/.env.example and the integration tests' stack are held to it by Tests/ContractsTests/ServiceListTests.swift.
+// The services, in start order: the one list of them. scripts/lib/services prints the names of the
+// `service("…")` lines for scripts/lib/common.sh (STITCH_SERVICES) and compose/Dockerfile; ServiceName,
+// compose/compose.yaml and compose/.env.example are held to it by Tests/ContractsTests/ServiceListTests.swift,
+// and the integration tests' stack refuses to start without a runtime for each of ServiceName's cases.
 let services = [
     service("Gateway", unitTests: false, dependencies: [
         .product(name: "Hummingbird", package: "hummingbird"),
