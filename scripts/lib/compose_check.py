@@ -21,6 +21,15 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def documented(variable, docs, services):
+    """Whether the docs name `variable`: by itself, or — a setting each service has once, such as
+    STITCH_QUALITY_REPLICAS — by its pattern with the service as <SERVICE> (STITCH_<SERVICE>_REPLICAS)."""
+    if variable in docs:
+        return True
+    patterns = {re.sub(f"_{service.upper()}(?=_|$)", "_<SERVICE>", variable, count=1) for service in services}
+    return any(pattern != variable and pattern in docs for pattern in patterns)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--resolved", required=True, help="`docker-compose config` output")
@@ -78,7 +87,7 @@ def main():
         if variable not in setup:
             problems.append(f".env.example sets {variable}, which neither compose.yaml nor compose/setup uses")
     for variable in sorted(interpolated):
-        if variable not in readme:
+        if not documented(variable, readme, wanted):
             problems.append(f"{variable} (compose.yaml) is not in the README or docs/")
     left = [line.split("=")[0] for line in pathlib.Path(args.env).read_text().splitlines() if line.endswith("=change-me")]
     if left:
