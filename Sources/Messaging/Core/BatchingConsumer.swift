@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import Logging
 import Metrics
 import Synchronization
@@ -78,11 +77,7 @@ extension MessageConsumer {
             return
         case .gaveUp(let error, _):
             // Rolled back: now each on its own, so only the message that fails is retried or parked.
-            if RunsAlone.isCause(of: error) {
-                logger.debug("a message of a batch from \(queue) runs alone (\(error)); handling the batch one by one")
-            } else {
-                logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
-            }
+            logger.warning("a batch of \(together.count) from \(queue) failed (\(error)); handling its messages one by one")
             Counter(label: "stitch_message_batches_split_total", dimensions: [("queue", queue)]).increment()
             for delivery in together { await process(delivery, single) }
         case .interrupted:
@@ -155,20 +150,5 @@ final class DeliveryBatcher: Sendable {
             await handle(batch.map(\.delivery))
             for waiting in batch { waiting.continuation?.resume(returning: false) }
         }
-    }
-}
-
-/// Thrown by work inside a batch that must not hold the batch up — asking another service and waiting
-/// for its answer, say. The batch rolls back and its messages are handled one by one, where that work
-/// is allowed; so a batch never waits on anything but its own database.
-public struct RunsAlone: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-
-    /// Whether `error` is one, also wrapped by a transaction.
-    public static func isCause(of error: any Error) -> Bool {
-        if error is RunsAlone { return true }
-        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError { return isCause(of: inner) }
-        return false
     }
 }
