@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 /// A Stitch service: a library under `Services/<name>/<name>` (domain, handlers, store; tests import it), a thin
@@ -128,3 +128,11 @@ let package = Package(
         ),
     ]
 )
+
+// Zero warnings in our own code, kept so: every warning in our targets fails the build, in every
+// configuration and for ./scripts/test, ./scripts/run and CI alike. SwiftPM applies this to the root
+// package only (SE-0480), so dependencies still build with their warnings, unlike
+// `-Xswiftc -warnings-as-errors`, which would reach them too and rebuild them whenever it is toggled.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

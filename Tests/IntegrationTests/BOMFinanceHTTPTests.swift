@@ -235,7 +235,8 @@ struct BOMFinanceHTTPTests {
             #expect(try await http.call(.get, "/api/v1/costing/articles/\(bear)", token: ppic).status == 403)
             let costing = try await http.call(.get, "/api/v1/costing/articles/\(bear)", token: finance)
             #expect(costing.status == 200 && costing.data["bom"] != nil, "\(costing.body)")
-            let then = try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=\(factoryDay(-1820))", token: finance)  // before anything was costed, inside the date window
+            // Before anything was costed, inside the date window.
+            let then = try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=\(factoryDay(-1820))", token: finance)
             #expect(then.status == 200 && then.data["bom"] == nil && Self.number(then.data["material_cost"]) == 0)
             #expect(try await http.call(.get, "/api/v1/costing/articles/\(bear)?at=yesterday", token: finance).status == 400)
 

@@ -15,7 +15,7 @@ struct BoardFeedTests {
             let (first, firstStream) = try feed.subscribe()
             let (second, secondStream) = try feed.subscribe()
             // Its queue is declared by run(): wait until it exists.
-            #expect(try await eventually { (try? await bus.messageCount(queue: feed.queue)) != nil })
+            #expect(await eventually { (try? await bus.messageCount(queue: feed.queue)) != nil })
             try await Task.sleep(for: .milliseconds(300))
             // More than the feed's prefetch (64): the rest arrive only if the first ones were acked.
             var events = try (1...100).map { try itemEvent($0, routingKey: "production.daily-input.recorded.v1") }

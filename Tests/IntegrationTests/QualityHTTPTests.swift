@@ -255,8 +255,8 @@ extension ProductionHTTPTests {
             }
             #expect(await eventually { await inspection(for: movementId) != nil })
             let open = try #require(await inspection(for: movementId))
-            let code = try #require(open["code"] as? String)
-            #expect(open["release_to"] as? String == "RM-MAIN" && open["material_code"] as? String == label)
+            let code = try #require(open["code"])
+            #expect(open["release_to"] == "RM-MAIN" && open["material_code"] == label)
             #expect(try await Self.balance(http, token: wh, item: label, location: "QUARANTINE") == 500)
             #expect(try await http.call(.post, "/api/v1/quality/incoming-inspections/\(code)/result", token: wh, json: ["result": "PASS"]).status == 403)
             let passed = try await http.call(.post, "/api/v1/quality/incoming-inspections/\(code)/result", token: qc, json: ["result": "pass"])

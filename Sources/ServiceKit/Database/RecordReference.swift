@@ -10,10 +10,10 @@ public enum RecordReference {
         -> (column: String, binds: PostgresBindings) {
         var binds = PostgresBindings()
         if let id = UUID(uuidString: reference) {
-            try binds.append(id)
+            binds.append(id)
             return (idColumn, binds)
         }
-        try binds.append(code(reference))
+        binds.append(code(reference))
         return (codeColumn, binds)
     }
 

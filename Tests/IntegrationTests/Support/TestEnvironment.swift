@@ -95,6 +95,7 @@ private func dropSchema(_ schema: String, admin: DatabaseConfiguration) async th
 }
 
 /// Runs a `PostgresClient` for the duration of `body`.
+@discardableResult
 func withClient<T: Sendable>(_ configuration: DatabaseConfiguration, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
     let client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: TestEnvironment.logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -97,10 +97,10 @@ extension QualityStore {
         var binds = PostgresBindings()
         let condition: String
         if let id = UUID(uuidString: reference) {
-            try binds.append(id)
+            binds.append(id)
             condition = "id = $1 OR movement_id = $1"
         } else {
-            try binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
+            binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
             condition = "code = $1"
         }
         let rows = try await connection.query(PostgresQuery(

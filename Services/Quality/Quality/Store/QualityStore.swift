@@ -28,7 +28,7 @@ struct QualityStore {
 
     func code(_ code: String, lock: Bool = false) async throws -> DefectCode? {
         var binds = PostgresBindings()
-        try binds.append(code.trimmingCharacters(in: .whitespaces).uppercased())
+        binds.append(code.trimmingCharacters(in: .whitespaces).uppercased())
         return try await codes(try await connection.query(PostgresQuery(
             unsafeSQL: "SELECT \(Self.codeColumns) FROM defect_codes WHERE code = $1\(lock ? " FOR UPDATE" : "")", binds: binds),
             logger: logger)).first

@@ -164,7 +164,7 @@ struct LedgerStore {
 
     func movement(_ id: UUID) async throws -> Movement? {
         var binds = PostgresBindings()
-        try binds.append(id)
+        binds.append(id)
         return try await movements(where: "m.id = $1", binds: binds, limit: 1, offset: 0).first
     }
 
@@ -212,7 +212,7 @@ struct LedgerStore {
         var conditions: [String] = []
         var binds = PostgresBindings()
         func add(_ condition: String, _ value: String) throws {
-            try binds.append(value)
+            binds.append(value)
             conditions.append(condition.replacingOccurrences(of: "?", with: "$\(binds.count)"))
         }
         if let item = query.itemCode { try add("b.item_code = ?", item.uppercased()) }
