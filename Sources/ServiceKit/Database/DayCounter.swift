@@ -12,12 +12,12 @@ public enum DayCounter {
         var binds = PostgresBindings()
         let key: (columns: String, values: String)
         if let prefix {
-            try binds.append(prefix)
+            binds.append(prefix)
             key = ("prefix, day", "$1, $2::date")
         } else {
             key = ("day", "$1::date")
         }
-        try binds.append(day.description)
+        binds.append(day.description)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table) (\(key.columns), last) VALUES (\(key.values), 1)
             ON CONFLICT (\(key.columns)) DO UPDATE SET last = \(table).last + 1 RETURNING last
