@@ -12,3 +12,12 @@ public struct ProductionRepositories: Sendable {
                                articles: PostgresArticlePlanRepository())
     }
 }
+
+extension ProductionRepositories {
+    /// Empty, in memory: for running the handlers in a unit test, without a database.
+    public static func inMemory() -> ProductionRepositories {
+        let spks = InMemorySPKRepository()
+        return ProductionRepositories(spks: spks, inputs: InMemoryDailyInputRepository(), orders: InMemoryOrderRepository(spks: spks),
+                                      articles: InMemoryArticlePlanRepository())
+    }
+}
