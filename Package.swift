@@ -127,7 +127,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts"]),
+        .testTarget(name: "ProductionTests", dependencies: ["Production", "Contracts", "ServiceKit", "Messaging"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "Contracts"]),
         .testTarget(name: "BOMFinanceTests", dependencies: ["BOMFinance", "Contracts"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Contracts"]),
