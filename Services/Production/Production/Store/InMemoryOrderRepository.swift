@@ -8,12 +8,12 @@ import Synchronization
 final class InMemoryOrderRepository: OrderRepository {
     private struct State {
         var orders: [UUID: ManufacturingOrder] = [:]
-        var lastCode: [LocalDate: Int] = [:]
         /// Confirmed cartons: their order's code and quantity, once per carton.
         var receipts: [UUID: (order: String?, qty: Int)] = [:]
     }
 
     private let state = Mutex(State())
+    private let codes = InMemoryDayCounter()
     private let spks: InMemorySPKRepository
 
     init(spks: InMemorySPKRepository) {
@@ -21,10 +21,7 @@ final class InMemoryOrderRepository: OrderRepository {
     }
 
     func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
-        OrderRules.code(day: day, sequence: state.withLock { state in
-            state.lastCode[day, default: 0] += 1
-            return state.lastCode[day]!
-        })
+        OrderRules.code(day: day, sequence: codes.next(on: day))
     }
 
     func insert(_ order: ManufacturingOrder, in context: MessageContext) async throws {

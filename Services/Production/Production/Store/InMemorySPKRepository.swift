@@ -10,7 +10,6 @@ import Synchronization
 final class InMemorySPKRepository: SPKRepository {
     private struct State {
         var rows: [UUID: (spk: SPK, change: Int64)] = [:]
-        var lastCode: [LocalDate: Int] = [:]
         var lastChange: Int64 = 0
         var targetChanges: [(spk: UUID, change: TargetChange)] = []
         /// Orders' start dates, as `InMemoryOrderRepository` made them.
@@ -45,14 +44,12 @@ final class InMemorySPKRepository: SPKRepository {
     }
 
     private let state = Mutex(State())
+    private let codes = InMemoryDayCounter()
 
     init() {}
 
     func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
-        SPKRules.code(day: day, sequence: state.withLock { state in
-            state.lastCode[day, default: 0] += 1
-            return state.lastCode[day]!
-        })
+        SPKRules.code(day: day, sequence: codes.next(on: day))
     }
 
     func insert(_ spk: SPK, in context: MessageContext) async throws {
