@@ -44,7 +44,8 @@ import Testing
 
     @Test func aBadPlanIsRefusedNamingTheField() async throws {
         try await house.knowArticle()
-        let refusal = await refusal { try await house.spks.create(command(qty: 0, start: "2026-03-25", due: "2026-03-10"), house.context(Actors.planner)) }
+        let badPlan = command(qty: 0, start: "2026-03-25", due: "2026-03-10")
+        let refusal = await refusal { try await house.spks.create(badPlan, house.context(Actors.planner)) }
         #expect(refusal?.code == .validationFailed)
         #expect(refusal?.details.map(\.field).contains("original_qty") == true)
         #expect(refusal?.details.map(\.field).contains("due_date") == true)

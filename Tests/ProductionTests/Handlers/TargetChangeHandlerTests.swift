@@ -11,9 +11,10 @@ import Testing
     /// A quantity change of `spk` to `newQty`, approved by the production manager at the last level.
     static func approval(of spk: SPK, newQty: Int, kind: ApprovalKind = .quantityChange, id: UUID = UUID()) -> ApprovalRequest {
         ApprovalRequest(id: id, code: "MOD-20260310-0001", kind: kind, status: .approved, spkId: spk.id, spkCode: spk.code,
-                        requestedBy: "spv_sewing", requestedById: "u-spv-sew", requestedAt: Date(timeIntervalSince1970: 0), reason: "short fabric",
-                        currentLevel: 2, levels: [ApprovalLevel(level: 1, role: "PRODUCTION_SPV", status: .approved, decidedBy: "spv_sewing"),
-                                                  ApprovalLevel(level: 2, role: "PRODUCTION_MANAGER", status: .approved, decidedBy: "production_manager")],
+                        requestedBy: "spv_sewing", requestedById: "u-spv-sew", requestedAt: Date(timeIntervalSince1970: 0),
+                        reason: "short fabric", currentLevel: 2,
+                        levels: [ApprovalLevel(level: 1, role: "PRODUCTION_SPV", status: .approved, decidedBy: "spv_sewing"),
+                                 ApprovalLevel(level: 2, role: "PRODUCTION_MANAGER", status: .approved, decidedBy: "production_manager")],
                         change: "\(spk.targetQty)→\(newQty)",
                         quantity: kind == .quantityChange ? QuantityChange(originalQty: spk.originalQty, oldQty: spk.targetQty, newQty: newQty) : nil,
                         materialDebt: nil, outcome: nil, updatedAt: Date(timeIntervalSince1970: 0))
