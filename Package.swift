@@ -99,7 +99,7 @@ let package = Package(
                         + service.dependencies,
                     path: "Services/\(service.name)/\(service.name)"),
             .executableTarget(name: "\(service.name)Main", dependencies: [.target(name: service.name)], path: "Services/\(service.name)/Main"),
-        ] + (service.unitTests ? [.testTarget(name: "\(service.name)Tests", dependencies: [.target(name: service.name), "Contracts", "ServiceKit"])] : [])
+        ] + (service.unitTests ? [.testTarget(name: "\(service.name)Tests", dependencies: [.target(name: service.name), "Contracts", "ServiceKit", "Messaging"])] : [])
     } + [
         .executableTarget(
             name: "StitchBench",

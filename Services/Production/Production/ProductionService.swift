@@ -5,11 +5,15 @@ import ServiceKit
 
 /// Production: SPKs (work orders), daily input, progress. Owns schema `production`.
 public enum ProductionService {
-    public static func definition(environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy()) -> ServiceDefinition {
+    /// `repositories` are where the handlers keep their records: PostgreSQL in a running service; a unit test
+    /// gives `.inMemory()` and runs the handlers without a database.
+    public static func definition(environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy(),
+                                  repositories: ProductionRepositories = .postgres) -> ServiceDefinition {
         var clocked = policy
         clocked.now = environment.now
         let policy = clocked
-        let spks = SPKHandlers(policy: policy)
+        let articles = ArticlePlanHandlers(articles: repositories.articles)
+        let spks = SPKHandlers(policy: policy, spks: repositories.spks, inputs: repositories.inputs, articles: articles)
         let inputs = DailyInputHandlers(policy: policy)
         var handlers = HandlerRegistry()
         handlers.today = { policy.today }
@@ -21,31 +25,29 @@ public enum ProductionService {
         // The hottest command: every line posts it, phones replay backlogs; copies waiting together share a commit.
         handlers.handleBatch(RecordDailyInput.self, inputs.record)
         handlers.handle(RecordMobileBatch.self, inputs.recordBatch)
-        let lifecycle = LifecycleHandlers(policy: policy)
+        let lifecycle = LifecycleHandlers(spks: repositories.spks, inputs: repositories.inputs)
         handlers.handle(ChangeSPKStatus.self, lifecycle.changeStatus)
         handlers.handle(VoidDailyInput.self, lifecycle.voidEntry)
-        handlers.on(ApprovalApproved.self, TargetChangeHandlers(policy: policy).approved)
-        let orders = OrderHandlers(policy: policy)
+        handlers.on(ApprovalApproved.self, TargetChangeHandlers(spks: repositories.spks).approved)
+        let orders = OrderHandlers(policy: policy, orders: repositories.orders, spks: repositories.spks, articles: articles)
         handlers.handle(CreateOrder.self, orders.create)
         handlers.handle(ListOrders.self, orders.list)
         handlers.handle(GetOrder.self, orders.get)
-        let plans = ArticlePlanHandlers()
-        handlers.on(ArticleCreated.self, plans.articleCreated)
-        handlers.on(ArticleChanged.self, plans.articleChanged)
-        handlers.on(BOMActivated.self, plans.bomActivated)
-        handlers.on(BOMArchived.self, plans.bomArchived)
-        handlers.on(CartonConfirmed.self) { event, context in
-            try await OrderStore(connection: context.connection, logger: context.logger).recordWarehouseReceipt(event)
-        }
+        handlers.on(ArticleCreated.self, articles.articleCreated)
+        handlers.on(ArticleChanged.self, articles.articleChanged)
+        handlers.on(BOMActivated.self, articles.bomActivated)
+        handlers.on(BOMArchived.self, articles.bomArchived)
+        handlers.on(CartonConfirmed.self, orders.cartonConfirmed)
         handlers.on(DefectCodeSaved.self) { event, context in
             try await DefectCodeCopy(connection: context.connection, logger: context.logger).keep(event.defectCode)
         }
-        handlers.on(NCRDecided.self, ReworkHandlers(policy: policy).ncrDecided)
-        let floor = FloorHandlers(policy: policy)
+        handlers.on(NCRDecided.self, ReworkHandlers(policy: policy, spks: repositories.spks).ncrDecided)
+        let floor = FloorHandlers(policy: policy, spks: repositories.spks)
         handlers.handle(GetCurrentShift.self, floor.currentShift)
         handlers.handle(MobileSync.self, floor.mobileSync)
-        handlers.handle(ExportSPKs.self, SnapshotHandlers.spks)
-        handlers.handle(ExportDailyInputs.self, SnapshotHandlers.dailyInputs)
+        let snapshots = SnapshotHandlers(spks: repositories.spks, inputs: repositories.inputs)
+        handlers.handle(ExportSPKs.self, snapshots.exportSPKs)
+        handlers.handle(ExportDailyInputs.self, snapshots.exportDailyInputs)
         let fill = DefectCodeFill(now: environment.now)
         return ServiceDefinition(name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all,
                                  handlers: handlers, background: [{ client, bus, logger, _ in await fill.run(client: client, bus: bus, logger: logger) }])

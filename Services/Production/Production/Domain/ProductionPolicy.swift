@@ -12,7 +12,8 @@ public struct ProductionPolicy: Sendable {
     /// When the day and the night shift begin, in minutes after local midnight.
     public var dayShiftStart: Int
     public var nightShiftStart: Int
-    /// The clock (tests move it).
+    /// The clock daily input still reads (`today`, `DailyInputRules.apply`); every other handler reads the
+    /// service's clock, `context.now`. The service's definition sets it from its `ServiceEnvironment`.
     public var now: @Sendable () -> Date
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, overrunTolerancePercent: Int = 10,
@@ -26,7 +27,10 @@ public struct ProductionPolicy: Sendable {
         self.now = now
     }
 
-    public var today: LocalDate { LocalDate.of(now(), in: timeZone) }
+    public var today: LocalDate { today(at: now()) }
+
+    /// The factory's date at `instant`.
+    public func today(at instant: Date) -> LocalDate { LocalDate.of(instant, in: timeZone) }
 
     /// Most good output an SPK with `target` may record in total.
     public func maximumOutput(target: Int) -> Int {

@@ -5,11 +5,12 @@ import ServiceKit
 /// What the floor asks: which shift runs now, and a phone's sync.
 struct FloorHandlers {
     let policy: ProductionPolicy
+    let spks: any SPKRepository
     /// A change younger than this may still be committing behind a higher change number (see `settledCursor`).
     static let settleTime: TimeInterval = 15
 
     func currentShift(_ query: GetCurrentShift, _ context: MessageContext) async throws -> CurrentShift {
-        ShiftCalendar.current(at: policy.now(), policy: policy)
+        ShiftCalendar.current(at: context.now, policy: policy)
     }
 
     /// The department's open SPKs (no cursor, or one from another department), or what changed since the cursor.
@@ -17,12 +18,11 @@ struct FloorHandlers {
         guard let department = context.actor?.department.flatMap(Department.init(rawValue:)) else {
             throw ErrorReply.forbidden("Syncing a phone needs a user with a production department.")
         }
-        let store = SPKStore(connection: context.connection, logger: context.logger)
-        let now = policy.now()
+        let now = context.now
         let shift = ShiftCalendar.current(at: now, policy: policy)
         let settledBefore = now.addingTimeInterval(-Self.settleTime)
         if let since = Self.position(query.since, department: department) {
-            let rows = try await store.changes(department: department, after: since, limit: MobileSync.maxChanges + 1)
+            let rows = try await spks.changes(department: department, after: since, limit: MobileSync.maxChanges + 1, in: context)
             let page = rows.prefix(MobileSync.maxChanges)
             // Stop before the first change that may not have settled; it comes again next time.
             // (Every row is past `since`, so the cursor never goes back.)
@@ -31,9 +31,9 @@ struct FloorHandlers {
             return MobileSyncResult(cursor: Self.cursor(department, cursor), full: false, department: department,
                                     currentShift: shift, spks: page.map(\.spk), hasMore: rows.count > MobileSync.maxChanges)
         }
-        let cursor = try await store.settledCursor(department: department, settledBefore: settledBefore)
+        let cursor = try await spks.settledCursor(department: department, settledBefore: settledBefore, in: context)
         return MobileSyncResult(cursor: Self.cursor(department, cursor), full: true, department: department, currentShift: shift,
-                                spks: try await store.open(department: department), hasMore: false)
+                                spks: try await spks.open(department: department, in: context), hasMore: false)
     }
 
     /// Cursors name their department, so a phone handed to another department starts afresh.

@@ -6,13 +6,13 @@ import ServiceKit
 /// Holding, resuming, cancelling and closing SPKs; voiding wrong entries. Each change is audited
 /// and published.
 struct LifecycleHandlers {
-    let policy: ProductionPolicy
+    let spks: any SPKRepository
+    let inputs: any DailyInputRepository
 
     func changeStatus(_ command: ChangeSPKStatus, _ context: MessageContext) async throws -> SPK {
-        let store = SPKStore(connection: context.connection, logger: context.logger)
-        let before = try await store.require(command.spk, lock: true)
-        let after = try SPKLifecycle.apply(command.action, to: before, actor: context.actor, reason: command.reason, now: policy.now())
-        try await store.updateStatus(after)
+        let before = try await spks.require(command.spk, lock: true, in: context)
+        let after = try SPKLifecycle.apply(command.action, to: before, actor: context.actor, reason: command.reason, now: context.now)
+        try await spks.updateStatus(after, in: context)
         try await context.audit("spk", after.id.uuidString, "\(command.action.rawValue.lowercased()): \(command.reason)",
                                 before: before, after: after)
         try await context.publish(SPKStatusChanged(spk: after, action: command.action, from: before.status, reason: command.reason))
@@ -23,20 +23,20 @@ struct LifecycleHandlers {
     }
 
     func voidEntry(_ command: VoidDailyInput, _ context: MessageContext) async throws -> VoidResult {
-        let store = SPKStore(connection: context.connection, logger: context.logger)
-        guard let id = UUID(uuidString: command.entryId), let entry = try await store.input(id) else {
+        guard let id = UUID(uuidString: command.entryId), let entry = try await inputs.input(id, in: context) else {
             throw ErrorReply.notFound("Daily entry \(command.entryId)")
         }
         guard !entry.isReversal else { throw ErrorReply.conflict("This entry is itself a reversal; it cannot be voided.") }
         guard !entry.voided else { throw ErrorReply.conflict("This entry was already voided.") }
-        let stages = try await store.requireWithNeighbours(entry.spkId.uuidString, withNext: true)
+        let stages = try await spks.requireWithNeighbours(entry.spkId.uuidString, withNext: true, in: context)
         let before = stages.spk
         var after = try SPKLifecycle.void(qty: entry.qty, rejects: entry.rejectQty, from: before, actor: context.actor,
-                                          reason: command.reason, now: policy.now(), nextStage: stages.next)
+                                          reason: command.reason, now: context.now, nextStage: stages.next)
         after.availableWip = stages.previous.map { max(0, $0.producedQty - after.producedQty) }
         let reversalId = UUID()
-        try await store.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown")
-        try await store.updateProgress(after)
+        try await inputs.recordReversal(of: entry, id: reversalId, reason: command.reason, by: context.actor?.username ?? "unknown",
+                                        in: context)
+        try await spks.updateProgress(after, in: context)
         try await context.audit("daily_input", entry.id.uuidString, "void: \(command.reason)", before: before, after: after)
         let reversal = RecordedEntry(id: reversalId, spkId: before.id, date: LocalDate(entry.date)!, qty: -entry.qty,
                                      rejectQty: -entry.rejectQty)

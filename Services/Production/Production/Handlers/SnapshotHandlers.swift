@@ -4,13 +4,15 @@ import ServiceKit
 
 /// Everything Production knows, page by page in id order, for a reader rebuilding from scratch.
 /// (`limit` was held to its bounds as the message was read: ExportSPKs', ExportDailyInputs' contracts.)
-enum SnapshotHandlers {
-    static func spks(_ query: ExportSPKs, _ context: MessageContext) async throws -> [SPK] {
-        try await SPKStore(connection: context.connection, logger: context.logger).export(after: query.after, limit: query.limit)
+struct SnapshotHandlers {
+    let spks: any SPKRepository
+    let inputs: any DailyInputRepository
+
+    func exportSPKs(_ query: ExportSPKs, _ context: MessageContext) async throws -> [SPK] {
+        try await spks.export(after: query.after, limit: query.limit, in: context)
     }
 
-    static func dailyInputs(_ query: ExportDailyInputs, _ context: MessageContext) async throws -> [RecordedEntry] {
-        try await SPKStore(connection: context.connection, logger: context.logger)
-            .exportInputs(after: query.after, limit: query.limit)
+    func exportDailyInputs(_ query: ExportDailyInputs, _ context: MessageContext) async throws -> [RecordedEntry] {
+        try await inputs.exportInputs(after: query.after, limit: query.limit, in: context)
     }
 }

@@ -6,18 +6,17 @@ import ServiceKit
 /// An approved quantity change lands on its SPK: the target moves and the status follows, or — if
 /// more was produced meanwhile than the new target allows — nothing changes and that is published.
 struct TargetChangeHandlers {
-    let policy: ProductionPolicy
+    let spks: any SPKRepository
 
     func approved(_ event: ApprovalApproved, _ context: MessageContext) async throws {
         let request = event.request
         guard request.kind == .quantityChange, let change = request.quantity else { return }
-        let store = SPKStore(connection: context.connection, logger: context.logger)
-        guard let before = try await store.find(request.spkId.uuidString, lock: true) else {
+        guard let before = try await spks.find(request.spkId.uuidString, lock: true, in: context) else {
             try await context.publish(SPKTargetChangeRejected(spkId: request.spkId, approvalId: request.id, reason: "the SPK does not exist"))
             return
         }
         let approvedBy = request.levels.last?.decidedBy ?? "unknown"
-        guard let after = TargetChangeRules.apply(newTarget: change.newQty, to: before, now: policy.now()) else {
+        guard let after = TargetChangeRules.apply(newTarget: change.newQty, to: before, now: context.now) else {
             try await context.publish(SPKTargetChangeRejected(
                 spkId: before.id, approvalId: request.id,
                 reason: "\(before.producedQty) already produced is more than the new target \(change.newQty) allows, or the SPK is \(before.status.rawValue)"))
@@ -25,8 +24,8 @@ struct TargetChangeHandlers {
         }
         let record = TargetChange(approvalId: request.id, approvalCode: request.code, oldQty: before.targetQty, newQty: change.newQty,
                                   approvedBy: approvedBy, changedAt: after.updatedAt)
-        guard try await store.recordTargetChange(record, spk: before.id) else { return }  // applied before
-        try await store.updateTarget(after)
+        guard try await spks.recordTargetChange(record, spk: before.id, in: context) else { return }  // applied before
+        try await spks.updateTarget(after, in: context)
         try await context.audit("spk", before.id.uuidString, "target-change \(request.code)", before: before, after: after)
         try await context.publish(SPKTargetChanged(spk: after, approvalId: request.id, approvalCode: request.code,
                                                    oldTarget: before.targetQty, newTarget: after.targetQty))

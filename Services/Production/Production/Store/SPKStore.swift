@@ -5,10 +5,22 @@ import Messaging
 import PostgresNIO
 import ServiceKit
 
-/// Production's tables, queried on the handler's connection (inside its transaction).
+/// The shape of an SPK row (`columns`, `spk(from:)`), and the statements daily input runs on the handler's
+/// connection (inside its transaction): locking SPKs with their neighbours, writing entries and figures in one
+/// combined statement. Everything else about SPKs is `PostgresSPKRepository`'s.
 struct SPKStore {
     let connection: PostgresConnection
     let logger: Logger
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// On the message's open transaction.
+    init(_ context: MessageContext) {
+        self.init(connection: context.connection, logger: context.logger)
+    }
 
     /// An SPK with its order's previous stage beside it (`p`), for the WIP it has passed on.
     static let from = "spks s LEFT JOIN spks p ON p.order_id = s.order_id AND p.sequence = s.sequence - 1"
@@ -20,41 +32,7 @@ struct SPKStore {
     /// `from` plus the order, for its code.
     static let source = "\(from) LEFT JOIN orders o ON o.id = s.order_id"
 
-    /// The next code of `day`, unique across instances.
-    func nextCode(on day: LocalDate) async throws -> String {
-        SPKRules.code(day: day, sequence: try await DayCounter.next(in: "spk_code_counters", day: day, on: connection, logger: logger))
-    }
-
-    func insert(_ spk: SPK) async throws {
-        try await connection.query("""
-            INSERT INTO spks (id, code, article_code, stage, department, original_qty, target_qty, produced_qty, reject_qty,
-                              status, start_date, due_date, notes, created_by, created_at, updated_at, version, order_id, sequence)
-            VALUES (\(spk.id), \(spk.code), \(spk.articleCode), \(spk.stage.rawValue), \(spk.department.rawValue),
-                    \(spk.originalQty), \(spk.targetQty), \(spk.producedQty), \(spk.rejectQty), \(spk.status.rawValue),
-                    \(spk.startDate.description)::date, \(spk.dueDate.description)::date, \(spk.notes), \(spk.createdBy),
-                    \(spk.createdAt), \(spk.updatedAt), \(spk.version), \(spk.orderId), \(spk.sequence))
-            """, logger: logger)
-    }
-
-    /// By id or by code; `lock` holds the row until the transaction ends (inputs serialise per SPK).
-    func find(_ reference: String, lock: Bool = false) async throws -> SPK? {
-        let suffix = lock ? " FOR UPDATE OF s" : ""
-        let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM \(Self.source) WHERE \(column) = $1\(suffix)", binds: binds),
-            logger: logger)
-        for try await row in rows { return try Self.spk(from: row) }
-        return nil
-    }
-
-    /// An SPK with the neighbouring stages of its order, as locked for a change of its output.
-    struct Neighbourhood {
-        var previous: SPK?
-        var spk: SPK
-        var next: SPK?
-        /// The order's start (read on the same rows): any stage may take input from then.
-        var orderStart: LocalDate?
-    }
+    typealias Neighbourhood = SPKNeighbourhood
 
     /// The SPK locked together with its order's previous stage (and the next one with `withNext`),
     /// locked in route order so that inputs and voids on adjacent stages never deadlock. The WIP
@@ -179,114 +157,6 @@ struct SPKStore {
         s.order_id, NULL::text, s.sequence, NULL::bigint
         """
 
-    func require(_ reference: String, lock: Bool = false) async throws -> SPK {
-        guard let spk = try await find(reference, lock: lock) else { throw ErrorReply.notFound("SPK \(reference)") }
-        return spk
-    }
-
-    func updateProgress(_ spk: SPK) async throws {
-        var write = CombinedWrite()
-        try updateProgress([spk], into: &write)
-        try await write.run(on: connection, logger: logger)
-    }
-
-    func list(_ query: ListSPKs) async throws -> Page<SPK> {
-        var conditions: [String] = []
-        var binds = PostgresBindings()
-        func add(_ condition: String, _ value: String) {
-            binds.append(value)
-            conditions.append(condition.replacingOccurrences(of: "?", with: "$\(binds.count)"))
-        }
-        if let status = query.status { add("s.status = ?", status.rawValue) }
-        if let stage = query.stage { add("s.stage = ?", stage.rawValue) }
-        if let department = query.department { add("s.department = ?", department.rawValue) }
-        if let before = query.dueBefore { add("s.due_date < ?::date", before.description) }
-        if let after = query.dueAfter { add("s.due_date > ?::date", after.description) }
-        if let order = query.order {
-            if let id = UUID(uuidString: order) {
-                add("s.order_id = ?::uuid", id.uuidString)
-            } else {
-                add("s.order_id = (SELECT id FROM orders WHERE code = ?)", order.uppercased())
-            }
-        }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM spks s \(filter)", binds: binds))
-        binds.append(query.page.perPage)
-        binds.append(query.page.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM \(Self.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """, binds: binds), logger: logger)
-        var items: [SPK] = []
-        for try await row in rows { items.append(try Self.spk(from: row)) }
-        return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
-    }
-
-    func open(department: Department) async throws -> [SPK] {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM \(Self.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
-            ORDER BY s.due_date, s.code
-            """, binds: try Self.binds(department.rawValue)), logger: logger)
-        var items: [SPK] = []
-        for try await row in rows { items.append(try Self.spk(from: row)) }
-        return items
-    }
-
-    /// Good and rejected output per date, several entries on one date summed.
-    func dailyTotals(of spk: UUID) async throws -> [(date: LocalDate, qty: Int, rejectQty: Int)] {
-        let rows = try await connection.query("""
-            SELECT input_date::text, sum(qty)::bigint, sum(reject_qty)::bigint FROM daily_inputs
-            WHERE spk_id = \(spk) GROUP BY input_date ORDER BY input_date
-            """, logger: logger)
-        var days: [(LocalDate, Int, Int)] = []
-        for try await (date, qty, rejects) in rows.decode((String, Int, Int).self) {
-            days.append((LocalDate(date)!, qty, rejects))
-        }
-        return days
-    }
-
-    func targetChanges(of spk: UUID) async throws -> [TargetChange] {
-        let rows = try await connection.query("""
-            SELECT approval_id, approval_code, old_qty, new_qty, approved_by, changed_at FROM spk_target_changes
-            WHERE spk_id = \(spk) ORDER BY changed_at
-            """, logger: logger)
-        var changes: [TargetChange] = []
-        for try await (id, code, old, new, by, at) in rows.decode((UUID, String, Int, Int, String, Date).self) {
-            changes.append(TargetChange(approvalId: id, approvalCode: code, oldQty: old, newQty: new, approvedBy: by, changedAt: at))
-        }
-        return changes
-    }
-
-    /// Records an applied change; false if this approval was applied before.
-    func recordTargetChange(_ change: TargetChange, spk: UUID) async throws -> Bool {
-        let rows = try await connection.query("""
-            INSERT INTO spk_target_changes (approval_id, approval_code, spk_id, old_qty, new_qty, approved_by, changed_at)
-            VALUES (\(change.approvalId), \(change.approvalCode), \(spk), \(change.oldQty), \(change.newQty), \(change.approvedBy),
-                    \(change.changedAt))
-            ON CONFLICT (approval_id) DO NOTHING RETURNING 1
-            """, logger: logger)
-        for try await _ in rows { return true }
-        return false
-    }
-
-    func updateTarget(_ spk: SPK) async throws {
-        try await connection.query("""
-            UPDATE spks SET target_qty = \(spk.targetQty), status = \(spk.status.rawValue), updated_at = \(spk.updatedAt),
-                            version = \(spk.version), change_seq = nextval('spk_changes')
-            WHERE id = \(spk.id)
-            """, logger: logger)
-    }
-
-    struct StoredInput {
-        var id: UUID
-        var spkId: UUID
-        var date: String
-        var qty: Int
-        var rejectQty: Int
-        var shift: String
-        var voided: Bool
-        var isReversal: Bool
-    }
-
     /// What a recorded entry was (its SPK by id and code, date and quantities): a repeated `client_entry_id`
     /// must carry the same entry to be its duplicate.
     func recordedEntry(_ id: UUID) async throws -> (spkId: UUID, spkCode: String, date: LocalDate, qty: Int, rejectQty: Int)? {
@@ -299,44 +169,6 @@ struct SPKStore {
             return (spk, code, day, qty, rejects)
         }
         return nil
-    }
-
-    /// A daily entry, locked until the transaction ends (two voids at once: one wins).
-    func input(_ id: UUID) async throws -> StoredInput? {
-        let rows = try await connection.query("""
-            SELECT id, spk_id, input_date::text, qty, reject_qty, shift, voided_at IS NOT NULL, reverses IS NOT NULL
-            FROM daily_inputs WHERE id = \(id) FOR UPDATE
-            """, logger: logger)
-        for try await (id, spk, date, qty, rejects, shift, voided, reversal)
-            in rows.decode((UUID, UUID, String, Int, Int, String, Bool, Bool).self) {
-            return StoredInput(id: id, spkId: spk, date: date, qty: qty, rejectQty: rejects, shift: shift, voided: voided,
-                               isReversal: reversal)
-        }
-        return nil
-    }
-
-    func recordReversal(of input: StoredInput, id: UUID, reason: String, by actor: String) async throws {
-        try await connection.query("""
-            INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, notes, recorded_by, reverses)
-            VALUES (\(id), \(input.spkId), \(input.date)::date, \(-input.qty), \(-input.rejectQty), \(input.shift),
-                    \("void: " + reason), \(actor), \(input.id))
-            """, logger: logger)
-        try await connection.query("""
-            UPDATE daily_inputs SET voided_at = now(), voided_by = \(actor), void_reason = \(reason) WHERE id = \(input.id)
-            """, logger: logger)
-    }
-
-    func updateStatus(_ spk: SPK) async throws {
-        try await connection.query("""
-            UPDATE spks SET status = \(spk.status.rawValue), updated_at = \(spk.updatedAt), version = \(spk.version),
-                            change_seq = nextval('spk_changes')
-            WHERE id = \(spk.id)
-            """, logger: logger)
-    }
-
-    private func count(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }
-        return 0
     }
 
     static func binds<each V: PostgresEncodable & Sendable>(_ value: repeat each V) throws -> PostgresBindings {

@@ -1,14 +1,11 @@
 import Contracts
 import Foundation
-import Logging
 import PostgresNIO
 import ServiceKit
 
-/// Manufacturing orders; their status and progress are derived from their SPKs when read.
-struct OrderStore {
-    let connection: PostgresConnection
-    let logger: Logger
-
+/// Manufacturing orders in schema `production`, on the message's transaction; their status and progress are
+/// derived from their SPKs when read.
+struct PostgresOrderRepository: OrderRepository {
     /// Each order with its derived status and the good output of its last stage.
     private static let summary = """
         WITH summary AS (
@@ -28,35 +25,34 @@ struct OrderStore {
         bom_id, bom_code, bom_version, bom_note, in_warehouse
         """
 
-    /// The next code of `day`, unique across instances.
-    func nextCode(on day: LocalDate) async throws -> String {
-        OrderRules.code(day: day, sequence: try await DayCounter.next(in: "order_code_counters", day: day, on: connection, logger: logger))
+    func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
+        OrderRules.code(day: day, sequence: try await DayCounter.next(in: "order_code_counters", day: day, on: context.connection,
+                                                                       logger: context.logger))
     }
 
-    func insert(_ order: ManufacturingOrder) async throws {
-        try await connection.query("""
+    func insert(_ order: ManufacturingOrder, in context: MessageContext) async throws {
+        try await context.connection.query("""
             INSERT INTO orders (id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at,
                                 bom_id, bom_code, bom_version, bom_note)
             VALUES (\(order.id), \(order.code), \(order.articleCode), \(order.qty), \(order.startDate.description)::date,
                     \(order.dueDate.description)::date, \(order.stages.map(\.rawValue)), \(order.notes), \(order.createdBy),
                     \(order.createdAt), \(order.bomId), \(order.bomCode), \(order.bomVersion), \(order.bomNote))
-            """, logger: logger)
+            """, logger: context.logger)
     }
 
-    /// By id or code, with its SPKs in route order.
-    func find(_ reference: String) async throws -> ManufacturingOrder? {
+    func find(_ reference: String, in context: MessageContext) async throws -> ManufacturingOrder? {
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "\(Self.summary) SELECT \(Self.columns) FROM summary WHERE \(column) = $1", binds: binds), logger: logger)
+        let rows = try await context.connection.query(PostgresQuery(
+            unsafeSQL: "\(Self.summary) SELECT \(Self.columns) FROM summary WHERE \(column) = $1", binds: binds), logger: context.logger)
         for try await row in rows {
             var order = try Self.order(from: row)
-            order.spks = try await spks(of: order.id)
+            order.spks = try await spks(of: order.id, in: context)
             return order
         }
         return nil
     }
 
-    func list(_ query: ListOrders) async throws -> Page<ManufacturingOrder> {
+    func list(_ query: ListOrders, in context: MessageContext) async throws -> Page<ManufacturingOrder> {
         var conditions: [String] = []
         var binds = PostgresBindings()
         if let status = query.status {
@@ -69,27 +65,24 @@ struct OrderStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var total = 0
-        let counted = try await connection.query(PostgresQuery(unsafeSQL: "\(Self.summary) SELECT count(*)::bigint FROM summary \(filter)",
-                                                               binds: binds), logger: logger)
+        let counted = try await context.connection.query(
+            PostgresQuery(unsafeSQL: "\(Self.summary) SELECT count(*)::bigint FROM summary \(filter)", binds: binds), logger: context.logger)
         for try await value in counted.decode(Int.self) { total = value }
         binds.append(query.page.perPage)
         binds.append(query.page.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await context.connection.query(PostgresQuery(unsafeSQL: """
             \(Self.summary) SELECT \(Self.columns) FROM summary \(filter)
             ORDER BY created_at DESC, code DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """, binds: binds), logger: logger)
+            """, binds: binds), logger: context.logger)
         var items: [ManufacturingOrder] = []
         for try await row in rows { items.append(try Self.order(from: row)) }
         return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
     }
 
-    func spks(of order: UUID) async throws -> [SPK] {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+    private func spks(of order: UUID, in context: MessageContext) async throws -> [SPK] {
+        try await PostgresSPKRepository().spks(PostgresQuery(unsafeSQL: """
             SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.order_id = $1 ORDER BY s.sequence
-            """, binds: try SPKStore.binds(order)), logger: logger)
-        var items: [SPK] = []
-        for try await row in rows { items.append(try SPKStore.spk(from: row)) }
-        return items
+            """, binds: try SPKStore.binds(order)), in: context)
     }
 
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
@@ -108,12 +101,11 @@ struct OrderStore {
         return order
     }
 
-    /// A carton the warehouse confirmed: counted once per carton.
-    func recordWarehouseReceipt(_ event: CartonConfirmed) async throws {
-        try await connection.query("""
+    func recordWarehouseReceipt(_ event: CartonConfirmed, in context: MessageContext) async throws {
+        try await context.connection.query("""
             INSERT INTO warehouse_receipts (carton_id, order_code, spk_code, qty, received_at)
             VALUES (\(event.cartonId), \(event.orderCode), \(event.spkCode), \(event.qty), \(event.occurredAt))
             ON CONFLICT (carton_id) DO NOTHING
-            """, logger: logger)
+            """, logger: context.logger)
     }
 }
