@@ -5,9 +5,9 @@ import ServiceKit
 
 /// Approval: quantity changes and material debt, decided level by level. Owns schema `approval`.
 public enum ApprovalService {
-    public static func definition(environment: ServiceEnvironment, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!)
-        -> ServiceDefinition {
-        let approvals = ApprovalHandlers(timeZone: timeZone, now: environment.now)
+    public static func definition(environment: ServiceEnvironment, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
+                                  repositories: ApprovalRepositories = .postgres) -> ServiceDefinition {
+        let approvals = ApprovalHandlers(timeZone: timeZone, repositories: repositories)
         var handlers = HandlerRegistry()
         handlers.handle(RequestQuantityChange.self, approvals.requestQuantityChange)
         handlers.handle(RequestMaterialDebt.self, approvals.requestMaterialDebt)
@@ -28,9 +28,10 @@ public enum ApprovalService {
         handlers.on(MaterialDebtOpened.self, approvals.recordIssue)
         handlers.on(MaterialDebtIssueFailed.self, approvals.recordIssueFailure)
         // The materials a debt may name, as BOMFinance owns them.
-        handlers.on(MaterialCreated.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
-        handlers.on(MaterialChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
-        handlers.on(MaterialCostChanged.self) { event, context in try await MaterialCopyStore(context).keep(event.material) }
+        let materials = repositories.materials
+        handlers.on(MaterialCreated.self) { event, context in try await materials.keep(event.material, in: context) }
+        handlers.on(MaterialChanged.self) { event, context in try await materials.keep(event.material, in: context) }
+        handlers.on(MaterialCostChanged.self) { event, context in try await materials.keep(event.material, in: context) }
         return ServiceDefinition(name: ServiceName.approval.rawValue, environment: environment, migrations: ApprovalMigrations.all, handlers: handlers)
     }
 }

@@ -6,15 +6,12 @@ import ServiceKit
 /// Warehouse: locations, the movement ledger and balances, material to the line and material debt,
 /// finished-goods cartons, shipments and customer returns. Owns schema `warehouse`.
 public enum WarehouseService {
-    public static func definition(environment: ServiceEnvironment, settings: WarehouseSettings = WarehouseSettings()) -> ServiceDefinition {
-        let now = environment.now
-        let hold = ReceiptHold(inspectOnReceipt: settings.inspectOnReceipt)
-        let inventory = InventoryHandlers(now: now, hold: hold)
-        let issues = IssueHandlers()
-        let debts = DebtHandlers(now: now)
-        let cartons = CartonHandlers(settings: settings, now: now)
+    public static func definition(environment: ServiceEnvironment, settings: WarehouseSettings = WarehouseSettings(),
+                                  repositories: WarehouseRepositories = .postgres) -> ServiceDefinition {
+        let all = WarehouseHandlers(settings: settings, repositories: repositories)
+        let (inventory, issues, debts, cartons, gate, hold) = (all.inventory, all.issues, all.debts, all.cartons, all.gate, all.hold)
         var handlers = HandlerRegistry()
-        handlers.today = { LocalDate.of(now(), in: settings.timeZone) }
+        handlers.today = { LocalDate.of(environment.now(), in: settings.timeZone) }
         handlers.handle(CreateLocation.self, inventory.createLocation)
         handlers.handle(ListLocations.self, inventory.locations)
         handlers.handle(PostMovement.self, inventory.postMovement)
@@ -35,13 +32,12 @@ public enum WarehouseService {
         handlers.on(ArticleCreated.self) { event, context in try await inventory.keep(event.article, context) }
         handlers.on(ArticleChanged.self) { event, context in try await inventory.keep(event.article, context) }
         handlers.on(ApprovalApproved.self, debts.approved)
-        let gate = QualityGate(now: now)
         handlers.on(InspectionOpened.self, gate.opened)
         handlers.on(InspectionPassed.self, gate.passed)
         handlers.on(InspectionFailed.self, gate.failed)
         handlers.on(IncomingInspectionPassed.self, hold.passed)
         handlers.on(IncomingInspectionFailed.self, hold.failed)
-        handlers.on(NCRDecided.self, NCRDisposition(now: now).decided)
+        handlers.on(NCRDecided.self, all.ncr.decided)
         return ServiceDefinition(name: ServiceName.warehouse.rawValue, environment: environment, migrations: WarehouseMigrations.all, handlers: handlers,
                                  opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
     }

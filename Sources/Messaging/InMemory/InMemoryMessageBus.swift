@@ -31,6 +31,8 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
         var nextConsumer = 0
         var tagQueue: [UInt64: String] = [:]
         var closed = false
+        /// Requests answered at once, by message type, without a consumer (`answer`).
+        var responders: [String: @Sendable (IncomingMessage) -> [UInt8]] = [:]
     }
 
     private let state = Mutex(State())
@@ -129,6 +131,12 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
         }
     }
 
+    /// Answers every request routed by `type` at once with `body`'s reply, as its owner would: a unit test
+    /// of a handler that asks another service needs no consumer running beside it.
+    public func answer(_ type: String, with body: @escaping @Sendable (IncomingMessage) -> [UInt8]) {
+        state.withLock { $0.responders[type] = body }
+    }
+
     public func shutdown() async {
         let waiters = state.withLock { state in
             state.closed = true
@@ -198,6 +206,11 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
             }
             state.queues[message.routingKey]!.ready.append(Entry(message: incoming))
             dispatch(message.routingKey, in: &state)
+            return
+        }
+        if message.exchange == Topology.commandsExchange, let responder = state.responders[message.routingKey],
+           let reply = OutgoingMessage.reply(to: incoming, body: responder(incoming)) {
+            try route(reply, in: &state)
             return
         }
         guard let kind = state.exchanges[message.exchange] else {

@@ -21,6 +21,12 @@ public enum RecordReference {
     public static func code(_ reference: String) -> String {
         reference.trimmingCharacters(in: .whitespaces).uppercased()
     }
+
+    /// Whether `reference` names the record with `id` and `code`, as `idOrCode` matches it (for in-memory repositories).
+    public static func names(_ reference: String, id: UUID, code: String) -> Bool {
+        if let uuid = UUID(uuidString: reference) { return uuid == id }
+        return self.code(reference) == code
+    }
 }
 
 extension PostgresConnection {

@@ -9,13 +9,14 @@ extension MessageContext {
     /// Runs `body` under a savepoint. A refusal (an `ErrorReply` that is not an outage, or a
     /// `PermanentFailure`) undoes what `body` wrote and is handed to `refused`, which reports it back as an
     /// event in this same transaction; nil is returned then. An outage (503/504) is rethrown as transient,
-    /// so the message waits it out; any other error is rethrown as it is.
+    /// so the message waits it out; any other error is rethrown as it is. (Run in memory, the effects are undone
+    /// but not the repositories' writes: a refusal after a write is proved by the integration tests.)
     public func carryOut<T>(_ body: () async throws -> T, refused: (ErrorReply) async throws -> Void) async throws -> T? {
-        try await connection.query("SAVEPOINT carry_out", logger: logger)
+        try await effects.savepoint("carry_out")
         let refusal: ErrorReply
         do {
             let result = try await body()
-            try await connection.query("RELEASE SAVEPOINT carry_out", logger: logger)
+            try await effects.release("carry_out")
             return result
         } catch let error as ErrorReply where error.code == .unavailable || error.code == .timeout {
             throw MessagingError.unavailable(error.message)
@@ -24,7 +25,7 @@ extension MessageContext {
         } catch let error as PermanentFailure {
             refusal = ErrorReply(.ruleViolated, error.description)
         }
-        try await connection.query("ROLLBACK TO SAVEPOINT carry_out", logger: logger)
+        try await effects.rollback(to: "carry_out")
         try await refused(refusal)
         return nil
     }

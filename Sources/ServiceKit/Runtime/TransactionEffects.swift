@@ -10,6 +10,10 @@ import Synchronization
 public protocol TransactionEffects: Sendable {
     func enqueue(_ messages: [OutgoingMessage]) async throws
     func audit(_ rows: [AuditLog.Row]) async throws
+    /// A point in the transaction `rollback(to:)` returns to, undoing what was written after it (`carryOut`).
+    func savepoint(_ name: String) async throws
+    func release(_ savepoint: String) async throws
+    func rollback(to savepoint: String) async throws
 }
 
 /// The outbox and the audit log of the handler's open transaction.
@@ -27,17 +31,54 @@ struct PostgresEffects: TransactionEffects {
         let sql = try AuditLog.insertAll(rows, binding: &binds)
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger: logger)
     }
+
+    func savepoint(_ name: String) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)"), logger: logger)
+    }
+
+    func release(_ savepoint: String) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(savepoint)"), logger: logger)
+    }
+
+    func rollback(to savepoint: String) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(savepoint)"), logger: logger)
+    }
 }
 
 /// Effects kept in memory, for a handler run without a database: what it would have published and audited.
+/// A rollback to a savepoint forgets what was recorded after it, as PostgreSQL would.
 public final class RecordedEffects: TransactionEffects {
-    private let state = Mutex<(messages: [OutgoingMessage], audit: [AuditLog.Row])>(([], []))
+    private struct State {
+        var messages: [OutgoingMessage] = []
+        var audit: [AuditLog.Row] = []
+        var savepoints: [(name: String, messages: Int, audit: Int)] = []
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func enqueue(_ messages: [OutgoingMessage]) async throws { state.withLock { $0.messages += messages } }
 
     public func audit(_ rows: [AuditLog.Row]) async throws { state.withLock { $0.audit += rows } }
+
+    public func savepoint(_ name: String) async throws {
+        state.withLock { $0.savepoints.append((name, $0.messages.count, $0.audit.count)) }
+    }
+
+    public func release(_ savepoint: String) async throws {
+        state.withLock { state in
+            if let index = state.savepoints.lastIndex(where: { $0.name == savepoint }) { state.savepoints.removeSubrange(index...) }
+        }
+    }
+
+    public func rollback(to savepoint: String) async throws {
+        state.withLock { state in
+            guard let point = state.savepoints.last(where: { $0.name == savepoint }) else { return }
+            state.messages.removeSubrange(point.messages...)
+            state.audit.removeSubrange(point.audit...)
+        }
+    }
 
     /// Every message enqueued, in order.
     public var messages: [OutgoingMessage] { state.withLock { $0.messages } }
@@ -56,5 +97,5 @@ public final class RecordedEffects: TransactionEffects {
     }
 
     /// Forgets what was recorded (between the steps of a test).
-    public func reset() { state.withLock { $0 = ([], []) } }
+    public func reset() { state.withLock { $0 = State() } }
 }

@@ -5,6 +5,8 @@ import ServiceKit
 
 /// Material to the line (ISSUE), back from it (RETURN_FROM_FLOOR), and what an order still needs.
 struct IssueHandlers {
+    let repositories: WarehouseRepositories
+
     static let debtHint = "Short material can still be issued through a material-debt request (POST /api/v1/production/material-debt/request), approved by the production and warehouse managers."
 
     /// Which SPK/order an issue is for, and the floor it goes to.
@@ -18,8 +20,8 @@ struct IssueHandlers {
     func issue(_ command: IssueMaterial, _ context: MessageContext) async throws -> [Movement] {
         _ = try context.require(StockRules.operators, to: "Issuing material")
         let target = try await resolve(command, context)
-        let store = LedgerStore(connection: context.connection, logger: context.logger)
-        guard let floor = try await store.first(.floor, department: target.department) else {
+        let store = repositories.ledger
+        guard let floor = try await store.first(.floor, department: target.department, in: context) else {
             throw ErrorReply.rule("There is no FLOOR location for \(target.department.rawValue).",
                                   details: [.init(field: "department", message: "has no FLOOR location")])
         }
@@ -29,28 +31,28 @@ struct IssueHandlers {
                 throw ErrorReply.validation([.init(field: "lines", message: "are required unless the issue is for an order")])
             }
             let requirements = try await outageIs503 { try await context.askAsService(GetOrderRequirements(orderCode: order)) }
-            lines = StockRules.stillNeeded(requirements.lines, issued: try await store.issuedNet(reference: order))
+            lines = StockRules.stillNeeded(requirements.lines, issued: try await store.issuedNet(reference: order, in: context))
             if lines.isEmpty { throw ErrorReply.rule("\(order) needs no more material: everything its BOM asks for was issued.") }
         }
         var moves: [NewMovement] = []
         for (index, line) in lines.enumerated() {
             let field = "lines[\(index)]"
-            let item = try await Items(context: context).require(line.materialCode, kind: .material, field: "\(field).material_code")
+            let item = try await Items(repositories.items, context).require(line.materialCode, kind: .material, field: "\(field).material_code")
             if let problem = DecimalRules.checkQuantity(line.qty, "\(field).qty", unit: item.unit, in: 0...DecimalRules.maxQuantity) {
                 throw ErrorReply.validation([problem])
             }
             let raw: Location?
             if command.returnToStock {
-                raw = try await store.first(.rawMaterial)
+                raw = try await store.first(.rawMaterial, in: context)
             } else {
-                raw = try await store.richestRawLocation(for: item.code)
+                raw = try await store.richestRawLocation(for: item.code, in: context)
             }
             guard let raw else { throw ErrorReply.rule("There is no RAW_MATERIAL location.") }
             moves.append(command.returnToStock
                 ? NewMovement(type: .returnFromFloor, item: item, qty: line.qty, from: floor.code, to: raw.code, reference: target.reference, reason: nil)
                 : NewMovement(type: .issue, item: item, qty: line.qty, from: raw.code, to: floor.code, reference: target.reference, reason: nil))
         }
-        let ledger = Ledger(context)
+        let ledger = Ledger(store, context)
         // Every line is checked before anything moves: the answer names each material that is short.
         // Both sides are locked now, in the ledger's one order, so an issue and a return never wait crosswise.
         let balances = try await ledger.lock(moves.flatMap { [Ledger.Key(item: $0.item.code, location: $0.from!),

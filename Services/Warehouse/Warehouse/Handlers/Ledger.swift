@@ -12,22 +12,18 @@ struct Ledger {
         static func < (a: Key, b: Key) -> Bool { (a.item, a.location) < (b.item, b.location) }
     }
 
-    let store: LedgerStore
-    let actor: Actor?
+    let store: any LedgerRepository
+    let context: MessageContext
 
-    init(_ context: MessageContext) {
-        self.init(store: LedgerStore(connection: context.connection, logger: context.logger), actor: context.actor)
-    }
-
-    init(store: LedgerStore, actor: Actor?) {
+    init(_ store: any LedgerRepository, _ context: MessageContext) {
         self.store = store
-        self.actor = actor
+        self.context = context
     }
 
     /// Locks and reads the balances of `keys`.
     func lock(_ keys: some Sequence<Key>) async throws -> [Key: Decimal] {
         var balances: [Key: Decimal] = [:]
-        for key in Set(keys).sorted() { balances[key] = try await store.lockBalance(item: key.item, location: key.location) }
+        for key in Set(keys).sorted() { balances[key] = try await store.lockBalance(item: key.item, location: key.location, in: context) }
         return balances
     }
 
@@ -50,9 +46,9 @@ struct Ledger {
         }
         var posted: [Movement] = []
         for move in moves {
-            posted.append(try await store.append(move, actor: actor))
-            if let from = move.from { try await store.addToBalance(item: move.item.code, location: from, delta: -move.qty) }
-            if let to = move.to { try await store.addToBalance(item: move.item.code, location: to, delta: move.qty) }
+            posted.append(try await store.append(move, actor: context.actor, in: context))
+            if let from = move.from { try await store.addToBalance(item: move.item.code, location: from, delta: -move.qty, in: context) }
+            if let to = move.to { try await store.addToBalance(item: move.item.code, location: to, delta: move.qty, in: context) }
         }
         return posted
     }
@@ -61,18 +57,24 @@ struct Ledger {
 /// Items the warehouse meets: its copy first, else BOMFinance is asked once and the answer kept
 /// (`copyOrAsk`'s rule). BOMFinance not answering is a 503 (try again); an item it does not know is a 422 naming `field`.
 struct Items {
+    let store: any ItemRepository
     let context: MessageContext
 
+    init(_ store: any ItemRepository, _ context: MessageContext) {
+        self.store = store
+        self.context = context
+    }
+
     func require(_ code: String, kind: ItemKind? = nil, field: String) async throws -> ItemCopy {
-        let store = LedgerStore(connection: context.connection, logger: context.logger)
         let code = code.trimmingCharacters(in: .whitespaces).uppercased()
+        let local = { try await store.item(code, in: context) }
         // Either kind when the caller does not say which: the material is asked for first.
-        var item = try await store.item(code)
+        var item = try await local()
         if item == nil, kind != .article {
-            item = try await context.copyOrAsk({ try await store.item(code) }, ask: GetMaterial(code: code), keep: store.keep)
+            item = try await context.copyOrAsk(local, ask: GetMaterial(code: code), keep: { try await store.keep($0, in: context) })
         }
         if item == nil, kind != .material {
-            item = try await context.copyOrAsk({ try await store.item(code) }, ask: GetArticle(code: code), keep: store.keep)
+            item = try await context.copyOrAsk(local, ask: GetArticle(code: code), keep: { try await store.keep($0, in: context) })
         }
         guard let item else { throw ErrorReply.unknown(kind?.rawValue.lowercased() ?? "item", code, owner: .bomfinance, field: field) }
         if let kind, item.kind != kind {

@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Messaging
-import PostgresNIO
 import ServiceKit
 
 /// An NCR's decision applied to the stock (Quality decides, Warehouse moves it):
@@ -16,7 +15,8 @@ import ServiceKit
 /// Once per decision (the inbox). What moved — or why nothing could (not enough stock where the NCR says, say:
 /// a deterministic refusal is reported, never retried or dead-lettered) — goes out as `NCRStockDisposed`.
 struct NCRDisposition {
-    let now: @Sendable () -> Date
+    let repositories: WarehouseRepositories
+    let gate: QualityGate
     /// How long a decision waits for the failure it is about (seconds).
     static let awaitFailure: TimeInterval = 600
 
@@ -32,7 +32,7 @@ struct NCRDisposition {
     private func report(_ ncr: NCR, _ decision: NCRDecision, applied: Bool, message: String, _ movements: [Movement],
                         _ context: MessageContext) async throws {
         let disposed = NCRStockDisposed(ncrCode: ncr.code, decision: decision, applied: applied, message: message, orderCode: ncr.orderCode,
-                                        movements: movements, occurredAt: now())
+                                        movements: movements, occurredAt: context.now)
         try await context.publish(disposed)
         try await context.audit("ncr_stock", ncr.code, applied ? decision.rawValue.lowercased() : "refused", before: String?.none, after: disposed)
         if !applied { context.logger.notice("NCR \(ncr.code) \(decision.rawValue): nothing moved: \(message)") }
@@ -40,15 +40,15 @@ struct NCRDisposition {
 
     private func apply(_ decision: NCRDecision, _ ncr: NCR, _ context: MessageContext) async throws -> ([Movement], String) {
         if let code = ncr.inspectionCode {
-            if let lot = try await QualityGate.lotStatus(code, on: context.connection, logger: context.logger) {
+            if let lot = try await repositories.lots.status(of: code, in: context) {
                 return try await lotCartons(decision, ncr, lot: code, status: lot, context)
             }
-            if let held = try await heldReceipt(inspection: code, context) {
+            if let held = try await repositories.heldReceipts.receipt(inspection: code, in: context) {
                 return try await heldReceipt(decision, ncr, held, context)
             }
             // Quality published the failure before the decision; here it may not have landed yet. Waited for a
             // while only: a lot or receipt the warehouse never heard of (held before it kept inspection codes) is refused.
-            if now().timeIntervalSince(ncr.decidedAt ?? now()) < Self.awaitFailure {
+            if context.now.timeIntervalSince(ncr.decidedAt ?? context.now) < Self.awaitFailure {
                 throw AwaitingEarlierEvent("\(ncr.code) is about \(code), which the warehouse has not heard of yet")
             }
             throw ErrorReply.rule("The warehouse holds no lot and no receipt of \(code).")
@@ -62,10 +62,10 @@ struct NCRDisposition {
         async throws -> ([Movement], String) {
         if status == InspectionStatus.open.rawValue { throw AwaitingEarlierEvent("lot \(lot) has not failed here yet") }
         guard status == InspectionStatus.failed.rawValue else { throw ErrorReply.conflict("Inspection lot \(lot) is \(status), not FAILED.") }
-        let store = CartonStore(connection: context.connection, logger: context.logger)
+        let store = repositories.cartons
         var cartons: [Carton] = []
-        for id in try await QualityGate.cartons(of: lot, on: context.connection, logger: context.logger) {
-            if let carton = try await store.find(id.uuidString, lock: true), carton.status == .quarantined { cartons.append(carton) }
+        for id in try await repositories.lots.cartons(of: lot, in: context) {
+            if let carton = try await store.find(id.uuidString, lock: true, in: context), carton.status == .quarantined { cartons.append(carton) }
         }
         guard !cartons.isEmpty else { throw ErrorReply.rule("No carton of lot \(lot) is in QUARANTINE.") }
         let units = cartons.reduce(0) { $0 + $1.qty }
@@ -73,25 +73,24 @@ struct NCRDisposition {
         case .scrap:
             var moves: [NewMovement] = []
             for carton in cartons {
-                let item = try await Items(context: context).require(carton.articleCode, kind: .article, field: "article_code")
+                let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "article_code")
                 moves.append(NewMovement(type: .scrap, item: item, qty: Decimal(carton.qty), from: carton.location, to: nil, reference: ncr.code,
                                          reason: "\(carton.sscc) scrapped: \(ncr.code)"))
             }
-            let posted = try await Ledger(context).post(moves)
+            let posted = try await Ledger(repositories.ledger, context).post(moves)
             for var carton in cartons {
                 let before = carton
                 carton.status = .scrapped
                 carton.location = nil
-                carton.updatedAt = now()
-                try await store.update(carton)
+                carton.updatedAt = context.now
+                try await store.update(carton, in: context)
                 try await context.audit("carton", carton.sscc, "scrap", before: before, after: carton)
             }
             return (posted, "\(cartons.count) carton(s) of lot \(lot), \(units) unit(s), scrapped from QUARANTINE")
         case .useAsIs:
-            try await context.connection.query("UPDATE inspection_lots SET status = 'CONCESSION', updated_at = now() WHERE code = \(lot)",
-                                               logger: context.logger)
+            try await repositories.lots.grantConcession(lot, in: context)
             for carton in cartons {
-                try await QualityGate.release(carton, reason: "\(ncr.code) USE_AS_IS (concession on lot \(lot))", store: store, now: now(), context)
+                try await gate.release(carton, reason: "\(ncr.code) USE_AS_IS (concession on lot \(lot))", context)
             }
             return ([], "\(cartons.count) carton(s) of lot \(lot) released by concession: confirm them into FINISHED_GOODS")
         case .returnToSupplier, .rework:
@@ -101,31 +100,12 @@ struct NCRDisposition {
 
     // MARK: A held material receipt that failed its incoming inspection
 
-    struct HeldReceipt {
-        var movementId: UUID
-        var itemCode: String
-        var qty: Decimal
-        var quarantine: String
-        var releaseTo: String
-        var status: String
-    }
-
-    private func heldReceipt(inspection code: String, _ context: MessageContext) async throws -> HeldReceipt? {
-        let rows = try await context.connection.query("""
-            SELECT movement_id, item_code, qty, quarantine, release_to, status FROM held_receipts WHERE inspection_code = \(code) FOR UPDATE
-            """, logger: context.logger)
-        for try await (id, item, qty, quarantine, releaseTo, status) in rows.decode((UUID, String, Decimal, String, String, String).self) {
-            return HeldReceipt(movementId: id, itemCode: item, qty: qty, quarantine: quarantine, releaseTo: releaseTo, status: status)
-        }
-        return nil
-    }
-
     private func heldReceipt(_ decision: NCRDecision, _ ncr: NCR, _ held: HeldReceipt, _ context: MessageContext) async throws
         -> ([Movement], String) {
         guard held.status == "REJECTED" else {
             throw ErrorReply.conflict("The receipt \(ncr.inspectionCode ?? "") held is \(held.status) already.")
         }
-        let item = try await Items(context: context).require(held.itemCode, kind: .material, field: "material_code")
+        let item = try await Items(repositories.items, context).require(held.itemCode, kind: .material, field: "material_code")
         let move: NewMovement, status: String, message: String
         switch decision {
         case .scrap:
@@ -146,11 +126,9 @@ struct NCRDisposition {
         case .rework:
             return ([], "")
         }
-        let posted = try await Ledger(context).post([move])
-        try await context.connection.query("""
-            UPDATE held_receipts SET status = \(status), released_by = \(decision == .useAsIs ? posted.first?.id : nil)
-            WHERE movement_id = \(held.movementId)
-            """, logger: context.logger)
+        let posted = try await Ledger(repositories.ledger, context).post([move])
+        try await repositories.heldReceipts.close(movement: held.movementId, status: status,
+                                                  releasedBy: decision == .useAsIs ? posted.first?.id : nil, in: context)
         return (posted, message)
     }
 
@@ -160,14 +138,14 @@ struct NCRDisposition {
         guard let code = ncr.materialCode ?? ncr.articleCode else {
             throw ErrorReply.rule("\(ncr.code) names no material or article, so there is no stock to move.")
         }
-        let item = try await Items(context: context).require(code, kind: ncr.materialCode != nil ? .material : .article, field: "material_code")
-        let ledger = LedgerStore(connection: context.connection, logger: context.logger)
+        let item = try await Items(repositories.items, context).require(code, kind: ncr.materialCode != nil ? .material : .article, field: "material_code")
+        let ledger = repositories.ledger
         let location: Location
         if let named = ncr.location {
-            guard let found = try await ledger.location(named) else { throw ErrorReply.rule("There is no location \(named).") }
+            guard let found = try await ledger.location(named, in: context) else { throw ErrorReply.rule("There is no location \(named).") }
             location = found
         } else {
-            guard let quarantine = try await ledger.first(.quarantine) else { throw ErrorReply.rule("There is no QUARANTINE location.") }
+            guard let quarantine = try await ledger.first(.quarantine, in: context) else { throw ErrorReply.rule("There is no QUARANTINE location.") }
             location = quarantine
         }
         let qty = Decimal(ncr.qty)
@@ -181,7 +159,7 @@ struct NCRDisposition {
                                reason: "returned to the supplier: \(ncr.code)")
         case .useAsIs:
             guard location.type == .quarantine else { return ([], "\(qty) \(item.code) stays at \(location.code) (used as is)") }
-            guard let target = try await ledger.first(item.kind == .material ? .rawMaterial : .finishedGoods) else {
+            guard let target = try await ledger.first(item.kind == .material ? .rawMaterial : .finishedGoods, in: context) else {
                 throw ErrorReply.rule("There is no \(item.kind == .material ? "RAW_MATERIAL" : "FINISHED_GOODS") location to release \(item.code) to.")
             }
             move = NewMovement(type: .transfer, item: item, qty: qty, from: location.code, to: target.code, reference: ncr.code,
@@ -189,7 +167,7 @@ struct NCRDisposition {
         case .rework:
             return ([], "")
         }
-        let posted = try await Ledger(context).post([move])
+        let posted = try await Ledger(ledger, context).post([move])
         return (posted, "\(qty) \(item.code) \(move.type.rawValue) from \(location.code)\(move.to.map { " to \($0)" } ?? "")")
     }
 }
