@@ -22,14 +22,16 @@ func service(_ name: String, unitTests: Bool = true, dependencies: [Target.Depen
 // compose/compose.yaml and compose/.env.example are held to it by Tests/ContractsTests/ServiceListTests.swift,
 // and the integration tests' stack refuses to start without a runtime for each of ServiceName's cases.
 let services = [
-    service("Gateway", unitTests: false, dependencies: [
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        .product(name: "JWTKit", package: "jwt-kit"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "HTTPTypes", package: "swift-http-types"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-    ]),
+    service(
+        "Gateway", unitTests: false,
+        dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     service("Production"),
     service("PPIC", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
     service("Approval"),
@@ -46,7 +48,7 @@ let package = Package(
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
     ] + services.map { .executable(name: $0.executable, targets: ["\($0.name)Main"]) } + [
-        .executable(name: "stitch-bench", targets: ["StitchBench"]),
+        .executable(name: "stitch-bench", targets: ["StitchBench"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -92,41 +94,48 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-    ] + services.flatMap { service -> [Target] in
-        [
-            .target(name: service.name,
+    ]
+        + services.flatMap { service -> [Target] in
+            [
+                .target(
+                    name: service.name,
                     dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio")]
                         + service.dependencies,
                     path: "Services/\(service.name)/\(service.name)"),
-            .executableTarget(name: "\(service.name)Main", dependencies: [.target(name: service.name)], path: "Services/\(service.name)/Main"),
-        ] + (service.unitTests ? [.testTarget(name: "\(service.name)Tests", dependencies: [.target(name: service.name), "Contracts", "ServiceKit", "Messaging"])] : [])
-    } + [
-        .executableTarget(
-            name: "StitchBench",
-            dependencies: [
-                "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "BOMFinance", "Warehouse",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .executableTarget(name: "\(service.name)Main", dependencies: [.target(name: service.name)], path: "Services/\(service.name)/Main"),
             ]
-        ),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
-        .testTarget(
-            name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: [
-                "Messaging", "ServiceKit", "Contracts",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ] + services.map { .target(name: $0.name) }
-        ),
-    ]
+                + (service.unitTests
+                    ? [
+                        .testTarget(
+                            name: "\(service.name)Tests", dependencies: [.target(name: service.name), "Contracts", "ServiceKit", "Messaging"])
+                    ] : [])
+        } + [
+            .executableTarget(
+                name: "StitchBench",
+                dependencies: [
+                    "Messaging", "ServiceKit", "Contracts", "Gateway", "Production", "PPIC", "BOMFinance", "Warehouse",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ]
+            ),
+            .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+            .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Contracts"]),
+            .testTarget(
+                name: "ServiceKitTests",
+                dependencies: ["ServiceKit", "Messaging", "Contracts", .product(name: "Crypto", package: "swift-crypto")]
+            ),
+            .testTarget(
+                name: "IntegrationTests",
+                dependencies: [
+                    "Messaging", "ServiceKit", "Contracts",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                ] + services.map { .target(name: $0.name) }
+            ),
+        ]
 )
 
 // Zero warnings in our own code, kept so: every warning in our targets fails the build, in every

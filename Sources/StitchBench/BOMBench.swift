@@ -23,24 +23,32 @@ struct BOMBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
-        try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [BOMFinanceService.definition(environment: .trustingUnsigned)], extraBuses: ["caller"], logger: logger) { databases, buses in
+        try await InProcessStack.run(
+            amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
+            definitions: [BOMFinanceService.definition(environment: .trustingUnsigned)], extraBuses: ["caller"], logger: logger
+        ) { databases, buses in
             try await measure(databases["bomfinance"]!, buses["caller"]!, logger)
         }
     }
 
     private func measure(_ db: PostgresClient, _ bus: any MessageBus, _ logger: Logger) async throws {
         for _ in 0..<600 {
-            if try await scalar(db, "SELECT count(*)::bigint FROM pg_tables WHERE schemaname = 'bomfinance' AND tablename = 'order_issues'") == 1 { break }
+            if try await scalar(db, "SELECT count(*)::bigint FROM pg_tables WHERE schemaname = 'bomfinance' AND tablename = 'order_issues'") == 1 {
+                break
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let leaves = articles * 6 / 10, middles = articles * 3 / 10, tops = articles - leaves - middles
+        let leaves = articles * 6 / 10
+        let middles = articles * 3 / 10
+        let tops = articles - leaves - middles
         print("BOMFinance re-costing: \(materials) materials, \(articles) articles in 3 levels (\(leaves) / \(middles) / \(tops))")
         let seeding = ContinuousClock.now
         try await seed(db, leaves: leaves, middles: middles, tops: tops, logger: logger)
         report("seeding (SQL)", String(format: "%8.1f s", seeding.duration(to: .now).seconds))
         let hot = String(format: "M-%05d", materials - 1)
-        let affected = try await scalar(db, """
+        let affected = try await scalar(
+            db,
+            """
             WITH RECURSIVE up(article) AS (
                 SELECT b.article_code FROM bom_components c JOIN boms b ON b.id = c.bom_id AND b.status = 'ACTIVE'
                 WHERE c.kind = 'M' AND c.component = '\(hot)'
@@ -53,8 +61,9 @@ struct BOMBench: AsyncParsableCommand {
             let start = Date()
             let clock = ContinuousClock.now
             let command = SetMaterialCost(code: hot, cost: Decimal(cost), effectiveFrom: InputRules.today.adding(years: -4), reason: "bench")
-            _ = try await bus.send(Envelope(command, actor: Actor(userId: "bench", username: "bench", roles: ["ADMIN"])),
-                                   timeout: .seconds(30))
+            _ = try await bus.send(
+                Envelope(command, actor: Actor(userId: "bench", username: "bench", roles: ["ADMIN"])),
+                timeout: .seconds(30))
             let accepted = clock.duration(to: .now)
             var done = 0
             let deadline = ContinuousClock.now + .seconds(600)
@@ -62,8 +71,10 @@ struct BOMBench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(10))
                 var binds = PostgresBindings()
                 binds.append(start)
-                for try await count in try await db.query(PostgresQuery(
-                    unsafeSQL: "SELECT count(*)::bigint FROM article_costs WHERE costed_at >= $1", binds: binds), logger: logger).decode(Int.self) {
+                for try await count in try await db.query(
+                    PostgresQuery(
+                        unsafeSQL: "SELECT count(*)::bigint FROM article_costs WHERE costed_at >= $1", binds: binds), logger: logger
+                ).decode(Int.self) {
                     done = count
                 }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -38,10 +39,12 @@ struct HTTPBench: AsyncParsableCommand {
         guard article.status == 201 || article.status == 409 else { throw BenchFailure("article not created: \(article.json ?? "-")") }
         var ids: [String] = []
         for _ in 0..<spks {
-            let spk = try await api.call("POST", "/api/v1/production/spks", token: planner, json: [
-                "article_code": "BENCH-ARTICLE", "stage": "SEWING", "department": "SEWING",
-                "original_qty": 10_000_000, "start_date": today, "due_date": today,
-            ])
+            let spk = try await api.call(
+                "POST", "/api/v1/production/spks", token: planner,
+                json: [
+                    "article_code": "BENCH-ARTICLE", "stage": "SEWING", "department": "SEWING",
+                    "original_qty": 10_000_000, "start_date": today, "due_date": today,
+                ])
             ids.append(try (spk.data["id"] as? String).orThrow("SPK not created: \(spk.json ?? "-")"))
         }
         let processes = try process.map { spec -> (String, Int32) in
@@ -52,8 +55,9 @@ struct HTTPBench: AsyncParsableCommand {
         let database = psql.map(Database.init)
         let script = try WrkScript(paths: ids.map { "/api/v1/production/spk/\($0)/daily-input" }, token: manager, date: today)
         defer { script.remove() }
-        print("daily input over HTTP against \(baseURL): wrk -t\(threads) -c\(connections), \(spks) stand-alone SEWING SPKs, "
-            + "PRODUCTION_MANAGER, {\"date\":\"\(today)\",\"qty\":1}")
+        print(
+            "daily input over HTTP against \(baseURL): wrk -t\(threads) -c\(connections), \(spks) stand-alone SEWING SPKs, "
+                + "PRODUCTION_MANAGER, {\"date\":\"\(today)\",\"qty\":1}")
 
         if warmup > 0 {
             _ = try runWrk(script, seconds: warmup)
@@ -96,7 +100,8 @@ struct HTTPBench: AsyncParsableCommand {
             "loadavg": (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "",
         ]
         if let statsBefore, let statsAfter {
-            var writes: [String: Double] = [:], scans: [String: Double] = [:]
+            var writes: [String: Double] = [:]
+            var scans: [String: Double] = [:]
             for (table, after) in statsAfter.tables {
                 let before = statsBefore.tables[table] ?? .zero
                 let written = Double(after.writes - before.writes) / inputs
@@ -140,11 +145,13 @@ struct HTTPBench: AsyncParsableCommand {
         if let database {
             let list = spkIds.map { "'\($0)'" }.joined(separator: ",")
             while true {
-                let answer = try database.run("""
+                let answer = try database.run(
+                    """
                     SELECT (SELECT count(*) FROM production.outbox WHERE published_at IS NULL)
                          + abs((SELECT count(*) FROM production.daily_inputs WHERE spk_id IN (\(list)))
                                - (SELECT count(*) FROM ppic.spk_entries WHERE spk_id IN (\(list))));
-                    """).trimmingCharacters(in: .whitespacesAndNewlines)
+                    """
+                ).trimmingCharacters(in: .whitespacesAndNewlines)
                 if answer == "0" { break }
                 if ContinuousClock.now > deadline { throw BenchFailure("the stack did not catch up within 120 s (\(answer) behind)") }
                 try await Task.sleep(for: .milliseconds(100))
@@ -168,8 +175,10 @@ struct HTTPBench: AsyncParsableCommand {
     private func runWrk(_ script: WrkScript, seconds: Int) throws -> WrkResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s", "-s", script.path,
-                             baseURL]
+        process.arguments = [
+            "wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s", "-s", script.path,
+            baseURL,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -177,8 +186,9 @@ struct HTTPBench: AsyncParsableCommand {
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0,
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("WRKJSON ") }),
-              let object = try JSONSerialization.jsonObject(with: Data(line.dropFirst(8).utf8)) as? [String: Double] else {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("WRKJSON ") }),
+            let object = try JSONSerialization.jsonObject(with: Data(line.dropFirst(8).utf8)) as? [String: Double]
+        else {
             throw BenchFailure("wrk failed (is it installed? ./scripts/bench http installs it):\n\(text)")
         }
         return WrkResult(object)
@@ -199,7 +209,9 @@ struct HTTPBench: AsyncParsableCommand {
                 print("  \(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(now.leftPadded(12))")
             }
         }
-        if let previous { print("  (left: \(previous["label"] as? String ?? "") \(previous["at"] as? String ?? "") \(previous["git"] as? String ?? ""))") }
+        if let previous {
+            print("  (left: \(previous["label"] as? String ?? "") \(previous["at"] as? String ?? "") \(previous["git"] as? String ?? ""))")
+        }
         line("inputs", ["inputs"], "%.0f")
         line("inputs/s", ["inputs_per_second"], "%.1f")
         line("latency p50 ms", ["latency_ms", "p50"], "%.1f")
@@ -312,11 +324,13 @@ struct CPUSample {
         var stats: [Int32: (parent: Int32, own: Int, children: Int)] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+                let close = stat.lastIndex(of: ")")
+            else { continue }
             // Fields after "pid (comm) ": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1.
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
             guard fields.count > 15, let parent = Int32(fields[1]), let utime = Int(fields[11]), let stime = Int(fields[12]),
-                  let cutime = Int(fields[13]), let cstime = Int(fields[14]) else { continue }
+                let cutime = Int(fields[13]), let cstime = Int(fields[14])
+            else { continue }
             stats[pid] = (parent, utime + stime, cutime + cstime)
         }
         var childrenOf: [Int32: [Int32]] = [:]
@@ -371,7 +385,8 @@ struct Database {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -385,7 +400,8 @@ struct Database {
 
     func stats() throws -> Stats {
         var stats = Stats()
-        let tables = try run("""
+        let tables = try run(
+            """
             SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del, coalesce(idx_scan, 0) + coalesce(seq_scan, 0)
             FROM pg_stat_user_tables;
             """)
@@ -394,7 +410,8 @@ struct Database {
             guard cells.count == 3, let writes = Int(cells[1]), let scans = Int(cells[2]) else { continue }
             stats.tables[String(cells[0])] = TableStats(writes: writes, scans: scans)
         }
-        let database = try run("""
+        let database = try run(
+            """
             SELECT xact_commit, (SELECT wal_bytes FROM pg_stat_wal)::bigint FROM pg_stat_database WHERE datname = current_database();
             """)
         let cells = database.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")

@@ -13,24 +13,29 @@ enum InProcessStack {
     /// Runs `definitions` and a development gateway on `httpPort` while `body` measures; `extraBuses`
     /// are broker connections of the bench's own. `body` gets every database client by schema and
     /// every bus by name.
-    static func run(amqpURL: String, databaseURL: String, httpPort: Int, definitions: [ServiceDefinition], extraBuses: [String] = [],
-                    prefetch: Int = 32, logger: Logger,
-                    _ body: (_ databases: [String: PostgresClient], _ buses: [String: AMQPMessageBus]) async throws -> Void) async throws {
+    static func run(
+        amqpURL: String, databaseURL: String, httpPort: Int, definitions: [ServiceDefinition], extraBuses: [String] = [],
+        prefetch: Int = 32, logger: Logger,
+        _ body: (_ databases: [String: PostgresClient], _ buses: [String: AMQPMessageBus]) async throws -> Void
+    ) async throws {
         let services = ["gateway"] + definitions.map(\.name)
         var databases: [String: PostgresClient] = [:]
         var buses: [String: AMQPMessageBus] = [:]
         for name in services + extraBuses { buses[name] = try AMQPMessageBus(url: amqpURL, name: "bench-\(name)", logger: logger) }
         for name in services {
-            databases[name] = PostgresClient(configuration: try DatabaseConfiguration(url: databaseURL, schema: name).clientConfiguration(),
-                                             backgroundLogger: logger)
+            databases[name] = PostgresClient(
+                configuration: try DatabaseConfiguration(url: databaseURL, schema: name).clientConfiguration(),
+                backgroundLogger: logger)
         }
-        let settings = try GatewaySettings(environment: EnvironmentReader([
-            "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-        ]))
+        let settings = try GatewaySettings(
+            environment: EnvironmentReader([
+                "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
+            ]))
         let runtimes = definitions.map {
             ServiceRuntime(definition: $0, client: databases[$0.name]!, bus: buses[$0.name]!, prefetch: prefetch, logger: logger)
         }
-        let seeded = databases, connected = buses
+        let seeded = databases
+        let connected = buses
         // Clients outlive the services (as in the test stack): a service stopping still flushes its outbox.
         try await withThrowingTaskGroup(of: Void.self) { clientsGroup in
             for client in seeded.values { clientsGroup.addTask { await client.run() } }
@@ -39,8 +44,9 @@ enum InProcessStack {
                 try await seeded["gateway"]!.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
             try await GatewayApp.prepare(settings: settings, client: seeded["gateway"]!, logger: logger)
-            let router = try await GatewayApp.buildRouter(settings: settings, client: seeded["gateway"]!, bus: connected["gateway"]!,
-                                                          logger: logger)
+            let router = try await GatewayApp.buildRouter(
+                settings: settings, client: seeded["gateway"]!, bus: connected["gateway"]!,
+                logger: logger)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: httpPort)), logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for runtime in runtimes { group.addTask { try await runtime.run() } }

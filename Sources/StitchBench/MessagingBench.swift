@@ -24,7 +24,8 @@ struct MessagingBench: AsyncParsableCommand {
         let bus = try AMQPMessageBus(url: amqpURL, name: "bench", logger: logger)
         let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
         let body = Array(String(repeating: "x", count: bodySize).utf8)
-        print("Messaging on this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores), \(bodySize)-byte persistent messages, quorum queues")
+        print(
+            "Messaging on this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores), \(bodySize)-byte persistent messages, quorum queues")
 
         try await withDatabase(schema: schema, logger: logger) { client in
             try await publishing(bus: bus, body: body)
@@ -42,8 +43,9 @@ struct MessagingBench: AsyncParsableCommand {
 
     private func messages(_ count: Int, key: String, body: [UInt8]) -> [OutgoingMessage] {
         (0..<count).map {
-            OutgoingMessage(exchange: Topology.eventsExchange, routingKey: key, body: body, messageId: "\(key)-\($0)",
-                            type: "bench.message.v1", mandatory: false)
+            OutgoingMessage(
+                exchange: Topology.eventsExchange, routingKey: key, body: body, messageId: "\(key)-\($0)",
+                type: "bench.message.v1", mandatory: false)
         }
     }
 
@@ -83,8 +85,9 @@ struct MessagingBench: AsyncParsableCommand {
                 group.addTask {
                     try await consumer.run { message in
                         try await client.withTransaction(logger: logger) { connection in
-                            _ = try await Inbox.claim("\(prefetch)-\(message.messageId ?? "")", consumer: "bench",
-                                                      type: message.type, on: connection, logger: logger)
+                            _ = try await Inbox.claim(
+                                "\(prefetch)-\(message.messageId ?? "")", consumer: "bench",
+                                type: message.type, on: connection, logger: logger)
                         }
                         done.increment()
                     }
@@ -127,9 +130,11 @@ struct MessagingBench: AsyncParsableCommand {
             var latencies = Latencies()
             for index in 0..<requests {
                 let started = ContinuousClock.now
-                _ = try await bus.request(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: name,
-                                                          body: Array("{}".utf8), messageId: "rpc-\(index)"),
-                                          timeout: .seconds(5))
+                _ = try await bus.request(
+                    OutgoingMessage(
+                        exchange: Topology.commandsExchange, routingKey: name,
+                        body: Array("{}".utf8), messageId: "rpc-\(index)"),
+                    timeout: .seconds(5))
                 if index >= 50 { latencies.record(started.duration(to: .now)) }  // after warm-up
             }
             report("request/reply round trip (reply confirmed), p50", latencies.percentile(0.50).milliseconds)

@@ -9,6 +9,7 @@ import PPIC
 import PostgresNIO
 import Production
 import ServiceKit
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -29,9 +30,12 @@ struct PPICBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
-        try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [ProductionService.definition(environment: .trustingUnsigned), PPICService.definition(environment: .trustingUnsigned)], extraBuses: ["rebuild"],
-                                     logger: logger) { databases, buses in
+        try await InProcessStack.run(
+            amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
+            definitions: [ProductionService.definition(environment: .trustingUnsigned), PPICService.definition(environment: .trustingUnsigned)],
+            extraBuses: ["rebuild"],
+            logger: logger
+        ) { databases, buses in
             try await measure(production: databases["production"]!, ppic: databases["ppic"]!, bus: buses["rebuild"]!, logger: logger)
         }
     }
@@ -64,28 +68,34 @@ struct PPICBench: AsyncParsableCommand {
     /// SPKs over the last 60 days in every stage and state, entries spread over their windows up to
     /// today; totals made to match the entries, as Production keeps them.
     private func seed(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO production.spks (id, code, article_code, stage, department, original_qty, target_qty, status,
-                                         start_date, due_date, created_by)
-            SELECT md5('bench-spk-' || n)::uuid, 'SPK-BENCH-' || lpad(n::text, 6, '0'), 'BENCH-' || (n % 50),
-                   stage, stage, 1000 + n % 4000, 1000 + n % 4000,
-                   CASE WHEN n % 20 = 0 THEN 'CANCELLED' WHEN n % 5 = 0 THEN 'COMPLETED' WHEN n % 31 = 0 THEN 'ON_HOLD'
-                        ELSE 'IN_PROGRESS' END,
-                   current_date - (n % 60), current_date - (n % 60) + 10 + n % 25, 'bench'
-            FROM generate_series(0, \(spks - 1)) AS n,
-                 LATERAL (SELECT (ARRAY['CUTTING','EMBROIDERY','SEWING','FINISHING','PACKING'])[1 + n % 5] AS stage) s
-            """), logger: logger)
-        try await client.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO production.daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, recorded_by)
-            SELECT gen_random_uuid(), md5('bench-spk-' || (i % \(spks)))::uuid,
-                   LEAST(current_date, current_date - ((i % \(spks)) % 60) + (i / \(spks)) % 35), 1 + i % 40, (i % 7) / 5, 'NONE', 'bench'
-            FROM generate_series(0, \(entries - 1)) AS i
-            """), logger: logger)
-        try await client.query(PostgresQuery(unsafeSQL: """
-            UPDATE production.spks s SET produced_qty = e.qty, reject_qty = e.rejects
-            FROM (SELECT spk_id, sum(qty)::bigint AS qty, sum(reject_qty)::bigint AS rejects FROM production.daily_inputs GROUP BY spk_id) e
-            WHERE s.id = e.spk_id
-            """), logger: logger)
+        try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO production.spks (id, code, article_code, stage, department, original_qty, target_qty, status,
+                                                 start_date, due_date, created_by)
+                    SELECT md5('bench-spk-' || n)::uuid, 'SPK-BENCH-' || lpad(n::text, 6, '0'), 'BENCH-' || (n % 50),
+                           stage, stage, 1000 + n % 4000, 1000 + n % 4000,
+                           CASE WHEN n % 20 = 0 THEN 'CANCELLED' WHEN n % 5 = 0 THEN 'COMPLETED' WHEN n % 31 = 0 THEN 'ON_HOLD'
+                                ELSE 'IN_PROGRESS' END,
+                           current_date - (n % 60), current_date - (n % 60) + 10 + n % 25, 'bench'
+                    FROM generate_series(0, \(spks - 1)) AS n,
+                         LATERAL (SELECT (ARRAY['CUTTING','EMBROIDERY','SEWING','FINISHING','PACKING'])[1 + n % 5] AS stage) s
+                    """), logger: logger)
+        try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO production.daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, recorded_by)
+                    SELECT gen_random_uuid(), md5('bench-spk-' || (i % \(spks)))::uuid,
+                           LEAST(current_date, current_date - ((i % \(spks)) % 60) + (i / \(spks)) % 35), 1 + i % 40, (i % 7) / 5, 'NONE', 'bench'
+                    FROM generate_series(0, \(entries - 1)) AS i
+                    """), logger: logger)
+        try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE production.spks s SET produced_qty = e.qty, reject_qty = e.rejects
+                    FROM (SELECT spk_id, sum(qty)::bigint AS qty, sum(reject_qty)::bigint AS rejects FROM production.daily_inputs GROUP BY spk_id) e
+                    WHERE s.id = e.spk_id
+                    """), logger: logger)
         try await client.query("ANALYZE production.spks", logger: logger)
         try await client.query("ANALYZE production.daily_inputs", logger: logger)
     }

@@ -29,8 +29,10 @@ struct WarehouseBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "stitch.bench")
         logger.logLevel = .warning
-        try await InProcessStack.run(amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
-                                     definitions: [WarehouseService.definition(environment: .trustingUnsigned)], prefetch: 64, logger: logger) { databases, _ in
+        try await InProcessStack.run(
+            amqpURL: amqpURL, databaseURL: databaseURL, httpPort: httpPort,
+            definitions: [WarehouseService.definition(environment: .trustingUnsigned)], prefetch: 64, logger: logger
+        ) { databases, _ in
             try await measure(databases["warehouse"]!, logger: logger)
         }
     }
@@ -53,8 +55,11 @@ struct WarehouseBench: AsyncParsableCommand {
                     var failed = 0
                     for i in 0..<perClient {
                         let n = c * perClient + i
-                        let item = "BENCH-\(n % items)", from = "LOC-\(n % locations)", to = "LOC-\((n + 1) % locations)"
-                        let body: [String: Any] = n % 2 == 0
+                        let item = "BENCH-\(n % items)"
+                        let from = "LOC-\(n % locations)"
+                        let to = "LOC-\((n + 1) % locations)"
+                        let body: [String: Any] =
+                            n % 2 == 0
                             ? ["type": "RECEIPT", "item_code": item, "qty": 5, "to_location": from, "reference": "BENCH"]
                             : ["type": "TRANSFER", "item_code": item, "qty": 1, "from_location": from, "to_location": to]
                         if try await api.call("POST", "/api/v1/inventory/movements", token: manager, json: body).status != 201 { failed += 1 }
@@ -65,8 +70,9 @@ struct WarehouseBench: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = start.duration(to: .now)
-        report("posted over HTTP: \(perClient * clients) by \(clients) clients, \(failures) refused",
-               String(format: "%8.0f /s", Double(perClient * clients) / max(elapsed.seconds, 1e-9)))
+        report(
+            "posted over HTTP: \(perClient * clients) by \(clients) clients, \(failures) refused",
+            String(format: "%8.0f /s", Double(perClient * clients) / max(elapsed.seconds, 1e-9)))
 
         for (label, path) in [
             ("balance of one item at one location", "/api/v1/inventory/balances?item=BENCH-7&location=LOC-3"),

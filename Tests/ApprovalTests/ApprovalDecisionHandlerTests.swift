@@ -1,8 +1,9 @@
-@testable import Approval
 import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
+@testable import Approval
 
 /// Deciding and cancelling requests, level by level, on in-memory repositories.
 @Suite struct ApprovalDecisionHandlerTests {

@@ -1,8 +1,9 @@
-@testable import Approval
 import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
+@testable import Approval
 
 /// What became of approved requests, as Production and the warehouse report it in events.
 @Suite struct ApprovalOutcomeHandlerTests {
@@ -18,8 +19,9 @@ import Testing
     }
 
     func settled(_ request: ApprovalRequest, open: Decimal) -> MaterialDebtSettled {
-        MaterialDebtSettled(debtId: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED", settledQty: 5,
-                            openQty: open, fullySettled: open == 0, movementId: UUID(), occurredAt: later)
+        MaterialDebtSettled(
+            debtId: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED", settledQty: 5,
+            openQty: open, fullySettled: open == 0, movementId: UUID(), occurredAt: later)
     }
 
     @Test func anAppliedOrRefusedChangeIsRecordedOnTheRequest() async throws {
@@ -49,9 +51,10 @@ import Testing
 
     @Test func anIssuedDebtSaysSoUnlessSettledFirst() async throws {
         let request = try await approvedDebt()
-        let debt = WarehouseDebt(id: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED", unit: .m,
-                                 location: "RM-01", spkCode: request.spkCode, qty: 10, settledQty: 0, status: .open,
-                                 issueMovementId: UUID(), openedAt: later, settledAt: nil)
+        let debt = WarehouseDebt(
+            id: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED", unit: .m,
+            location: "RM-01", spkCode: request.spkCode, qty: 10, settledQty: 0, status: .open,
+            issueMovementId: UUID(), openedAt: later, settledAt: nil)
         try await f.handlers.recordIssue(MaterialDebtOpened(debt: debt), f.context(nil))
         #expect(try await f.stored(request).outcome == "ISSUED: 10 M FAB-RED from RM-01")
 
@@ -66,9 +69,11 @@ import Testing
     @Test func aFailedIssueIsRecordedAndAudited() async throws {
         let request = try await approvedDebt()
         let effects = RecordedEffects()
-        try await f.handlers.recordIssueFailure(MaterialDebtIssueFailed(approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED",
-                                                                        reason: "no RAW_MATERIAL location", occurredAt: later),
-                                                f.context(nil, effects))
+        try await f.handlers.recordIssueFailure(
+            MaterialDebtIssueFailed(
+                approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED",
+                reason: "no RAW_MATERIAL location", occurredAt: later),
+            f.context(nil, effects))
         let failed = try await f.stored(request)
         #expect(failed.status == .issueFailed && failed.outcome == "ISSUE_FAILED: no RAW_MATERIAL location")
         #expect(effects.auditRows.map(\.action) == ["issue failed"])
@@ -78,8 +83,10 @@ import Testing
         f.material("FAB-RED", unit: .m)
         let request = try await f.materialDebt(f.spk(), qty: 10)
         let effects = RecordedEffects()
-        try await f.handlers.recordIssueFailure(MaterialDebtIssueFailed(approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED",
-                                                                        reason: "x", occurredAt: later), f.context(nil, effects))
+        try await f.handlers.recordIssueFailure(
+            MaterialDebtIssueFailed(
+                approvalId: request.id, approvalCode: request.code, materialCode: "FAB-RED",
+                reason: "x", occurredAt: later), f.context(nil, effects))
         #expect(try await f.stored(request).status == .pending)
         #expect(effects.auditRows.isEmpty)
     }

@@ -1,8 +1,9 @@
-@testable import Approval
 import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
+@testable import Approval
 
 /// What approvers and the warehouse see: pending work, one request, material debts.
 @Suite struct ApprovalQueryHandlerTests {

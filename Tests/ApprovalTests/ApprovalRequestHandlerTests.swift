@@ -1,8 +1,9 @@
-@testable import Approval
 import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
+@testable import Approval
 
 /// Asking for a quantity change or material debt, decided on in-memory repositories (no broker, no database).
 @Suite struct QuantityChangeRequestTests {
@@ -11,8 +12,9 @@ import Testing
     @Test func aSmallChangeWaitsForTheProductionManagerOnly() async throws {
         let spk = f.spk()
         let effects = RecordedEffects()
-        let request = try await f.handlers.requestQuantityChange(RequestQuantityChange(spk: spk.code, newQty: 450, reason: "  fabric short "),
-                                                                 f.context(f.supervisor, effects))
+        let request = try await f.handlers.requestQuantityChange(
+            RequestQuantityChange(spk: spk.code, newQty: 450, reason: "  fabric short "),
+            f.context(f.supervisor, effects))
         #expect(request.code == "MOD-20260301-0001")
         #expect(request.status == .pending && request.currentLevel == 1)
         #expect(request.levels.map(\.role) == ["PRODUCTION_MANAGER"])
@@ -79,7 +81,8 @@ import Testing
         _ = try await f.quantityChange(spk, to: 450)
         let effects = RecordedEffects()
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.requestQuantityChange(RequestQuantityChange(spk: spk.code, newQty: 420, reason: "r"), f.context(f.supervisor, effects))
+            try await f.handlers.requestQuantityChange(
+                RequestQuantityChange(spk: spk.code, newQty: 420, reason: "r"), f.context(f.supervisor, effects))
         }
         #expect(error?.code == .conflict)
         #expect(effects.messages.isEmpty && effects.auditRows.isEmpty)
@@ -135,8 +138,9 @@ import Testing
         let spk = f.spk()
         let ppic = Actor(userId: "u-ppic", username: "ppic", roles: ["PPIC_MANAGER"])
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.requestMaterialDebt(RequestMaterialDebt(spkId: spk.id.uuidString, materialCode: "FAB-RED", qty: 1, reason: "r"),
-                                                     f.context(ppic))
+            try await f.handlers.requestMaterialDebt(
+                RequestMaterialDebt(spkId: spk.id.uuidString, materialCode: "FAB-RED", qty: 1, reason: "r"),
+                f.context(ppic))
         }
         #expect(error?.code == .forbidden)
     }
@@ -144,8 +148,9 @@ import Testing
     @Test func materialAndReasonAreRequired() async throws {
         let spk = f.spk()
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.requestMaterialDebt(RequestMaterialDebt(spkId: spk.id.uuidString, materialCode: " ", qty: 1, reason: ""),
-                                                     f.context(f.supervisor))
+            try await f.handlers.requestMaterialDebt(
+                RequestMaterialDebt(spkId: spk.id.uuidString, materialCode: " ", qty: 1, reason: ""),
+                f.context(f.supervisor))
         }
         #expect(error?.code == .validationFailed)
         #expect(error?.details.map(\.field) == ["material_code", "reason"])
@@ -154,8 +159,9 @@ import Testing
     @Test func anUnknownSPKIsARuleNamingTheField() async throws {
         f.material("FAB-RED", unit: .m)
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.requestMaterialDebt(RequestMaterialDebt(spkId: UUID().uuidString, materialCode: "FAB-RED", qty: 1, reason: "r"),
-                                                     f.context(f.supervisor))
+            try await f.handlers.requestMaterialDebt(
+                RequestMaterialDebt(spkId: UUID().uuidString, materialCode: "FAB-RED", qty: 1, reason: "r"),
+                f.context(f.supervisor))
         }
         #expect(error?.code == .ruleViolated && error?.details.map(\.field) == ["spk_id"])
     }

@@ -1,7 +1,8 @@
-@testable import Approval
 import Contracts
 import Foundation
 import Testing
+
+@testable import Approval
 
 @Suite struct ApprovalChainTests {
     let chain = [ChainLevel(role: "PRODUCTION_MANAGER"), ChainLevel(role: "MANAGER", condition: "change_percent > 10")]
@@ -30,12 +31,13 @@ import Testing
     let manager = Actor(userId: "u3", username: "manager", roles: ["MANAGER"])
 
     func request(levels: [String]) -> ApprovalRequest {
-        ApprovalRequest(id: UUID(), code: "MOD-20260301-0001", kind: .quantityChange, status: .pending, spkId: UUID(),
-                        spkCode: "SPK-20260301-0001", requestedBy: requester.username, requestedById: requester.userId,
-                        requestedAt: Date(), reason: "r", currentLevel: 1,
-                        levels: levels.enumerated().map { ApprovalLevel(level: $0.offset + 1, role: $0.element) },
-                        change: "500→400", quantity: QuantityChange(originalQty: 500, oldQty: 500, newQty: 400), materialDebt: nil,
-                        outcome: nil, updatedAt: Date())
+        ApprovalRequest(
+            id: UUID(), code: "MOD-20260301-0001", kind: .quantityChange, status: .pending, spkId: UUID(),
+            spkCode: "SPK-20260301-0001", requestedBy: requester.username, requestedById: requester.userId,
+            requestedAt: Date(), reason: "r", currentLevel: 1,
+            levels: levels.enumerated().map { ApprovalLevel(level: $0.offset + 1, role: $0.element) },
+            change: "500→400", quantity: QuantityChange(originalQty: 500, oldQty: 500, newQty: 400), materialDebt: nil,
+            outcome: nil, updatedAt: Date())
     }
 
     @Test func levelsAreDecidedInOrderByTheirRole() throws {
@@ -59,8 +61,9 @@ import Testing
             Issue.record("expected 403")
         } catch { #expect(error.code == .forbidden) }
         do {
-            _ = try ApprovalRules.decide(request(levels: ["PRODUCTION_MANAGER"]), approved: false, notes: "  ", actor: productionManager,
-                                         now: Date())
+            _ = try ApprovalRules.decide(
+                request(levels: ["PRODUCTION_MANAGER"]), approved: false, notes: "  ", actor: productionManager,
+                now: Date())
             Issue.record("expected 400")
         } catch { #expect(error.code == .validationFailed && error.details.first?.field == "notes") }
     }
@@ -77,14 +80,16 @@ import Testing
         let spk = SPKFacts(id: UUID(), code: "SPK-1", originalQty: 500, targetQty: 500, producedQty: 300, status: "IN_PROGRESS")
         for (qty, field) in [(500, "new_qty"), (299, "new_qty"), (0, "new_qty")] {
             do {
-                _ = try ApprovalRules.validateQuantityChange(RequestQuantityChange(spk: "SPK-1", newQty: qty, reason: "r"), spk: spk,
-                                                             actor: requester)
+                _ = try ApprovalRules.validateQuantityChange(
+                    RequestQuantityChange(spk: "SPK-1", newQty: qty, reason: "r"), spk: spk,
+                    actor: requester)
                 Issue.record("expected \(qty) to be refused")
             } catch { #expect(error.details.first?.field == field) }
         }
         #expect(throws: Never.self) {
-            _ = try ApprovalRules.validateQuantityChange(RequestQuantityChange(spk: "SPK-1", newQty: 300, reason: "r"), spk: spk,
-                                                         actor: self.requester)
+            _ = try ApprovalRules.validateQuantityChange(
+                RequestQuantityChange(spk: "SPK-1", newQty: 300, reason: "r"), spk: spk,
+                actor: self.requester)
         }
     }
 
@@ -99,15 +104,18 @@ import Testing
             #expect(error.code == .ruleViolated && error.details.map(\.field) == ["qty"])
         }
         do {
-            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-2", materialCode: "FAB", qty: 3, reason: "late"),
-                                                spk: cancelled, unit: .m)
+            try ApprovalRules.checkMaterialDebt(
+                RequestMaterialDebt(spkId: "SPK-2", materialCode: "FAB", qty: 3, reason: "late"),
+                spk: cancelled, unit: .m)
             Issue.record("a cancelled SPK takes no debt")
         } catch { #expect(error.code == .conflict) }
         #expect(throws: Never.self) {
-            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-1", materialCode: "FAB", qty: 12.5, reason: "late"),
-                                                spk: running, unit: .m)
-            try ApprovalRules.checkMaterialDebt(RequestMaterialDebt(spkId: "SPK-1", materialCode: "EYE-12MM", qty: 2, reason: "late"),
-                                                spk: running, unit: .pcs)
+            try ApprovalRules.checkMaterialDebt(
+                RequestMaterialDebt(spkId: "SPK-1", materialCode: "FAB", qty: 12.5, reason: "late"),
+                spk: running, unit: .m)
+            try ApprovalRules.checkMaterialDebt(
+                RequestMaterialDebt(spkId: "SPK-1", materialCode: "EYE-12MM", qty: 2, reason: "late"),
+                spk: running, unit: .pcs)
         }
     }
 }

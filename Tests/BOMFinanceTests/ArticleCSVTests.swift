@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import BOMFinance
 
 struct ArticleCSVTests {
@@ -18,7 +19,8 @@ struct ArticleCSVTests {
         let (rows, rejected) = ArticleCSV.parse(csv)
         #expect(rows.map(\.code) == ["BEAR-30", "PANEL-1"])
         #expect(rows[0].name == "Bear, 30 cm" && rows[0].customer == "Toy Co" && rows[0].route == [.cutting, .sewing, .packing])
-        #expect(rows[0].labourMinutes == [StageMinutes(stage: .cutting, minutes: 3), StageMinutes(stage: .sewing, minutes: Decimal(string: "14.5")!)])
+        #expect(
+            rows[0].labourMinutes == [StageMinutes(stage: .cutting, minutes: 3), StageMinutes(stage: .sewing, minutes: Decimal(string: "14.5")!)])
         #expect(rows[1].route == Stage.defaultRoute && rows[1].customer == nil && rows[1].labourMinutes.isEmpty)
         #expect(rejected.map(\.line) == [4, 5, 6, 7])
         #expect(rejected[0].reason.contains("must follow the order"))

@@ -1,17 +1,22 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import BOMFinance
 
 /// Explosion, cycles and where-used over a two-level bear: BEAR uses an embroidered PANEL and fabric.
 struct BOMGraphTests {
     static let graph = BOMGraph(
         lines: [
-            "BEAR": [BOMLine(materialCode: "FUR", qtyPerUnit: Decimal(string: "0.5")!, scrapPercent: 10),
-                     BOMLine(articleCode: "PANEL", qtyPerUnit: 2),
-                     BOMLine(materialCode: "EYE", qtyPerUnit: 2)],
-            "PANEL": [BOMLine(materialCode: "FUR", qtyPerUnit: Decimal(string: "0.1")!),
-                      BOMLine(materialCode: "THREAD", qtyPerUnit: Decimal(string: "0.01")!, scrapPercent: 5)],
+            "BEAR": [
+                BOMLine(materialCode: "FUR", qtyPerUnit: Decimal(string: "0.5")!, scrapPercent: 10),
+                BOMLine(articleCode: "PANEL", qtyPerUnit: 2),
+                BOMLine(materialCode: "EYE", qtyPerUnit: 2),
+            ],
+            "PANEL": [
+                BOMLine(materialCode: "FUR", qtyPerUnit: Decimal(string: "0.1")!),
+                BOMLine(materialCode: "THREAD", qtyPerUnit: Decimal(string: "0.01")!, scrapPercent: 5),
+            ],
         ],
         units: ["FUR": .m, "EYE": .pcs, "THREAD": .cone])
 

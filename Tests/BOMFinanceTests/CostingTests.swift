@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import BOMFinance
 
 /// Roll-up, effective dating, reject valuation and variance.
@@ -8,8 +9,10 @@ struct CostingTests {
     static let rates = CostRates(perMinute: [.cutting: 100, .sewing: 200, .packing: 50], overheadPercent: 10)
     static let rollup = CostRollup(
         graph: BOMGraphTests.graph, materialCosts: ["FUR": 40_000, "EYE": 500, "THREAD": 20_000],
-        labour: ["BEAR": [StageMinutes(stage: .sewing, minutes: 12), StageMinutes(stage: .packing, minutes: 2)],
-                 "PANEL": [StageMinutes(stage: .cutting, minutes: Decimal(string: "1.5")!)]],
+        labour: [
+            "BEAR": [StageMinutes(stage: .sewing, minutes: 12), StageMinutes(stage: .packing, minutes: 2)],
+            "PANEL": [StageMinutes(stage: .cutting, minutes: Decimal(string: "1.5")!)],
+        ],
         rates: rates)
 
     @Test("roll-up: materials at every level, sub-assembly labour included, overhead on top")
@@ -43,17 +46,20 @@ struct CostingTests {
     @Test("sub-assemblies not being re-costed enter at their stored cost")
     func knownSubAssembly() {
         let graph = BOMGraph(lines: ["BEAR": BOMGraphTests.graph.lines["BEAR"]!], units: [:])
-        let rollup = CostRollup(graph: graph, materialCosts: ["FUR": 40_000, "EYE": 500], labour: [:], rates: Self.rates,
-                                known: ["PANEL": RolledCost(material: 1000, labour: 10)])
+        let rollup = CostRollup(
+            graph: graph, materialCosts: ["FUR": 40_000, "EYE": 500], labour: [:], rates: Self.rates,
+            known: ["PANEL": RolledCost(material: 1000, labour: 10)])
         #expect(rollup.roll(["BEAR"])["BEAR"] == RolledCost(material: 22_000 + 1000 + 2000, labour: 20))
     }
 
     @Test("effective dating: the latest cost on or before the date; nothing before the first")
     func effectiveDating() {
         let at = Date(timeIntervalSince1970: 0)
-        let history = [CostEntry(cost: 10, effectiveFrom: LocalDate("2026-01-01")!, reason: nil, recordedBy: nil, recordedAt: at),
-                       CostEntry(cost: 12, effectiveFrom: LocalDate("2026-03-01")!, reason: nil, recordedBy: nil, recordedAt: at),
-                       CostEntry(cost: 15, effectiveFrom: LocalDate("2026-06-01")!, reason: nil, recordedBy: nil, recordedAt: at)]
+        let history = [
+            CostEntry(cost: 10, effectiveFrom: LocalDate("2026-01-01")!, reason: nil, recordedBy: nil, recordedAt: at),
+            CostEntry(cost: 12, effectiveFrom: LocalDate("2026-03-01")!, reason: nil, recordedBy: nil, recordedAt: at),
+            CostEntry(cost: 15, effectiveFrom: LocalDate("2026-06-01")!, reason: nil, recordedBy: nil, recordedAt: at),
+        ]
         #expect(EffectiveCost.at(LocalDate("2025-12-31")!, in: history) == nil)
         #expect(EffectiveCost.at(LocalDate("2026-02-28")!, in: history)?.cost == 10)
         #expect(EffectiveCost.at(LocalDate("2026-03-01")!, in: history)?.cost == 12)

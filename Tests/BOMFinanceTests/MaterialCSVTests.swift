@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import BOMFinance
 
 struct MaterialCSVTests {

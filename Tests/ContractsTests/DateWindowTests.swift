@@ -15,8 +15,9 @@ import Testing
     }
 
     func spk(start: String, due: String) -> CreateSPK {
-        CreateSPK(articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: 10, startDate: LocalDate(start)!,
-                  dueDate: LocalDate(due)!)
+        CreateSPK(
+            articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: 10, startDate: LocalDate(start)!,
+            dueDate: LocalDate(due)!)
     }
 
     @Test func theWindowIsFiveYearsEachSide() {
@@ -35,7 +36,8 @@ import Testing
     }
 
     @Test func everyDateOfEveryRequestIsFoundWhereverItSits() {
-        #expect(fields(RecordDailyInput(spk: "SPK-1", entry: DailyInputEntry(date: LocalDate("1999-01-01")!, qty: 1))).contains { $0.hasSuffix("date") })
+        #expect(
+            fields(RecordDailyInput(spk: "SPK-1", entry: DailyInputEntry(date: LocalDate("1999-01-01")!, qty: 1))).contains { $0.hasSuffix("date") })
         #expect(fields(ListMovements(from: LocalDate("1900-01-01")!)) == ["from"])
         #expect(fields(ListMovements(from: LocalDate("2026-12-01")!, to: LocalDate("2026-11-01")!)) == ["to"])
         #expect(fields(GetDefectPareto(from: LocalDate("2020-12-01")!)) == ["from"])

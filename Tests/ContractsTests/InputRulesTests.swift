@@ -21,8 +21,9 @@ import Testing
         let batch = RecordMobileBatch(entries: [MobileEntry(spkId: "SPK-1", entry: entry)])
         #expect(batch.inputProblems.isEmpty)
         #expect(RecordMobileBatch(entries: []).inputProblems.map(\.field) == ["entries"])
-        let spk = CreateSPK(articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: Int.max,
-                            startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-02")!)
+        let spk = CreateSPK(
+            articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: Int.max,
+            startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-02")!)
         #expect(spk.inputProblems.map(\.field) == ["original_qty"])
         #expect(RequestQuantityChange(spk: "S", newQty: 10_000_001, reason: "r").inputProblems.map(\.field) == ["new_qty"])
         #expect(RequestMaterialDebt(spkId: "S", materialCode: "M", qty: .infinity, reason: "r").inputProblems.map(\.field) == ["qty"])
@@ -35,7 +36,8 @@ import Testing
         let problems = InputRules.textProblems(in: ListOrders(articleCode: "BE\u{0}AR"))
         #expect(problems.map(\.field) == ["article_code"])
         let entry = DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, notes: "line 1\nline 2\tok", clientEntryId: "a\u{7}")
-        #expect(InputRules.textProblems(in: RecordMobileBatch(entries: [MobileEntry(spkId: "S\u{1B}", entry: entry)])).map(\.field)
+        #expect(
+            InputRules.textProblems(in: RecordMobileBatch(entries: [MobileEntry(spkId: "S\u{1B}", entry: entry)])).map(\.field)
                 == ["entries[0].spk_id", "entries[0].entry.client_entry_id"])
         // Free text keeps its line breaks and tabs, but not NUL.
         #expect(InputRules.textProblem("a\nb\tc", field: "notes") == nil)
@@ -45,7 +47,11 @@ import Testing
     }
 
     @Test func theWalkFindsTextInEveryShapeAValueCanHave() {
-        struct Line: Codable { var code: String; var qty: Int; var note: String? }
+        struct Line: Codable {
+            var code: String
+            var qty: Int
+            var note: String?
+        }
         struct Body: Codable {
             var lines: [Line]
             var byCode: [String: String]
@@ -53,9 +59,10 @@ import Testing
             var notes: String?
             var createdAt: Date
         }
-        let body = Body(lines: [Line(code: "OK", qty: 1, note: nil), Line(code: "B\u{85}D", qty: 2, note: "x")],
-                        byCode: ["A\u{0}": "fine", "B": "bad\u{7F}"], tags: [["a"], ["b", String(repeating: "y", count: 501)]],
-                        notes: String(repeating: "n", count: 1_999) + "\n", createdAt: Date())
+        let body = Body(
+            lines: [Line(code: "OK", qty: 1, note: nil), Line(code: "B\u{85}D", qty: 2, note: "x")],
+            byCode: ["A\u{0}": "fine", "B": "bad\u{7F}"], tags: [["a"], ["b", String(repeating: "y", count: 501)]],
+            notes: String(repeating: "n", count: 1_999) + "\n", createdAt: Date())
         #expect(Set(InputRules.textProblems(in: body).map(\.field)) == ["lines[1].code", "by_code", "by_code.B", "tags[1][1]"])
         #expect(InputRules.textProblems(in: "top\u{1}").map(\.field) == ["body"])
     }

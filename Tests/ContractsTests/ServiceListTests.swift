@@ -14,9 +14,10 @@ import Testing
     /// The lower-case names of `pattern`'s first group in `text`.
     static func names(_ pattern: String, in text: String) throws -> Set<String> {
         let expression = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
-        return Set(expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            Range(match.range(at: 1), in: text).map { text[$0].lowercased() }
-        })
+        return Set(
+            expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+                Range(match.range(at: 1), in: text).map { text[$0].lowercased() }
+            })
     }
 
     /// The list: the services Package.swift declares, lower-cased.

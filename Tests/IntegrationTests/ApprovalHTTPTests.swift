@@ -7,9 +7,11 @@ import Testing
 extension ProductionHTTPTests {
     /// Asks for a change; Approval checks it against the SPK as Production has it at that moment.
     static func requestChange(_ http: HTTPClient, token: String, spk: String, newQty: Int, reason: String = "customer changed the order")
-        async throws -> HTTPClient.Reply {
-        try await http.call(.post, "/api/v1/production/spk/\(spk)/request-modification", token: token,
-                            json: ["new_qty": newQty, "reason": reason])
+        async throws -> HTTPClient.Reply
+    {
+        try await http.call(
+            .post, "/api/v1/production/spk/\(spk)/request-modification", token: token,
+            json: ["new_qty": newQty, "reason": reason])
     }
 
     static func target(_ http: HTTPClient, token: String, spk: String) async throws -> Int {
@@ -35,10 +37,12 @@ extension ProductionHTTPTests {
             #expect((small.data["levels"] as? [[String: Any]])?.map { $0["role"] as? String } == ["PRODUCTION_MANAGER"])
             let waiting = try await http.call(.get, "/api/v1/production/approvals/pending", token: prodManager)
             #expect(waiting.list.contains { $0["mod_id"] as? String == modId && $0["requested_by"] as? String == "spv_sewing" })
-            #expect(try await http.call(.get, "/api/v1/production/approvals/pending", token: manager).list
-                .allSatisfy { $0["mod_id"] as? String != modId })
-            let approved = try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
-                                               json: ["approved": true, "notes": "ok"])
+            #expect(
+                try await http.call(.get, "/api/v1/production/approvals/pending", token: manager).list
+                    .allSatisfy { $0["mod_id"] as? String != modId })
+            let approved = try await http.call(
+                .post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
+                json: ["approved": true, "notes": "ok"])
             #expect(approved.status == 200 && approved.data["status"] as? String == "APPROVED")
             #expect(await eventually { (try? await Self.target(http, token: ppic, spk: code)) == 480 })
 
@@ -46,13 +50,16 @@ extension ProductionHTTPTests {
             let big = try await Self.requestChange(http, token: spv, spk: code, newQty: 400)
             let bigId = try #require(big.data["mod_id"] as? String)
             #expect((big.data["levels"] as? [[String: Any]])?.map { $0["role"] as? String } == ["PRODUCTION_MANAGER", "MANAGER"])
-            let first = try await http.call(.post, "/api/v1/production/approvals/\(bigId)/approve", token: prodManager,
-                                            json: ["approved": true])
+            let first = try await http.call(
+                .post, "/api/v1/production/approvals/\(bigId)/approve", token: prodManager,
+                json: ["approved": true])
             #expect(first.data["status"] as? String == "PENDING" && first.data["current_level"] as? Int == 2)
-            #expect(try await http.call(.get, "/api/v1/production/approvals/pending", token: manager).list
-                .contains { $0["mod_id"] as? String == bigId })
-            let second = try await http.call(.post, "/api/v1/production/approvals/\(bigId)/approve", token: manager,
-                                             json: ["approved": true, "notes": "agreed with the customer"])
+            #expect(
+                try await http.call(.get, "/api/v1/production/approvals/pending", token: manager).list
+                    .contains { $0["mod_id"] as? String == bigId })
+            let second = try await http.call(
+                .post, "/api/v1/production/approvals/\(bigId)/approve", token: manager,
+                json: ["approved": true, "notes": "agreed with the customer"])
             #expect(second.data["status"] as? String == "APPROVED")
             #expect(await eventually { (try? await Self.target(http, token: ppic, spk: code)) == 400 })
 
@@ -63,15 +70,17 @@ extension ProductionHTTPTests {
             #expect(history.map { $0["new_qty"] as? Int } == [480, 400])
             let decided = try await http.call(.get, "/api/v1/approvals/\(bigId)", token: spv).data
             #expect((decided["levels"] as? [[String: Any]])?.map { $0["decided_by"] as? String } == ["prod_manager", "manager"])
-            #expect(await eventually {
-                let outcome = (try? await http.call(.get, "/api/v1/approvals/\(bigId)", token: spv))?.data["outcome"] as? String
-                return outcome?.hasPrefix("APPLIED") == true
-            })
+            #expect(
+                await eventually {
+                    let outcome = (try? await http.call(.get, "/api/v1/approvals/\(bigId)", token: spv))?.data["outcome"] as? String
+                    return outcome?.hasPrefix("APPLIED") == true
+                })
             // PPIC follows the new target.
-            #expect(await eventually {
-                let dashboard = (try? await http.call(.get, "/api/v1/ppic/dashboard", token: ppic))?.data ?? [:]
-                return dashboard["pending_approvals"] is Int
-            })
+            #expect(
+                await eventually {
+                    let dashboard = (try? await http.call(.get, "/api/v1/ppic/dashboard", token: ppic))?.data ?? [:]
+                    return dashboard["pending_approvals"] is Int
+                })
         }
     }
 
@@ -85,27 +94,42 @@ extension ProductionHTTPTests {
             let manager = try await http.login("manager", "manager-dev-123")
             let code = try #require(try await Self.newSPK(http, token: ppic, qty: 300)["code"] as? String)
 
-            #expect(try await http.call(.post, "/api/v1/production/spk/\(code)/request-modification", token: staff,
-                                        json: ["new_qty": 280, "reason": "x"]).status == 403)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(code)/request-modification", token: staff,
+                    json: ["new_qty": 280, "reason": "x"]
+                ).status == 403)
             let first = try await Self.requestChange(http, token: spv, spk: code, newQty: 290)
             let modId = try #require(first.data["mod_id"] as? String)
-            let duplicate = try await http.call(.post, "/api/v1/production/spk/\(code)/modify-qty", token: ppic,
-                                                json: ["new_qty": 250, "reason": "another"])
+            let duplicate = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/modify-qty", token: ppic,
+                json: ["new_qty": 250, "reason": "another"])
             #expect(duplicate.status == 409)
-            #expect(try await http.call(.post, "/api/v1/production/spk/\(code)/modify-qty", token: ppic,
-                                        json: ["new_qty": 300, "reason": "same"]).status == 422)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(code)/modify-qty", token: ppic,
+                    json: ["new_qty": 300, "reason": "same"]
+                ).status == 422)
 
             // The manager is not level 1's role; the requester cannot approve; a rejection needs notes.
-            #expect(try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: manager,
-                                        json: ["approved": true]).status == 403)
-            let noNotes = try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
-                                              json: ["approved": false])
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/approvals/\(modId)/approve", token: manager,
+                    json: ["approved": true]
+                ).status == 403)
+            let noNotes = try await http.call(
+                .post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
+                json: ["approved": false])
             #expect(noNotes.status == 400 && noNotes.errorFields == ["notes"])
-            let rejected = try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
-                                               json: ["approved": false, "notes": "the customer did not confirm"])
+            let rejected = try await http.call(
+                .post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
+                json: ["approved": false, "notes": "the customer did not confirm"])
             #expect(rejected.data["status"] as? String == "REJECTED")
-            #expect(try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
-                                        json: ["approved": true]).status == 409)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager,
+                    json: ["approved": true]
+                ).status == 409)
             #expect(try await Self.target(http, token: ppic, spk: code) == 300)
 
             // Invalid quantities are refused with the field named.
@@ -123,11 +147,13 @@ extension ProductionHTTPTests {
             // A production manager may ask, but not approve their own request.
             let own = try await Self.requestChange(http, token: prodManager, spk: code, newQty: 305)
             let ownId = try #require(own.data["mod_id"] as? String)
-            let selfApproval = try await http.call(.post, "/api/v1/production/approvals/\(ownId)/approve", token: prodManager,
-                                                   json: ["approved": true])
+            let selfApproval = try await http.call(
+                .post, "/api/v1/production/approvals/\(ownId)/approve", token: prodManager,
+                json: ["approved": true])
             #expect(selfApproval.status == 403)
-            #expect(try await http.call(.get, "/api/v1/production/approvals/pending", token: prodManager).list
-                .allSatisfy { $0["mod_id"] as? String != ownId })
+            #expect(
+                try await http.call(.get, "/api/v1/production/approvals/pending", token: prodManager).list
+                    .allSatisfy { $0["mod_id"] as? String != ownId })
         }
     }
 
@@ -138,8 +164,9 @@ extension ProductionHTTPTests {
             let staff = try await http.login("staff_sewing", "staff-dev-123")
             let spv = try await http.login("spv_sewing", "spv-dev-123")
             let code = try #require(try await Self.newSPK(http, token: ppic, qty: 100)["code"] as? String)
-            let input = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                            json: ["date": factoryDay(), "qty": 60])
+            let input = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(), "qty": 60])
             #expect(input.status == 200, "\(input.body)")
             let tooLow = try await Self.requestChange(http, token: spv, spk: code, newQty: 50)
             #expect(tooLow.status == 422, "\(tooLow.body)")
@@ -156,10 +183,12 @@ extension ProductionHTTPTests {
         try await withStack { http in
             let admin = try await http.login("admin", "admin-dev-123")
             let name = "pm_\(UUID().uuidString.prefix(6).lowercased())"
-            let created = try await http.call(.post, "/api/v1/users", token: admin, json: [
-                "username": name, "password": "second-pm-123", "full_name": "Second Production Manager",
-                "roles": ["PRODUCTION_MANAGER"],
-            ])
+            let created = try await http.call(
+                .post, "/api/v1/users", token: admin,
+                json: [
+                    "username": name, "password": "second-pm-123", "full_name": "Second Production Manager",
+                    "roles": ["PRODUCTION_MANAGER"],
+                ])
             #expect(created.status == 201)
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let spv = try await http.login("spv_sewing", "spv-dev-123")
@@ -170,8 +199,10 @@ extension ProductionHTTPTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for token in [one, two] {
                     group.addTask {
-                        try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: token,
-                                            json: ["approved": true]).status
+                        try await http.call(
+                            .post, "/api/v1/production/approvals/\(modId)/approve", token: token,
+                            json: ["approved": true]
+                        ).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -192,14 +223,16 @@ extension ProductionHTTPTests {
             let code = try #require(try await Self.newSPK(http, token: ppic, qty: 100)["code"] as? String)
             let modId = try #require(try await Self.requestChange(http, token: spv, spk: code, newQty: 92).data["mod_id"] as? String)
             // Meanwhile the line produces more than the new target allows.
-            let input = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: spv,
-                                            json: ["date": factoryDay(), "qty": 95])
+            let input = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: spv,
+                json: ["date": factoryDay(), "qty": 95])
             #expect(input.status == 200)
             _ = try await http.call(.post, "/api/v1/production/approvals/\(modId)/approve", token: prodManager, json: ["approved": true])
-            #expect(await eventually {
-                let outcome = (try? await http.call(.get, "/api/v1/approvals/\(modId)", token: spv))?.data["outcome"] as? String
-                return outcome?.hasPrefix("NOT_APPLIED") == true
-            })
+            #expect(
+                await eventually {
+                    let outcome = (try? await http.call(.get, "/api/v1/approvals/\(modId)", token: spv))?.data["outcome"] as? String
+                    return outcome?.hasPrefix("NOT_APPLIED") == true
+                })
             #expect(try await Self.target(http, token: ppic, spk: code) == 100)
 
             // A valid one, then its approval event delivered twice more (as after a relay crash).
@@ -208,8 +241,9 @@ extension ProductionHTTPTests {
             _ = try await http.call(.post, "/api/v1/production/approvals/\(validId)/approve", token: prodManager, json: ["approved": true])
             #expect(await eventually { (try? await Self.target(http, token: ppic, spk: code)) == 108 })
             let approvedJSON = try await http.call(.get, "/api/v1/approvals/\(validId)", token: spv).json
-            let request = try StitchJSON.decode(ApprovalRequest.self,
-                                                from: Array(try JSONSerialization.data(withJSONObject: (approvedJSON as? [String: Any])?["data"] ?? [:])))
+            let request = try StitchJSON.decode(
+                ApprovalRequest.self,
+                from: Array(try JSONSerialization.data(withJSONObject: (approvedJSON as? [String: Any])?["data"] ?? [:])))
             let bus = try #require(http.bus)
             let envelope = Envelope(ApprovalApproved(request: request), actor: .system("test"))
             try await bus.publish(envelope)
@@ -230,37 +264,52 @@ extension ProductionHTTPTests {
             let prodManager = try await http.login("prod_manager", "prodmgr-dev-123")
             let warehouse = try await http.login("wh_manager", "whmgr-dev-123")
             // A debt names a material BOMFinance knows (a rerun against the same database finds it there).
-            let fabric = try await http.call(.post, "/api/v1/master/materials", token: try await http.login("finance", "finance-dev-123"), json: [
-                "code": "FABRIC-RED", "name": "Red fabric", "category": "FABRIC", "unit": "M", "standard_cost": 40000,
-                "cost_effective_from": factoryDay(-30)])
+            let fabric = try await http.call(
+                .post, "/api/v1/master/materials", token: try await http.login("finance", "finance-dev-123"),
+                json: [
+                    "code": "FABRIC-RED", "name": "Red fabric", "category": "FABRIC", "unit": "M", "standard_cost": 40000,
+                    "cost_effective_from": factoryDay(-30),
+                ])
             #expect(fabric.status == 201 || fabric.status == 409, "\(fabric.body)")
             let spk = try await Self.newSPK(http, token: ppic, qty: 100)
             let id = try #require(spk["id"] as? String)
-            #expect(try await http.call(.post, "/api/v1/production/material-debt/request", token: ppic,
-                                        json: ["spk_id": id, "material_code": "FABRIC-RED", "qty": 12.5, "reason": "x"]).status == 403)
-            var requested = try await http.call(.post, "/api/v1/production/material-debt/request", token: spv,
-                                                json: ["spk_id": id, "material_code": "fabric-red", "qty": 12.5, "reason": "supplier late"])
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/material-debt/request", token: ppic,
+                    json: ["spk_id": id, "material_code": "FABRIC-RED", "qty": 12.5, "reason": "x"]
+                ).status == 403)
+            var requested = try await http.call(
+                .post, "/api/v1/production/material-debt/request", token: spv,
+                json: ["spk_id": id, "material_code": "fabric-red", "qty": 12.5, "reason": "supplier late"])
             for _ in 0..<100 where requested.status == 404 {
                 try await Task.sleep(for: .milliseconds(50))
-                requested = try await http.call(.post, "/api/v1/production/material-debt/request", token: spv,
-                                                json: ["spk_id": id, "material_code": "fabric-red", "qty": 12.5, "reason": "supplier late"])
+                requested = try await http.call(
+                    .post, "/api/v1/production/material-debt/request", token: spv,
+                    json: ["spk_id": id, "material_code": "fabric-red", "qty": 12.5, "reason": "supplier late"])
             }
             #expect(requested.status == 201, "\(requested.body)")
             let debtId = try #require(requested.data["mod_id"] as? String)
             #expect(debtId.hasPrefix("MD-") && requested.data["change"] as? String == "FABRIC-RED 12.5")
             #expect((requested.data["levels"] as? [[String: Any]])?.map { $0["role"] as? String } == ["PRODUCTION_MANAGER", "WAREHOUSE_MANAGER"])
-            #expect(try await http.call(.get, "/api/v1/production/material-debt/pending", token: spv).list
-                .contains { $0["mod_id"] as? String == debtId })
-            #expect(try await http.call(.post, "/api/v1/production/approvals/\(debtId)/approve", token: warehouse,
-                                        json: ["approved": true]).status == 403)
+            #expect(
+                try await http.call(.get, "/api/v1/production/material-debt/pending", token: spv).list
+                    .contains { $0["mod_id"] as? String == debtId })
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/approvals/\(debtId)/approve", token: warehouse,
+                    json: ["approved": true]
+                ).status == 403)
             _ = try await http.call(.post, "/api/v1/production/approvals/\(debtId)/approve", token: prodManager, json: ["approved": true])
-            let done = try await http.call(.post, "/api/v1/production/approvals/\(debtId)/approve", token: warehouse,
-                                           json: ["approved": true, "notes": "issue from buffer stock"])
+            let done = try await http.call(
+                .post, "/api/v1/production/approvals/\(debtId)/approve", token: warehouse,
+                json: ["approved": true, "notes": "issue from buffer stock"])
             #expect(done.data["status"] as? String == "APPROVED")
-            #expect(try await http.call(.get, "/api/v1/production/material-debt?status=APPROVED&per_page=500", token: spv).list
-                .contains { $0["mod_id"] as? String == debtId })
-            #expect(try await http.call(.get, "/api/v1/production/material-debt/pending", token: spv).list
-                .allSatisfy { $0["mod_id"] as? String != debtId })
+            #expect(
+                try await http.call(.get, "/api/v1/production/material-debt?status=APPROVED&per_page=500", token: spv).list
+                    .contains { $0["mod_id"] as? String == debtId })
+            #expect(
+                try await http.call(.get, "/api/v1/production/material-debt/pending", token: spv).list
+                    .allSatisfy { $0["mod_id"] as? String != debtId })
         }
     }
 }

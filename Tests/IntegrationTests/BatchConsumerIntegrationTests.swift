@@ -15,7 +15,8 @@ struct BatchConsumerIntegrationTests {
         var handlers = HandlerRegistry()
         handlers.on(ItemRecorded.self) { event, context in
             if event.item == poison { throw ErrorReply.validation([FieldError(field: "item", message: "13 is refused")]) }
-            try await context.connection.query("""
+            try await context.connection.query(
+                """
                 INSERT INTO effects (item) VALUES (\(event.item)) ON CONFLICT (item) DO UPDATE SET applied = effects.applied + 1
                 """, logger: context.logger)
         }
@@ -31,10 +32,12 @@ struct BatchConsumerIntegrationTests {
                 try await bus.declare(.eventQueue(queue, patterns: [key]))
                 // All waiting before the consumer starts, so they arrive together.
                 try await bus.publish(try (1...40).map { try itemEvent($0, routingKey: key) })
-                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: Self.handlers(),
-                                                 logger: TestEnvironment.logger)
-                let consumer = MessageConsumer(bus: bus, queue: queue, prefetch: 50,
-                                               policy: RetryPolicy(baseDelay: .milliseconds(10)), logger: TestEnvironment.logger)
+                let processor = MessageProcessor(
+                    service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: Self.handlers(),
+                    logger: TestEnvironment.logger)
+                let consumer = MessageConsumer(
+                    bus: bus, queue: queue, prefetch: 50,
+                    policy: RetryPolicy(baseDelay: .milliseconds(10)), logger: TestEnvironment.logger)
                 let task = Task { try await consumer.runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent) }
                 #expect(try await eventually { try await client.count("SELECT count(*) FROM effects") == 39 })
                 #expect(try await eventually { try await bus.messageCount(queue: "\(queue).dead") == 1 })
@@ -56,17 +59,20 @@ struct BatchConsumerIntegrationTests {
             let first = try AMQPMessageBus(url: try TestEnvironment.amqpURL(), name: uniqueName("dies"), logger: TestEnvironment.logger)
             try await first.declare(.eventQueue(queue, patterns: [key]))
             try await first.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
-            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: first, registry: effectHandlers(),
-                                             logger: TestEnvironment.logger)
+            let processor = MessageProcessor(
+                service: schema, environment: TestActorKeys.environment(), client: client, bus: first, registry: effectHandlers(),
+                logger: TestEnvironment.logger)
             let committed = Mutex(0)
             let release = AsyncStream.makeStream(of: Void.self)
             let dying = Task {
                 try await MessageConsumer(bus: first, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
-                    .runBatched(maxBatch: 32, batch: { messages in
-                        try await processor.handleEvents(messages)  // commits the effects and inbox rows
-                        committed.withLock { $0 += messages.count }
-                        for await _ in release.stream {}  // "dies" here: never returns, so never acks
-                    }, single: processor.handleEvent)
+                    .runBatched(
+                        maxBatch: 32,
+                        batch: { messages in
+                            try await processor.handleEvents(messages)  // commits the effects and inbox rows
+                            committed.withLock { $0 += messages.count }
+                            for await _ in release.stream {}  // "dies" here: never returns, so never acks
+                        }, single: processor.handleEvent)
             }
             #expect(await eventually { committed.withLock { $0 } >= 2 })
             let appliedBeforeCrash = try await client.count("SELECT count(*) FROM effects")
@@ -78,8 +84,9 @@ struct BatchConsumerIntegrationTests {
             _ = try? await dying.value
 
             try await withBus(name: "survivor") { second in
-                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: second, registry: effectHandlers(),
-                                                 logger: TestEnvironment.logger)
+                let processor = MessageProcessor(
+                    service: schema, environment: TestActorKeys.environment(), client: client, bus: second, registry: effectHandlers(),
+                    logger: TestEnvironment.logger)
                 let task = Task {
                     try await MessageConsumer(bus: second, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
                         .runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent)
@@ -110,15 +117,18 @@ struct BatchConsumerIntegrationTests {
         let release = AsyncStream.makeStream(of: Void.self)
         let consuming = Task {
             try await MessageConsumer(bus: first, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
-                .runBatched(maxBatch: 32, joins: { $0.messageId != held.messageId }, batch: { messages in
-                    batched.withLock { $0 += messages.count }
-                }, single: { message in
-                    if message.messageId == held.messageId {
-                        for await _ in release.stream {}  // still in hand when the process goes away
-                    } else {
-                        batched.withLock { $0 += 1 }
-                    }
-                })
+                .runBatched(
+                    maxBatch: 32, joins: { $0.messageId != held.messageId },
+                    batch: { messages in
+                        batched.withLock { $0 += messages.count }
+                    },
+                    single: { message in
+                        if message.messageId == held.messageId {
+                            for await _ in release.stream {}  // still in hand when the process goes away
+                        } else {
+                            batched.withLock { $0 += 1 }
+                        }
+                    })
         }
         #expect(await eventually { batched.withLock { $0 } == 20 })
         try await withBus(name: "watch") { bus in
@@ -137,12 +147,14 @@ struct BatchConsumerIntegrationTests {
     @Test("the same events delivered twice in one batch and across batches are applied once")
     func duplicatesInsideABatch() async throws {
         try await withTestDatabase(migrations: [effectsMigration]) { client, schema in
-            let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: InMemoryMessageBus(),
-                                             registry: effectHandlers(), logger: TestEnvironment.logger)
+            let processor = MessageProcessor(
+                service: schema, environment: TestActorKeys.environment(), client: client, bus: InMemoryMessageBus(),
+                registry: effectHandlers(), logger: TestEnvironment.logger)
             let messages = try (1...5).map { item -> IncomingMessage in
                 let event = try itemEvent(item, routingKey: "unused")
-                return IncomingMessage(exchange: event.exchange, routingKey: event.routingKey, body: event.body,
-                                       messageId: event.messageId, type: event.type)
+                return IncomingMessage(
+                    exchange: event.exchange, routingKey: event.routingKey, body: event.body,
+                    messageId: event.messageId, type: event.type)
             }
             try await processor.handleEvents(messages + messages)
             try await processor.handleEvents(Array(messages.prefix(3)))
@@ -167,7 +179,9 @@ struct BatchConsumerIntegrationTests {
             try await withBus(name: "ignored") { bus in
                 try await bus.declare(.eventQueue(queue, patterns: [key]))
                 try await bus.publish(try (1...20).map { try itemEvent($0, routingKey: key) })
-                let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: handlers, logger: TestEnvironment.logger)
+                let processor = MessageProcessor(
+                    service: schema, environment: TestActorKeys.environment(), client: client, bus: bus, registry: handlers,
+                    logger: TestEnvironment.logger)
                 let consumer = MessageConsumer(bus: bus, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
                 let task = Task { try await consumer.runBatched(maxBatch: 32, batch: processor.handleEvents, single: processor.handleEvent) }
                 #expect(try await eventually { try await client.count("SELECT count(*) FROM effects") == 10 })
@@ -176,8 +190,10 @@ struct BatchConsumerIntegrationTests {
                 _ = try? await task.value
                 // Alone, too.
                 let odd = try itemEvent(21, routingKey: key)
-                try await processor.handleEvent(IncomingMessage(exchange: odd.exchange, routingKey: odd.routingKey, body: odd.body,
-                                                                messageId: odd.messageId, type: odd.type))
+                try await processor.handleEvent(
+                    IncomingMessage(
+                        exchange: odd.exchange, routingKey: odd.routingKey, body: odd.body,
+                        messageId: odd.messageId, type: odd.type))
             }
             #expect(try await client.count("SELECT count(*) FROM effects WHERE item % 2 = 0") == 10)
             #expect(try await client.count("SELECT count(*) FROM inbox") == 10, "only the events applied have an inbox row")

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Gateway
 import Messaging
 import Testing
+
+@testable import Gateway
 
 /// The web board's push feed on the real broker: a burst of events becomes one change for every browser.
 @Suite("The board's feed")
@@ -9,8 +10,9 @@ struct BoardFeedTests {
     @Test("a burst of Production's events reaches each browser as a change that counts them; acks keep it flowing past the prefetch")
     func aBurstIsOneChange() async throws {
         try await withBus(name: "board") { bus in
-            let feed = BoardFeed(bus: bus, instance: uniqueName("board-test"), logger: TestEnvironment.logger, coalesce: .milliseconds(500),
-                                 heartbeat: .seconds(1))
+            let feed = BoardFeed(
+                bus: bus, instance: uniqueName("board-test"), logger: TestEnvironment.logger, coalesce: .milliseconds(500),
+                heartbeat: .seconds(1))
             let running = Task { try await feed.run() }
             let (first, firstStream) = try feed.subscribe()
             let (second, secondStream) = try feed.subscribe()
@@ -25,7 +27,9 @@ struct BoardFeedTests {
             try await bus.publish(events + [spk])
             for stream in [firstStream, secondStream] {
                 var changes = stream.makeAsyncIterator()
-                var counted = 0, types = Set<String>(), bursts = 0
+                var counted = 0
+                var types = Set<String>()
+                var bursts = 0
                 let deadline = ContinuousClock.now + .seconds(20)  // a ping each second wakes the loop
                 while counted < 101, ContinuousClock.now < deadline, let message = await changes.next() {
                     guard message.kind == .change else { continue }

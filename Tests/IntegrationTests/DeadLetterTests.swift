@@ -23,8 +23,10 @@ struct DeadLetterTests {
                 }
             }
             defer { running.cancel() }
-            try await bus.publish(OutgoingMessage(exchange: Topology.eventsExchange, routingKey: key, body: Array("x".utf8),
-                                                  messageId: "parked-1", type: "test.thing.v1"))
+            try await bus.publish(
+                OutgoingMessage(
+                    exchange: Topology.eventsExchange, routingKey: key, body: Array("x".utf8),
+                    messageId: "parked-1", type: "test.thing.v1"))
             let letters = DeadLetters(bus: bus, queues: ["\(queue).dead"])
             #expect(await eventually { (try? await letters.list().count) == 1 })
             let listed = try await letters.list()

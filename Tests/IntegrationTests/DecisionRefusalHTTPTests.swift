@@ -19,8 +19,9 @@ extension ProductionHTTPTests {
             let spk = try await Self.newSPK(http, token: ppic)
             let spkId = try #require(spk["id"] as? String)
             func request(_ body: [String: Any]) async throws -> HTTPClient.Reply {
-                try await http.call(.post, "/api/v1/production/material-debt/request", token: spv,
-                                    json: ["spk_id": spkId, "material_code": eyes, "qty": 10, "reason": "supplier late"].merging(body) { $1 })
+                try await http.call(
+                    .post, "/api/v1/production/material-debt/request", token: spv,
+                    json: ["spk_id": spkId, "material_code": eyes, "qty": 10, "reason": "supplier late"].merging(body) { $1 })
             }
             let unknownMaterial = try await request(["material_code": "FAB-RED-\(tag)"])
             #expect(unknownMaterial.status == 422 && unknownMaterial.errorFields == ["material_code"], "\(unknownMaterial.body)")
@@ -48,8 +49,11 @@ extension ProductionHTTPTests {
             let fabric = "FAB-\(BOMFinanceHTTPTests.tag())"
             try await BOMFinanceHTTPTests.material(http, finance, fabric, unit: "M", cost: 40000)
             func approvedDebt(spk: [String: Any], qty: Double) async throws -> String {
-                let requested = try await http.call(.post, "/api/v1/production/material-debt/request", token: spv, json: [
-                    "spk_id": try #require(spk["id"] as? String), "material_code": fabric, "qty": qty, "reason": "supplier late"])
+                let requested = try await http.call(
+                    .post, "/api/v1/production/material-debt/request", token: spv,
+                    json: [
+                        "spk_id": try #require(spk["id"] as? String), "material_code": fabric, "qty": qty, "reason": "supplier late",
+                    ])
                 #expect(requested.status == 201, "\(requested.body)")
                 return try #require(requested.data["mod_id"] as? String)
             }
@@ -72,8 +76,9 @@ extension ProductionHTTPTests {
             // Asked for while the SPK ran; the SPK was cancelled before the warehouse manager approved it.
             let cancelled = try await Self.newSPK(http, token: ppic)
             let refused = try await approvedDebt(spk: cancelled, qty: 12.5)
-            let cancel = try await http.call(.post, "/api/v1/production/spk/\(cancelled["code"] as? String ?? "")/cancel", token: prodManager,
-                                             json: ["reason": "customer withdrew"])
+            let cancel = try await http.call(
+                .post, "/api/v1/production/spk/\(cancelled["code"] as? String ?? "")/cancel", token: prodManager,
+                json: ["reason": "customer withdrew"])
             #expect(cancel.status == 200, "\(cancel.body)")
             try await approve(refused)
             let failed = try await settled(refused) { $0["status"] as? String != "APPROVED" }
@@ -113,8 +118,11 @@ extension ProductionHTTPTests {
             #expect(await eventually { await inspection("OPEN") != nil })
             let code = try #require(await inspection("OPEN")?["code"] as? String)
             // Water got in while it waited: the warehouse scraps it by hand before QC passes the lot.
-            let scrapped = try await http.call(.post, "/api/v1/inventory/movements", token: wh, json: [
-                "type": "SCRAP", "item_code": label, "qty": 100, "from_location": "QUARANTINE", "reason": "water damage"])
+            let scrapped = try await http.call(
+                .post, "/api/v1/inventory/movements", token: wh,
+                json: [
+                    "type": "SCRAP", "item_code": label, "qty": 100, "from_location": "QUARANTINE", "reason": "water damage",
+                ])
             #expect(scrapped.status == 201, "\(scrapped.body)")
             let passed = try await http.call(.post, "/api/v1/quality/incoming-inspections/\(code)/result", token: qc, json: ["result": "PASS"])
             #expect(passed.status == 200, "\(passed.body)")

@@ -18,8 +18,9 @@ struct FaultToleranceTests {
                     let key = "test.\(queue)"
                     try await relayBus.declare(.eventQueue(queue, patterns: [key]))
                     try await consumerBus.declare(.eventQueue(queue, patterns: [key]))
-                    let processor = MessageProcessor(service: schema, environment: TestActorKeys.environment(), client: client, bus: consumerBus,
-                                                     registry: effectHandlers(), logger: TestEnvironment.logger)
+                    let processor = MessageProcessor(
+                        service: schema, environment: TestActorKeys.environment(), client: client, bus: consumerBus,
+                        registry: effectHandlers(), logger: TestEnvironment.logger)
                     let consumer = MessageConsumer(bus: consumerBus, queue: queue, prefetch: 50, logger: TestEnvironment.logger)
                     let relay = OutboxRelay(client: client, bus: relayBus, schema: schema, logger: TestEnvironment.logger)
                     let total = 3000

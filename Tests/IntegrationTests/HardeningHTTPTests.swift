@@ -1,11 +1,12 @@
 import Contracts
 import Crypto
 import Foundation
-@testable import Gateway
 import Hummingbird
 import Messaging
 import ServiceKit
 import Testing
+
+@testable import Gateway
 
 /// Issue 9: nothing a user (or someone on the broker) sends may crash, stall or fool a service.
 extension ProductionHTTPTests {
@@ -25,8 +26,9 @@ extension ProductionHTTPTests {
             let bus = try #require(http.bus)
             let actor = Actor(userId: UUID().uuidString, username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
             await #expect {
-                _ = try await bus.send(TestActorKeys.signed(Envelope(ListSPKs(page: PageRequest(page: Int.max)), actor: actor)),
-                                       timeout: .seconds(5))
+                _ = try await bus.send(
+                    TestActorKeys.signed(Envelope(ListSPKs(page: PageRequest(page: Int.max)), actor: actor)),
+                    timeout: .seconds(5))
             } throws: { error in
                 let reply = error as? ErrorReply
                 return reply?.code == .malformed && reply?.message.contains("page") == true
@@ -40,10 +42,12 @@ extension ProductionHTTPTests {
             #expect(started.duration(to: .now) < .seconds(1))
             #expect(try await http.call(.get, "/api/v1/production/spks/SPK%00X", token: staff).errorFields == ["path"])
             // ... in a JSON body, in any field, named by its path.
-            let body = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: [
-                "article_code": "bear\u{0}", "stage": "sewing", "department": "SEWING", "original_qty": 10,
-                "start_date": factoryDay(), "due_date": factoryDay(3), "notes": "two\nlines are fine",
-            ])
+            let body = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic,
+                json: [
+                    "article_code": "bear\u{0}", "stage": "sewing", "department": "SEWING", "original_qty": 10,
+                    "start_date": factoryDay(), "due_date": factoryDay(3), "notes": "two\nlines are fine",
+                ])
             #expect(body.status == 400 && body.errorFields == ["article_code"], "\(body.body)")
             // ... and straight to the broker, Production answers at once instead of failing in PostgreSQL.
             await #expect {
@@ -52,19 +56,27 @@ extension ProductionHTTPTests {
 
             // reject_qty has an upper bound before it is summed.
             let code = try #require(try await Self.newSPK(http, token: ppic)["code"] as? String)
-            let rejects = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                              json: ["date": factoryDay(), "qty": 1, "reject_qty": 9_223_372_036_854_775_807])
+            let rejects = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(), "qty": 1, "reject_qty": 9_223_372_036_854_775_807])
             #expect(rejects.status == 400 && rejects.errorFields == ["reject_qty"], "\(rejects.body)")
             // A phone's backlog: a bad entry (NUL, a huge reject_qty) is rejected alone, the rest recorded.
-            let batch = try await http.call(.post, "/api/v1/production/mobile/daily-input", token: staff, json: ["entries": [
-                ["spk_id": code, "date": factoryDay(), "qty": 1, "notes": "jam\u{0}", "client_entry_id": UUID().uuidString],
-                ["spk_id": code, "date": factoryDay(), "qty": 1, "reject_qty": Int.max, "client_entry_id": UUID().uuidString],
-                ["spk_id": code, "date": factoryDay(), "qty": 2, "client_entry_id": UUID().uuidString],
-            ]])
+            let batch = try await http.call(
+                .post, "/api/v1/production/mobile/daily-input", token: staff,
+                json: [
+                    "entries": [
+                        ["spk_id": code, "date": factoryDay(), "qty": 1, "notes": "jam\u{0}", "client_entry_id": UUID().uuidString],
+                        ["spk_id": code, "date": factoryDay(), "qty": 1, "reject_qty": Int.max, "client_entry_id": UUID().uuidString],
+                        ["spk_id": code, "date": factoryDay(), "qty": 2, "client_entry_id": UUID().uuidString],
+                    ]
+                ])
             #expect(batch.status == 200, "\(batch.body)")
             #expect((batch.body["data"] as? [[String: Any]] ?? []).map { $0["status"] as? String } == ["rejected", "rejected", "recorded"])
-            let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                "article_code": "KOALA", "qty": 10_000_001, "start_date": factoryDay(), "due_date": factoryDay(9)])
+            let order = try await http.call(
+                .post, "/api/v1/production/orders", token: ppic,
+                json: [
+                    "article_code": "KOALA", "qty": 10_000_001, "start_date": factoryDay(), "due_date": factoryDay(9),
+                ])
             #expect(order.status == 400 && order.errorFields == ["qty"])
             #expect(try await http.call(.get, "/api/v1/ppic/alerts?limit=99999999", token: ppic).errorFields == ["limit"])
             #expect(try await http.call(.get, "/api/v1/production/spks", token: staff).status == 200)
@@ -78,8 +90,9 @@ extension ProductionHTTPTests {
             let admin = Actor(userId: UUID().uuidString, username: "admin", roles: ["ADMIN"])
             let article = "FORGED-\(UUID().uuidString.prefix(6))"
             try await http.ensureArticle(article)
-            let create = CreateSPK(articleCode: article, stage: .sewing, department: .sewing, originalQty: 10,
-                                   startDate: LocalDate(factoryDay())!, dueDate: LocalDate(factoryDay(3))!)
+            let create = CreateSPK(
+                articleCode: article, stage: .sewing, department: .sewing, originalQty: 10,
+                startDate: LocalDate(factoryDay())!, dueDate: LocalDate(factoryDay(3))!)
             // Unsigned ADMIN, ADMIN signed by a stranger's key, and a service's own actor: none may create an SPK.
             var strangers = Envelope(create, actor: admin)
             try ActorSigner(privateKey: .init()).sign(&strangers.header)
@@ -91,8 +104,9 @@ extension ProductionHTTPTests {
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let listed = try await http.call(.get, "/api/v1/production/orders?article_code=\(article)", token: ppic)
             #expect(listed.status == 200)
-            #expect(try await bus.send(TestActorKeys.signed(Envelope(ListSPKs(), actor: admin)), timeout: .seconds(5)).items
-                .allSatisfy { $0.articleCode != article })
+            #expect(
+                try await bus.send(TestActorKeys.signed(Envelope(ListSPKs(), actor: admin)), timeout: .seconds(5)).items
+                    .allSatisfy { $0.articleCode != article })
             // The genuine article, signed as the gateway signs, is run.
             let made = try await bus.send(TestActorKeys.signed(Envelope(create, actor: admin)), timeout: .seconds(5))
             #expect(made.articleCode == article)
@@ -121,31 +135,37 @@ extension ProductionHTTPTests {
             let attacker: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.9"]
             let office: HTTPFields = [.init("X-Forwarded-For")!: "10.1.2.3"]
             for _ in 0..<5 {
-                let wrong = try await http.call(.post, "/api/v1/auth/login", json: ["username": "manager", "password": "guess-guess"],
-                                                headers: attacker)
+                let wrong = try await http.call(
+                    .post, "/api/v1/auth/login", json: ["username": "manager", "password": "guess-guess"],
+                    headers: attacker)
                 #expect(wrong.status == 401)
             }
-            let locked = try await http.call(.post, "/api/v1/auth/login", json: ["username": "manager", "password": "manager-dev-123"],
-                                             headers: attacker)
+            let locked = try await http.call(
+                .post, "/api/v1/auth/login", json: ["username": "manager", "password": "manager-dev-123"],
+                headers: attacker)
             #expect(locked.status == 429)
-            let elsewhere = try await http.call(.post, "/api/v1/auth/login", json: ["username": "manager", "password": "manager-dev-123"],
-                                                headers: office)
+            let elsewhere = try await http.call(
+                .post, "/api/v1/auth/login", json: ["username": "manager", "password": "manager-dev-123"],
+                headers: office)
             #expect(elsewhere.status == 200, "\(elsewhere.body)")
 
             // A sign-in's refresh chain ends at its absolute lifetime, however recently it was refreshed.
             let gatewayDB = try #require(http.databases["gateway"])
             let refresh = try #require(elsewhere.data["refresh_token"] as? String)
-            try await gatewayDB.query("""
+            try await gatewayDB.query(
+                """
                 UPDATE refresh_tokens SET family_expires_at = now() - interval '1 minute' WHERE token_hash = \(TokenService.hash(refresh))
                 """, logger: TestEnvironment.logger)
             #expect(try await http.call(.post, "/api/v1/auth/refresh", json: ["refresh_token": refresh]).status == 401)
 
             // Housekeeping deletes what nothing needs any more, and only that.
-            try await gatewayDB.query("""
+            try await gatewayDB.query(
+                """
                 UPDATE login_failures SET last_failed_at = now() - interval '2 days', locked_until = NULL
                 WHERE client_address = '203.0.113.9'
                 """, logger: TestEnvironment.logger)
-            try await gatewayDB.query("""
+            try await gatewayDB.query(
+                """
                 UPDATE refresh_tokens SET expires_at = now() - interval '2 days' WHERE token_hash = \(TokenService.hash(refresh))
                 """, logger: TestEnvironment.logger)
             let before = try await gatewayDB.count("SELECT count(*)::int FROM refresh_tokens")
@@ -160,23 +180,27 @@ extension ProductionHTTPTests {
         try await withStack { http in
             let ppic = try await http.login("ppic", "ppic-dev-123")
             try await http.ensureArticle("PANDA")
-            let spk: [String: Any] = ["article_code": "PANDA", "stage": "sewing", "department": "SEWING", "original_qty": 10,
-                                      "start_date": factoryDay(), "due_date": factoryDay(3)]
+            let spk: [String: Any] = [
+                "article_code": "PANDA", "stage": "sewing", "department": "SEWING", "original_qty": 10,
+                "start_date": factoryDay(), "due_date": factoryDay(3),
+            ]
             let key: HTTPFields = [.init("Idempotency-Key")!: UUID().uuidString]
             let first = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: spk, headers: key)
             let repeated = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: spk, headers: key)
             #expect(first.status == 201 && repeated.status == 201)
             #expect(first.data["code"] as? String != nil && repeated.data["code"] as? String == first.data["code"] as? String)
-            let other = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: spk,
-                                            headers: [.init("Idempotency-Key")!: UUID().uuidString])
+            let other = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: spk,
+                headers: [.init("Idempotency-Key")!: UUID().uuidString])
             #expect(other.data["code"] as? String != first.data["code"] as? String)
             let order: [String: Any] = ["article_code": "PANDA", "qty": 10, "start_date": factoryDay(), "due_date": factoryDay(9)]
             let orderKey: HTTPFields = [.init("Idempotency-Key")!: "order-\(UUID().uuidString)"]
             let firstOrder = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: order, headers: orderKey)
             let againOrder = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: order, headers: orderKey)
             #expect(firstOrder.status == 201 && againOrder.data["code"] as? String == firstOrder.data["code"] as? String)
-            let bad = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: spk,
-                                          headers: [.init("Idempotency-Key")!: "no spaces allowed"])
+            let bad = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: spk,
+                headers: [.init("Idempotency-Key")!: "no spaces allowed"])
             #expect(bad.status == 400 && bad.errorFields == ["Idempotency-Key"])
 
             #expect(try await http.call(.get, "/health").status == 200)
@@ -193,8 +217,10 @@ extension ProductionHTTPTests {
             try GatewaySettings(environment: EnvironmentReader(["STITCH_JWT_SECRET": String(repeating: "s", count: 40)]))
         }
         let signing = TestActorKeys.signingKeyBase64
-        let production = try GatewaySettings(environment: EnvironmentReader([
-            "STITCH_JWT_SECRET": String(repeating: "s", count: 40), "STITCH_ACTOR_SIGNING_KEY": signing]))
+        let production = try GatewaySettings(
+            environment: EnvironmentReader([
+                "STITCH_JWT_SECRET": String(repeating: "s", count: 40), "STITCH_ACTOR_SIGNING_KEY": signing,
+            ]))
         #expect(production.actorSigner != nil && production.refreshFamilyLifetime == .seconds(30 * 86400))
     }
 

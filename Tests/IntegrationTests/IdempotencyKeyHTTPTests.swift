@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
-@testable import Gateway
 import HTTPTypes
 import Testing
+
+@testable import Gateway
 
 /// Issue 23, item 1: an Idempotency-Key names one request. The same key with the same request answers
 /// the first outcome; with another request it is 422 and changes nothing.
@@ -10,8 +11,10 @@ extension ProductionHTTPTests {
     static func keyed(_ key: String) -> HTTPFields { [HTTPField.Name("Idempotency-Key")!: key] }
 
     static func spkBody(_ article: String, _ qty: Int) -> [String: Any] {
-        ["article_code": article, "stage": "sewing", "department": "SEWING", "original_qty": qty,
-         "start_date": factoryDay(), "due_date": factoryDay(5)]
+        [
+            "article_code": article, "stage": "sewing", "department": "SEWING", "original_qty": qty,
+            "start_date": factoryDay(), "due_date": factoryDay(5),
+        ]
     }
 
     static func spkTotal(_ http: HTTPClient, token: String) async throws -> Int {
@@ -26,33 +29,38 @@ extension ProductionHTTPTests {
             try await http.ensureArticle("KOALA-25CM")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let key = "phone-\(UUID().uuidString)"
-            let first = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 100),
-                                            headers: Self.keyed(key))
+            let first = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 100),
+                headers: Self.keyed(key))
             #expect(first.status == 201, "\(first.body)")
             let total = try await Self.spkTotal(http, token: ppic)
 
             // Another body under the same key: refused, naming the header, and nothing is created.
-            let other = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("koala-25cm", 777),
-                                            headers: Self.keyed(key))
+            let other = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("koala-25cm", 777),
+                headers: Self.keyed(key))
             #expect(other.status == 422 && other.error["code"] as? String == "IDEMPOTENCY_KEY_REUSED", "\(other.body)")
             #expect(other.errorFields == ["Idempotency-Key"])
             #expect(try await Self.spkTotal(http, token: ppic) == total)
 
             // The same request again is the first outcome, not a second SPK.
-            let again = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 100),
-                                            headers: Self.keyed(key))
+            let again = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 100),
+                headers: Self.keyed(key))
             #expect(again.status == 201 && again.data["code"] as? String == first.data["code"] as? String, "\(again.body)")
             #expect(try await Self.spkTotal(http, token: ppic) == total)
 
             // Another path and method under the same key: an archive of a BOM that does not exist is not "200 archived".
-            let archive = try await http.call(.delete, "/api/v1/bom/00000000-0000-0000-0000-000000000000", token: ppic,
-                                              headers: Self.keyed(key))
+            let archive = try await http.call(
+                .delete, "/api/v1/bom/00000000-0000-0000-0000-000000000000", token: ppic,
+                headers: Self.keyed(key))
             #expect(archive.status == 422 && archive.error["code"] as? String == "IDEMPOTENCY_KEY_REUSED", "\(archive.body)")
 
             // A key is the user's own: another user's same key is a request of its own.
             let manager = try await http.login("prod_manager", "prodmgr-dev-123")
-            let theirs = try await http.call(.post, "/api/v1/production/spks", token: manager, json: Self.spkBody("koala-25cm", 5),
-                                             headers: Self.keyed(key))
+            let theirs = try await http.call(
+                .post, "/api/v1/production/spks", token: manager, json: Self.spkBody("koala-25cm", 5),
+                headers: Self.keyed(key))
             #expect(theirs.status == 201 && theirs.data["code"] as? String != first.data["code"] as? String, "\(theirs.body)")
         }
     }
@@ -63,14 +71,17 @@ extension ProductionHTTPTests {
             try await http.ensureArticle("BEAR-30CM")
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let key = "retry-\(UUID().uuidString)"
-            let bad = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", -1),
-                                          headers: Self.keyed(key))
+            let bad = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", -1),
+                headers: Self.keyed(key))
             #expect(bad.status == 400 && bad.errorFields == ["original_qty"], "\(bad.body)")
-            let fixed = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 10),
-                                            headers: Self.keyed(key))
+            let fixed = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 10),
+                headers: Self.keyed(key))
             #expect(fixed.status == 201, "\(fixed.body)")
-            let repeated = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 10),
-                                               headers: Self.keyed(key))
+            let repeated = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic, json: Self.spkBody("bear-30cm", 10),
+                headers: Self.keyed(key))
             #expect(repeated.data["code"] as? String == fixed.data["code"] as? String)
         }
     }
@@ -87,16 +98,22 @@ extension ProductionHTTPTests {
             #expect(first.status == 200, "\(first.body)")
             let again = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff, json: entry)
             #expect(again.data["entry_id"] as? String == first.data["entry_id"] as? String, "\(again.body)")
-            let other = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                            json: ["date": factoryDay(), "qty": 70, "client_entry_id": id])
+            let other = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(), "qty": 70, "client_entry_id": id])
             #expect(other.status == 422 && other.errorFields == ["client_entry_id"], "\(other.body)")
             // The phone's backlog answers it the same way, entry by entry.
-            let batch = try await http.call(.post, "/api/v1/production/mobile/daily-input", token: staff, json: ["entries": [
-                ["spk_id": code, "date": factoryDay(), "qty": 7, "client_entry_id": id],
-                ["spk_id": code, "date": factoryDay(), "qty": 8, "client_entry_id": id],
-            ]])
-            #expect((batch.body["data"] as? [[String: Any]] ?? []).map { $0["status"] as? String } == ["duplicate", "rejected"],
-                    "\(batch.body)")
+            let batch = try await http.call(
+                .post, "/api/v1/production/mobile/daily-input", token: staff,
+                json: [
+                    "entries": [
+                        ["spk_id": code, "date": factoryDay(), "qty": 7, "client_entry_id": id],
+                        ["spk_id": code, "date": factoryDay(), "qty": 8, "client_entry_id": id],
+                    ]
+                ])
+            #expect(
+                (batch.body["data"] as? [[String: Any]] ?? []).map { $0["status"] as? String } == ["duplicate", "rejected"],
+                "\(batch.body)")
             let progress = try await http.call(.get, "/api/v1/production/spk/\(code)/progress", token: staff)
             #expect(progress.data["cumulative"] as? Int == 7, "\(progress.body)")
         }
@@ -110,8 +127,9 @@ extension ProductionHTTPTests {
             try await http.ensureArticle("BEAR-30CM")
             let admin = try await http.login("admin", "admin-dev-123")
             let key = "everywhere-\(UUID().uuidString)"
-            let first = try await http.call(.post, "/api/v1/production/spks", token: admin, json: Self.spkBody("bear-30cm", 3),
-                                            headers: Self.keyed(key))
+            let first = try await http.call(
+                .post, "/api/v1/production/spks", token: admin, json: Self.spkBody("bear-30cm", 3),
+                headers: Self.keyed(key))
             #expect(first.status == 201, "\(first.body)")
             // The SPK's events have reached their followers (the counts stand still) before anything is counted.
             let settled = try await eventually {
@@ -129,10 +147,12 @@ extension ProductionHTTPTests {
             for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
                 for method in ["post", "put", "patch", "delete"] where item[method] != nil {
                     let concrete = path.replacingOccurrences(of: #"\{[^}]+\}"#, with: "X-1", options: .regularExpression)
-                    let reply = try await http.call(HTTPRequest.Method(method.uppercased())!, concrete, token: admin,
-                                                    json: ["note": "another request"], headers: Self.keyed(key))
-                    #expect(reply.status == 422 && reply.error["code"] as? String == "IDEMPOTENCY_KEY_REUSED",
-                            "\(method.uppercased()) \(path): \(reply.status) \(reply.body)")
+                    let reply = try await http.call(
+                        HTTPRequest.Method(method.uppercased())!, concrete, token: admin,
+                        json: ["note": "another request"], headers: Self.keyed(key))
+                    #expect(
+                        reply.status == 422 && reply.error["code"] as? String == "IDEMPOTENCY_KEY_REUSED",
+                        "\(method.uppercased()) \(path): \(reply.status) \(reply.body)")
                     tried += 1
                 }
             }
@@ -145,9 +165,11 @@ extension ProductionHTTPTests {
     static func rowCounts(_ http: HTTPClient) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for (schema, client) in http.databases {
-            let tables = try await client.query("""
+            let tables = try await client.query(
+                """
                 SELECT table_name::text FROM information_schema.tables WHERE table_schema = \(schema) AND table_type = 'BASE TABLE'
-                """, logger: TestEnvironment.logger).collect().map { try $0.decode(String.self) }
+                """, logger: TestEnvironment.logger
+            ).collect().map { try $0.decode(String.self) }
             for table in tables where !["schema_migrations", "timers"].contains(table) {
                 counts["\(schema).\(table)"] = try await client.count("SELECT count(*)::int FROM \(schema).\(table)")
             }
@@ -178,8 +200,10 @@ extension ProductionHTTPTests {
 
     @Test("a fingerprint is the request: JSON key order and spacing do not matter, the body, path, method and user do")
     func fingerprints() {
-        func print(_ body: String, _ method: HTTPRequest.Method = .post, path: String = "/api/v1/production/spks",
-                   user: String = "u1") -> String {
+        func print(
+            _ body: String, _ method: HTTPRequest.Method = .post, path: String = "/api/v1/production/spks",
+            user: String = "u1"
+        ) -> String {
             RequestFingerprint(method: method, path: path, query: nil, body: Array(body.utf8), userId: user).value
         }
         let base = print(#"{"article_code":"BEAR","qty":1}"#)

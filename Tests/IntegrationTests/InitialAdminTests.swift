@@ -1,7 +1,8 @@
 import Foundation
-@testable import Gateway
 import ServiceKit
 import Testing
+
+@testable import Gateway
 
 /// A deployment without demo users gets its first administrator from STITCH_ADMIN_PASSWORD, once.
 @Suite struct InitialAdminTests {

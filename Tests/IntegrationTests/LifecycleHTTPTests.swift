@@ -33,10 +33,11 @@ extension ProductionHTTPTests {
             let other = try #require(try await Self.newSPK(http, token: ppic, qty: 50)["code"] as? String)
             let cancelled = try await http.call(.post, "/api/v1/production/spk/\(other)/cancel", token: ppic, json: ["reason": "order dropped"])
             #expect(cancelled.data["status"] as? String == "CANCELLED")
-            #expect(await eventually {
-                let dashboard = (try? await http.call(.get, "/api/v1/ppic/dashboard", token: ppic))?.data ?? [:]
-                return dashboard["on_hold"] is Int
-            })
+            #expect(
+                await eventually {
+                    let dashboard = (try? await http.call(.get, "/api/v1/ppic/dashboard", token: ppic))?.data ?? [:]
+                    return dashboard["on_hold"] is Int
+                })
         }
     }
 
@@ -53,19 +54,32 @@ extension ProductionHTTPTests {
             #expect(wrong.data["spk_status"] as? String == "COMPLETED")
             let entry = try #require(wrong.data["entry_id"] as? String)
 
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(entry)/void", token: staff,
-                                        json: ["reason": "typo"]).status == 403)
-            let voided = try await http.call(.post, "/api/v1/production/daily-input/\(entry)/void", token: spv,
-                                             json: ["reason": "typed 25 instead of 15"])
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(entry)/void", token: staff,
+                    json: ["reason": "typo"]
+                ).status == 403)
+            let voided = try await http.call(
+                .post, "/api/v1/production/daily-input/\(entry)/void", token: spv,
+                json: ["reason": "typed 25 instead of 15"])
             #expect(voided.status == 200, "\(voided.body)")
             #expect(voided.data["cumulative"] as? Int == 40 && voided.data["spk_status"] as? String == "IN_PROGRESS")
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(entry)/void", token: spv,
-                                        json: ["reason": "again"]).status == 409)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(entry)/void", token: spv,
+                    json: ["reason": "again"]
+                ).status == 409)
             let reversal = try #require(voided.data["reversal_id"] as? String)
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(reversal)/void", token: spv,
-                                        json: ["reason": "undo the undo"]).status == 409)
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(UUID().uuidString)/void", token: spv,
-                                        json: ["reason": "x"]).status == 404)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(reversal)/void", token: spv,
+                    json: ["reason": "undo the undo"]
+                ).status == 409)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(UUID().uuidString)/void", token: spv,
+                    json: ["reason": "x"]
+                ).status == 404)
 
             let progress = try await http.call(.get, "\(base)/progress", token: spv).data
             #expect(progress["cumulative"] as? Int == 40 && progress["rejects"] as? Int == 0 && progress["status"] as? String == "IN_PROGRESS")

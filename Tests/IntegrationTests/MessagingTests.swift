@@ -13,17 +13,21 @@ struct MessagingIntegrationTests {
             let key = "test.\(queue).done"
             try await bus.declare(.eventQueue(queue, patterns: ["test.\(queue).#"]))
             let sent = (0..<300).map { index in
-                OutgoingMessage(exchange: Topology.eventsExchange, routingKey: key, body: Array("{\"n\":\(index)}".utf8),
-                                messageId: "m-\(index)", type: "test")
+                OutgoingMessage(
+                    exchange: Topology.eventsExchange, routingKey: key, body: Array("{\"n\":\(index)}".utf8),
+                    messageId: "m-\(index)", type: "test")
             }
             for batch in stride(from: 0, to: sent.count, by: 100) {
                 try await bus.publish(Array(sent[batch..<batch + 100]))  // returns once confirmed
             }
             let received = Collector()
-            let all = try await whileConsuming(bus, queue: queue, handler: { delivery in
-                received.add(delivery.message)
-                delivery.ack()
-            }) {
+            let all = try await whileConsuming(
+                bus, queue: queue,
+                handler: { delivery in
+                    received.add(delivery.message)
+                    delivery.ack()
+                }
+            ) {
                 await eventually { received.count >= sent.count }
             }
             #expect(all)
@@ -37,14 +41,17 @@ struct MessagingIntegrationTests {
     func unroutableIsAnError() async throws {
         try await withBus { bus in
             try await bus.declare(.base)
-            let message = OutgoingMessage(exchange: Topology.commandsExchange, routingKey: uniqueName("nobody.handles"),
-                                          body: Array("{}".utf8), messageId: UUID().uuidString, mandatory: true)
+            let message = OutgoingMessage(
+                exchange: Topology.commandsExchange, routingKey: uniqueName("nobody.handles"),
+                body: Array("{}".utf8), messageId: UUID().uuidString, mandatory: true)
             await #expect(throws: MessagingError.self) { try await bus.publish(message) }
             // The connection is still usable afterwards.
             let queue = uniqueName("q.after")
             try await bus.declare(.commandQueue(queue, types: [queue]))
-            try await bus.publish(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: queue,
-                                                  body: Array("{}".utf8), messageId: UUID().uuidString))
+            try await bus.publish(
+                OutgoingMessage(
+                    exchange: Topology.commandsExchange, routingKey: queue,
+                    body: Array("{}".utf8), messageId: UUID().uuidString))
         }
     }
 
@@ -54,19 +61,23 @@ struct MessagingIntegrationTests {
             try await withBus(name: "client") { client in
                 let queue = uniqueName("q.rpc")
                 try await server.declare(.commandQueue(queue, types: [queue]))
-                let answered = try await whileConsuming(server, queue: queue, handler: { delivery in
-                    let text = String(decoding: delivery.message.body, as: UTF8.self)
-                    if let reply = OutgoingMessage.reply(to: delivery.message, body: Array("echo:\(text)".utf8)) {
-                        try? await server.publish(reply)
+                let answered = try await whileConsuming(
+                    server, queue: queue,
+                    handler: { delivery in
+                        let text = String(decoding: delivery.message.body, as: UTF8.self)
+                        if let reply = OutgoingMessage.reply(to: delivery.message, body: Array("echo:\(text)".utf8)) {
+                            try? await server.publish(reply)
+                        }
+                        delivery.ack()
                     }
-                    delivery.ack()
-                }) {
+                ) {
                     try await withThrowingTaskGroup(of: (Int, String).self) { group in
                         for index in 0..<20 {
                             group.addTask {
                                 let reply = try await client.request(
-                                    OutgoingMessage(exchange: Topology.commandsExchange, routingKey: queue,
-                                                    body: Array("\(index)".utf8), messageId: UUID().uuidString),
+                                    OutgoingMessage(
+                                        exchange: Topology.commandsExchange, routingKey: queue,
+                                        body: Array("\(index)".utf8), messageId: UUID().uuidString),
                                     timeout: .seconds(10))
                                 return (index, String(decoding: reply.body, as: UTF8.self))
                             }
@@ -87,9 +98,11 @@ struct MessagingIntegrationTests {
             try await bus.declare(.commandQueue(queue, types: [queue]))
             let started = ContinuousClock.now
             await #expect {
-                _ = try await bus.request(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: queue,
-                                                          body: Array("{}".utf8), messageId: UUID().uuidString),
-                                          timeout: .milliseconds(400))
+                _ = try await bus.request(
+                    OutgoingMessage(
+                        exchange: Topology.commandsExchange, routingKey: queue,
+                        body: Array("{}".utf8), messageId: UUID().uuidString),
+                    timeout: .milliseconds(400))
             } throws: { error in
                 guard case MessagingError.timeout = error else { return false }
                 return true
@@ -122,17 +135,23 @@ struct MessagingIntegrationTests {
                 bus: bus, queue: queue, prefetch: 10,
                 policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)),
                 logger: TestEnvironment.logger)
-            var messages = [OutgoingMessage(exchange: Topology.eventsExchange, routingKey: key, body: Array("poison".utf8),
-                                            messageId: "poison")]
+            var messages = [
+                OutgoingMessage(
+                    exchange: Topology.eventsExchange, routingKey: key, body: Array("poison".utf8),
+                    messageId: "poison")
+            ]
             messages += (0..<50).map {
                 OutgoingMessage(exchange: Topology.eventsExchange, routingKey: key, body: Array("ok".utf8), messageId: "ok-\($0)")
             }
             try await bus.publish(messages)
             let dead = Collector()
-            let settled = try await whileConsuming(bus, queue: "\(queue).dead", handler: { delivery in
-                dead.add(delivery.message)
-                delivery.ack()
-            }) {
+            let settled = try await whileConsuming(
+                bus, queue: "\(queue).dead",
+                handler: { delivery in
+                    dead.add(delivery.message)
+                    delivery.ack()
+                }
+            ) {
                 await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         try await consumer.run { message in

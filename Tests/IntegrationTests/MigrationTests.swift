@@ -7,19 +7,23 @@ import Testing
 @Suite("Schema migrations")
 struct MigrationIntegrationTests {
     static let migrations = [
-        SQLMigration(id: "001-marks", sql: """
-            CREATE TABLE marks (id serial PRIMARY KEY, note text NOT NULL);
-            INSERT INTO marks (note) VALUES ('applied; once');
-            """),
-        SQLMigration(id: "002-function", sql: """
-            -- a body with semicolons must stay one statement
-            CREATE FUNCTION mark(note text) RETURNS void LANGUAGE plpgsql AS $body$
-            BEGIN
-                INSERT INTO marks (note) VALUES (note);
-            END;
-            $body$;
-            SELECT mark('from 002');
-            """),
+        SQLMigration(
+            id: "001-marks",
+            sql: """
+                CREATE TABLE marks (id serial PRIMARY KEY, note text NOT NULL);
+                INSERT INTO marks (note) VALUES ('applied; once');
+                """),
+        SQLMigration(
+            id: "002-function",
+            sql: """
+                -- a body with semicolons must stay one statement
+                CREATE FUNCTION mark(note text) RETURNS void LANGUAGE plpgsql AS $body$
+                BEGIN
+                    INSERT INTO marks (note) VALUES (note);
+                END;
+                $body$;
+                SELECT mark('from 002');
+                """),
     ]
 
     @Test("eight instances starting at once apply each migration exactly once")

@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-@testable import Gateway
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -8,6 +7,8 @@ import Messaging
 import PostgresNIO
 import ServiceKit
 import Testing
+
+@testable import Gateway
 
 /// `/openapi.json` is rendered from the routes as registered and the Swift types they decode and
 /// encode; these tests hold it to the router and to what a client generator needs.
@@ -17,11 +18,13 @@ import Testing
     static func fetch(_ path: String) async throws -> (router: Router<GatewayContext>, body: Data) {
         let logger = Logger(label: "openapi-routes")
         let settings = try GatewaySettings(environment: EnvironmentReader(["STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4"]))
-        let client = PostgresClient(configuration: .init(host: "127.0.0.1", username: "unused", password: nil, database: nil, tls: .disable),
-                                    backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: .init(host: "127.0.0.1", username: "unused", password: nil, database: nil, tls: .disable),
+            backgroundLogger: logger)
         let bus = InMemoryMessageBus()
-        let router = try await GatewayApp.buildRouter(settings: settings, client: client, bus: bus,
-                                                      board: BoardFeed(bus: bus, instance: "openapi-test", logger: logger), logger: logger)
+        let router = try await GatewayApp.buildRouter(
+            settings: settings, client: client, bus: bus,
+            board: BoardFeed(bus: bus, instance: "openapi-test", logger: logger), logger: logger)
         let body = try await Application(router: router).test(.router) { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .ok)
@@ -88,8 +91,9 @@ import Testing
         collect(document)
         #expect(references.count > 20)
         for reference in references {
-            #expect(reference.hasPrefix("#/components/schemas/") && schemas[String(reference.dropFirst(21))] != nil,
-                    "$ref \(reference) has no schema")
+            #expect(
+                reference.hasPrefix("#/components/schemas/") && schemas[String(reference.dropFirst(21))] != nil,
+                "$ref \(reference) has no schema")
         }
         if let path = ProcessInfo.processInfo.environment["STITCH_OPENAPI_OUT"] {  // for a look at the whole document
             try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
@@ -140,7 +144,8 @@ import Testing
         #expect(byName["page"]?["maximum"] as? Int == InputRules.pages.upperBound)
         #expect(byName["stage"]?["enum"] as? [String] == Stage.allCases.map(\.rawValue))
         #expect(byName["due_before"]?["format"] as? String == "date")
-        let listReply = ((list["responses"] as? [String: [String: Any]])?["200"]?["content"] as? [String: [String: Any]])?["application/json"]?["schema"]
+        let listReply = ((list["responses"] as? [String: [String: Any]])?["200"]?["content"] as? [String: [String: Any]])?["application/json"]?[
+            "schema"]
         let listed = try #require(resolve(listReply))
         #expect(Set(listed["required"] as? [String] ?? []) == ["data", "meta"])
     }

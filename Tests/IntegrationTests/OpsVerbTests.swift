@@ -33,11 +33,13 @@ struct OpsVerbTests {
         return (process.terminationStatus, text)
     }
 
-    @Test("an unknown verb is refused with the list of verbs; help lists them; none starts a server",
-          arguments: ServiceName.allCases)
+    @Test(
+        "an unknown verb is refused with the list of verbs; help lists them; none starts a server",
+        arguments: ServiceName.allCases)
     func verbs(_ service: ServiceName) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable(service).path),
-                     "build the executables first (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.executable(service).path),
+            "build the executables first (swift build)")
         let unknown = try #require(try await Self.run(service, ["no-such-verb"]), "stitch-\(service) started serving")
         #expect(unknown.status == 2)
         #expect(unknown.output.contains("no ops command 'no-such-verb'") && unknown.output.contains("dead-letters"), "\(unknown.output)")

@@ -12,18 +12,26 @@ extension ProductionHTTPTests {
             let sewer = try await http.login("staff_sewing", "staff-dev-123")
             let spv = try await http.login("spv_sewing", "spv-dev-123")
 
-            let bad = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                "article_code": "koala", "qty": 0, "start_date": factoryDay(), "due_date": factoryDay(-1), "stages": ["SEWING", "CUTTING"],
-            ])
+            let bad = try await http.call(
+                .post, "/api/v1/production/orders", token: ppic,
+                json: [
+                    "article_code": "koala", "qty": 0, "start_date": factoryDay(), "due_date": factoryDay(-1), "stages": ["SEWING", "CUTTING"],
+                ])
             #expect(bad.status == 400 && Set(bad.errorFields) == ["qty", "due_date", "stages"])
-            #expect(try await http.call(.post, "/api/v1/production/orders", token: sewer, json: [
-                "article_code": "koala", "qty": 5, "start_date": factoryDay(), "due_date": factoryDay(5),
-            ]).status == 403)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/orders", token: sewer,
+                    json: [
+                        "article_code": "koala", "qty": 5, "start_date": factoryDay(), "due_date": factoryDay(5),
+                    ]
+                ).status == 403)
 
             try await http.ensureArticle("KOALA-25CM")
-            let created = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                "article_code": "koala-25cm", "qty": 50, "start_date": factoryDay(-2), "due_date": factoryDay(7),
-            ])
+            let created = try await http.call(
+                .post, "/api/v1/production/orders", token: ppic,
+                json: [
+                    "article_code": "koala-25cm", "qty": 50, "start_date": factoryDay(-2), "due_date": factoryDay(7),
+                ])
             #expect(created.status == 201, "\(created.body)")
             let orderCode = try #require(created.data["code"] as? String)
             #expect(orderCode.hasPrefix("MO-") && orderCode.count == "MO-20260101-0001".count)
@@ -32,13 +40,15 @@ extension ProductionHTTPTests {
             #expect(spks.map { $0["sequence"] as? Int } == [1, 2, 3, 4, 5])
             #expect(spks.allSatisfy { $0["order_code"] as? String == orderCode && $0["target_qty"] as? Int == 50 })
             #expect(spks.first?["start_date"] as? String == factoryDay(-2) && spks.last?["due_date"] as? String == factoryDay(7))
-            let starts = spks.compactMap { $0["start_date"] as? String }, dues = spks.compactMap { $0["due_date"] as? String }
+            let starts = spks.compactMap { $0["start_date"] as? String }
+            let dues = spks.compactMap { $0["due_date"] as? String }
             #expect(starts == starts.sorted() && zip(starts, dues).allSatisfy { $0 <= $1 })
             let codes = spks.compactMap { $0["code"] as? String }
             try #require(codes.count == 5)
             func record(_ stage: Int, _ qty: Int, token: String, extra: [String: Any] = [:]) async throws -> HTTPClient.Reply {
-                try await http.call(.post, "/api/v1/production/spk/\(codes[stage])/daily-input", token: token,
-                                    json: extra.merging(["date": factoryDay(), "qty": qty]) { a, _ in a })
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(codes[stage])/daily-input", token: token,
+                    json: extra.merging(["date": factoryDay(), "qty": qty]) { a, _ in a })
             }
 
             // Cutting works in shifts: it needs the shift and an operator of its own department.
@@ -82,8 +92,9 @@ extension ProductionHTTPTests {
             let void = try await http.call(.post, "/api/v1/production/daily-input/\(entry)/void", token: manager, json: ["reason": "typo"])
             #expect(void.status == 422)
 
-            let completed = try await http.call(.get, "/api/v1/production/orders?status=completed&article_code=KOALA-25CM&per_page=500",
-                                                 token: spv)
+            let completed = try await http.call(
+                .get, "/api/v1/production/orders?status=completed&article_code=KOALA-25CM&per_page=500",
+                token: spv)
             #expect(completed.list.contains { $0["code"] as? String == orderCode })
             #expect(completed.list.allSatisfy { $0["spks"] == nil })
             let ofOrder = try await http.call(.get, "/api/v1/production/spks?order=\(orderCode.lowercased())", token: spv)
@@ -99,21 +110,27 @@ extension ProductionHTTPTests {
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let manager = try await http.login("prod_manager", "prodmgr-dev-123")
             try await http.ensureArticle("RACE-BEAR")
-            let created = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                "article_code": "race-bear", "qty": 300, "start_date": factoryDay(-1), "due_date": factoryDay(5),
-                "stages": ["EMBROIDERY", "SEWING"],
-            ])
+            let created = try await http.call(
+                .post, "/api/v1/production/orders", token: ppic,
+                json: [
+                    "article_code": "race-bear", "qty": 300, "start_date": factoryDay(-1), "due_date": factoryDay(5),
+                    "stages": ["EMBROIDERY", "SEWING"],
+                ])
             let codes = (created.data["spks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             try #require(codes.count == 2)
-            #expect(try await http.call(.post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager,
-                                        json: ["date": factoryDay(), "qty": 100]).status == 200)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager,
+                    json: ["date": factoryDay(), "qty": 100]
+                ).status == 200)
             // 20 sewing entries of 10 race 5 more embroidery entries of 10: sewing may never pass embroidery.
             let statuses = try await withThrowingTaskGroup(of: (String, Int).self) { group in
                 for index in 0..<25 {
                     let stage = index % 5 == 0 ? 0 : 1
                     group.addTask {
-                        let reply = try await http.call(.post, "/api/v1/production/spk/\(codes[stage])/daily-input", token: manager,
-                                                        json: ["date": factoryDay(), "qty": 10])
+                        let reply = try await http.call(
+                            .post, "/api/v1/production/spk/\(codes[stage])/daily-input", token: manager,
+                            json: ["date": factoryDay(), "qty": 10])
                         return (codes[stage], reply.status)
                     }
                 }
@@ -122,7 +139,8 @@ extension ProductionHTTPTests {
             #expect(statuses.allSatisfy { $0.1 == 200 || $0.1 == 422 })
             let embroidered = try await http.call(.get, "/api/v1/production/spks/\(codes[0])", token: manager).data
             let sewn = try await http.call(.get, "/api/v1/production/spks/\(codes[1])", token: manager).data
-            let upstream = embroidered["produced_qty"] as? Int ?? -1, downstream = sewn["produced_qty"] as? Int ?? -1
+            let upstream = embroidered["produced_qty"] as? Int ?? -1
+            let downstream = sewn["produced_qty"] as? Int ?? -1
             #expect(upstream == 150, "every embroidery entry is accepted")
             #expect(downstream <= upstream && downstream >= 100)
             #expect(downstream == 10 * statuses.filter { $0.0 == codes[1] && $0.1 == 200 }.count)
@@ -143,14 +161,18 @@ extension ProductionHTTPTests {
             let first = try await http.call(.get, "/api/v1/production/mobile/sync", token: sewer).data
             #expect(first["full"] as? Bool == true && first["department"] as? String == "SEWING")
             let open = first["spks"] as? [[String: Any]] ?? []
-            #expect(open.allSatisfy { $0["department"] as? String == "SEWING" && ["NOT_STARTED", "IN_PROGRESS"].contains($0["status"] as? String ?? "") })
+            #expect(
+                open.allSatisfy { $0["department"] as? String == "SEWING" && ["NOT_STARTED", "IN_PROGRESS"].contains($0["status"] as? String ?? "") })
             #expect((first["current_shift"] as? [String: Any])?["shift"] != nil)
             let cursor = try #require(first["cursor"] as? String)
 
             let code = try #require(try await Self.newSPK(http, token: ppic, qty: 40)["code"] as? String)
             let cutting = try #require(try await Self.newSPK(http, token: ppic, qty: 40, department: "CUTTING")["code"] as? String)
-            #expect(try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: sewer,
-                                        json: ["date": factoryDay(), "qty": 15]).status == 200)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(code)/daily-input", token: sewer,
+                    json: ["date": factoryDay(), "qty": 15]
+                ).status == 200)
             let changed = try await http.call(.get, "/api/v1/production/mobile/sync?since=\(cursor)", token: sewer).data
             #expect(changed["full"] as? Bool == false)
             let mine = (changed["spks"] as? [[String: Any]] ?? []).first { $0["code"] as? String == code }

@@ -33,10 +33,13 @@ struct OutboxIntegrationTests {
                 let relay = OutboxRelay(client: client, bus: bus, schema: schema, logger: TestEnvironment.logger)
                 let received = Collector()
                 let expected = committed
-                try await whileConsuming(bus, queue: queue, handler: { delivery in
-                    received.add(delivery.message)
-                    delivery.ack()
-                }) {
+                try await whileConsuming(
+                    bus, queue: queue,
+                    handler: { delivery in
+                        received.add(delivery.message)
+                        delivery.ack()
+                    }
+                ) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await relay.run() }
                         defer { group.cancelAll() }
@@ -62,18 +65,22 @@ struct OutboxIntegrationTests {
                 configured.pollInterval = .seconds(60)  // only NOTIFY can wake it within the test
                 let relay = configured
                 let received = Collector()
-                try await whileConsuming(bus, queue: queue, handler: { delivery in
-                    received.add(delivery.message)
-                    delivery.ack()
-                }) {
+                try await whileConsuming(
+                    bus, queue: queue,
+                    handler: { delivery in
+                        received.add(delivery.message)
+                        delivery.ack()
+                    }
+                ) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await relay.run() }
                         defer { group.cancelAll() }
                         try await Task.sleep(for: .milliseconds(500))  // the relay is idle and listening
                         for item in 0..<3 {
                             try await client.withTransaction(logger: TestEnvironment.logger) { connection in
-                                try await Outbox.enqueue([try itemEvent(item, routingKey: key)], on: connection,
-                                                         logger: TestEnvironment.logger)
+                                try await Outbox.enqueue(
+                                    [try itemEvent(item, routingKey: key)], on: connection,
+                                    logger: TestEnvironment.logger)
                             }
                         }
                         #expect(await eventually(timeout: .seconds(10)) { received.count == 3 })
@@ -99,10 +106,13 @@ struct OutboxIntegrationTests {
                 }
                 let url = try TestEnvironment.databaseURL()
                 let received = Collector()
-                try await whileConsuming(bus, queue: queue, prefetch: 200, handler: { delivery in
-                    received.add(delivery.message)
-                    delivery.ack()
-                }) {
+                try await whileConsuming(
+                    bus, queue: queue, prefetch: 200,
+                    handler: { delivery in
+                        received.add(delivery.message)
+                        delivery.ack()
+                    }
+                ) {
                     // Two instances: their own pools and broker connections, the same outbox.
                     try await withClient(try DatabaseConfiguration(url: url, schema: schema, poolSize: 4)) { second in
                         try await withBus(name: "relay2") { secondBus in

@@ -8,13 +8,17 @@ import Testing
 /// a year of its own, so figures of a day belong to that test alone; lists are filtered by its codes.
 extension ProductionHTTPTests {
     /// An SPK from `start` to `due`, created by the planner: its code.
-    static func plannedSPK(_ http: HTTPClient, _ token: String, stage: String = "SEWING", qty: Int = 1000, start: String,
-                           due: String) async throws -> String {
+    static func plannedSPK(
+        _ http: HTTPClient, _ token: String, stage: String = "SEWING", qty: Int = 1000, start: String,
+        due: String
+    ) async throws -> String {
         try await http.ensureArticle("PANDA-\(stage)")
-        let reply = try await http.call(.post, "/api/v1/production/spks", token: token, json: [
-            "article_code": "panda-\(stage.lowercased())", "stage": stage, "department": stage, "original_qty": qty,
-            "start_date": start, "due_date": due,
-        ])
+        let reply = try await http.call(
+            .post, "/api/v1/production/spks", token: token,
+            json: [
+                "article_code": "panda-\(stage.lowercased())", "stage": stage, "department": stage, "original_qty": qty,
+                "start_date": start, "due_date": due,
+            ])
         guard reply.status == 201, let code = reply.data["code"] as? String else {
             throw TestFailure("SPK not created: \(reply.status) \(reply.body)")
         }
@@ -24,9 +28,11 @@ extension ProductionHTTPTests {
     /// A day's output recorded by the factory manager (any department): the entry's id.
     @discardableResult
     static func produce(_ http: HTTPClient, _ token: String, _ code: String, on date: String, qty: Int, rejects: Int = 0)
-        async throws -> String {
-        let reply = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: token,
-                                        json: ["date": date, "qty": qty, "reject_qty": rejects])
+        async throws -> String
+    {
+        let reply = try await http.call(
+            .post, "/api/v1/production/spk/\(code)/daily-input", token: token,
+            json: ["date": date, "qty": qty, "reject_qty": rejects])
         guard reply.status == 200, let entry = reply.data["entry_id"] as? String else {
             throw TestFailure("input for \(code) refused: \(reply.status) \(reply.body)")
         }
@@ -59,7 +65,9 @@ extension ProductionHTTPTests {
         var details: [String: [String: Any]] = [:]
     }
 
-    static func alerts(_ http: HTTPClient, _ token: String, of codes: Set<String>) async throws -> [(type: String, severity: String, spk: String, since: String)] {
+    static func alerts(_ http: HTTPClient, _ token: String, of codes: Set<String>) async throws -> [(
+        type: String, severity: String, spk: String, since: String
+    )] {
         let reply = try await http.call(.get, "/api/v1/ppic/alerts?limit=1000", token: token)
         #expect(reply.status == 200, "\(reply.body)")
         return ["critical", "warning"].flatMap { severity in
@@ -101,11 +109,12 @@ extension ProductionHTTPTests {
 
             let alerts = try await Self.alerts(http, ppic, of: [onTrack, atRisk, offTrack, overdue])
             let found = Set(alerts.map { "\($0.type) \($0.severity) \($0.spk) \($0.since)" })
-            #expect(found == [
-                "PAST_DUE critical \(overdue) 2030-06-08", "OFF_TRACK critical \(offTrack) 2030-06-12",
-                "AT_RISK warning \(atRisk) 2030-06-12", "NO_INPUT warning \(atRisk) 2030-06-10",
-                "HIGH_REJECT_RATE warning \(offTrack) 2030-06-12", "NO_INPUT warning \(overdue) 2030-06-06",
-            ])
+            #expect(
+                found == [
+                    "PAST_DUE critical \(overdue) 2030-06-08", "OFF_TRACK critical \(offTrack) 2030-06-12",
+                    "AT_RISK warning \(atRisk) 2030-06-12", "NO_INPUT warning \(atRisk) 2030-06-10",
+                    "HIGH_REJECT_RATE warning \(offTrack) 2030-06-12", "NO_INPUT warning \(overdue) 2030-06-06",
+                ])
 
             let dashboard = try await http.call(.get, "/api/v1/ppic/dashboard", token: ppic).data
             let counts = dashboard["health"] as? [String: Int] ?? [:]
@@ -150,7 +159,9 @@ extension ProductionHTTPTests {
             #expect(meta["total"] as? Int == filtered.data["at_risk"] as? Int && meta["page"] as? Int == 1 && meta["per_page"] as? Int == 50)
 
             let all = try await http.call(.get, "/api/v1/ppic/reports/on-track-status?per_page=500", token: ppic)
-            let ranks = (all.data["details"] as? [[String: Any]] ?? []).map { ["OFF_TRACK": 0, "AT_RISK": 1, "ON_TRACK": 2][$0["health"] as? String ?? ""] ?? 9 }
+            let ranks = (all.data["details"] as? [[String: Any]] ?? []).map {
+                ["OFF_TRACK": 0, "AT_RISK": 1, "ON_TRACK": 2][$0["health"] as? String ?? ""] ?? 9
+            }
             #expect(ranks == ranks.sorted() && !ranks.isEmpty)
             let total = (all.body["meta"] as? [String: Any])?["total"] as? Int ?? 0
             #expect(total == ["on_track", "at_risk", "off_track"].reduce(0) { $0 + (all.data[$1] as? Int ?? 0) })
@@ -188,13 +199,19 @@ extension ProductionHTTPTests {
             let sewing = try await Self.plannedSPK(http, ppic, qty: 500, start: "2031-03-10", due: "2031-03-21")
             let dropped = try await Self.plannedSPK(http, ppic, qty: 300, start: "2031-03-10", due: "2031-03-14")
             let weekend = try await Self.plannedSPK(http, ppic, stage: "PACKING", qty: 100, start: "2031-03-08", due: "2031-03-09")
-            #expect(try await http.call(.post, "/api/v1/production/spk/\(dropped)/cancel", token: ppic,
-                                        json: ["reason": "order dropped"]).status == 200)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/spk/\(dropped)/cancel", token: ppic,
+                    json: ["reason": "order dropped"]
+                ).status == 200)
             try await Self.produce(http, manager, embroidery, on: "2031-03-11", qty: 90, rejects: 5)
             try await Self.produce(http, manager, sewing, on: "2031-03-11", qty: 60)
             let wrong = try await Self.produce(http, manager, sewing, on: "2031-03-11", qty: 20)
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(wrong)/void", token: spv,
-                                        json: ["reason": "typed twice"]).status == 200)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(wrong)/void", token: spv,
+                    json: ["reason": "typed twice"]
+                ).status == 200)
             try await Self.produce(http, manager, weekend, on: "2031-03-09", qty: 40)
 
             try await Self.awaitEntries(http, 5, from: "2031-03-09", through: "2031-03-11")
@@ -203,9 +220,10 @@ extension ProductionHTTPTests {
             #expect(tuesday["target"] as? Int == 150 && tuesday["actual"] as? Int == 150 && tuesday["variance"] as? Int == 0)
             let stages = tuesday["by_stage"] as? [[String: Any]] ?? []
             #expect(stages.map { $0["stage"] as? String } == ["CUTTING", "EMBROIDERY", "SEWING", "FINISHING", "PACKING"])
-            #expect(stages.map { [$0["target"] as? Int, $0["actual"] as? Int, $0["variance"] as? Int] } == [
-                [0, 0, 0], [100, 90, -10], [50, 60, 10], [0, 0, 0], [0, 0, 0],
-            ])
+            #expect(
+                stages.map { [$0["target"] as? Int, $0["actual"] as? Int, $0["variance"] as? Int] } == [
+                    [0, 0, 0], [100, 90, -10], [50, 60, 10], [0, 0, 0], [0, 0, 0],
+                ])
 
             let sunday = try await http.call(.get, "/api/v1/ppic/reports/daily-summary?date=2031-03-09", token: ppic).data
             #expect(sunday["target"] as? Int == 50 && sunday["actual"] as? Int == 40 && sunday["variance"] as? Int == -10)
@@ -224,16 +242,20 @@ extension ProductionHTTPTests {
             let ppic = try await http.login("ppic", "ppic-dev-123")
             let manager = try await http.login("manager", "manager-dev-123")
             try await http.ensureArticle("OTTER-20CM")
-            let order = try await http.call(.post, "/api/v1/production/orders", token: ppic, json: [
-                "article_code": "otter-20cm", "qty": 100, "start_date": "2030-09-02", "due_date": "2030-09-13",
-                "stages": ["CUTTING", "SEWING"],
-            ])
+            let order = try await http.call(
+                .post, "/api/v1/production/orders", token: ppic,
+                json: [
+                    "article_code": "otter-20cm", "qty": 100, "start_date": "2030-09-02", "due_date": "2030-09-13",
+                    "stages": ["CUTTING", "SEWING"],
+                ])
             #expect(order.status == 201, "\(order.body)")
             let codes = (order.data["spks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             try #require(codes.count == 2)
-            let cut = try await http.call(.post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager, json: [
-                "date": "2030-09-04", "qty": 30, "shift": "DAY", "operator_id": "staff_cutting",
-            ])
+            let cut = try await http.call(
+                .post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager,
+                json: [
+                    "date": "2030-09-04", "qty": 30, "shift": "DAY", "operator_id": "staff_cutting",
+                ])
             #expect(cut.status == 200, "\(cut.body)")
             try await Self.produce(http, manager, codes[1], on: "2030-09-10", qty: 30)
             _ = try await Self.health(http, ppic, actual: [codes[0]: 30, codes[1]: 30])
@@ -242,19 +264,24 @@ extension ProductionHTTPTests {
             }
             #expect(starved)
             // Cutting passes 10 more on: sewing is fed again, judged on cutting's event alone.
-            let more = try await http.call(.post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager, json: [
-                "date": "2030-09-05", "qty": 10, "shift": "DAY", "operator_id": "staff_cutting",
-            ])
+            let more = try await http.call(
+                .post, "/api/v1/production/spk/\(codes[0])/daily-input", token: manager,
+                json: [
+                    "date": "2030-09-05", "qty": 10, "shift": "DAY", "operator_id": "staff_cutting",
+                ])
             #expect(more.status == 200)
-            #expect(await eventually {
-                (try? await Self.alerts(http, ppic, of: [codes[1]]))?.contains { $0.type == "WIP_STARVED" } == false
-            })
+            #expect(
+                await eventually {
+                    (try? await Self.alerts(http, ppic, of: [codes[1]]))?.contains { $0.type == "WIP_STARVED" } == false
+                })
 
             // The request is made now (Approval's clock); PPIC's clock is years ahead, so it has waited too long.
             #expect(try await Self.requestChange(http, token: ppic, spk: codes[1], newQty: 90).status == 201)
-            #expect(await eventually {
-                (try? await Self.alerts(http, ppic, of: [codes[1]]))?.contains { $0.type == "APPROVAL_WAITING" && $0.severity == "warning" } == true
-            })
+            #expect(
+                await eventually {
+                    (try? await Self.alerts(http, ppic, of: [codes[1]]))?.contains { $0.type == "APPROVAL_WAITING" && $0.severity == "warning" }
+                        == true
+                })
         }
     }
 
@@ -273,8 +300,11 @@ extension ProductionHTTPTests {
             try await Self.produce(http, manager, slow, on: "2032-09-13", qty: 500, rejects: 60)
             let typo = try await Self.produce(http, manager, slow, on: "2032-09-14", qty: 200)
             // PACKING's entry: a production manager voids it (a SEWING supervisor reaches SEWING's work only).
-            #expect(try await http.call(.post, "/api/v1/production/daily-input/\(typo)/void", token: prodManager,
-                                        json: ["reason": "wrong SPK"]).status == 200)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/production/daily-input/\(typo)/void", token: prodManager,
+                    json: ["reason": "wrong SPK"]
+                ).status == 200)
             try await Self.produce(http, manager, late, on: "2032-09-01", qty: 100)
             let codes: Set = [steady, slow, late]
             try await Self.awaitEntries(http, 5, from: "2032-08-30", through: "2032-09-15")
@@ -286,7 +316,9 @@ extension ProductionHTTPTests {
                 dashboard["top_alerts"] = (dashboard["top_alerts"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "") \($0["spk"] ?? "")" }
                 let summary = try await http.call(.get, "/api/v1/ppic/reports/daily-summary?date=2032-09-14", token: ppic).data
                 let alerts = try await Self.alerts(http, ppic, of: codes).map { "\($0.type) \($0.spk) \($0.since)" }.sorted()
-                return [dashboard, summary].map { String(decoding: try! JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self) }
+                return [dashboard, summary].map {
+                    String(decoding: try! JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self)
+                }
                     + alerts
             }
             let expected = try await snapshot()

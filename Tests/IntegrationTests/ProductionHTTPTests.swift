@@ -12,10 +12,12 @@ import Testing
 struct ProductionHTTPTests {
     static func newSPK(_ http: HTTPClient, token: String, qty: Int = 100, department: String = "SEWING") async throws -> [String: Any] {
         try await http.ensureArticle("BEAR-30CM")
-        let reply = try await http.call(.post, "/api/v1/production/spks", token: token, json: [
-            "article_code": "bear-30cm", "stage": department.lowercased(), "department": department, "original_qty": qty,
-            "start_date": factoryDay(-3), "due_date": factoryDay(7), "notes": "test order",
-        ])
+        let reply = try await http.call(
+            .post, "/api/v1/production/spks", token: token,
+            json: [
+                "article_code": "bear-30cm", "stage": department.lowercased(), "department": department, "original_qty": qty,
+                "start_date": factoryDay(-3), "due_date": factoryDay(7), "notes": "test order",
+            ])
         #expect(reply.status == 201, "\(reply.body)")
         return reply.data
     }
@@ -63,9 +65,13 @@ struct ProductionHTTPTests {
             // A user of this test's own, so the lockout does not lock anyone else out.
             let admin = try await http.login("admin", "admin-dev-123")
             let name = "lock_\(UUID().uuidString.prefix(6).lowercased())"
-            #expect(try await http.call(.post, "/api/v1/users", token: admin, json: [
-                "username": name, "password": "right-password", "full_name": "Lockout Test", "roles": ["QC_INSPECTOR"],
-            ]).status == 201)
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/users", token: admin,
+                    json: [
+                        "username": name, "password": "right-password", "full_name": "Lockout Test", "roles": ["QC_INSPECTOR"],
+                    ]
+                ).status == 201)
             for _ in 0..<5 { _ = try await http.call(.post, "/api/v1/auth/login", json: ["username": name, "password": "bad-guess"]) }
             let locked = try await http.call(.post, "/api/v1/auth/login", json: ["username": name, "password": "right-password"])
             #expect(locked.status == 429, "locked out after 5 failures even with the right password")
@@ -110,25 +116,29 @@ struct ProductionHTTPTests {
             let mine = try await http.call(.get, "/api/v1/production/my-spks", token: staff)
             #expect((mine.body["data"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == code })
 
-            let first = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                            json: ["date": factoryDay(-1), "qty": 30, "reject_qty": 2, "client_entry_id": "phone-\(code)-1"])
+            let first = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(-1), "qty": 30, "reject_qty": 2, "client_entry_id": "phone-\(code)-1"])
             #expect(first.status == 200, "\(first.body)")
             #expect(first.data["status"] as? String == "ok")
             #expect(first.data["cumulative"] as? Int == 30 && first.data["target"] as? Int == 100)
             #expect(first.data["progress"] as? Double == 30.0 && first.data["spk_status"] as? String == "IN_PROGRESS")
-            let repeated = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                               json: ["date": factoryDay(-1), "qty": 30, "reject_qty": 2, "client_entry_id": "phone-\(code)-1"])
+            let repeated = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(-1), "qty": 30, "reject_qty": 2, "client_entry_id": "phone-\(code)-1"])
             #expect(repeated.data["entry_id"] as? String == first.data["entry_id"] as? String)
             #expect(repeated.data["cumulative"] as? Int == 30)
 
             _ = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff, json: ["date": factoryDay(-1), "qty": 10])
-            let last = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                           json: ["date": factoryDay(), "qty": 65, "shift": "DAY"])
+            let last = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(), "qty": 65, "shift": "DAY"])
             #expect(last.data["cumulative"] as? Int == 105)
             #expect(last.data["spk_status"] as? String == "COMPLETED")
             #expect(last.data["progress"] as? Double == 105.0)
-            let closed = try await http.call(.post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
-                                             json: ["date": factoryDay(), "qty": 1])
+            let closed = try await http.call(
+                .post, "/api/v1/production/spk/\(code)/daily-input", token: staff,
+                json: ["date": factoryDay(), "qty": 1])
             #expect(closed.status == 409)
 
             let progress = try await http.call(.get, "/api/v1/production/spk/\(code)/progress", token: staff).data
@@ -186,16 +196,20 @@ struct ProductionHTTPTests {
             #expect(notJSON.status == 400)
             let unknown = try await http.call(.get, "/api/v1/production/spks/SPK-19990101-9999", token: staff)
             #expect(unknown.status == 404)
-            let badCreate = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: [
-                "article_code": "", "stage": "SEWING", "department": "SEWING", "original_qty": 0,
-                "start_date": factoryDay(), "due_date": factoryDay(-1),
-            ])
+            let badCreate = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic,
+                json: [
+                    "article_code": "", "stage": "SEWING", "department": "SEWING", "original_qty": 0,
+                    "start_date": factoryDay(), "due_date": factoryDay(-1),
+                ])
             #expect(badCreate.status == 400)
             #expect(Set(badCreate.errorFields) == ["article_code", "original_qty", "due_date"])
-            let badStage = try await http.call(.post, "/api/v1/production/spks", token: ppic, json: [
-                "article_code": "x", "stage": "GLUING", "department": "SEWING", "original_qty": 5,
-                "start_date": factoryDay(), "due_date": factoryDay(),
-            ])
+            let badStage = try await http.call(
+                .post, "/api/v1/production/spks", token: ppic,
+                json: [
+                    "article_code": "x", "stage": "GLUING", "department": "SEWING", "original_qty": 5,
+                    "start_date": factoryDay(), "due_date": factoryDay(),
+                ])
             #expect(badStage.status == 400 && badStage.errorFields == ["stage"])
             #expect(try await http.call(.get, "/api/v1/production/spks?per_page=501", token: ppic).status == 400)
             #expect(try await http.call(.get, "/api/v1/production/spks?status=DONE", token: ppic).status == 400)
@@ -213,13 +227,17 @@ struct ProductionHTTPTests {
             let spk = try await Self.newSPK(http, token: ppic, qty: 200)
             let id = try #require(spk["id"] as? String)
             let staff = try await http.login("staff_sewing", "staff-dev-123")
-            let batch = try await http.call(.post, "/api/v1/production/mobile/daily-input", token: staff, json: ["entries": [
-                ["client_entry_id": "m-\(id)-1", "spk_id": id, "date": factoryDay(-2), "qty": 20],
-                ["client_entry_id": "m-\(id)-2", "spk_id": id, "date": factoryDay(-1), "qty": 15, "reject_qty": 1],
-                ["client_entry_id": "m-\(id)-1", "spk_id": id, "date": factoryDay(-2), "qty": 20],
-                ["client_entry_id": "m-\(id)-3", "spk_id": id, "date": factoryDay(-1), "qty": -5],
-                ["client_entry_id": "m-\(id)-4", "spk_id": "SPK-19990101-0001", "date": factoryDay(), "qty": 5],
-            ]])
+            let batch = try await http.call(
+                .post, "/api/v1/production/mobile/daily-input", token: staff,
+                json: [
+                    "entries": [
+                        ["client_entry_id": "m-\(id)-1", "spk_id": id, "date": factoryDay(-2), "qty": 20],
+                        ["client_entry_id": "m-\(id)-2", "spk_id": id, "date": factoryDay(-1), "qty": 15, "reject_qty": 1],
+                        ["client_entry_id": "m-\(id)-1", "spk_id": id, "date": factoryDay(-2), "qty": 20],
+                        ["client_entry_id": "m-\(id)-3", "spk_id": id, "date": factoryDay(-1), "qty": -5],
+                        ["client_entry_id": "m-\(id)-4", "spk_id": "SPK-19990101-0001", "date": factoryDay(), "qty": 5],
+                    ]
+                ])
             #expect(batch.status == 200, "\(batch.body)")
             let results = batch.body["data"] as? [[String: Any]] ?? []
             #expect(results.map { $0["status"] as? String } == ["recorded", "recorded", "duplicate", "rejected", "rejected"])
@@ -230,8 +248,9 @@ struct ProductionHTTPTests {
             let racing = try await withThrowingTaskGroup(of: HTTPClient.Reply.self) { group in
                 for _ in 0..<5 {
                     group.addTask {
-                        try await http.call(.post, "/api/v1/production/spk/\(id)/daily-input", token: staff,
-                                            json: ["date": factoryDay(), "qty": 7, "client_entry_id": "race-\(id)"])
+                        try await http.call(
+                            .post, "/api/v1/production/spk/\(id)/daily-input", token: staff,
+                            json: ["date": factoryDay(), "qty": 7, "client_entry_id": "race-\(id)"])
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -258,8 +277,9 @@ struct ProductionHTTPTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(Set(codes).count == 12)
-            let page = try await http.call(.get, "/api/v1/production/spks?department=FINISHING&status=NOT_STARTED&per_page=5&page=2",
-                                           token: manager)
+            let page = try await http.call(
+                .get, "/api/v1/production/spks?department=FINISHING&status=NOT_STARTED&per_page=5&page=2",
+                token: manager)
             #expect(page.status == 200 && page.list.count == 5)
             let meta = page.body["meta"] as? [String: Any] ?? [:]
             #expect(meta["page"] as? Int == 2 && meta["per_page"] as? Int == 5 && (meta["total"] as? Int ?? 0) >= 12)
@@ -283,9 +303,10 @@ extension ProductionHTTPTests {
             try await admin.query("CREATE SCHEMA IF NOT EXISTS gateway", logger: TestEnvironment.logger)
         }
         try await withClient(try DatabaseConfiguration(url: url, schema: "gateway")) { gatewayDB in
-            let settings = try GatewaySettings(environment: EnvironmentReader([
-                "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true", "STITCH_REQUEST_TIMEOUT_MS": "700",
-            ]))
+            let settings = try GatewaySettings(
+                environment: EnvironmentReader([
+                    "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true", "STITCH_REQUEST_TIMEOUT_MS": "700",
+                ]))
             try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: TestEnvironment.logger)
 
             // The queue exists (bound) but nobody consumes it: the request waits, then 504.
@@ -303,8 +324,9 @@ extension ProductionHTTPTests {
             }
 
             // No broker at all: 503 within the connection wait.
-            let nowhere = try AMQPMessageBus(url: "amqp://stitch:x@127.0.0.1:1/stitch", name: "nowhere",
-                                             logger: TestEnvironment.logger, connectionWait: .milliseconds(300))
+            let nowhere = try AMQPMessageBus(
+                url: "amqp://stitch:x@127.0.0.1:1/stitch", name: "nowhere",
+                logger: TestEnvironment.logger, connectionWait: .milliseconds(300))
             let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: nowhere, logger: TestEnvironment.logger)
             try await Application(router: router).test(.router) { client in
                 let http = HTTPClient(client: client)

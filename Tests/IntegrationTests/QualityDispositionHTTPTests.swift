@@ -9,8 +9,11 @@ extension ProductionHTTPTests {
     /// A manufacturing order of `article` (SEWING, PACKING): its code and its PACKING SPK.
     static func qualityOrder(_ http: HTTPClient, article: String, token: String) async throws -> (code: String, spk: String) {
         try await http.ensureArticle(article)
-        let order = try await http.call(.post, "/api/v1/production/orders", token: token, json: [
-            "article_code": article, "qty": 200, "start_date": factoryDay(-1), "due_date": factoryDay(7), "stages": ["SEWING", "PACKING"]])
+        let order = try await http.call(
+            .post, "/api/v1/production/orders", token: token,
+            json: [
+                "article_code": article, "qty": 200, "start_date": factoryDay(-1), "due_date": factoryDay(7), "stages": ["SEWING", "PACKING"],
+            ])
         #expect(order.status == 201, "\(order.body)")
         return (try #require(order.data["code"] as? String), try #require((order.data["spks"] as? [[String: Any]])?.last?["code"] as? String))
     }
@@ -26,7 +29,8 @@ extension ProductionHTTPTests {
         #expect(reply.status == 201, "\(reply.body)")
         let id = try #require(reply.data["id"] as? String)
         _ = try await http.call(.post, "/api/v1/warehouse/finishgood/receive", token: warehouse, json: ["carton_id": id])
-        let verified = try await http.call(.post, "/api/v1/warehouse/finishgood/verify", token: warehouse, json: ["carton_id": id, "article": article])
+        let verified = try await http.call(
+            .post, "/api/v1/warehouse/finishgood/verify", token: warehouse, json: ["carton_id": id, "article": article])
         #expect(verified.data["status"] as? String == "VERIFIED", "\(verified.body)")
         return id
     }
@@ -44,7 +48,9 @@ extension ProductionHTTPTests {
         return try await http.call(.get, "/api/v1/quality/ncrs/\(code)", token: token).data
     }
 
-    @Test("NCR decisions on a failed lot: REWORK then a re-inspection that passes releases the cartons to be confirmed; SCRAP scraps them; USE_AS_IS (MANAGER) releases them")
+    @Test(
+        "NCR decisions on a failed lot: REWORK then a re-inspection that passes releases the cartons to be confirmed; SCRAP scraps them; USE_AS_IS (MANAGER) releases them"
+    )
     func qualityLotDispositions() async throws {
         try await withStack { http in
             let wh = try await http.login("wh_manager", "whmgr-dev-123")
@@ -55,8 +61,12 @@ extension ProductionHTTPTests {
             let manager = try await http.login("manager", "manager-dev-123")
             _ = try await Self.warehouseSetUp(http, token: wh)
             let article = Self.unique("QRWK")
-            try await Self.publish(http, ArticleCreated(article: Article(code: article, name: "Reworked bear", customer: nil, route: [.sewing],
-                                                                         labourMinutes: [], active: true, version: 1, updatedAt: Date())))
+            try await Self.publish(
+                http,
+                ArticleCreated(
+                    article: Article(
+                        code: article, name: "Reworked bear", customer: nil, route: [.sewing],
+                        labourMinutes: [], active: true, version: 1, updatedAt: Date())))
             let quarantined = { () async throws -> Decimal? in try await Self.balance(http, token: wh, item: article, location: "QUARANTINE") }
             let finished = { () async throws -> Decimal? in try await Self.balance(http, token: wh, item: article, location: "FG-MAIN") }
             let confirm = { (id: String) in try await http.call(.post, "/api/v1/warehouse/finishgood/confirm", token: wh, json: ["carton_id": id]) }
@@ -70,8 +80,9 @@ extension ProductionHTTPTests {
                 let lot = try await http.call(.post, "/api/v1/quality/inspections", token: qc, json: ["order": order.code, "cartons": cartons])
                 #expect(lot.status == 201, "\(lot.body)")
                 let code = try #require(lot.data["code"] as? String)
-                let failed = try await http.call(.post, "/api/v1/quality/inspections/\(code)/result", token: qc,
-                                                 json: ["defects": [["code": "OPEN_SEAM", "qty": 2]]])
+                let failed = try await http.call(
+                    .post, "/api/v1/quality/inspections/\(code)/result", token: qc,
+                    json: ["defects": [["code": "OPEN_SEAM", "qty": 2]]])
                 #expect(failed.data["status"] as? String == "FAILED", "\(failed.body)")
                 for carton in cartons { #expect(await eventually { await Self.cartonStatus(http, carton, token: wh) == "QUARANTINED" }) }
                 return (code, try #require(failed.data["ncr_code"] as? String), cartons)
@@ -83,13 +94,15 @@ extension ProductionHTTPTests {
             #expect(try await quarantined() == 80)
             let early = try await http.call(.post, "/api/v1/quality/inspections/\(reworked.lot)/reinspect", token: qc)
             #expect(early.status == 409 && (early.error["message"] as? String ?? "").contains("REWORK"), "\(early.body)")
-            let rework = try await http.call(.post, "/api/v1/quality/ncrs/\(reworked.ncr)/decide", token: prodManager,
-                                             json: ["decision": "REWORK", "rework_stage": "FINISHING"])
+            let rework = try await http.call(
+                .post, "/api/v1/quality/ncrs/\(reworked.ncr)/decide", token: prodManager,
+                json: ["decision": "REWORK", "rework_stage": "FINISHING"])
             #expect(rework.status == 200 && !(rework.data["stock_status"] is String), "\(rework.body)")
             #expect(try await http.call(.post, "/api/v1/quality/inspections/\(reworked.lot)/reinspect", token: spv).status == 403)
             let again = try await http.call(.post, "/api/v1/quality/inspections/\(reworked.lot)/reinspect", token: qc)
-            #expect(again.status == 201 && again.data["reinspection_of"] as? String == reworked.lot && again.data["lot_size"] as? Int == 80,
-                    "\(again.body)")
+            #expect(
+                again.status == 201 && again.data["reinspection_of"] as? String == reworked.lot && again.data["lot_size"] as? Int == 80,
+                "\(again.body)")
             let second = try #require(again.data["code"] as? String)
             #expect(try await http.call(.post, "/api/v1/quality/inspections/\(reworked.lot)/reinspect", token: qc).status == 409)
             let waiting = try await confirm(reworked.cartons[0])
@@ -106,8 +119,9 @@ extension ProductionHTTPTests {
 
             // SCRAP: the cartons leave QUARANTINE as SCRAP and are SCRAPPED; finished goods cannot go back to a supplier.
             let scrapped = try await failedLot([30, 30])
-            let wrong = try await http.call(.post, "/api/v1/quality/ncrs/\(scrapped.ncr)/decide", token: prodManager,
-                                            json: ["decision": "RETURN_TO_SUPPLIER"])
+            let wrong = try await http.call(
+                .post, "/api/v1/quality/ncrs/\(scrapped.ncr)/decide", token: prodManager,
+                json: ["decision": "RETURN_TO_SUPPLIER"])
             #expect(wrong.status == 422 && wrong.errorFields == ["decision"], "\(wrong.body)")
             let scrap = try await http.call(.post, "/api/v1/quality/ncrs/\(scrapped.ncr)/decide", token: prodManager, json: ["decision": "SCRAP"])
             #expect(scrap.status == 200 && scrap.data["stock_status"] as? String == "PENDING", "\(scrap.body)")
@@ -117,18 +131,24 @@ extension ProductionHTTPTests {
             #expect(try await quarantined() == 0)
             let scraps = try await http.call(.get, "/api/v1/inventory/movements?type=SCRAP&item=\(article)&per_page=50", token: wh).list
             #expect(scraps.filter { $0["reference"] as? String == scrapped.ncr }.count == 2, "\(scraps)")
-            #expect(await eventually {
-                let lines = (try? await http.call(.get, "/api/v1/costing/scrap?ncr=\(scrapped.ncr)", token: manager))?.data["lines"] as? [[String: Any]]
-                return lines?.count == 2
-            })
+            #expect(
+                await eventually {
+                    let lines =
+                        (try? await http.call(.get, "/api/v1/costing/scrap?ncr=\(scrapped.ncr)", token: manager))?.data["lines"] as? [[String: Any]]
+                    return lines?.count == 2
+                })
             #expect(try await confirm(scrapped.cartons[0]).status == 409)
 
             // USE_AS_IS is a concession: MANAGER only; the cartons are released and confirmed out of QUARANTINE.
             let conceded = try await failedLot([25])
-            #expect(try await http.call(.post, "/api/v1/quality/ncrs/\(conceded.ncr)/decide", token: prodManager,
-                                        json: ["decision": "USE_AS_IS"]).status == 403)
-            let concession = try await http.call(.post, "/api/v1/quality/ncrs/\(conceded.ncr)/decide", token: manager,
-                                                 json: ["decision": "USE_AS_IS", "notes": "buyer accepts the seams"])
+            #expect(
+                try await http.call(
+                    .post, "/api/v1/quality/ncrs/\(conceded.ncr)/decide", token: prodManager,
+                    json: ["decision": "USE_AS_IS"]
+                ).status == 403)
+            let concession = try await http.call(
+                .post, "/api/v1/quality/ncrs/\(conceded.ncr)/decide", token: manager,
+                json: ["decision": "USE_AS_IS", "notes": "buyer accepts the seams"])
             #expect(concession.status == 200, "\(concession.body)")
             #expect(try await Self.settledNCR(http, conceded.ncr, token: ppic)["stock_status"] as? String == "DONE")
             #expect(await Self.cartonStatus(http, conceded.cartons[0], token: wh) == "VERIFIED")
@@ -140,7 +160,9 @@ extension ProductionHTTPTests {
         }
     }
 
-    @Test("NCR decisions on a failed receipt: RETURN_TO_SUPPLIER and SCRAP (valued at standard cost) take it out of QUARANTINE, USE_AS_IS releases it; a decision the stock cannot carry shows on the NCR")
+    @Test(
+        "NCR decisions on a failed receipt: RETURN_TO_SUPPLIER and SCRAP (valued at standard cost) take it out of QUARANTINE, USE_AS_IS releases it; a decision the stock cannot carry shows on the NCR"
+    )
     func qualityReceiptDispositions() async throws {
         try await withStack { http in
             let wh = try await http.login("wh_manager", "whmgr-dev-123")
@@ -158,8 +180,9 @@ extension ProductionHTTPTests {
                 }
                 _ = await eventually { await open() != nil }
                 let code = await open()
-                let failed = try await http.call(.post, "/api/v1/quality/incoming-inspections/\(try #require(code))/result", token: qc,
-                                                 json: ["result": "FAIL", "notes": "print smudged"])
+                let failed = try await http.call(
+                    .post, "/api/v1/quality/incoming-inspections/\(try #require(code))/result", token: qc,
+                    json: ["result": "FAIL", "notes": "print smudged"])
                 #expect(failed.data["status"] as? String == "FAILED", "\(failed.body)")
                 let ncr = try #require(failed.data["ncr_code"] as? String)
                 #expect(try await http.call(.get, "/api/v1/quality/ncrs/\(ncr)", token: qc).data["material_code"] as? String == label)
@@ -180,10 +203,11 @@ extension ProductionHTTPTests {
             #expect(try await Self.settledNCR(http, scrap, token: qc)["stock_status"] as? String == "DONE")
             #expect(try await quarantined() == 0)
             // BOMFinance values it: 50 × 100.
-            #expect(await eventually {
-                let costing = (try? await http.call(.get, "/api/v1/costing/scrap?ncr=\(scrap)", token: manager))?.data ?? [:]
-                return (costing["total_value"] as? NSNumber)?.doubleValue == 5000 && (costing["lines"] as? [Any])?.count == 1
-            })
+            #expect(
+                await eventually {
+                    let costing = (try? await http.call(.get, "/api/v1/costing/scrap?ncr=\(scrap)", token: manager))?.data ?? [:]
+                    return (costing["total_value"] as? NSNumber)?.doubleValue == 5000 && (costing["lines"] as? [Any])?.count == 1
+                })
             #expect(try await http.call(.get, "/api/v1/costing/scrap", token: qc).status == 403)
 
             let used = try await rejected(20)
@@ -194,8 +218,11 @@ extension ProductionHTTPTests {
             #expect(try await Self.balance(http, token: wh, item: label, location: "RM-MAIN") == 20)
 
             // By hand: more than the location holds cannot be scrapped — the NCR says so and may be decided again.
-            let hand = try await http.call(.post, "/api/v1/quality/ncrs", token: qc, json: [
-                "title": "Labels faded in the store", "material_code": label, "location": "RM-MAIN", "qty": 1000])
+            let hand = try await http.call(
+                .post, "/api/v1/quality/ncrs", token: qc,
+                json: [
+                    "title": "Labels faded in the store", "material_code": label, "location": "RM-MAIN", "qty": 1000,
+                ])
             #expect(hand.status == 201 && hand.data["location"] as? String == "RM-MAIN", "\(hand.body)")
             let handCode = try #require(hand.data["code"] as? String)
             #expect(try await http.call(.post, "/api/v1/quality/ncrs/\(handCode)/decide", token: qc, json: ["decision": "SCRAP"]).status == 200)

@@ -1,13 +1,15 @@
 import Contracts
 import Foundation
-@testable import Gateway
 import Testing
+
+@testable import Gateway
 
 /// A client sends the same access token with every request; the gateway checks it once and remembers
 /// the answer, but never past the token's expiry and never for a token that did not check out.
 @Suite struct TokenServiceTests {
-    static let user = User(id: UUID(), username: "staff_sewing", fullName: "Staff", roles: ["LINE_STAFF"], department: "SEWING",
-                           active: true, createdAt: Date())
+    static let user = User(
+        id: UUID(), username: "staff_sewing", fullName: "Staff", roles: ["LINE_STAFF"], department: "SEWING",
+        active: true, createdAt: Date())
 
     @Test func aRememberedTokenStillExpires() async throws {
         let tokens = await TokenService(secret: String(repeating: "s", count: 32), accessLifetime: .seconds(1))

@@ -1,5 +1,6 @@
-@testable import Messaging
 import Testing
+
+@testable import Messaging
 
 /// Several broker nodes in `STITCH_AMQP_URL`: a lost node is left for the next one at once, and the
 /// connection only waits once every node has failed in a row.
@@ -20,19 +21,21 @@ import Testing
         #expect(endpoints.current.host == "c")
         #expect(endpoints.failed() == .zero)
         #expect(endpoints.current.host == "a")
-        let wait = endpoints.failed()   // the third failure in a row: the whole cluster refused
+        let wait = endpoints.failed()  // the third failure in a row: the whole cluster refused
         #expect(wait > .zero && wait <= .milliseconds(100))
         #expect(endpoints.current.host == "b")
         endpoints.connected()
-        #expect(endpoints.failed() == .zero)   // a lost connection moves on at once again
+        #expect(endpoints.failed() == .zero)  // a lost connection moves on at once again
         #expect(endpoints.current.host == "c")
     }
 
     @Test func oneNodeBacksOffAfterEveryFailure() throws {
         var endpoints = AMQPEndpoints(try AMQPEndpoints.parse("amqp://only/v"), start: 5)
-        let first = endpoints.failed(), second = endpoints.failed(), third = endpoints.failed()
+        let first = endpoints.failed()
+        let second = endpoints.failed()
+        let third = endpoints.failed()
         #expect(first > .zero && second > .zero && third > .zero)
-        #expect(third >= .milliseconds(200))   // 400 ms ceiling, half of it fixed
+        #expect(third >= .milliseconds(200))  // 400 ms ceiling, half of it fixed
         #expect(endpoints.current.host == "only")
     }
 }

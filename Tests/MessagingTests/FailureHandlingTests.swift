@@ -9,8 +9,10 @@ import Testing
 @Suite struct FailureHandlingTests {
     let logger = Logger(label: "test")
 
-    private func consume(_ bus: InMemoryMessageBus, policy: RetryPolicy,
-                         _ handler: @escaping @Sendable (IncomingMessage) async throws -> Void) -> Task<Void, any Error> {
+    private func consume(
+        _ bus: InMemoryMessageBus, policy: RetryPolicy,
+        _ handler: @escaping @Sendable (IncomingMessage) async throws -> Void
+    ) -> Task<Void, any Error> {
         Task { try await MessageConsumer(bus: bus, queue: "svc.events", prefetch: 5, policy: policy, logger: logger).run(handler) }
     }
 
@@ -26,7 +28,10 @@ import Testing
         let done = Received()
         // maxAttempts 3 is for unknown failures: an outage of 12 attempts must still not park it.
         let task = consume(bus, policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(4))) { message in
-            let attempt = attempts.withLock { $0 += 1; return $0 }
+            let attempt = attempts.withLock {
+                $0 += 1
+                return $0
+            }
             if attempt < 12 { throw MessagingError.connectionLost("database restarting") }
             done.add(message)
         }
@@ -81,10 +86,10 @@ import Testing
         #expect(FailureKind.of(sqlState: "22021") == .deterministic)  // NUL byte / bad encoding
         #expect(FailureKind.of(sqlState: "22003") == .deterministic)  // numeric value out of range
         #expect(FailureKind.of(sqlState: "23505") == .deterministic)
-        #expect(FailureKind.of(sqlState: "57P03") == .transient)      // the database system is starting up
-        #expect(FailureKind.of(sqlState: "57P01") == .transient)      // admin shutdown
+        #expect(FailureKind.of(sqlState: "57P03") == .transient)  // the database system is starting up
+        #expect(FailureKind.of(sqlState: "57P01") == .transient)  // admin shutdown
         #expect(FailureKind.of(sqlState: "08006") == .transient)
-        #expect(FailureKind.of(sqlState: "40P01") == .transient)      // deadlock: try again
+        #expect(FailureKind.of(sqlState: "40P01") == .transient)  // deadlock: try again
         #expect(FailureKind(of: MessagingError.unavailable("gone")) == .transient)
         #expect(FailureKind(of: DatabaseConnectionClosed()) == .transient)
         #expect(FailureKind(of: DeadlineExceeded("x", after: .seconds(1))) == .transient)

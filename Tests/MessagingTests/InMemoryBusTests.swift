@@ -26,10 +26,14 @@ func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
         let bus = InMemoryMessageBus()
         try await bus.declare(.eventQueue("ppic.events", patterns: ["production.#"]))
         try await bus.declare(.eventQueue("approval.events", patterns: ["production.spk.*.v1"]))
-        try await bus.publish(OutgoingMessage(exchange: Topology.eventsExchange, routingKey: "production.spk.created.v1",
-                                              body: [], messageId: "1", mandatory: false))
-        try await bus.publish(OutgoingMessage(exchange: Topology.eventsExchange, routingKey: "production.daily-input.recorded.v1",
-                                              body: [], messageId: "2", mandatory: false))
+        try await bus.publish(
+            OutgoingMessage(
+                exchange: Topology.eventsExchange, routingKey: "production.spk.created.v1",
+                body: [], messageId: "1", mandatory: false))
+        try await bus.publish(
+            OutgoingMessage(
+                exchange: Topology.eventsExchange, routingKey: "production.daily-input.recorded.v1",
+                body: [], messageId: "2", mandatory: false))
         #expect(bus.depth(of: "ppic.events") == 2)
         #expect(bus.depth(of: "approval.events") == 1)
     }
@@ -53,16 +57,20 @@ func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
                 delivery.ack()
             }
         }
-        let reply = try await bus.request(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: "svc.echo.v1",
-                                                          body: Array("abc".utf8), messageId: "r1"), timeout: .seconds(30))
+        let reply = try await bus.request(
+            OutgoingMessage(
+                exchange: Topology.commandsExchange, routingKey: "svc.echo.v1",
+                body: Array("abc".utf8), messageId: "r1"), timeout: .seconds(30))
         #expect(reply.body == Array("cba".utf8))
         server.cancel()
         _ = try? await server.value
 
         try await bus.declare(.commandQueue("mute.commands", types: ["mute.v1"]))
         await #expect(throws: MessagingError.self) {
-            _ = try await bus.request(OutgoingMessage(exchange: Topology.commandsExchange, routingKey: "mute.v1", body: [],
-                                                      messageId: "r2"), timeout: .milliseconds(50))
+            _ = try await bus.request(
+                OutgoingMessage(
+                    exchange: Topology.commandsExchange, routingKey: "mute.v1", body: [],
+                    messageId: "r2"), timeout: .milliseconds(50))
         }
     }
 
@@ -71,9 +79,10 @@ func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
         try await bus.declare(.eventQueue("svc.events", patterns: ["#"]))
         let attempts = Mutex(0)
         let ok = Received()
-        let consumer = MessageConsumer(bus: bus, queue: "svc.events", prefetch: 5,
-                                       policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
-                                       logger: logger)
+        let consumer = MessageConsumer(
+            bus: bus, queue: "svc.events", prefetch: 5,
+            policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
+            logger: logger)
         let task = Task {
             try await consumer.run { message in
                 if message.messageId == "bad" {
@@ -94,7 +103,12 @@ func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
         _ = try? await task.value
 
         let dead = Received()
-        let reader = Task { try await bus.consume(queue: "svc.events.dead", prefetch: 1) { dead.add($0.message); $0.ack() } }
+        let reader = Task {
+            try await bus.consume(queue: "svc.events.dead", prefetch: 1) {
+                dead.add($0.message)
+                $0.ack()
+            }
+        }
         #expect(await waitFor { dead.count == 1 })
         reader.cancel()
         let letter = try #require(dead.items.withLock { $0.first })

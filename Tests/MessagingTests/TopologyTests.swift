@@ -21,8 +21,11 @@ import Testing
         #expect(topology.exchanges.map(\.name) == ["stitch.commands", "stitch.events", "stitch.dead"])
         #expect(topology.queues.map(\.name) == ["production.commands", "production.commands.dead"])
         #expect(topology.queues[0].deliveryLimit == Topology.defaultDeliveryLimit)
-        #expect(topology.bindings.contains(.init(queue: "production.commands.dead", exchange: "stitch.dead",
-                                                 routingKey: "production.commands.dead")))
+        #expect(
+            topology.bindings.contains(
+                .init(
+                    queue: "production.commands.dead", exchange: "stitch.dead",
+                    routingKey: "production.commands.dead")))
         let merged = topology.merged(with: .eventQueue("production.events", patterns: ["approval.#"]))
         #expect(merged.exchanges.count == 3)
         #expect(merged.queues.count == 4)

@@ -5,11 +5,14 @@ import Testing
 private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
 /// An SPK of 1,000 pieces over two working weeks: Monday 2026-11-02 to Friday 2026-11-13 (10 working days).
-private func spk(produced: Int, rejects: Int = 0, status: SPKStatus = .inProgress, start: String = "2026-11-02",
-                 due: String = "2026-11-13", lastInput: String? = nil,
-                 previous: SPKFigures.PreviousStage? = nil) -> SPKFigures {
-    SPKFigures(code: "SPK-TEST", status: status, targetQty: 1000, producedQty: produced, rejectQty: rejects,
-               startDate: day(start), dueDate: day(due), lastInputDate: lastInput.map(day), previousStage: previous)
+private func spk(
+    produced: Int, rejects: Int = 0, status: SPKStatus = .inProgress, start: String = "2026-11-02",
+    due: String = "2026-11-13", lastInput: String? = nil,
+    previous: SPKFigures.PreviousStage? = nil
+) -> SPKFigures {
+    SPKFigures(
+        code: "SPK-TEST", status: status, targetQty: 1000, producedQty: produced, rejectQty: rejects,
+        startDate: day(start), dueDate: day(due), lastInputDate: lastInput.map(day), previousStage: previous)
 }
 
 @Suite("Health rules")
@@ -80,8 +83,9 @@ struct HealthRulesTests {
         #expect(alert.since == day("2026-11-05") && alert.severity == .warning)
         #expect(alert.message == "no input for 2 working days (last input 2026-11-04)")
         #expect(rules.assess(spk(produced: 570, lastInput: "2026-11-05"), today: monday)?.alerts.contains { $0.type == .noInput } == false)
-        #expect(rules.assess(spk(produced: 570, status: .onHold, lastInput: "2026-11-02"), today: monday)?
-            .alerts.contains { $0.type == .noInput } == false)
+        #expect(
+            rules.assess(spk(produced: 570, status: .onHold, lastInput: "2026-11-02"), today: monday)?
+                .alerts.contains { $0.type == .noInput } == false)
     }
 
     @Test("a reject rate above the limit warns, and keeps the day it was first seen")
@@ -90,8 +94,9 @@ struct HealthRulesTests {
         let alert = try #require(high.alerts.first { $0.type == .highRejectRate })
         #expect(alert.message == "reject rate 5.9% (36 of 606) is above 5%" && alert.since == monday)
         let earlier = PreviousAssessment(alertsSince: [.highRejectRate: day("2026-11-03")])
-        #expect(rules.assess(spk(produced: 570, rejects: 36), today: monday, previous: earlier)?
-            .alerts.first { $0.type == .highRejectRate }?.since == day("2026-11-03"))
+        #expect(
+            rules.assess(spk(produced: 570, rejects: 36), today: monday, previous: earlier)?
+                .alerts.first { $0.type == .highRejectRate }?.since == day("2026-11-03"))
         // 30 of 600 is exactly 5%: not above.
         #expect(rules.assess(spk(produced: 570, rejects: 30, lastInput: "2026-11-09"), today: monday)?.alerts.isEmpty == true)
     }
@@ -108,7 +113,8 @@ struct HealthRulesTests {
         var ahead = cutting
         ahead.producedQty = 571
         #expect(rules.assess(spk(produced: 570, lastInput: "2026-11-09", previous: ahead), today: monday)?.alerts.isEmpty == true)
-        #expect(rules.assess(spk(produced: 0, status: .notStarted, start: "2026-11-10", previous: cutting), today: monday)?
-            .alerts.isEmpty == true)
+        #expect(
+            rules.assess(spk(produced: 0, status: .notStarted, start: "2026-11-10", previous: cutting), today: monday)?
+                .alerts.isEmpty == true)
     }
 }

@@ -12,10 +12,10 @@ struct WorkingCalendarTests {
     func weekdaysOfKnownDates() {
         #expect(!weekdays.isWorkingDay(day("2026-11-14")))  // Saturday
         #expect(!weekdays.isWorkingDay(day("2026-11-15")))  // Sunday
-        #expect(weekdays.isWorkingDay(day("2026-11-16")))   // Monday
-        #expect(weekdays.isWorkingDay(day("2024-02-29")))   // Thursday
-        #expect(weekdays.isWorkingDay(day("2000-03-01")))   // Wednesday
-        #expect(weekdays.isWorkingDay(day("1970-01-01")))   // Thursday
+        #expect(weekdays.isWorkingDay(day("2026-11-16")))  // Monday
+        #expect(weekdays.isWorkingDay(day("2024-02-29")))  // Thursday
+        #expect(weekdays.isWorkingDay(day("2000-03-01")))  // Wednesday
+        #expect(weekdays.isWorkingDay(day("1970-01-01")))  // Thursday
         #expect(!weekdays.isWorkingDay(day("1999-12-26")))  // Sunday
     }
 

@@ -1,15 +1,18 @@
 import Contracts
 import Foundation
-@testable import Production
 import Testing
 
+@testable import Production
+
 @Suite struct DailyInputRulesTests {
-    let policy = ProductionPolicy(timeZone: .gmt, overrunTolerancePercent: 10,
-                                  now: { LocalDate("2026-03-10")!.startOfDayUTC.addingTimeInterval(3600) })
+    let policy = ProductionPolicy(
+        timeZone: .gmt, overrunTolerancePercent: 10,
+        now: { LocalDate("2026-03-10")!.startOfDayUTC.addingTimeInterval(3600) })
     let staffSewing = Actor(userId: "1", username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
 
     func spk(target: Int = 100, produced: Int = 0, status: SPKStatus = .notStarted) -> SPK {
-        SPK(id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: target,
+        SPK(
+            id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: target,
             targetQty: target, producedQty: produced, rejectQty: 0, progress: 0, status: status,
             startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-20")!, notes: nil, createdBy: "ppic",
             createdAt: Date(), updatedAt: Date(), version: 1)
@@ -98,7 +101,8 @@ import Testing
     let planner = Actor(userId: "p", username: "ppic", roles: ["PPIC_MANAGER"])
 
     func spk(_ status: SPKStatus, produced: Int = 0, target: Int = 100) -> SPK {
-        SPK(id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: target,
+        SPK(
+            id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: target,
             targetQty: target, producedQty: produced, rejectQty: 0, progress: 0, status: status,
             startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-20")!, notes: nil, createdBy: "ppic",
             createdAt: Date(), updatedAt: Date(), version: 1)
@@ -123,11 +127,13 @@ import Testing
 
     @Test func resumingAStartedSPKReturnsToInProgressAndVoidingReopens() throws {
         #expect(try SPKLifecycle.apply(.resume, to: spk(.onHold, produced: 5), actor: planner, reason: "r", now: Date()).status == .inProgress)
-        let reopened = try SPKLifecycle.void(qty: 20, rejects: 0, from: spk(.completed, produced: 105), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
-                                             reason: "typo", now: Date())
+        let reopened = try SPKLifecycle.void(
+            qty: 20, rejects: 0, from: spk(.completed, produced: 105), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
+            reason: "typo", now: Date())
         #expect(reopened.status == .inProgress && reopened.producedQty == 85)
-        let held = try SPKLifecycle.void(qty: 5, rejects: 0, from: spk(.onHold, produced: 5), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
-                                         reason: "typo", now: Date())
+        let held = try SPKLifecycle.void(
+            qty: 5, rejects: 0, from: spk(.onHold, produced: 5), actor: planner.withRole("PRODUCTION_SPV", department: "SEWING"),
+            reason: "typo", now: Date())
         #expect(held.status == .onHold && held.producedQty == 0)
     }
 }

@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
-@testable import Production
 import Testing
+
+@testable import Production
 
 /// Orders through stages, the WIP rule, shifts and operators — the rules without a database.
 @Suite struct StageFlowRulesTests {
@@ -10,7 +11,8 @@ import Testing
     let cutter = OperatorRef(id: UUID(), username: "staff_cutting", department: "CUTTING", active: true)
 
     func spk(_ stage: Stage, produced: Int = 0, sequence: Int? = nil) -> SPK {
-        SPK(id: UUID(), code: "SPK-20260301-000\(sequence ?? 0)", articleCode: "BEAR", stage: stage, department: stage.department,
+        SPK(
+            id: UUID(), code: "SPK-20260301-000\(sequence ?? 0)", articleCode: "BEAR", stage: stage, department: stage.department,
             originalQty: 100, targetQty: 100, producedQty: produced, rejectQty: 0, progress: 0,
             status: produced > 0 ? .inProgress : .notStarted, startDate: LocalDate("2026-03-05")!, dueDate: LocalDate("2026-03-20")!,
             notes: nil, createdBy: "ppic", createdAt: Date(), updatedAt: Date(), version: 1, orderId: sequence.map { _ in UUID() },
@@ -23,7 +25,10 @@ import Testing
 
     @Test func aRouteMayBeShortenedButKeepsItsOrder() throws {
         #expect(try OrderRules.validate(order(), actor: planner, today: policy.today) == Stage.defaultRoute)
-        #expect(try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner, today: policy.today) == [.cutting, .sewing, .packing])
+        #expect(
+            try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner, today: policy.today) == [
+                .cutting, .sewing, .packing,
+            ])
         for bad: [Stage] in [[], [.sewing, .cutting], [.cutting, .cutting]] {
             #expect(throws: ErrorReply.self) { try OrderRules.validate(order(stages: bad), actor: planner, today: policy.today) }
         }
@@ -58,16 +63,20 @@ import Testing
         #expect {
             try SPKLifecycle.void(qty: 50, rejects: 0, from: cutting, actor: supervisor, reason: "typo", now: Date(), nextStage: sewing)
         } throws: { ($0 as? ErrorReply)?.code == .ruleViolated }
-        #expect(try SPKLifecycle.void(qty: 40, rejects: 0, from: cutting, actor: supervisor, reason: "typo", now: Date(),
-                                      nextStage: sewing).producedQty == 20)
+        #expect(
+            try SPKLifecycle.void(
+                qty: 40, rejects: 0, from: cutting, actor: supervisor, reason: "typo", now: Date(),
+                nextStage: sewing
+            ).producedQty == 20)
     }
 
     @Test func aShiftBasedStageNeedsAShiftAndAnOperatorOfItsDepartment() throws {
         let cutting = spk(.cutting)
         let staff = Actor(userId: "3", username: "staff_cutting", roles: ["PRODUCTION_STAFF"], department: "CUTTING")
         func record(shift: Shift?, operatorId: String?, found: OperatorRef?) throws -> DailyInputRules.Outcome {
-            try DailyInputRules.apply(DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: shift, operatorId: operatorId),
-                                      to: cutting, actor: staff, policy: policy, surroundings: .init(operator: found))
+            try DailyInputRules.apply(
+                DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: shift, operatorId: operatorId),
+                to: cutting, actor: staff, policy: policy, surroundings: .init(operator: found))
         }
         let recorded = try record(shift: .night, operatorId: "staff_cutting", found: cutter)
         #expect(recorded.shift == .night && recorded.operatorId == cutter.id.uuidString)
@@ -84,8 +93,9 @@ import Testing
 
         // Other stages record NONE whatever was sent, and need no operator.
         let sewerActor = Actor(userId: "2", username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
-        let sewing = try DailyInputRules.apply(DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: .day),
-                                               to: spk(.sewing), actor: sewerActor, policy: policy)
+        let sewing = try DailyInputRules.apply(
+            DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: .day),
+            to: spk(.sewing), actor: sewerActor, policy: policy)
         #expect(sewing.shift == Shift.none && sewing.operatorId == nil)
     }
 

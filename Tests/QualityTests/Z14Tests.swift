@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import Quality
 
 @Suite("ANSI/ASQ Z1.4 single sampling, level II, normal inspection")
@@ -24,15 +25,21 @@ struct Z14Tests {
     /// Table II-A as the standard prints it for AQL 1.0, 2.5 and 4.0, per code letter: the plan the arrows lead
     /// to (letter, its sample size, Ac, Re). Written out by hand from the standard, not derived from `Z14`'s data.
     static let standard: [Double: [String: (plan: String, n: Int, ac: Int, re: Int)]] = [
-        1.0: ["A": ("E", 13, 0, 1), "B": ("E", 13, 0, 1), "C": ("E", 13, 0, 1), "D": ("E", 13, 0, 1), "E": ("E", 13, 0, 1),
-              "F": ("E", 13, 0, 1), "G": ("H", 50, 1, 2), "H": ("H", 50, 1, 2), "J": ("J", 80, 2, 3), "K": ("K", 125, 3, 4),
-              "L": ("L", 200, 5, 6), "M": ("M", 315, 7, 8), "N": ("N", 500, 10, 11), "P": ("P", 800, 14, 15), "Q": ("Q", 1250, 21, 22)],
-        2.5: ["A": ("C", 5, 0, 1), "B": ("C", 5, 0, 1), "C": ("C", 5, 0, 1), "D": ("C", 5, 0, 1), "E": ("F", 20, 1, 2),
-              "F": ("F", 20, 1, 2), "G": ("G", 32, 2, 3), "H": ("H", 50, 3, 4), "J": ("J", 80, 5, 6), "K": ("K", 125, 7, 8),
-              "L": ("L", 200, 10, 11), "M": ("M", 315, 14, 15), "N": ("N", 500, 21, 22), "P": ("N", 500, 21, 22), "Q": ("N", 500, 21, 22)],
-        4.0: ["A": ("B", 3, 0, 1), "B": ("B", 3, 0, 1), "C": ("B", 3, 0, 1), "D": ("E", 13, 1, 2), "E": ("E", 13, 1, 2),
-              "F": ("F", 20, 2, 3), "G": ("G", 32, 3, 4), "H": ("H", 50, 5, 6), "J": ("J", 80, 7, 8), "K": ("K", 125, 10, 11),
-              "L": ("L", 200, 14, 15), "M": ("M", 315, 21, 22), "N": ("M", 315, 21, 22), "P": ("M", 315, 21, 22), "Q": ("M", 315, 21, 22)],
+        1.0: [
+            "A": ("E", 13, 0, 1), "B": ("E", 13, 0, 1), "C": ("E", 13, 0, 1), "D": ("E", 13, 0, 1), "E": ("E", 13, 0, 1),
+            "F": ("E", 13, 0, 1), "G": ("H", 50, 1, 2), "H": ("H", 50, 1, 2), "J": ("J", 80, 2, 3), "K": ("K", 125, 3, 4),
+            "L": ("L", 200, 5, 6), "M": ("M", 315, 7, 8), "N": ("N", 500, 10, 11), "P": ("P", 800, 14, 15), "Q": ("Q", 1250, 21, 22),
+        ],
+        2.5: [
+            "A": ("C", 5, 0, 1), "B": ("C", 5, 0, 1), "C": ("C", 5, 0, 1), "D": ("C", 5, 0, 1), "E": ("F", 20, 1, 2),
+            "F": ("F", 20, 1, 2), "G": ("G", 32, 2, 3), "H": ("H", 50, 3, 4), "J": ("J", 80, 5, 6), "K": ("K", 125, 7, 8),
+            "L": ("L", 200, 10, 11), "M": ("M", 315, 14, 15), "N": ("N", 500, 21, 22), "P": ("N", 500, 21, 22), "Q": ("N", 500, 21, 22),
+        ],
+        4.0: [
+            "A": ("B", 3, 0, 1), "B": ("B", 3, 0, 1), "C": ("B", 3, 0, 1), "D": ("E", 13, 1, 2), "E": ("E", 13, 1, 2),
+            "F": ("F", 20, 2, 3), "G": ("G", 32, 3, 4), "H": ("H", 50, 5, 6), "J": ("J", 80, 7, 8), "K": ("K", 125, 10, 11),
+            "L": ("L", 200, 14, 15), "M": ("M", 315, 21, 22), "N": ("M", 315, 21, 22), "P": ("M", 315, 21, 22), "Q": ("M", 315, 21, 22),
+        ],
     ]
     static let rows: [(ClosedRange<Int>, String)] = [
         (2...8, "A"), (9...15, "B"), (16...25, "C"), (26...50, "D"), (51...90, "E"), (91...150, "F"), (151...280, "G"), (281...500, "H"),
@@ -50,8 +57,9 @@ struct Z14Tests {
             for lot in [lots.lowerBound, lots.upperBound] {
                 let plan = try #require(Z14.plan(lotSize: lot, aql: aql))
                 #expect(plan.codeLetter == letter && plan.planLetter == expected.plan, "lot \(lot) AQL \(aql): \(plan)")
-                #expect([plan.sampleSize, plan.accept, plan.reject] as [Int] == [min(expected.n, lot), expected.ac, expected.re] as [Int],
-                        "lot \(lot) AQL \(aql): \(plan)")
+                #expect(
+                    [plan.sampleSize, plan.accept, plan.reject] as [Int] == [min(expected.n, lot), expected.ac, expected.re] as [Int],
+                    "lot \(lot) AQL \(aql): \(plan)")
             }
         }
     }
@@ -60,8 +68,8 @@ struct Z14Tests {
     func arrows() {
         #expect(Z14.plan(lotSize: 50, aql: 2.5).map { [$0.codeLetter, $0.planLetter] } == ["D", "C"])
         #expect(Z14.plan(lotSize: 50, aql: 4.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [13, 1, 2])
-        #expect(Z14.plan(lotSize: 100, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [13, 0, 1])   // F ↑ E
-        #expect(Z14.plan(lotSize: 200, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [50, 1, 2])   // G ↓ H
+        #expect(Z14.plan(lotSize: 100, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [13, 0, 1])  // F ↑ E
+        #expect(Z14.plan(lotSize: 200, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [50, 1, 2])  // G ↓ H
         #expect(Z14.plan(lotSize: 200_000, aql: 4.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [315, 21, 22])  // P ↑ M
         #expect(Z14.plan(lotSize: 3, aql: 2.5)?.sampleSize == 3)
         #expect(Z14.plan(lotSize: 10, aql: 1.0)?.sampleSize == 10)
@@ -71,8 +79,8 @@ struct Z14Tests {
     @Test("the other columns keep the master table's diagonal: 1.0 at E is 0 1, at H 1 2, at Q 21 22")
     func otherColumns() throws {
         #expect(Z14.plan(lotSize: 90, aql: 1.0).map { [$0.sampleSize, $0.accept] } == [13, 0])
-        #expect(Z14.plan(lotSize: 150, aql: 1.0).map { [$0.sampleSize, $0.accept] } == [13, 0])   // F ↑ E
-        #expect(Z14.plan(lotSize: 280, aql: 1.0).map { [$0.sampleSize, $0.accept] } == [50, 1])   // G ↓ H
+        #expect(Z14.plan(lotSize: 150, aql: 1.0).map { [$0.sampleSize, $0.accept] } == [13, 0])  // F ↑ E
+        #expect(Z14.plan(lotSize: 280, aql: 1.0).map { [$0.sampleSize, $0.accept] } == [50, 1])  // G ↓ H
         #expect(Z14.plan(lotSize: 600_000, aql: 1.0).map { [$0.sampleSize, $0.accept, $0.reject] } == [1250, 21, 22])
         #expect(Z14.plan(lotSize: 600_000, aql: 0.65).map { [$0.sampleSize, $0.accept, $0.reject] } == [1250, 14, 15])
         #expect(Z14.plan(lotSize: 8, aql: 6.5).map { [$0.sampleSize, $0.accept, $0.reject] } == [2, 0, 1])
@@ -97,10 +105,13 @@ struct InspectionRulesTests {
     @Test("a result's codes must be known, once each, and not more than the sample")
     func tally() throws {
         let at = Date()
-        let codes = ["OPEN_SEAM": DefectCode(code: "OPEN_SEAM", stage: .sewing, name: "", severity: .major, updatedAt: at),
-                     "PUCKERING": DefectCode(code: "PUCKERING", stage: .sewing, name: "", severity: .minor, updatedAt: at)]
-        let counted = try InspectionRules.tally([DefectCount(code: "open_seam", qty: 1), DefectCount(code: "PUCKERING", qty: 2)],
-                                                codes: codes, sampleSize: 20)
+        let codes = [
+            "OPEN_SEAM": DefectCode(code: "OPEN_SEAM", stage: .sewing, name: "", severity: .major, updatedAt: at),
+            "PUCKERING": DefectCode(code: "PUCKERING", stage: .sewing, name: "", severity: .minor, updatedAt: at),
+        ]
+        let counted = try InspectionRules.tally(
+            [DefectCount(code: "open_seam", qty: 1), DefectCount(code: "PUCKERING", qty: 2)],
+            codes: codes, sampleSize: 20)
         #expect(counted.major == 1 && counted.minor == 2 && counted.critical == 0)
         #expect(throws: ErrorReply.self) { try InspectionRules.tally([DefectCount(code: "NOPE", qty: 1)], codes: codes, sampleSize: 20) }
         #expect(throws: ErrorReply.self) {

@@ -66,8 +66,10 @@ import Testing
         }
         let development = try ActorVerifier.fromEnvironment(EnvironmentReader(["STITCH_ENV": "development"]))
         #expect(development.refusal(of: EnvelopeHeader(type: "x.y.z.v1", actor: admin), isCommand: true) == nil)
-        let configured = try ActorVerifier.fromEnvironment(EnvironmentReader([
-            "STITCH_ACTOR_PUBLIC_KEY": key.publicKey.rawRepresentation.base64EncodedString()]))
+        let configured = try ActorVerifier.fromEnvironment(
+            EnvironmentReader([
+                "STITCH_ACTOR_PUBLIC_KEY": key.publicKey.rawRepresentation.base64EncodedString()
+            ]))
         #expect(configured.refusal(of: try signed(admin), isCommand: true) == nil)
         #expect(configured.refusal(of: EnvelopeHeader(type: "x.y.z.v1", actor: admin), isCommand: true) != nil)
     }

@@ -1,6 +1,7 @@
 import Contracts
-@testable import ServiceKit
 import Testing
+
+@testable import ServiceKit
 
 /// Who is blamed when PostgreSQL refuses data: the caller of a command (what it sent was stored), never
 /// the caller of a query (a query stores nothing the caller sent, so the refused data is ours).

@@ -1,5 +1,6 @@
-@testable import ServiceKit
 import Testing
+
+@testable import ServiceKit
 
 /// Every metric name reaches Prometheus valid (no dots), and Hummingbird's HTTP metrics as ours.
 @Suite struct MetricNameTests {

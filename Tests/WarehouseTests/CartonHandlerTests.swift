@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
 @testable import Warehouse
 
 extension WarehouseFixture {
@@ -13,10 +14,13 @@ extension WarehouseFixture {
 
     /// `carton` scanned at `step` by the warehouse staff.
     @discardableResult
-    func scan(_ step: CartonStep, _ carton: Carton, article: String? = nil, qty: Int? = nil, reason: String? = nil,
-              _ effects: RecordedEffects = RecordedEffects()) async throws -> Carton {
-        try await handlers.cartons.scan(ScanCarton(step: step, cartonId: carton.id.uuidString, article: article, qty: qty, reason: reason),
-                                        context(staff, effects))
+    func scan(
+        _ step: CartonStep, _ carton: Carton, article: String? = nil, qty: Int? = nil, reason: String? = nil,
+        _ effects: RecordedEffects = RecordedEffects()
+    ) async throws -> Carton {
+        try await handlers.cartons.scan(
+            ScanCarton(step: step, cartonId: carton.id.uuidString, article: article, qty: qty, reason: reason),
+            context(staff, effects))
     }
 
     /// `carton` received, verified and confirmed into FINISHED_GOODS.
@@ -33,7 +37,8 @@ extension WarehouseFixture {
         let f = try await WarehouseFixture()
         let effects = RecordedEffects()
         let spk = f.spk()
-        let carton = try await f.handlers.cartons.register(RegisterCarton(spk: spk.code, articleCode: "bear-01", qty: 24), f.context(f.packer, effects))
+        let carton = try await f.handlers.cartons.register(
+            RegisterCarton(spk: spk.code, articleCode: "bear-01", qty: 24), f.context(f.packer, effects))
         #expect(carton.status == .registered && carton.articleCode == "BEAR-01" && carton.orderCode == spk.orderCode)
         #expect(carton.sscc.count == 18 && carton.sscc.hasPrefix("08991234") && carton.labelText.contains("Qty: 24"))
         #expect(effects.auditRows.map { "\($0.entity) \($0.entity_id) \($0.action)" } == ["carton \(carton.sscc) register"])
@@ -127,8 +132,10 @@ extension WarehouseFixture {
         let first = try await f.confirmed(try await f.carton(qty: 24))
         let second = try await f.confirmed(try await f.carton(qty: 12))
         let effects = RecordedEffects()
-        let note = try await f.handlers.cartons.ship(ShipCartons(cartons: [first.sscc, second.id.uuidString, first.sscc], destination: " Toko A ",
-                                                                 method: "truck"), f.context(f.staff, effects))
+        let note = try await f.handlers.cartons.ship(
+            ShipCartons(
+                cartons: [first.sscc, second.id.uuidString, first.sscc], destination: " Toko A ",
+                method: "truck"), f.context(f.staff, effects))
         #expect(note.code == "DN-20260301-0001" && note.destination == "Toko A" && note.cartons.map(\.qty) == [24, 12])
         #expect(try await f.balance("BEAR-01", at: "FG-MAIN") == 0)
         #expect(try await f.handlers.cartons.get(GetCarton(carton: first.sscc), f.context(f.staff)).status == .shipped)
@@ -169,26 +176,33 @@ extension WarehouseFixture {
         let note = try await f.handlers.cartons.ship(ShipCartons(cartons: [carton.sscc], destination: "A", method: "truck"), f.context(f.staff))
         let effects = RecordedEffects()
         let restocked = try await f.handlers.cartons.receiveReturn(
-            ReceiveCustomerReturn(deliveryNote: note.code, lines: [CustomerReturnLine(carton: carton.sscc, article: nil, qty: 5, reason: "wrong size")],
-                                  disposition: .restock), f.context(f.staff, effects))
+            ReceiveCustomerReturn(
+                deliveryNote: note.code, lines: [CustomerReturnLine(carton: carton.sscc, article: nil, qty: 5, reason: "wrong size")],
+                disposition: .restock), f.context(f.staff, effects))
         #expect(restocked.lines.map { "\($0.articleCode) \($0.qty)" } == ["BEAR-01 5"] && restocked.receivedAt == WarehouseFixture.now)
         #expect(try await f.balances("BEAR-01", at: "FG-MAIN", "RETURNS") == [5, 0])
         #expect(effects.events(CustomerReturnReceived.self).map(\.customerReturn) == [restocked])
         #expect(effects.auditRows.map(\.action) == ["restock"])
         _ = try await f.handlers.cartons.receiveReturn(
-            ReceiveCustomerReturn(deliveryNote: note.code, lines: [CustomerReturnLine(carton: nil, article: "bear-01", qty: 3, reason: "stain")],
-                                  disposition: .rework), f.context(f.staff))
+            ReceiveCustomerReturn(
+                deliveryNote: note.code, lines: [CustomerReturnLine(carton: nil, article: "bear-01", qty: 3, reason: "stain")],
+                disposition: .rework), f.context(f.staff))
         #expect(try await f.balance("BEAR-01", at: "RETURNS") == 3)
         let tooMany = await #expect(throws: ErrorReply.self) {
             try await f.handlers.cartons.receiveReturn(
-                ReceiveCustomerReturn(deliveryNote: note.code, lines: [CustomerReturnLine(carton: nil, article: "BEAR-01", qty: 17, reason: "x"),
-                                                                       CustomerReturnLine(carton: nil, article: "BEAR-01", qty: 1, reason: " ")],
-                                      disposition: .scrap), f.context(f.staff))
+                ReceiveCustomerReturn(
+                    deliveryNote: note.code,
+                    lines: [
+                        CustomerReturnLine(carton: nil, article: "BEAR-01", qty: 17, reason: "x"),
+                        CustomerReturnLine(carton: nil, article: "BEAR-01", qty: 1, reason: " "),
+                    ],
+                    disposition: .scrap), f.context(f.staff))
         }
         #expect(tooMany?.code == .ruleViolated && tooMany?.details.map(\.field) == ["lines[0].qty", "lines[1].reason"])
         #expect(tooMany?.details.first?.message.hasPrefix("only 16 of BEAR-01") == true)
         let noNote = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.cartons.receiveReturn(ReceiveCustomerReturn(deliveryNote: "DN-X", lines: [], disposition: .scrap), f.context(f.staff))
+            try await f.handlers.cartons.receiveReturn(
+                ReceiveCustomerReturn(deliveryNote: "DN-X", lines: [], disposition: .scrap), f.context(f.staff))
         }
         #expect(noNote?.details.map(\.field) == ["delivery_note"])
     }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import Warehouse
 
 @Suite("Cartons")
@@ -26,12 +27,15 @@ struct CartonTests {
         #expect(SSCC.fromBarcode("00614141123456789X") == nil)
     }
 
-    @Test("a carton released from QUARANTINE is confirmed by moving its stock from there; counted more adds the extra, counted less adjusts the missing out")
+    @Test(
+        "a carton released from QUARANTINE is confirmed by moving its stock from there; counted more adds the extra, counted less adjusts the missing out"
+    )
     func confirmFromHold() {
         let bear = ItemCopy(code: "BEAR", kind: .article, unit: .pcs, standardCost: nil)
         func moves(counted: Int) -> [NewMovement] {
-            CartonLifecycle.confirmFromHold(item: bear, registered: 24, counted: counted, at: "QUARANTINE", to: "FG-MAIN", sscc: "1",
-                                            discrepancy: counted == 24 ? nil : "counted \(counted)")
+            CartonLifecycle.confirmFromHold(
+                item: bear, registered: 24, counted: counted, at: "QUARANTINE", to: "FG-MAIN", sscc: "1",
+                discrepancy: counted == 24 ? nil : "counted \(counted)")
         }
         let exact = moves(counted: 24)
         #expect(exact.map(\.type) == [.transfer] && exact.map(\.qty) == [24] && exact.first?.from == "QUARANTINE" && exact.first?.to == "FG-MAIN")
@@ -49,8 +53,10 @@ struct CartonTests {
         #expect(CartonLifecycle.decide(.received, step: .receive) == .repeated)
         #expect(CartonLifecycle.decide(.quarantined, step: .verify) == .repeated)
         #expect(CartonLifecycle.decide(.confirmed, step: .confirm) == .repeated)
-        for (status, step) in [(CartonStatus.registered, CartonStep.verify), (.registered, .confirm), (.received, .confirm),
-                               (.quarantined, .confirm), (.shipped, .receive), (.confirmed, .verify)] {
+        for (status, step) in [
+            (CartonStatus.registered, CartonStep.verify), (.registered, .confirm), (.received, .confirm),
+            (.quarantined, .confirm), (.shipped, .receive), (.confirmed, .verify),
+        ] {
             if case .conflict = CartonLifecycle.decide(status, step: step) {} else { Issue.record("\(status) \(step) was allowed") }
         }
         #expect(CartonLifecycle.canShip(.confirmed) && !CartonLifecycle.canShip(.verified) && !CartonLifecycle.canShip(.shipped))
@@ -75,7 +81,8 @@ struct CartonTests {
     func label() {
         let zpl = CartonLabel.zpl(sscc: "006141411234567890", article: "BEAR-01", qty: 24, spk: "SPK-1", order: "MO-1")
         #expect(zpl.hasPrefix("^XA") && zpl.hasSuffix("^XZ") && zpl.contains(">800006141411234567890"))
-        #expect(CartonLabel.text(sscc: "006141411234567890", article: "BEAR-01", qty: 24, spk: "SPK-1", order: nil)
-            .contains("SSCC: (00) 006141411234567890"))
+        #expect(
+            CartonLabel.text(sscc: "006141411234567890", article: "BEAR-01", qty: 24, spk: "SPK-1", order: nil)
+                .contains("SSCC: (00) 006141411234567890"))
     }
 }

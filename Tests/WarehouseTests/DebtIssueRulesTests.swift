@@ -1,12 +1,14 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import Warehouse
 
 @Suite("Issuing approved material debt")
 struct DebtIssueRulesTests {
     func spk(_ status: SPKStatus) -> SPK {
-        SPK(id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: 100,
+        SPK(
+            id: UUID(), code: "SPK-20260301-0001", articleCode: "BEAR", stage: .sewing, department: .sewing, originalQty: 100,
             targetQty: 100, producedQty: 0, rejectQty: 0, progress: 0, status: status,
             startDate: LocalDate("2026-03-01")!, dueDate: LocalDate("2026-03-20")!, notes: nil, createdBy: "ppic",
             createdAt: Date(), updatedAt: Date(), version: 1)

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
 @testable import Warehouse
 
 /// Locations, posted movements, reversals, balances and the journal, on in-memory repositories.
@@ -9,8 +10,9 @@ import Testing
     @Test func aManagerCreatesALocationOnce() async throws {
         let f = try await WarehouseFixture()
         let effects = RecordedEffects()
-        let location = try await f.handlers.inventory.createLocation(CreateLocation(code: " rm-c ", name: " Annex ", type: .rawMaterial),
-                                                                     f.context(f.manager, effects))
+        let location = try await f.handlers.inventory.createLocation(
+            CreateLocation(code: " rm-c ", name: " Annex ", type: .rawMaterial),
+            f.context(f.manager, effects))
         #expect(location.code == "RM-C" && location.name == "Annex" && location.createdAt == WarehouseFixture.now)
         #expect(effects.auditRows.map { "\($0.entity) \($0.entity_id) \($0.action)" } == ["location RM-C create"])
         let again = await #expect(throws: ErrorReply.self) {
@@ -30,8 +32,9 @@ import Testing
         }
         #expect(floor?.details.map(\.field) == ["code", "name", "department"])
         let store = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.inventory.createLocation(CreateLocation(code: "RM-Z", name: "Z", type: .rawMaterial, department: .sewing),
-                                                          f.context(f.manager))
+            try await f.handlers.inventory.createLocation(
+                CreateLocation(code: "RM-Z", name: "Z", type: .rawMaterial, department: .sewing),
+                f.context(f.manager))
         }
         #expect(store?.details.map(\.field) == ["department"])
     }
@@ -60,8 +63,10 @@ import Testing
         let f = try await WarehouseFixture()
         try await f.receive(10)
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.inventory.postMovement(PostMovement(type: .transfer, itemCode: "FAB-RED", qty: 11, fromLocation: "RM-A",
-                                                                     toLocation: "RM-B"), f.context(f.staff))
+            try await f.handlers.inventory.postMovement(
+                PostMovement(
+                    type: .transfer, itemCode: "FAB-RED", qty: 11, fromLocation: "RM-A",
+                    toLocation: "RM-B"), f.context(f.staff))
         }
         #expect(error?.code == .ruleViolated && error?.details.first?.message == "only 10 available at RM-A")
         #expect(try await f.balance(at: "RM-A") == 10)
@@ -71,8 +76,10 @@ import Testing
     @Test func aTransferMovesStockBetweenLocations() async throws {
         let f = try await WarehouseFixture()
         try await f.receive(10)
-        _ = try await f.handlers.inventory.postMovement(PostMovement(type: .transfer, itemCode: "FAB-RED", qty: 4, fromLocation: "RM-A",
-                                                                     toLocation: "RM-B"), f.context(f.staff))
+        _ = try await f.handlers.inventory.postMovement(
+            PostMovement(
+                type: .transfer, itemCode: "FAB-RED", qty: 4, fromLocation: "RM-A",
+                toLocation: "RM-B"), f.context(f.staff))
         #expect(try await f.balances(at: "RM-A", "RM-B") == [6, 4])
         let rmB = try await f.handlers.inventory.balances(ListBalances(locationType: .rawMaterial), f.context(f.staff))
         #expect(rmB.items.map(\.location) == ["RM-A", "RM-B"])
@@ -124,18 +131,21 @@ import Testing
         #expect(effects.auditRows.map(\.action) == ["reverse \(receipt.id)"])
         try await f.receive(10)  // stock enough for a second reversal: only its uniqueness refuses it
         let twice = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.inventory.postMovement(PostMovement(type: nil, itemCode: nil, qty: nil, reason: "again", reverses: receipt.id),
-                                                        f.context(f.manager))
+            try await f.handlers.inventory.postMovement(
+                PostMovement(type: nil, itemCode: nil, qty: nil, reason: "again", reverses: receipt.id),
+                f.context(f.manager))
         }
         #expect(twice == .alreadyReversed(receipt.id))
         let ofReversal = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.inventory.postMovement(PostMovement(type: nil, itemCode: nil, qty: nil, reason: "x", reverses: reversal[0].id),
-                                                        f.context(f.manager))
+            try await f.handlers.inventory.postMovement(
+                PostMovement(type: nil, itemCode: nil, qty: nil, reason: "x", reverses: reversal[0].id),
+                f.context(f.manager))
         }
         #expect(ofReversal?.details.map(\.field) == ["reverses"])
         let byStaff = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.inventory.postMovement(PostMovement(type: nil, itemCode: nil, qty: nil, reason: "x", reverses: receipt.id),
-                                                        f.context(f.staff))
+            try await f.handlers.inventory.postMovement(
+                PostMovement(type: nil, itemCode: nil, qty: nil, reason: "x", reverses: receipt.id),
+                f.context(f.staff))
         }
         #expect(byStaff?.code == .forbidden)
     }
@@ -160,8 +170,9 @@ import Testing
         try await f.handlers.inventory.keep(f.material("FAB-RED", unit: .yd, version: 3), f.context(nil))
         try await f.handlers.inventory.keep(f.material("FAB-RED", unit: .kg, version: 2), f.context(nil))
         #expect(try await f.repositories.items.item("FAB-RED", in: f.context(nil))?.unit == .yd)
-        let article = Article(code: "cat-02", name: "Cat", customer: nil, route: [.sewing], labourMinutes: [], active: true, version: 1,
-                              updatedAt: WarehouseFixture.now)
+        let article = Article(
+            code: "cat-02", name: "Cat", customer: nil, route: [.sewing], labourMinutes: [], active: true, version: 1,
+            updatedAt: WarehouseFixture.now)
         try await f.handlers.inventory.keep(article, f.context(nil))
         #expect(try await f.repositories.items.item("CAT-02", in: f.context(nil)) == ItemCopy(code: "CAT-02", kind: .article, unit: .pcs))
     }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import ServiceKit
 import Testing
+
 @testable import Warehouse
 
 /// Material to the line and material debt — issued on approval, settled by later receipts — on in-memory repositories.
@@ -12,10 +13,12 @@ import Testing
         try await f.receive(5, into: "RM-A")
         try await f.receive(30, into: "RM-B")
         let effects = RecordedEffects()
-        let posted = try await f.handlers.issues.issue(IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "fab-red", qty: 12)]),
-                                                       f.context(f.staff, effects))
-        #expect(posted.map { "\($0.type.rawValue) \($0.fromLocation ?? "-")→\($0.toLocation ?? "-") \($0.reference ?? "")" }
-            == ["ISSUE RM-B→FLOOR-SEWING \(spk.code)"])
+        let posted = try await f.handlers.issues.issue(
+            IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "fab-red", qty: 12)]),
+            f.context(f.staff, effects))
+        #expect(
+            posted.map { "\($0.type.rawValue) \($0.fromLocation ?? "-")→\($0.toLocation ?? "-") \($0.reference ?? "")" }
+                == ["ISSUE RM-B→FLOOR-SEWING \(spk.code)"])
         #expect(try await f.balances(at: "RM-B", "FLOOR-SEWING") == [18, 12])
         let issued = effects.events(MaterialIssued.self)
         #expect(issued.map(\.qty) == [12] && issued.first?.spkCode == spk.code && issued.first?.orderCode == spk.orderCode)
@@ -28,8 +31,9 @@ import Testing
         try await f.receive(5)
         let effects = RecordedEffects()
         let error = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.issues.issue(IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 8)]),
-                                              f.context(f.staff, effects))
+            try await f.handlers.issues.issue(
+                IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 8)]),
+                f.context(f.staff, effects))
         }
         #expect(error?.code == .ruleViolated && error?.details.map(\.field) == ["FAB-RED"])
         #expect(error?.message.contains("material-debt") == true)
@@ -42,14 +46,17 @@ import Testing
         try await f.receive(10)
         _ = try await f.handlers.issues.issue(IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 10)]), f.context(f.staff))
         let effects = RecordedEffects()
-        let back = try await f.handlers.issues.issue(IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 4)],
-                                                                   returnToStock: true), f.context(f.staff, effects))
+        let back = try await f.handlers.issues.issue(
+            IssueMaterial(
+                spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 4)],
+                returnToStock: true), f.context(f.staff, effects))
         #expect(back.map(\.type) == [.returnFromFloor] && back.first?.toLocation == "RM-A")
         #expect(effects.events(MaterialIssued.self).map(\.qty) == [-4])
         #expect(try await f.balance(at: "FLOOR-SEWING") == 6)
         let tooMuch = await #expect(throws: ErrorReply.self) {
-            try await f.handlers.issues.issue(IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 7)], returnToStock: true),
-                                              f.context(f.staff))
+            try await f.handlers.issues.issue(
+                IssueMaterial(spk: spk.code, lines: [IssueLine(materialCode: "FAB-RED", qty: 7)], returnToStock: true),
+                f.context(f.staff))
         }
         #expect(tooMuch?.message == "The floor holds less than is returned.")
     }
@@ -57,13 +64,15 @@ import Testing
     @Test func anOrderWithoutLinesGetsWhatItsBOMStillNeeds() async throws {
         let f = try await WarehouseFixture()
         let day = LocalDate(year: 2026, month: 3, day: 1)!
-        let order = ManufacturingOrder(id: UUID(), code: "MO-7", articleCode: "BEAR-01", qty: 10, startDate: day, dueDate: day,
-                                       stages: [.sewing, .packing], status: .planned, progress: 0, finishedQty: 0, notes: nil, createdBy: "ppic",
-                                       createdAt: WarehouseFixture.now, spks: nil)
+        let order = ManufacturingOrder(
+            id: UUID(), code: "MO-7", articleCode: "BEAR-01", qty: 10, startDate: day, dueDate: day,
+            stages: [.sewing, .packing], status: .planned, progress: 0, finishedQty: 0, notes: nil, createdBy: "ppic",
+            createdAt: WarehouseFixture.now, spks: nil)
         f.owners.bus.answer(GetOrder.self) { _ in order }
         f.owners.bus.answer(GetOrderRequirements.self) { query in
-            OrderRequirements(orderCode: query.orderCode, articleCode: "BEAR-01", qty: 10, bomId: nil, bomCode: nil, bomVersion: nil,
-                              lines: [MaterialRequirement(materialCode: "FAB-RED", unit: .m, qtyPerUnit: 1.5, required: 15)], note: nil)
+            OrderRequirements(
+                orderCode: query.orderCode, articleCode: "BEAR-01", qty: 10, bomId: nil, bomCode: nil, bomVersion: nil,
+                lines: [MaterialRequirement(materialCode: "FAB-RED", unit: .m, qtyPerUnit: 1.5, required: 15)], note: nil)
         }
         try await f.receive(40)
         let first = try await f.handlers.issues.issue(IssueMaterial(order: "MO-7", lines: nil), f.context(f.staff))

@@ -3,30 +3,37 @@ import Foundation
 import Messaging
 import ServiceKit
 import Testing
+
 @testable import Warehouse
 
 extension WarehouseFixture {
     /// Final-inspection lot `code` of `cartons`, in `status`.
     func lot(_ code: String, _ cartons: [Carton], _ status: InspectionStatus) -> Inspection {
         let plan = SamplingPlan(aql: 2.5, codeLetter: "C", planLetter: "C", sampleSize: 5, accept: 0, reject: 1)
-        return Inspection(id: UUID(), code: code, orderCode: "MO-20260301-0001", articleCode: "BEAR-01", lotSize: cartons.reduce(0) { $0 + $1.qty },
-                          sampleSize: 5, major: plan, minor: plan,
-                          cartons: cartons.map { InspectedCarton(cartonId: $0.id, sscc: $0.sscc, qty: $0.qty, open: false) }, status: status,
-                          ncrCode: status == .failed ? "NCR-\(code)" : nil, createdBy: "qc", createdAt: Self.now)
+        return Inspection(
+            id: UUID(), code: code, orderCode: "MO-20260301-0001", articleCode: "BEAR-01", lotSize: cartons.reduce(0) { $0 + $1.qty },
+            sampleSize: 5, major: plan, minor: plan,
+            cartons: cartons.map { InspectedCarton(cartonId: $0.id, sscc: $0.sscc, qty: $0.qty, open: false) }, status: status,
+            ncrCode: status == .failed ? "NCR-\(code)" : nil, createdBy: "qc", createdAt: Self.now)
     }
 
     /// An NCR decided `decision`, about inspection `inspection` or, by hand, about `qty` of `material` at `location`.
-    func ncr(_ decision: NCRDecision, inspection: String? = nil, material: String? = nil, location: String? = nil, qty: Int = 0,
-             decidedAt: Date = WarehouseFixture.now) -> NCRDecided {
-        NCRDecided(ncr: NCR(id: UUID(), code: "NCR-0001", status: .decided, title: "t", articleCode: nil, orderCode: nil, inspectionCode: inspection,
-                            stage: nil, qty: qty, notes: nil, decision: decision, decidedBy: "head", decidedAt: decidedAt, openedBy: "qc",
-                            openedAt: Self.now, escalateAt: Self.now, materialCode: material, location: location))
+    func ncr(
+        _ decision: NCRDecision, inspection: String? = nil, material: String? = nil, location: String? = nil, qty: Int = 0,
+        decidedAt: Date = WarehouseFixture.now
+    ) -> NCRDecided {
+        NCRDecided(
+            ncr: NCR(
+                id: UUID(), code: "NCR-0001", status: .decided, title: "t", articleCode: nil, orderCode: nil, inspectionCode: inspection,
+                stage: nil, qty: qty, notes: nil, decision: decision, decidedBy: "head", decidedAt: decidedAt, openedBy: "qc",
+                openedAt: Self.now, escalateAt: Self.now, materialCode: material, location: location))
     }
 
     /// Incoming inspection `code` of the receipt `movement`, in `status`.
     func incoming(_ code: String, of movement: Movement, _ status: InspectionStatus) -> IncomingInspection {
-        IncomingInspection(id: UUID(), code: code, movementId: movement.id, materialCode: movement.itemCode, category: .fabric, qty: movement.qty,
-                           releaseTo: "RM-A", reference: nil, status: status, openedAt: Self.now)
+        IncomingInspection(
+            id: UUID(), code: code, movementId: movement.id, materialCode: movement.itemCode, category: .fabric, qty: movement.qty,
+            releaseTo: "RM-A", reference: nil, status: status, openedAt: Self.now)
     }
 }
 
@@ -106,8 +113,10 @@ extension WarehouseFixture {
     @Test func aReleaseThatCannotBeDoneLeavesTheReceiptHeldAndTellsQuality() async throws {
         let f = try await WarehouseFixture(settings: settings)
         let receipt = try await f.receive(50)[0]
-        _ = try await f.handlers.inventory.postMovement(PostMovement(type: .scrap, itemCode: "FAB-RED", qty: 10, fromLocation: "QUARANTINE",
-                                                                     reason: "wet"), f.context(f.staff))
+        _ = try await f.handlers.inventory.postMovement(
+            PostMovement(
+                type: .scrap, itemCode: "FAB-RED", qty: 10, fromLocation: "QUARANTINE",
+                reason: "wet"), f.context(f.staff))
         let effects = RecordedEffects()
         try await f.handlers.hold.passed(IncomingInspectionPassed(inspection: f.incoming("II-1", of: receipt, .passed)), f.context(nil, effects))
         #expect(effects.events(InspectionStockRefused.self).map(\.inspectionCode) == ["II-1"])
@@ -139,7 +148,10 @@ extension WarehouseFixture {
         let effects = RecordedEffects()
         try await f.handlers.ncr.decided(f.ncr(.useAsIs, inspection: "FI-1"), f.context(nil, effects))
         #expect(try await f.handlers.cartons.get(GetCarton(carton: carton.sscc), f.context(f.staff)).status == .verified)
-        #expect(effects.events(NCRStockDisposed.self).map(\.message) == ["1 carton(s) of lot FI-1 released by concession: confirm them into FINISHED_GOODS"])
+        #expect(
+            effects.events(NCRStockDisposed.self).map(\.message) == [
+                "1 carton(s) of lot FI-1 released by concession: confirm them into FINISHED_GOODS"
+            ])
         #expect(try await f.scan(.confirm, carton).status == .confirmed)  // a CONCESSION lot's cartons may enter
     }
 

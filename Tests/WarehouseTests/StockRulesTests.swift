@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+
 @testable import Warehouse
 
 @Suite("Stock rules")
@@ -38,10 +39,11 @@ struct StockRulesTests {
 
     @Test("an order still needs its requirement less what was issued")
     func stillNeeded() {
-        let lines = StockRules.stillNeeded([
-            MaterialRequirement(materialCode: "A", unit: .m, qtyPerUnit: 1, required: 10),
-            MaterialRequirement(materialCode: "B", unit: .pcs, qtyPerUnit: 2, required: 20),
-        ], issued: ["A": 10, "B": 5])
+        let lines = StockRules.stillNeeded(
+            [
+                MaterialRequirement(materialCode: "A", unit: .m, qtyPerUnit: 1, required: 10),
+                MaterialRequirement(materialCode: "B", unit: .pcs, qtyPerUnit: 2, required: 20),
+            ], issued: ["A": 10, "B": 5])
         #expect(lines == [IssueLine(materialCode: "B", qty: 15)])
     }
 
@@ -56,7 +58,9 @@ struct StockRulesTests {
         #expect(throws: ErrorReply.self) { try StockRules.plan(PostMovement(type: .issue, itemCode: "F", qty: 5, fromLocation: "A"), actor: staff) }
         // An adjustment needs a reason and a manager.
         let adjust = PostMovement(type: .adjustment, itemCode: "F", qty: 1, toLocation: "A", reason: "count")
-        #expect(throws: ErrorReply.self) { try StockRules.plan(PostMovement(type: .adjustment, itemCode: "F", qty: 1, toLocation: "A"), actor: manager) }
+        #expect(throws: ErrorReply.self) {
+            try StockRules.plan(PostMovement(type: .adjustment, itemCode: "F", qty: 1, toLocation: "A"), actor: manager)
+        }
         do {
             _ = try StockRules.plan(adjust, actor: staff)
             Issue.record("staff adjusted")
@@ -88,16 +92,21 @@ struct DebtSettlementTests {
 
     @Test("a receipt settles open debts oldest first, the last one it reaches in part")
     func oldestFirstInParts() {
-        let settlements = DebtSettlement.settle(receipt: 12, debts: [.init(id: first, openQty: 5), .init(id: second, openQty: 10),
-                                                                    .init(id: third, openQty: 3)])
+        let settlements = DebtSettlement.settle(
+            receipt: 12,
+            debts: [
+                .init(id: first, openQty: 5), .init(id: second, openQty: 10),
+                .init(id: third, openQty: 3),
+            ])
         #expect(settlements == [.init(debtId: first, settled: 5, remaining: 0), .init(debtId: second, settled: 7, remaining: 3)])
         #expect(settlements.map(\.isFull) == [true, false])
     }
 
     @Test("a receipt larger than every debt settles them all; none open, nothing settled")
     func edges() {
-        #expect(DebtSettlement.settle(receipt: 100, debts: [.init(id: first, openQty: Decimal(string: "2.5")!)])
-            == [.init(debtId: first, settled: Decimal(string: "2.5")!, remaining: 0)])
+        #expect(
+            DebtSettlement.settle(receipt: 100, debts: [.init(id: first, openQty: Decimal(string: "2.5")!)])
+                == [.init(debtId: first, settled: Decimal(string: "2.5")!, remaining: 0)])
         #expect(DebtSettlement.settle(receipt: 100, debts: []).isEmpty)
     }
 }

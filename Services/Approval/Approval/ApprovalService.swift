@@ -5,8 +5,10 @@ import ServiceKit
 
 /// Approval: quantity changes and material debt, decided level by level. Owns schema `approval`.
 public enum ApprovalService {
-    public static func definition(environment: ServiceEnvironment, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
-                                  repositories: ApprovalRepositories = .postgres) -> ServiceDefinition {
+    public static func definition(
+        environment: ServiceEnvironment, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
+        repositories: ApprovalRepositories = .postgres
+    ) -> ServiceDefinition {
         let approvals = ApprovalHandlers(timeZone: timeZone, repositories: repositories)
         var handlers = HandlerRegistry()
         handlers.handle(RequestQuantityChange.self, approvals.requestQuantityChange)
@@ -18,8 +20,9 @@ public enum ApprovalService {
         handlers.handle(ListMaterialDebts.self, approvals.materialDebts)
         // What became of approved changes (Approval keeps no copy of SPKs: it asks Production).
         handlers.on(SPKTargetChanged.self) { event, context in
-            try await approvals.recordOutcome(approval: event.approvalId,
-                                              outcome: "APPLIED: target \(event.oldTarget)→\(event.newTarget)", context)
+            try await approvals.recordOutcome(
+                approval: event.approvalId,
+                outcome: "APPLIED: target \(event.oldTarget)→\(event.newTarget)", context)
         }
         handlers.on(SPKTargetChangeRejected.self) { event, context in
             try await approvals.recordOutcome(approval: event.approvalId, outcome: "NOT_APPLIED: \(event.reason)", context)
@@ -32,6 +35,7 @@ public enum ApprovalService {
         handlers.on(MaterialCreated.self) { event, context in try await materials.keep(event.material, in: context) }
         handlers.on(MaterialChanged.self) { event, context in try await materials.keep(event.material, in: context) }
         handlers.on(MaterialCostChanged.self) { event, context in try await materials.keep(event.material, in: context) }
-        return ServiceDefinition(name: ServiceName.approval.rawValue, environment: environment, migrations: ApprovalMigrations.all, handlers: handlers)
+        return ServiceDefinition(
+            name: ServiceName.approval.rawValue, environment: environment, migrations: ApprovalMigrations.all, handlers: handlers)
     }
 }

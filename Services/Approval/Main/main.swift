@@ -3,7 +3,8 @@ import ServiceKit
 
 let definition: ServiceDefinition
 do {
-    definition = ApprovalService.definition(environment: .live(), timeZone: try EnvironmentReader().timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
+    definition = ApprovalService.definition(
+        environment: .live(), timeZone: try EnvironmentReader().timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
 } catch {
     ServiceRunner.fail("approval", error)
 }

@@ -46,7 +46,8 @@ public enum BOMFinanceService {
         handlers.on(NCRStockDisposed.self, scrap.disposed)
         handlers.handle(GetScrapCosting.self, scrap.report)
         let calendar = CostCalendar(settings: settings)
-        return ServiceDefinition(name: ServiceName.bomfinance.rawValue, environment: environment, migrations: BOMFinanceMigrations.all, handlers: handlers,
-                                 background: [{ client, _, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])
+        return ServiceDefinition(
+            name: ServiceName.bomfinance.rawValue, environment: environment, migrations: BOMFinanceMigrations.all, handlers: handlers,
+            background: [{ client, _, logger, monitor in await calendar.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

@@ -11,8 +11,10 @@ public struct BOMFinanceSettings: Sendable {
 
     public static let defaultRates: [Stage: Decimal] = [.cutting: 300, .embroidery: 400, .sewing: 350, .finishing: 300, .packing: 250]
 
-    public init(rates: CostRates = CostRates(perMinute: defaultRates, overheadPercent: 15),
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!) {
+    public init(
+        rates: CostRates = CostRates(perMinute: defaultRates, overheadPercent: 15),
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!
+    ) {
         self.rates = rates
         self.timeZone = timeZone
         now = { Date() }
@@ -32,8 +34,9 @@ public struct BOMFinanceSettings: Sendable {
         for stage in Stage.allCases {
             perMinute[stage] = try decimal("STITCH_LABOUR_RATE_\(stage.rawValue)", defaultRates[stage] ?? 0)
         }
-        return BOMFinanceSettings(rates: CostRates(perMinute: perMinute, overheadPercent: try decimal("STITCH_OVERHEAD_PERCENT", 15)),
-                                  timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
+        return BOMFinanceSettings(
+            rates: CostRates(perMinute: perMinute, overheadPercent: try decimal("STITCH_OVERHEAD_PERCENT", 15)),
+            timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
     }
 
     var today: LocalDate { LocalDate.of(now(), in: timeZone) }

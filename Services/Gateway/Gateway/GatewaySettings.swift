@@ -65,12 +65,15 @@ public struct GatewaySettings: Sendable {
         } else if development {
             jwtSecret = "development-only-secret-do-not-use-in-a-factory"
         } else {
-            throw ConfigurationError("STITCH_JWT_SECRET is not set: the gateway signs tokens with it (at least 32 characters); set STITCH_ENV=development to use a built-in one locally")
+            throw ConfigurationError(
+                "STITCH_JWT_SECRET is not set: the gateway signs tokens with it (at least 32 characters); set STITCH_ENV=development to use a built-in one locally"
+            )
         }
         guard jwtSecret.utf8.count >= 32 else {
             throw ConfigurationError("STITCH_JWT_SECRET must be at least 32 characters")
         }
-        let origins = environment.optional("STITCH_CORS_ORIGINS")?.split(separator: ",")
+        let origins =
+            environment.optional("STITCH_CORS_ORIGINS")?.split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
         if origins.contains("*") && !development {
             throw ConfigurationError("STITCH_CORS_ORIGINS may not be * outside development; list the web app's origins")
@@ -84,14 +87,17 @@ public struct GatewaySettings: Sendable {
         } else if development {
             actorSigner = nil
         } else {
-            throw ConfigurationError("STITCH_ACTOR_SIGNING_KEY is not set: the gateway signs each request's actor with it so services can verify who acts (base64 of a raw 32-byte Ed25519 private key); set STITCH_ENV=development to send actors unsigned locally")
+            throw ConfigurationError(
+                "STITCH_ACTOR_SIGNING_KEY is not set: the gateway signs each request's actor with it so services can verify who acts (base64 of a raw 32-byte Ed25519 private key); set STITCH_ENV=development to send actors unsigned locally"
+            )
         }
         accessTokenLifetime = .seconds(60 * (try environment.int("STITCH_ACCESS_TOKEN_MINUTES", default: 15, range: 1...1440)))
         refreshTokenLifetime = .seconds(86400 * (try environment.int("STITCH_REFRESH_TOKEN_DAYS", default: 7, range: 1...90)))
         refreshFamilyLifetime = .seconds(86400 * (try environment.int("STITCH_REFRESH_FAMILY_DAYS", default: 30, range: 1...365)))
         requestTimeout = .milliseconds(try environment.int("STITCH_REQUEST_TIMEOUT_MS", default: 10_000, range: 100...120_000))
-        trustedProxies = Set(environment.optional("STITCH_TRUSTED_PROXIES")?.split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+        trustedProxies = Set(
+            environment.optional("STITCH_TRUSTED_PROXIES")?.split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
         bcryptCost = try environment.int("STITCH_BCRYPT_COST", default: 11, range: 4...16)
         seedDemoUsers = try environment.bool("STITCH_SEED_DEMO", default: false)
         initialAdminPassword = environment.optional("STITCH_ADMIN_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }

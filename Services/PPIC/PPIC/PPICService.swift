@@ -12,15 +12,20 @@ public enum PPICService {
         handlers.today = { LocalDate.of(now(), in: settings.timeZone) }
         EventHandlers(settings: settings, sweep: sweep).register(in: &handlers)
         QueryHandlers(settings: settings, sweep: sweep).register(in: &handlers)
-        return ServiceDefinition(name: ServiceName.ppic.rawValue, environment: environment, migrations: PPICMigrations.all, handlers: handlers,
-                                 background: [{ client, _, logger, monitor in
-                                     await sweep.run(client: client, logger: logger, monitor: monitor)
-                                 }],
-                                 opsCommands: ["rebuild": OpsCommand(
-                                     summary: "refill PPIC's read model from Production (the service may keep running)",
-                                     standalone: { _ in
-                                         await PPICRebuild.command(settings: settings)
-                                         exit(0)
-                                     })])
+        return ServiceDefinition(
+            name: ServiceName.ppic.rawValue, environment: environment, migrations: PPICMigrations.all, handlers: handlers,
+            background: [
+                { client, _, logger, monitor in
+                    await sweep.run(client: client, logger: logger, monitor: monitor)
+                }
+            ],
+            opsCommands: [
+                "rebuild": OpsCommand(
+                    summary: "refill PPIC's read model from Production (the service may keep running)",
+                    standalone: { _ in
+                        await PPICRebuild.command(settings: settings)
+                        exit(0)
+                    })
+            ])
     }
 }

@@ -17,8 +17,10 @@ public struct PPICSettings: Sendable {
     public var defectShareWarningPercent: Int = 5
     public var defectWindowDays: Int = 7
 
-    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, rules: HealthRules = HealthRules(),
-                approvalWarning: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(60)) {
+    public init(
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, rules: HealthRules = HealthRules(),
+        approvalWarning: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(60)
+    ) {
         self.timeZone = timeZone
         self.rules = rules
         self.approvalWarning = approvalWarning
@@ -51,9 +53,10 @@ public struct PPICSettings: Sendable {
             onTrackPercent: onTrack, atRiskPercent: atRisk,
             rejectAlertPercent: try environment.int("STITCH_REJECT_ALERT_PERCENT", default: 5, range: 0...100),
             noInputWorkingDays: try environment.int("STITCH_NO_INPUT_WORKING_DAYS", default: 2, range: 1...60))
-        self.init(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
-                  rules: HealthRules(calendar: calendar, thresholds: thresholds),
-                  approvalWarning: .seconds(try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720) * 3600))
+        self.init(
+            timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
+            rules: HealthRules(calendar: calendar, thresholds: thresholds),
+            approvalWarning: .seconds(try environment.int("STITCH_APPROVAL_WARNING_HOURS", default: 24, range: 1...720) * 3600))
         debtWarning = .seconds(try environment.int("STITCH_DEBT_WARNING_DAYS", default: 7, range: 1...365) * 24 * 3600)
         defectShareWarningPercent = try environment.int("STITCH_DEFECT_SHARE_WARNING_PERCENT", default: 5, range: 1...100)
         defectWindowDays = try environment.int("STITCH_DEFECT_WINDOW_DAYS", default: 7, range: 1...90)

@@ -7,8 +7,10 @@ import ServiceKit
 public enum ProductionService {
     /// `repositories` are where the handlers keep their records: PostgreSQL in a running service; a unit test
     /// gives `.inMemory()` and runs the handlers without a database.
-    public static func definition(environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy(),
-                                  repositories: ProductionRepositories = .postgres) -> ServiceDefinition {
+    public static func definition(
+        environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy(),
+        repositories: ProductionRepositories = .postgres
+    ) -> ServiceDefinition {
         var clocked = policy
         clocked.now = environment.now
         let policy = clocked
@@ -49,8 +51,9 @@ public enum ProductionService {
         handlers.handle(ExportSPKs.self, snapshots.exportSPKs)
         handlers.handle(ExportDailyInputs.self, snapshots.exportDailyInputs)
         let fill = DefectCodeFill(now: environment.now)
-        return ServiceDefinition(name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all,
-                                 handlers: handlers, background: [{ client, bus, logger, _ in await fill.run(client: client, bus: bus, logger: logger) }])
+        return ServiceDefinition(
+            name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all,
+            handlers: handlers, background: [{ client, bus, logger, _ in await fill.run(client: client, bus: bus, logger: logger) }])
     }
 
     /// The policy from the environment: `STITCH_FACTORY_TIMEZONE` (Asia/Jakarta),
@@ -67,14 +70,17 @@ public enum ProductionService {
         for name in stagesText.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).uppercased() })
         where name != "NONE" && !name.isEmpty {
             guard let stage = Stage(rawValue: name) else {
-                throw ConfigurationError("STITCH_SHIFT_BASED_STAGES: \"\(name)\" is not a stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ConfigurationError(
+                    "STITCH_SHIFT_BASED_STAGES: \"\(name)\" is not a stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             stages.insert(stage)
         }
-        let day = try shiftStart("STITCH_DAY_SHIFT_START", "07:00"), night = try shiftStart("STITCH_NIGHT_SHIFT_START", "19:00")
+        let day = try shiftStart("STITCH_DAY_SHIFT_START", "07:00")
+        let night = try shiftStart("STITCH_NIGHT_SHIFT_START", "19:00")
         guard day < night else { throw ConfigurationError("STITCH_DAY_SHIFT_START must be before STITCH_NIGHT_SHIFT_START") }
-        return ProductionPolicy(timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
-                                overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100),
-                                shiftBasedStages: stages, dayShiftStart: day, nightShiftStart: night)
+        return ProductionPolicy(
+            timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
+            overrunTolerancePercent: try environment.int("STITCH_OVERRUN_TOLERANCE_PERCENT", default: 10, range: 0...100),
+            shiftBasedStages: stages, dayShiftStart: day, nightShiftStart: night)
     }
 }

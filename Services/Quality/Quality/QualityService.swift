@@ -37,7 +37,8 @@ public enum QualityService {
         handlers.handle(RecordIncomingResult.self, incoming.result)
         handlers.on(InspectionStockRefused.self, incoming.stockRefused)
         let timers = QualityTimers(settings: settings)
-        return ServiceDefinition(name: ServiceName.quality.rawValue, environment: environment, migrations: QualityMigrations.all, handlers: handlers,
-                                 background: [{ client, _, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
+        return ServiceDefinition(
+            name: ServiceName.quality.rawValue, environment: environment, migrations: QualityMigrations.all, handlers: handlers,
+            background: [{ client, _, logger, monitor in await timers.run(client: client, logger: logger, monitor: monitor) }])
     }
 }

@@ -15,8 +15,10 @@ public struct QualitySettings: Sendable {
     /// The service's clock: its definition sets it from the `ServiceEnvironment`.
     public var now: @Sendable () -> Date
 
-    public init(aqlMajor: Double = 2.5, aqlMinor: Double = 4.0, escalationHours: Int = 24, sweepInterval: Duration = .seconds(30),
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!) {
+    public init(
+        aqlMajor: Double = 2.5, aqlMinor: Double = 4.0, escalationHours: Int = 24, sweepInterval: Duration = .seconds(30),
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!
+    ) {
         self.aqlMajor = aqlMajor
         self.aqlMinor = aqlMinor
         self.escalationHours = escalationHours
@@ -39,9 +41,10 @@ public struct QualitySettings: Sendable {
             }
             return value
         }
-        self.init(aqlMajor: try aql("STITCH_AQL_MAJOR", "2.5"), aqlMinor: try aql("STITCH_AQL_MINOR", "4.0"),
-                  escalationHours: try environment.int("STITCH_NCR_ESCALATION_HOURS", default: 24, range: 1...720),
-                  timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
+        self.init(
+            aqlMajor: try aql("STITCH_AQL_MAJOR", "2.5"), aqlMinor: try aql("STITCH_AQL_MINOR", "4.0"),
+            escalationHours: try environment.int("STITCH_NCR_ESCALATION_HOURS", default: 24, range: 1...720),
+            timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"))
     }
 
     var today: LocalDate { LocalDate.of(now(), in: timeZone) }

@@ -6,8 +6,10 @@ import ServiceKit
 /// Warehouse: locations, the movement ledger and balances, material to the line and material debt,
 /// finished-goods cartons, shipments and customer returns. Owns schema `warehouse`.
 public enum WarehouseService {
-    public static func definition(environment: ServiceEnvironment, settings: WarehouseSettings = WarehouseSettings(),
-                                  repositories: WarehouseRepositories = .postgres) -> ServiceDefinition {
+    public static func definition(
+        environment: ServiceEnvironment, settings: WarehouseSettings = WarehouseSettings(),
+        repositories: WarehouseRepositories = .postgres
+    ) -> ServiceDefinition {
         let all = WarehouseHandlers(settings: settings, repositories: repositories)
         let (inventory, issues, debts, cartons, gate, hold) = (all.inventory, all.issues, all.debts, all.cartons, all.gate, all.hold)
         var handlers = HandlerRegistry()
@@ -38,7 +40,8 @@ public enum WarehouseService {
         handlers.on(IncomingInspectionPassed.self, hold.passed)
         handlers.on(IncomingInspectionFailed.self, hold.failed)
         handlers.on(NCRDecided.self, all.ncr.decided)
-        return ServiceDefinition(name: ServiceName.warehouse.rawValue, environment: environment, migrations: WarehouseMigrations.all, handlers: handlers,
-                                 opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
+        return ServiceDefinition(
+            name: ServiceName.warehouse.rawValue, environment: environment, migrations: WarehouseMigrations.all, handlers: handlers,
+            opsCommands: ["verify": LedgerVerification.command, "seed": WarehouseSeed.command])
     }
 }

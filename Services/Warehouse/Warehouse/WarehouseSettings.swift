@@ -14,8 +14,10 @@ public struct WarehouseSettings: Sendable {
     /// Material categories whose RECEIPT lands in QUARANTINE until Quality's incoming inspection passes.
     public var inspectOnReceipt: Set<MaterialCategory>
 
-    public init(companyPrefix: String = "8991234", timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
-                requireFinalInspection: Bool = false, inspectOnReceipt: Set<MaterialCategory> = []) {
+    public init(
+        companyPrefix: String = "8991234", timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
+        requireFinalInspection: Bool = false, inspectOnReceipt: Set<MaterialCategory> = []
+    ) {
         self.companyPrefix = companyPrefix
         self.timeZone = timeZone
         self.requireFinalInspection = requireFinalInspection
@@ -35,14 +37,18 @@ public struct WarehouseSettings: Sendable {
         }
         var categories: Set<MaterialCategory> = []
         for name in try environment.string("STITCH_INSPECT_ON_RECEIPT", default: "").split(separator: ",")
-            .map({ $0.trimmingCharacters(in: .whitespaces).uppercased() }) where !name.isEmpty && name != "NONE" {
+            .map({ $0.trimmingCharacters(in: .whitespaces).uppercased() }) where !name.isEmpty && name != "NONE"
+        {
             guard let category = MaterialCategory(rawValue: name) else {
-                throw ConfigurationError("STITCH_INSPECT_ON_RECEIPT: \"\(name)\" is not a material category (\(MaterialCategory.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ConfigurationError(
+                    "STITCH_INSPECT_ON_RECEIPT: \"\(name)\" is not a material category (\(MaterialCategory.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             categories.insert(category)
         }
-        self.init(companyPrefix: prefix, timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
-                  requireFinalInspection: try environment.bool("STITCH_REQUIRE_FINAL_INSPECTION", default: false),
-                  inspectOnReceipt: categories)
+        self.init(
+            companyPrefix: prefix, timeZone: try environment.timeZone("STITCH_FACTORY_TIMEZONE", default: "Asia/Jakarta"),
+            requireFinalInspection: try environment.bool("STITCH_REQUIRE_FINAL_INSPECTION", default: false),
+            inspectOnReceipt: categories)
     }
 }

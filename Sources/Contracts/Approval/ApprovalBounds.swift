@@ -9,7 +9,8 @@ extension RequestMaterialDebt {
     /// A positive, finite amount no larger than any quantity Stitch takes.
     public var inputProblems: [FieldError] {
         BoundsRecorder.current?.record("qty", 0, Double(InputRules.quantity.upperBound), whole: false, exclusiveMinimum: true)
-        return qty.isFinite && qty > 0 && qty <= Double(InputRules.quantity.upperBound) ? []
+        return qty.isFinite && qty > 0 && qty <= Double(InputRules.quantity.upperBound)
+            ? []
             : [FieldError(field: "qty", message: "must be greater than 0 and at most \(InputRules.quantity.upperBound)")]
     }
 }

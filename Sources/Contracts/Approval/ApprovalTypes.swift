@@ -26,8 +26,10 @@ public struct ApprovalLevel: Codable, Sendable, Hashable {
     public var decidedAt: Date?
     public var notes: String?
 
-    public init(level: Int, role: String, status: ApprovalStatus = .pending, decidedBy: String? = nil, decidedAt: Date? = nil,
-                notes: String? = nil) {
+    public init(
+        level: Int, role: String, status: ApprovalStatus = .pending, decidedBy: String? = nil, decidedAt: Date? = nil,
+        notes: String? = nil
+    ) {
         self.level = level
         self.role = role
         self.status = status
@@ -83,10 +85,12 @@ public struct ApprovalRequest: Codable, Sendable, Hashable {
     public var outcome: String?
     public var updatedAt: Date
 
-    public init(id: UUID, code: String, kind: ApprovalKind, status: ApprovalStatus, spkId: UUID, spkCode: String,
-                requestedBy: String, requestedById: String, requestedAt: Date, reason: String, currentLevel: Int,
-                levels: [ApprovalLevel], change: String, quantity: QuantityChange?, materialDebt: MaterialDebt?,
-                outcome: String?, updatedAt: Date) {
+    public init(
+        id: UUID, code: String, kind: ApprovalKind, status: ApprovalStatus, spkId: UUID, spkCode: String,
+        requestedBy: String, requestedById: String, requestedAt: Date, reason: String, currentLevel: Int,
+        levels: [ApprovalLevel], change: String, quantity: QuantityChange?, materialDebt: MaterialDebt?,
+        outcome: String?, updatedAt: Date
+    ) {
         self.id = id
         self.code = code
         self.kind = kind

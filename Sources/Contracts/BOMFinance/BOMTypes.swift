@@ -18,8 +18,10 @@ public struct BOMLine: Codable, Sendable, Hashable {
     /// Filled in on answers: the material's unit (nil for a sub-assembly, counted in pieces).
     public var unit: UnitOfMeasure?
 
-    public init(materialCode: String? = nil, articleCode: String? = nil, qtyPerUnit: Decimal, scrapPercent: Decimal? = nil,
-                unit: UnitOfMeasure? = nil) {
+    public init(
+        materialCode: String? = nil, articleCode: String? = nil, qtyPerUnit: Decimal, scrapPercent: Decimal? = nil,
+        unit: UnitOfMeasure? = nil
+    ) {
         self.materialCode = materialCode
         self.articleCode = articleCode
         self.qtyPerUnit = qtyPerUnit
@@ -50,9 +52,11 @@ public struct BOM: Codable, Sendable, Hashable {
     /// With `?explode=true`: every material of every level, per unit, scrap applied.
     public var exploded: [ExplodedMaterial]?
 
-    public init(id: UUID, code: String, articleCode: String, version: Int, status: BOMStatus, lines: [BOMLine], notes: String?,
-                createdBy: String, createdAt: Date, activatedAt: Date?, supersededAt: Date?, updatedAt: Date,
-                pinnedOrders: Int? = nil, exploded: [ExplodedMaterial]? = nil) {
+    public init(
+        id: UUID, code: String, articleCode: String, version: Int, status: BOMStatus, lines: [BOMLine], notes: String?,
+        createdBy: String, createdAt: Date, activatedAt: Date?, supersededAt: Date?, updatedAt: Date,
+        pinnedOrders: Int? = nil, exploded: [ExplodedMaterial]? = nil
+    ) {
         self.id = id
         self.code = code
         self.articleCode = articleCode
@@ -103,7 +107,8 @@ public enum BOMRules {
                 if let problem = ItemCode.problem(code, "\(field).article_code") { problems.append(problem) }
             }
             if line.qtyPerUnit.isNaN || line.qtyPerUnit <= 0 || line.qtyPerUnit > DecimalRules.maxQuantity
-                || !DecimalRules.fits(line.qtyPerUnit, scale: 6) {
+                || !DecimalRules.fits(line.qtyPerUnit, scale: 6)
+            {
                 problems.append(.init(field: "\(field).qty_per_unit", message: "must be more than 0 and at most \(DecimalRules.maxQuantity)"))
             }
             if let scrap = line.scrapPercent, scrap.isNaN || scrap < 0 || scrap >= maxScrapPercent || !DecimalRules.fits(scrap, scale: 4) {

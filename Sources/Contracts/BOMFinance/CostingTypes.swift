@@ -42,9 +42,11 @@ public struct ArticleCosting: Codable, Sendable, Hashable {
     public var total: Decimal
     public var missingCosts: [String]
 
-    public init(articleCode: String, at: LocalDate, bom: BOMReference?, materials: [MaterialCost], stages: [StageCost],
-                materialCost: Decimal, labourCost: Decimal, overheadPercent: Decimal, overheadCost: Decimal, total: Decimal,
-                missingCosts: [String]) {
+    public init(
+        articleCode: String, at: LocalDate, bom: BOMReference?, materials: [MaterialCost], stages: [StageCost],
+        materialCost: Decimal, labourCost: Decimal, overheadPercent: Decimal, overheadCost: Decimal, total: Decimal,
+        missingCosts: [String]
+    ) {
         self.articleCode = articleCode
         self.at = at
         self.bom = bom
@@ -113,8 +115,10 @@ public struct OrderCosting: Codable, Sendable, Hashable {
         /// Material and labour up to and including this stage, of the rejected units.
         public var rejectCost: Decimal
         public var variance: Decimal
-        public init(stage: Stage, plannedQty: Int, plannedCost: Decimal, actualQty: Int, actualCost: Decimal, rejectQty: Int,
-                    rejectCost: Decimal) {
+        public init(
+            stage: Stage, plannedQty: Int, plannedCost: Decimal, actualQty: Int, actualCost: Decimal, rejectQty: Int,
+            rejectCost: Decimal
+        ) {
             self.stage = stage
             self.plannedQty = plannedQty
             self.plannedCost = plannedCost
@@ -137,8 +141,10 @@ public struct OrderCosting: Codable, Sendable, Hashable {
     public var byMaterial: [MaterialVariance]
     public var byStage: [StageVariance]
 
-    public init(orderCode: String, articleCode: String, qty: Int, bom: BOMReference?, note: String?, planned: Amounts,
-                actual: Amounts, rejectCost: Decimal, byMaterial: [MaterialVariance], byStage: [StageVariance]) {
+    public init(
+        orderCode: String, articleCode: String, qty: Int, bom: BOMReference?, note: String?, planned: Amounts,
+        actual: Amounts, rejectCost: Decimal, byMaterial: [MaterialVariance], byStage: [StageVariance]
+    ) {
         self.orderCode = orderCode
         self.articleCode = articleCode
         self.qty = qty
@@ -173,8 +179,10 @@ public struct ArticleCostChanged: Event {
     /// What set it off: `material:FAB-01`, `bom:BOM-BEAR-002`, `article:BEAR`.
     public var cause: String
     public var costedAt: Date
-    public init(articleCode: String, previousCost: Decimal?, cost: Decimal, materialCost: Decimal, labourCost: Decimal,
-                cause: String, costedAt: Date) {
+    public init(
+        articleCode: String, previousCost: Decimal?, cost: Decimal, materialCost: Decimal, labourCost: Decimal,
+        cause: String, costedAt: Date
+    ) {
         self.articleCode = articleCode
         self.previousCost = previousCost
         self.cost = cost

@@ -18,16 +18,22 @@ public enum DecimalRules {
     }
 
     /// A quantity in `unit`: within `range` (default 0…maxQuantity) and no finer than the unit allows.
-    public static func checkQuantity(_ value: Decimal, _ field: String, unit: UnitOfMeasure,
-                                     in range: ClosedRange<Decimal> = 0...maxQuantity) -> FieldError? {
-        BoundsRecorder.current?.record(field, NSDecimalNumber(decimal: range.lowerBound).doubleValue,
-                                       NSDecimalNumber(decimal: range.upperBound).doubleValue, whole: unit.scale == 0, scale: unit.scale)
+    public static func checkQuantity(
+        _ value: Decimal, _ field: String, unit: UnitOfMeasure,
+        in range: ClosedRange<Decimal> = 0...maxQuantity
+    ) -> FieldError? {
+        BoundsRecorder.current?.record(
+            field, NSDecimalNumber(decimal: range.lowerBound).doubleValue,
+            NSDecimalNumber(decimal: range.upperBound).doubleValue, whole: unit.scale == 0, scale: unit.scale)
         if value.isNaN || !range.contains(value) {
             return FieldError(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")
         }
         if !fits(value, scale: unit.scale) {
-            return FieldError(field: field, message: unit.scale == 0 ? "must be a whole number of \(unit.rawValue)"
-                                                                     : "must have at most \(unit.scale) decimals for \(unit.rawValue)")
+            return FieldError(
+                field: field,
+                message: unit.scale == 0
+                    ? "must be a whole number of \(unit.rawValue)"
+                    : "must have at most \(unit.scale) decimals for \(unit.rawValue)")
         }
         return nil
     }

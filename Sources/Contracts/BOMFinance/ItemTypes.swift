@@ -49,8 +49,10 @@ public struct Material: Codable, Sendable, Hashable {
     public var version: Int
     public var updatedAt: Date
 
-    public init(code: String, name: String, category: MaterialCategory, unit: UnitOfMeasure, standardCost: Decimal?,
-                costEffectiveFrom: LocalDate?, active: Bool, version: Int, updatedAt: Date) {
+    public init(
+        code: String, name: String, category: MaterialCategory, unit: UnitOfMeasure, standardCost: Decimal?,
+        costEffectiveFrom: LocalDate?, active: Bool, version: Int, updatedAt: Date
+    ) {
         self.code = code
         self.name = name
         self.category = category
@@ -85,8 +87,10 @@ public struct Article: Codable, Sendable, Hashable {
     public var version: Int
     public var updatedAt: Date
 
-    public init(code: String, name: String, customer: String?, route: [Stage], labourMinutes: [StageMinutes], active: Bool,
-                version: Int, updatedAt: Date) {
+    public init(
+        code: String, name: String, customer: String?, route: [Stage], labourMinutes: [StageMinutes], active: Bool,
+        version: Int, updatedAt: Date
+    ) {
         self.code = code
         self.name = name
         self.customer = customer

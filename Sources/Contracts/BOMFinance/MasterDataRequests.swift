@@ -13,8 +13,10 @@ public struct CreateMaterial: Command {
     /// Default: today in the factory's time zone.
     public var costEffectiveFrom: LocalDate?
 
-    public init(code: String, name: String, category: MaterialCategory, unit: UnitOfMeasure, standardCost: Decimal? = nil,
-                costEffectiveFrom: LocalDate? = nil) {
+    public init(
+        code: String, name: String, category: MaterialCategory, unit: UnitOfMeasure, standardCost: Decimal? = nil,
+        costEffectiveFrom: LocalDate? = nil
+    ) {
         self.code = code
         self.name = name
         self.category = category
@@ -24,8 +26,10 @@ public struct CreateMaterial: Command {
     }
 
     public var inputProblems: [FieldError] {
-        [ItemCode.problem(code, "code"), name.nonBlank == nil ? FieldError(field: "name", message: "is required") : nil,
-         standardCost.flatMap { DecimalRules.checkMoney($0, "standard_cost") }].compactMap { $0 }
+        [
+            ItemCode.problem(code, "code"), name.nonBlank == nil ? FieldError(field: "name", message: "is required") : nil,
+            standardCost.flatMap { DecimalRules.checkMoney($0, "standard_cost") },
+        ].compactMap { $0 }
     }
 }
 
@@ -69,8 +73,10 @@ public struct SetMaterialCost: Command {
         self.reason = reason
     }
     public var inputProblems: [FieldError] {
-        [ItemCode.problem(code, "code"), DecimalRules.checkMoney(cost, "cost"),
-         reason.nonBlank == nil ? FieldError(field: "reason", message: "is required") : nil].compactMap { $0 }
+        [
+            ItemCode.problem(code, "code"), DecimalRules.checkMoney(cost, "cost"),
+            reason.nonBlank == nil ? FieldError(field: "reason", message: "is required") : nil,
+        ].compactMap { $0 }
     }
 }
 
@@ -178,8 +184,9 @@ public struct ImportResult: Codable, Sendable, Hashable {
 
     /// The counts of an import that was applied (nothing rejected), from its lines.
     public init(applied lines: [Line]) {
-        self.init(created: lines.count { $0.outcome == "CREATED" }, updated: lines.count { $0.outcome == "UPDATED" },
-                  unchanged: lines.count { $0.outcome == "UNCHANGED" }, rejected: 0, lines: lines)
+        self.init(
+            created: lines.count { $0.outcome == "CREATED" }, updated: lines.count { $0.outcome == "UPDATED" },
+            unchanged: lines.count { $0.outcome == "UNCHANGED" }, rejected: 0, lines: lines)
     }
 }
 
@@ -220,8 +227,10 @@ public struct UpdateArticle: Command {
     public var route: [Stage]?
     public var labourMinutes: [StageMinutes]?
     public var active: Bool?
-    public init(code: String, name: String? = nil, customer: String? = nil, route: [Stage]? = nil,
-                labourMinutes: [StageMinutes]? = nil, active: Bool? = nil) {
+    public init(
+        code: String, name: String? = nil, customer: String? = nil, route: [Stage]? = nil,
+        labourMinutes: [StageMinutes]? = nil, active: Bool? = nil
+    ) {
         self.code = code
         self.name = name
         self.customer = customer
@@ -230,9 +239,11 @@ public struct UpdateArticle: Command {
         self.active = active
     }
     public var inputProblems: [FieldError] {
-        var problems = [ItemCode.problem(code, "code"),
-                        name.map { $0.nonBlank == nil ? FieldError(field: "name", message: "must not be blank") : nil } ?? nil]
-            .compactMap { $0 }
+        var problems = [
+            ItemCode.problem(code, "code"),
+            name.map { $0.nonBlank == nil ? FieldError(field: "name", message: "must not be blank") : nil } ?? nil,
+        ]
+        .compactMap { $0 }
         problems += ArticleRules.routeProblems(route, labourMinutes)
         return problems
     }
@@ -264,7 +275,8 @@ public enum ArticleRules {
             if Set(route).count != route.count {
                 problems.append(.init(field: "route", message: "must not name a stage twice"))
             } else if route != Stage.defaultRoute.filter(route.contains) {
-                problems.append(.init(field: "route", message: "must follow the order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
+                problems.append(
+                    .init(field: "route", message: "must follow the order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
             }
         }
         if let labour {

@@ -25,8 +25,10 @@ public struct OrderRequirements: Codable, Sendable, Hashable {
     public var lines: [MaterialRequirement]
     public var note: String?
 
-    public init(orderCode: String, articleCode: String, qty: Int, bomId: UUID?, bomCode: String?, bomVersion: Int?,
-                lines: [MaterialRequirement], note: String?) {
+    public init(
+        orderCode: String, articleCode: String, qty: Int, bomId: UUID?, bomCode: String?, bomVersion: Int?,
+        lines: [MaterialRequirement], note: String?
+    ) {
         self.orderCode = orderCode
         self.articleCode = articleCode
         self.qty = qty

@@ -13,8 +13,10 @@ public struct ScrapLine: Codable, Sendable, Hashable {
     public var unitCost: Decimal?
     public var value: Decimal?
     public var occurredAt: Date
-    public init(movementId: UUID, ncrCode: String, orderCode: String?, itemCode: String, itemKind: ItemKind, qty: Decimal, unitCost: Decimal?,
-                value: Decimal?, occurredAt: Date) {
+    public init(
+        movementId: UUID, ncrCode: String, orderCode: String?, itemCode: String, itemKind: ItemKind, qty: Decimal, unitCost: Decimal?,
+        value: Decimal?, occurredAt: Date
+    ) {
         self.movementId = movementId
         self.ncrCode = ncrCode
         self.orderCode = orderCode

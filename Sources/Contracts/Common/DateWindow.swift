@@ -17,7 +17,7 @@ extension InputRules {
 
     public static let factoryTimeZone: TimeZone =
         ProcessInfo.processInfo.environment["STITCH_FACTORY_TIMEZONE"].flatMap(TimeZone.init(identifier:))
-            ?? TimeZone(identifier: "Asia/Jakarta")!
+        ?? TimeZone(identifier: "Asia/Jakarta")!
 
     public static var today: LocalDate { factoryToday ?? LocalDate.of(Date(), in: factoryTimeZone) }
 
@@ -29,8 +29,11 @@ extension InputRules {
     /// `date` within the window around today, or what is wrong with it.
     public static func dateProblem(_ date: LocalDate, field: String, today: LocalDate = today) -> FieldError? {
         let window = dateWindow(around: today)
-        return window.contains(date) ? nil
-            : FieldError(field: field, message: "must be between \(window.lowerBound) and \(window.upperBound) (within \(dateWindowYears) years of today, \(today))")
+        return window.contains(date)
+            ? nil
+            : FieldError(
+                field: field,
+                message: "must be between \(window.lowerBound) and \(window.upperBound) (within \(dateWindowYears) years of today, \(today))")
     }
 
     /// An end (`due_date`, `to`) not before its start, when both are given.

@@ -31,8 +31,9 @@ public struct EnvelopeHeader: Codable, Sendable, Hashable {
 
     /// The header of a message caused by this one: same correlation, this message as its cause.
     public func caused(type: String, actor: Actor? = nil, idempotencyKey: String? = nil) -> EnvelopeHeader {
-        EnvelopeHeader(correlationId: correlationId, causationId: messageId, type: type,
-                       actor: actor ?? self.actor, idempotencyKey: idempotencyKey)
+        EnvelopeHeader(
+            correlationId: correlationId, causationId: messageId, type: type,
+            actor: actor ?? self.actor, idempotencyKey: idempotencyKey)
     }
 }
 
@@ -72,9 +73,10 @@ public struct Envelope<Payload: Codable & Sendable>: Codable, Sendable {
             } catch {
                 let first = error.details.first ?? FieldError(field: "payload", message: error.message)
                 let rest = error.details.dropFirst().map { "; \($0.field): \($0.message)" }.joined()
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath + [SnakeCaseKey("payload"), SnakeCaseKey(first.field)],
-                    debugDescription: first.message + rest))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath + [SnakeCaseKey("payload"), SnakeCaseKey(first.field)],
+                        debugDescription: first.message + rest))
             }
         }
     }
@@ -87,11 +89,14 @@ public struct Envelope<Payload: Codable & Sendable>: Codable, Sendable {
 }
 
 extension Envelope where Payload: Message {
-    public init(_ payload: Payload, actor: Actor?, correlationId: UUID? = nil, causationId: UUID? = nil,
-                idempotencyKey: String? = nil) {
+    public init(
+        _ payload: Payload, actor: Actor?, correlationId: UUID? = nil, causationId: UUID? = nil,
+        idempotencyKey: String? = nil
+    ) {
         self.init(
-            header: EnvelopeHeader(correlationId: correlationId, causationId: causationId,
-                                   type: Payload.messageType, actor: actor, idempotencyKey: idempotencyKey),
+            header: EnvelopeHeader(
+                correlationId: correlationId, causationId: causationId,
+                type: Payload.messageType, actor: actor, idempotencyKey: idempotencyKey),
             payload: payload)
     }
 }

@@ -70,7 +70,8 @@ public struct ErrorReply: Error, Codable, Sendable, Hashable, CustomStringConver
     }
 
     public var description: String {
-        details.isEmpty ? "\(code): \(message)"
+        details.isEmpty
+            ? "\(code): \(message)"
             : "\(code): \(message) [\(details.map { "\($0.field): \($0.message)" }.joined(separator: "; "))]"
     }
 

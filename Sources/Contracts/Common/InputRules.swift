@@ -31,9 +31,13 @@ public enum InputRules {
         let freeText = freeTextFields.contains(name)
         let allowed: Set<Unicode.Scalar> = freeText ? ["\n", "\r", "\t"] : []
         if !printableASCII,
-           text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
-            return FieldError(field: field, message: freeText ? "must not contain control characters other than line breaks and tabs"
-                                                              : "must not contain control characters")
+            text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) })
+        {
+            return FieldError(
+                field: field,
+                message: freeText
+                    ? "must not contain control characters other than line breaks and tabs"
+                    : "must not contain control characters")
         }
         let limit = freeText ? maxFreeTextLength : maxTextLength
         if (printableASCII ? text.utf8.count : text.count) > limit { return FieldError(field: field, message: "must be at most \(limit) characters") }

@@ -53,8 +53,10 @@ public struct PPICAlert: Codable, Sendable, Hashable {
     public var stage: Stage?
     public var since: LocalDate
     public var message: String
-    public init(type: AlertType, severity: AlertSeverity, spk: String?, spkId: UUID?, stage: Stage?, since: LocalDate,
-                message: String) {
+    public init(
+        type: AlertType, severity: AlertSeverity, spk: String?, spkId: UUID?, stage: Stage?, since: LocalDate,
+        message: String
+    ) {
         self.type = type
         self.severity = severity
         self.spk = spk
@@ -147,8 +149,10 @@ public struct SPKHealthDetail: Codable, Sendable, Hashable {
     public var actual: Int
     public var dueDate: LocalDate
     public var reason: String
-    public init(spk: String, spkId: UUID, stage: Stage, health: SPKHealth, planned: Int, actual: Int, dueDate: LocalDate,
-                reason: String) {
+    public init(
+        spk: String, spkId: UUID, stage: Stage, health: SPKHealth, planned: Int, actual: Int, dueDate: LocalDate,
+        reason: String
+    ) {
         self.spk = spk
         self.spkId = spkId
         self.stage = stage

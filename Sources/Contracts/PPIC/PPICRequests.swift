@@ -30,9 +30,11 @@ public struct Dashboard: Codable, Sendable, Hashable {
     public var health: HealthCounts
     /// The most urgent alerts (critical first), at most five.
     public var topAlerts: [PPICAlert]
-    public init(totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, onHold: Int = 0, delayed: Int,
-                byStage: [String: StageSummary], pendingApprovals: Int = 0, approvalsWaitingTooLong: Int = 0, updatedAt: Date?,
-                health: HealthCounts = HealthCounts(), topAlerts: [PPICAlert] = []) {
+    public init(
+        totalSpks: Int, notStarted: Int, inProgress: Int, completed: Int, onHold: Int = 0, delayed: Int,
+        byStage: [String: StageSummary], pendingApprovals: Int = 0, approvalsWaitingTooLong: Int = 0, updatedAt: Date?,
+        health: HealthCounts = HealthCounts(), topAlerts: [PPICAlert] = []
+    ) {
         self.health = health
         self.topAlerts = topAlerts
         self.pendingApprovals = pendingApprovals

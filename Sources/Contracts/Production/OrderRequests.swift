@@ -39,9 +39,11 @@ public struct ManufacturingOrder: Codable, Sendable, Hashable {
     /// Pieces the warehouse confirmed into finished goods for this order (its confirmed cartons).
     public var finishedInWarehouse: Int?
 
-    public init(id: UUID, code: String, articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate,
-                stages: [Stage], status: OrderStatus, progress: Double, finishedQty: Int, notes: String?, createdBy: String,
-                createdAt: Date, spks: [SPK]?, bom: BOMReference? = nil, bomNote: String? = nil) {
+    public init(
+        id: UUID, code: String, articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate,
+        stages: [Stage], status: OrderStatus, progress: Double, finishedQty: Int, notes: String?, createdBy: String,
+        createdAt: Date, spks: [SPK]?, bom: BOMReference? = nil, bomNote: String? = nil
+    ) {
         bomId = bom?.id
         bomCode = bom?.code
         bomVersion = bom?.version
@@ -77,8 +79,10 @@ public struct CreateOrder: Command {
     public var stages: [Stage]?
     public var notes: String?
 
-    public init(articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate, stages: [Stage]? = nil,
-                notes: String? = nil) {
+    public init(
+        articleCode: String, qty: Int, startDate: LocalDate, dueDate: LocalDate, stages: [Stage]? = nil,
+        notes: String? = nil
+    ) {
         self.articleCode = articleCode
         self.qty = qty
         self.startDate = startDate

@@ -23,15 +23,19 @@ extension InputRules {
     /// The dates lie within the window around the factory's `today`. Checked at the gateway as the request is
     /// read (`CreateSPK`, `CreateOrder`) and again by Production on its own clock; all at once, so a form
     /// with several mistakes hears of all of them.
-    public static func planProblems(article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
-                             notes: String?, today: LocalDate) -> [FieldError] {
+    public static func planProblems(
+        article: String, qty: Int, qtyField: String, start: LocalDate, due: LocalDate,
+        notes: String?, today: LocalDate
+    ) -> [FieldError] {
         var problems: [FieldError] = []
         let article = article.trimmingCharacters(in: .whitespaces)
         if article.isEmpty { problems.append(.init(field: "article_code", message: "must not be empty")) }
         if article.count > 64 { problems.append(.init(field: "article_code", message: "must be at most 64 characters")) }
         if let problem = InputRules.check(qty, qtyField, in: InputRules.plannedQuantity) { problems.append(problem) }
-        problems += [InputRules.dateProblem(start, field: "start_date", today: today), InputRules.dateProblem(due, field: "due_date", today: today),
-                     InputRules.dateOrder(start, "start_date", due, "due_date")].compactMap { $0 }
+        problems += [
+            InputRules.dateProblem(start, field: "start_date", today: today), InputRules.dateProblem(due, field: "due_date", today: today),
+            InputRules.dateOrder(start, "start_date", due, "due_date"),
+        ].compactMap { $0 }
         if (notes?.count ?? 0) > 2000 { problems.append(.init(field: "notes", message: "must be at most 2000 characters")) }
         return problems
     }
@@ -39,15 +43,17 @@ extension InputRules {
 
 extension CreateSPK {
     public var inputProblems: [FieldError] {
-        InputRules.planProblems(article: articleCode, qty: originalQty, qtyField: "original_qty", start: startDate, due: dueDate,
-                                notes: notes, today: InputRules.today)
+        InputRules.planProblems(
+            article: articleCode, qty: originalQty, qtyField: "original_qty", start: startDate, due: dueDate,
+            notes: notes, today: InputRules.today)
     }
 }
 
 extension CreateOrder {
     public var inputProblems: [FieldError] {
-        InputRules.planProblems(article: articleCode, qty: qty, qtyField: "qty", start: startDate, due: dueDate, notes: notes,
-                                today: InputRules.today) + InputRules.routeProblems(stages ?? Stage.defaultRoute)
+        InputRules.planProblems(
+            article: articleCode, qty: qty, qtyField: "qty", start: startDate, due: dueDate, notes: notes,
+            today: InputRules.today) + InputRules.routeProblems(stages ?? Stage.defaultRoute)
     }
 }
 
@@ -59,7 +65,8 @@ extension InputRules {
         if Set(route).count != route.count {
             problems.append(.init(field: "stages", message: "must not name a stage twice"))
         } else if route != Stage.defaultRoute.filter(route.contains) {
-            problems.append(.init(field: "stages", message: "must follow the route order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
+            problems.append(
+                .init(field: "stages", message: "must follow the route order \(Stage.defaultRoute.map(\.rawValue).joined(separator: " → "))"))
         }
         return problems
     }
@@ -73,7 +80,8 @@ extension RecordDailyInput {
 /// could never sync): only the batch's size is the batch's; Production refuses a bad entry alone.
 extension RecordMobileBatch: ItemwiseValidated {
     public var inputProblems: [FieldError] {
-        (1...Self.maxEntries).contains(entries.count) ? []
+        (1...Self.maxEntries).contains(entries.count)
+            ? []
             : [FieldError(field: "entries", message: "must hold 1 to \(Self.maxEntries) entries")]
     }
 }

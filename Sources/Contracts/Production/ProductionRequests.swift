@@ -14,8 +14,10 @@ public struct CreateSPK: Command {
     public var dueDate: LocalDate
     public var notes: String?
 
-    public init(articleCode: String, stage: Stage, department: Department, originalQty: Int, startDate: LocalDate,
-                dueDate: LocalDate, notes: String? = nil) {
+    public init(
+        articleCode: String, stage: Stage, department: Department, originalQty: Int, startDate: LocalDate,
+        dueDate: LocalDate, notes: String? = nil
+    ) {
         self.articleCode = articleCode
         self.stage = stage
         self.department = department
@@ -52,8 +54,10 @@ public struct DailyInputEntry: Codable, Sendable, Hashable {
     /// The rejects by defect code (Quality's codes of the SPK's stage); when given, their qty sum to `rejectQty`.
     public var defects: [DefectCount]?
 
-    public init(date: LocalDate, qty: Int, rejectQty: Int = 0, shift: Shift? = nil, operatorId: String? = nil,
-                notes: String? = nil, clientEntryId: String? = nil, defects: [DefectCount]? = nil) {
+    public init(
+        date: LocalDate, qty: Int, rejectQty: Int = 0, shift: Shift? = nil, operatorId: String? = nil,
+        notes: String? = nil, clientEntryId: String? = nil, defects: [DefectCount]? = nil
+    ) {
         self.date = date
         self.qty = qty
         self.rejectQty = rejectQty
@@ -171,8 +175,10 @@ public struct ListSPKs: Query {
     public var order: String?
     public var page: PageRequest
 
-    public init(status: SPKStatus? = nil, stage: Stage? = nil, department: Department? = nil, dueBefore: LocalDate? = nil,
-                dueAfter: LocalDate? = nil, order: String? = nil, page: PageRequest = PageRequest()) {
+    public init(
+        status: SPKStatus? = nil, stage: Stage? = nil, department: Department? = nil, dueBefore: LocalDate? = nil,
+        dueAfter: LocalDate? = nil, order: String? = nil, page: PageRequest = PageRequest()
+    ) {
         self.order = order
         self.status = status
         self.stage = stage
@@ -236,8 +242,10 @@ public struct SPKProgress: Codable, Sendable, Hashable {
     public var daily: [DailyProgress]
     /// Approved quantity changes, oldest first.
     public var targetChanges: [TargetChange]
-    public init(spkId: UUID, code: String, originalQty: Int, target: Int, cumulative: Int, remaining: Int, progress: Double,
-                rejects: Int, status: SPKStatus, daily: [DailyProgress], targetChanges: [TargetChange]) {
+    public init(
+        spkId: UUID, code: String, originalQty: Int, target: Int, cumulative: Int, remaining: Int, progress: Double,
+        rejects: Int, status: SPKStatus, daily: [DailyProgress], targetChanges: [TargetChange]
+    ) {
         self.spkId = spkId
         self.code = code
         self.originalQty = originalQty

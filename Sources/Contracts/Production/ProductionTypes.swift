@@ -77,10 +77,12 @@ public struct SPK: Codable, Sendable, Hashable {
     /// In an event, as it was at that change.
     public var availableWip: Int?
 
-    public init(id: UUID, code: String, articleCode: String, stage: Stage, department: Department, originalQty: Int,
-                targetQty: Int, producedQty: Int, rejectQty: Int, progress: Double, status: SPKStatus, startDate: LocalDate,
-                dueDate: LocalDate, notes: String?, createdBy: String, createdAt: Date, updatedAt: Date, version: Int,
-                orderId: UUID? = nil, orderCode: String? = nil, sequence: Int? = nil, availableWip: Int? = nil) {
+    public init(
+        id: UUID, code: String, articleCode: String, stage: Stage, department: Department, originalQty: Int,
+        targetQty: Int, producedQty: Int, rejectQty: Int, progress: Double, status: SPKStatus, startDate: LocalDate,
+        dueDate: LocalDate, notes: String?, createdBy: String, createdAt: Date, updatedAt: Date, version: Int,
+        orderId: UUID? = nil, orderCode: String? = nil, sequence: Int? = nil, availableWip: Int? = nil
+    ) {
         self.orderId = orderId
         self.orderCode = orderCode
         self.sequence = sequence

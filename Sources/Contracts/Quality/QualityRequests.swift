@@ -122,8 +122,10 @@ public struct OpenNCR: Command {
     public var location: String?
     public var qty: Int
     public var notes: String?
-    public init(title: String, articleCode: String? = nil, orderCode: String? = nil, stage: Stage? = nil, qty: Int, notes: String? = nil,
-                materialCode: String? = nil, location: String? = nil) {
+    public init(
+        title: String, articleCode: String? = nil, orderCode: String? = nil, stage: Stage? = nil, qty: Int, notes: String? = nil,
+        materialCode: String? = nil, location: String? = nil
+    ) {
         self.materialCode = materialCode
         self.location = location
         self.title = title

@@ -18,8 +18,10 @@ public struct DefectCode: Codable, Sendable, Hashable {
     /// Grows with every change; readers keep the newest they saw.
     public var version: Int
     public var updatedAt: Date
-    public init(code: String, stage: Stage, name: String, severity: DefectSeverity, active: Bool = true, version: Int = 1,
-                updatedAt: Date) {
+    public init(
+        code: String, stage: Stage, name: String, severity: DefectSeverity, active: Bool = true, version: Int = 1,
+        updatedAt: Date
+    ) {
         self.code = code
         self.stage = stage
         self.name = name
@@ -161,10 +163,12 @@ public struct Inspection: Codable, Sendable, Hashable {
     public var reinspectionOf: String?
     /// Set when the warehouse could not put the verdict into effect on the cartons (why; nothing moved).
     public var stockNote: String?
-    public init(id: UUID, code: String, orderCode: String, articleCode: String, lotSize: Int, sampleSize: Int, major: SamplingPlan,
-                minor: SamplingPlan, cartons: [InspectedCarton], status: InspectionStatus, defects: [DefectCount] = [],
-                criticalFound: Int = 0, majorFound: Int = 0, minorFound: Int = 0, ncrCode: String? = nil, createdBy: String,
-                createdAt: Date, inspectedBy: String? = nil, inspectedAt: Date? = nil, reinspectionOf: String? = nil) {
+    public init(
+        id: UUID, code: String, orderCode: String, articleCode: String, lotSize: Int, sampleSize: Int, major: SamplingPlan,
+        minor: SamplingPlan, cartons: [InspectedCarton], status: InspectionStatus, defects: [DefectCount] = [],
+        criticalFound: Int = 0, majorFound: Int = 0, minorFound: Int = 0, ncrCode: String? = nil, createdBy: String,
+        createdAt: Date, inspectedBy: String? = nil, inspectedAt: Date? = nil, reinspectionOf: String? = nil
+    ) {
         self.reinspectionOf = reinspectionOf
         self.id = id
         self.code = code
@@ -240,10 +244,12 @@ public struct NCR: Codable, Sendable, Hashable {
     /// When an undecided NCR escalates to MANAGER.
     public var escalateAt: Date
     public var escalatedAt: Date?
-    public init(id: UUID, code: String, status: NCRStatus, title: String, articleCode: String?, orderCode: String?, inspectionCode: String?,
-                stage: Stage?, qty: Int, notes: String?, decision: NCRDecision? = nil, decisionNotes: String? = nil, decidedBy: String? = nil,
-                decidedAt: Date? = nil, openedBy: String, openedAt: Date, escalateAt: Date, escalatedAt: Date? = nil,
-                materialCode: String? = nil, location: String? = nil) {
+    public init(
+        id: UUID, code: String, status: NCRStatus, title: String, articleCode: String?, orderCode: String?, inspectionCode: String?,
+        stage: Stage?, qty: Int, notes: String?, decision: NCRDecision? = nil, decisionNotes: String? = nil, decidedBy: String? = nil,
+        decidedAt: Date? = nil, openedBy: String, openedAt: Date, escalateAt: Date, escalatedAt: Date? = nil,
+        materialCode: String? = nil, location: String? = nil
+    ) {
         self.materialCode = materialCode
         self.location = location
         self.id = id
@@ -299,9 +305,11 @@ public struct IncomingInspection: Codable, Sendable, Hashable {
     public var inspectedAt: Date?
     /// Set when the warehouse could not release the passed receipt (why; nothing moved).
     public var stockNote: String?
-    public init(id: UUID, code: String, movementId: UUID, materialCode: String, category: MaterialCategory, qty: Decimal, releaseTo: String,
-                reference: String?, status: InspectionStatus, notes: String? = nil, ncrCode: String? = nil, openedAt: Date,
-                inspectedBy: String? = nil, inspectedAt: Date? = nil) {
+    public init(
+        id: UUID, code: String, movementId: UUID, materialCode: String, category: MaterialCategory, qty: Decimal, releaseTo: String,
+        reference: String?, status: InspectionStatus, notes: String? = nil, ncrCode: String? = nil, openedAt: Date,
+        inspectedBy: String? = nil, inspectedAt: Date? = nil
+    ) {
         self.id = id
         self.code = code
         self.movementId = movementId

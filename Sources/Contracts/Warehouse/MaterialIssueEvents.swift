@@ -15,8 +15,10 @@ public struct MaterialIssued: Event {
     public var unitCost: Decimal?
     public var occurredAt: Date
 
-    public init(movementId: UUID, orderCode: String?, spkCode: String?, materialCode: String, unit: UnitOfMeasure,
-                qty: Decimal, unitCost: Decimal?, occurredAt: Date) {
+    public init(
+        movementId: UUID, orderCode: String?, spkCode: String?, materialCode: String, unit: UnitOfMeasure,
+        qty: Decimal, unitCost: Decimal?, occurredAt: Date
+    ) {
         self.movementId = movementId
         self.orderCode = orderCode
         self.spkCode = spkCode

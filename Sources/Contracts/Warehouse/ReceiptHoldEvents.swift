@@ -12,8 +12,10 @@ public struct MaterialReceiptHeld: Event {
     public var releaseTo: String
     public var reference: String?
     public var occurredAt: Date
-    public init(movementId: UUID, materialCode: String, category: MaterialCategory, qty: Decimal, quarantine: String, releaseTo: String,
-                reference: String?, occurredAt: Date) {
+    public init(
+        movementId: UUID, materialCode: String, category: MaterialCategory, qty: Decimal, quarantine: String, releaseTo: String,
+        reference: String?, occurredAt: Date
+    ) {
         self.movementId = movementId
         self.materialCode = materialCode
         self.category = category

@@ -14,8 +14,10 @@ public struct MaterialDebtSettled: Event {
     public var fullySettled: Bool
     public var movementId: UUID
     public var occurredAt: Date
-    public init(debtId: UUID, approvalId: UUID, approvalCode: String, materialCode: String, settledQty: Decimal, openQty: Decimal,
-                fullySettled: Bool, movementId: UUID, occurredAt: Date) {
+    public init(
+        debtId: UUID, approvalId: UUID, approvalCode: String, materialCode: String, settledQty: Decimal, openQty: Decimal,
+        fullySettled: Bool, movementId: UUID, occurredAt: Date
+    ) {
         self.debtId = debtId
         self.approvalId = approvalId
         self.approvalCode = approvalCode
@@ -48,8 +50,10 @@ public struct CartonConfirmed: Event {
     public var orderCode: String?
     public var discrepancy: String?
     public var occurredAt: Date
-    public init(cartonId: UUID, sscc: String, articleCode: String, qty: Int, registeredQty: Int, spkCode: String, orderCode: String?,
-                discrepancy: String?, occurredAt: Date) {
+    public init(
+        cartonId: UUID, sscc: String, articleCode: String, qty: Int, registeredQty: Int, spkCode: String, orderCode: String?,
+        discrepancy: String?, occurredAt: Date
+    ) {
         self.cartonId = cartonId
         self.sscc = sscc
         self.articleCode = articleCode
@@ -108,8 +112,10 @@ public struct NCRStockDisposed: Event {
     public var orderCode: String?
     public var movements: [Movement]
     public var occurredAt: Date
-    public init(ncrCode: String, decision: NCRDecision, applied: Bool, message: String, orderCode: String?, movements: [Movement],
-                occurredAt: Date) {
+    public init(
+        ncrCode: String, decision: NCRDecision, applied: Bool, message: String, orderCode: String?, movements: [Movement],
+        occurredAt: Date
+    ) {
         self.ncrCode = ncrCode
         self.decision = decision
         self.applied = applied

@@ -46,8 +46,10 @@ public struct PostMovement: Command {
     public var reference: String?
     public var reason: String?
     public var reverses: UUID?
-    public init(type: MovementType?, itemCode: String?, qty: Decimal?, fromLocation: String? = nil, toLocation: String? = nil,
-                reference: String? = nil, reason: String? = nil, reverses: UUID? = nil) {
+    public init(
+        type: MovementType?, itemCode: String?, qty: Decimal?, fromLocation: String? = nil, toLocation: String? = nil,
+        reference: String? = nil, reason: String? = nil, reverses: UUID? = nil
+    ) {
         self.type = type
         self.itemCode = itemCode
         self.qty = qty
@@ -125,8 +127,10 @@ public struct ListMovements: Query {
     public var from: LocalDate?
     public var to: LocalDate?
     public var page: PageRequest
-    public init(itemCode: String? = nil, location: String? = nil, type: MovementType? = nil, reference: String? = nil,
-                from: LocalDate? = nil, to: LocalDate? = nil, page: PageRequest = PageRequest()) {
+    public init(
+        itemCode: String? = nil, location: String? = nil, type: MovementType? = nil, reference: String? = nil,
+        from: LocalDate? = nil, to: LocalDate? = nil, page: PageRequest = PageRequest()
+    ) {
         self.itemCode = itemCode
         self.location = location
         self.type = type
@@ -184,8 +188,10 @@ public struct ScanCarton: Command {
     /// confirm: the quantity counted.
     public var qty: Int?
     public var reason: String?
-    public init(step: CartonStep, cartonId: String? = nil, barcode: String? = nil, article: String? = nil, qty: Int? = nil,
-                reason: String? = nil) {
+    public init(
+        step: CartonStep, cartonId: String? = nil, barcode: String? = nil, article: String? = nil, qty: Int? = nil,
+        reason: String? = nil
+    ) {
         self.step = step
         self.cartonId = cartonId
         self.barcode = barcode
@@ -261,12 +267,14 @@ public enum WarehouseBounds {
     public static let finestScale = 3
 
     public static func checkQuantity(_ value: Decimal, _ field: String) -> FieldError? {
-        BoundsRecorder.current?.record(field, 0, NSDecimalNumber(decimal: DecimalRules.maxQuantity).doubleValue, whole: false,
-                                       scale: finestScale, exclusiveMinimum: true)
+        BoundsRecorder.current?.record(
+            field, 0, NSDecimalNumber(decimal: DecimalRules.maxQuantity).doubleValue, whole: false,
+            scale: finestScale, exclusiveMinimum: true)
         if value.isNaN || value <= 0 || value > DecimalRules.maxQuantity {
             return FieldError(field: field, message: "must be greater than 0 and at most \(DecimalRules.maxQuantity)")
         }
-        return DecimalRules.fits(value, scale: finestScale) ? nil
+        return DecimalRules.fits(value, scale: finestScale)
+            ? nil
             : FieldError(field: field, message: "must have at most \(finestScale) decimals")
     }
 }

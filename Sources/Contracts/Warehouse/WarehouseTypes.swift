@@ -70,9 +70,11 @@ public struct Movement: Codable, Sendable, Hashable {
     public var reverses: UUID?
     public var actor: String
     public var occurredAt: Date
-    public init(id: UUID, sequence: Int64, type: MovementType, itemCode: String, itemKind: ItemKind, unit: UnitOfMeasure, qty: Decimal,
-                fromLocation: String?, toLocation: String?, reference: String?, unitCost: Decimal?, reason: String?,
-                reverses: UUID?, actor: String, occurredAt: Date) {
+    public init(
+        id: UUID, sequence: Int64, type: MovementType, itemCode: String, itemKind: ItemKind, unit: UnitOfMeasure, qty: Decimal,
+        fromLocation: String?, toLocation: String?, reference: String?, unitCost: Decimal?, reason: String?,
+        reverses: UUID?, actor: String, occurredAt: Date
+    ) {
         self.id = id
         self.sequence = sequence
         self.type = type
@@ -100,8 +102,10 @@ public struct Balance: Codable, Sendable, Hashable {
     public var locationType: LocationType
     public var qty: Decimal
     public var updatedAt: Date
-    public init(itemCode: String, itemKind: ItemKind, unit: UnitOfMeasure, location: String, locationType: LocationType, qty: Decimal,
-                updatedAt: Date) {
+    public init(
+        itemCode: String, itemKind: ItemKind, unit: UnitOfMeasure, location: String, locationType: LocationType, qty: Decimal,
+        updatedAt: Date
+    ) {
         self.itemCode = itemCode
         self.itemKind = itemKind
         self.unit = unit
@@ -133,9 +137,11 @@ public struct WarehouseDebt: Codable, Sendable, Hashable {
     public var issueMovementId: UUID
     public var openedAt: Date
     public var settledAt: Date?
-    public init(id: UUID, approvalId: UUID, approvalCode: String, materialCode: String, unit: UnitOfMeasure, location: String,
-                spkCode: String?, qty: Decimal, settledQty: Decimal, status: DebtStatus, issueMovementId: UUID, openedAt: Date,
-                settledAt: Date?) {
+    public init(
+        id: UUID, approvalId: UUID, approvalCode: String, materialCode: String, unit: UnitOfMeasure, location: String,
+        spkCode: String?, qty: Decimal, settledQty: Decimal, status: DebtStatus, issueMovementId: UUID, openedAt: Date,
+        settledAt: Date?
+    ) {
         self.id = id
         self.approvalId = approvalId
         self.approvalCode = approvalCode
@@ -184,9 +190,11 @@ public struct Carton: Codable, Sendable, Hashable {
     /// ZPL for a Zebra printer, and the same label as plain text.
     public var labelZpl: String
     public var labelText: String
-    public init(id: UUID, sscc: String, spkCode: String, orderCode: String?, articleCode: String, qty: Int, status: CartonStatus,
-                location: String?, confirmedQty: Int?, discrepancy: String?, deliveryNote: String?, registeredBy: String,
-                registeredAt: Date, updatedAt: Date, labelZpl: String, labelText: String) {
+    public init(
+        id: UUID, sscc: String, spkCode: String, orderCode: String?, articleCode: String, qty: Int, status: CartonStatus,
+        location: String?, confirmedQty: Int?, discrepancy: String?, deliveryNote: String?, registeredBy: String,
+        registeredAt: Date, updatedAt: Date, labelZpl: String, labelText: String
+    ) {
         self.id = id
         self.sscc = sscc
         self.spkCode = spkCode
@@ -265,8 +273,10 @@ public struct CustomerReturn: Codable, Sendable, Hashable {
     public var lines: [ReturnedLine]
     public var receivedBy: String
     public var receivedAt: Date
-    public init(id: UUID, deliveryNote: String, disposition: ReturnDisposition, lines: [ReturnedLine], receivedBy: String,
-                receivedAt: Date) {
+    public init(
+        id: UUID, deliveryNote: String, disposition: ReturnDisposition, lines: [ReturnedLine], receivedBy: String,
+        receivedAt: Date
+    ) {
         self.id = id
         self.deliveryNote = deliveryNote
         self.disposition = disposition

@@ -19,7 +19,7 @@ public struct AMQPConfiguration: Sendable, Hashable {
 
     public init(url: String) throws(MessagingError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
-              scheme == "amqp" || scheme == "amqps"
+            scheme == "amqp" || scheme == "amqps"
         else { throw .invalidConfiguration("expected an amqp:// or amqps:// URL, got \(Self.redacted(url))") }
         tls = scheme == "amqps"
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"

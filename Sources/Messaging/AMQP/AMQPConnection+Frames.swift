@@ -52,8 +52,9 @@ extension AMQPConnection {
         case STITCH_BASIC_DELIVER:
             let deliver = method.decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
             partial = PartialContent(
-                kind: .delivery(consumerTag: deliver.consumer_tag.string, deliveryTag: deliver.delivery_tag,
-                                redelivered: deliver.redelivered != 0),
+                kind: .delivery(
+                    consumerTag: deliver.consumer_tag.string, deliveryTag: deliver.delivery_tag,
+                    redelivered: deliver.redelivered != 0),
                 exchange: deliver.exchange.string, routingKey: deliver.routing_key.string)
         case STITCH_BASIC_RETURN:
             let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
@@ -105,11 +106,14 @@ extension AMQPConnection {
             // no `multiple` ack ever covers it.
             unsettled.insert(deliveryTag)
             guard let (id, registration) = consumers.first(where: { $0.value.tag == consumerTag }) else { return }
-            gathered[id, default: []].append(Delivery(message: message, queue: registration.queue, tag: deliveryTag,
-                                                      generation: generation, settler: self))
+            gathered[id, default: []].append(
+                Delivery(
+                    message: message, queue: registration.queue, tag: deliveryTag,
+                    generation: generation, settler: self))
         case .returned(let code, let text):
-            let error = MessagingError.unroutable(exchange: content.exchange, routingKey: content.routingKey,
-                                                  reason: "\(code) \(text)")
+            let error = MessagingError.unroutable(
+                exchange: content.exchange, routingKey: content.routingKey,
+                reason: "\(code) \(text)")
             if let correlationId = message.correlationId, let waiter = replyWaiters.removeValue(forKey: correlationId) {
                 waiter.continuation.resume(throwing: error)
             } else if let messageId = message.messageId, let id = mandatoryToBatch[messageId], batches[id]?.failure == nil {

@@ -11,8 +11,9 @@ extension AMQPConnection {
         }
         let id = nextBatchId
         nextBatchId += 1
-        batches[id] = ConfirmBatch(remaining: messages.count, deadline: .now + confirmTimeout,
-                                   continuation: continuation, messageIds: messages.map(\.messageId))
+        batches[id] = ConfirmBatch(
+            remaining: messages.count, deadline: .now + confirmTimeout,
+            continuation: continuation, messageIds: messages.map(\.messageId))
         do {
             for message in messages {
                 if message.mandatory { mandatoryToBatch[message.messageId] = id }

@@ -4,8 +4,10 @@ import Logging
 
 /// Request/reply over direct reply-to: waiters by correlation id, each with its deadline.
 extension AMQPConnection {
-    func startRequest(_ message: OutgoingMessage, timeout: Duration,
-                              continuation: CheckedContinuation<IncomingMessage, any Error>) {
+    func startRequest(
+        _ message: OutgoingMessage, timeout: Duration,
+        continuation: CheckedContinuation<IncomingMessage, any Error>
+    ) {
         guard let session, replyConsumerTag != nil else {
             continuation.resume(throwing: MessagingError.unavailable("not connected to \(configuration.description)"))
             return

@@ -103,8 +103,10 @@ final class AMQPConnection: @unchecked Sendable {
     /// Deliveries of the current read, by consumer id, handed over when the read ends.
     var gathered: [Int: [Delivery]] = [:]
 
-    init(name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, confirms: Bool = false, logger: Logger,
-         monitor: LoopMonitor? = nil) {
+    init(
+        name: String, endpoints: [AMQPConfiguration], replyConsumer: Bool = false, confirms: Bool = false, logger: Logger,
+        monitor: LoopMonitor? = nil
+    ) {
         self.confirms = confirms
         self.name = name
         self.monitor = monitor
@@ -162,7 +164,9 @@ final class AMQPConnection: @unchecked Sendable {
                 waiters!.append(continuation)
                 return false
             }
-            if alreadyDone { continuation.resume() } else {
+            if alreadyDone {
+                continuation.resume()
+            } else {
                 stopRequested.store(true, ordering: .releasing)
                 wake()
             }
@@ -210,8 +214,11 @@ final class AMQPConnection: @unchecked Sendable {
         for batch in batches.values { until = min(until, batch.deadline) }
         for waiter in replyWaiters.values { until = min(until, waiter.deadline) }
         let remaining = ContinuousClock.now.duration(to: until)
-        let milliseconds = max(0, Int32(clamping: remaining.components.seconds * 1000
-            + remaining.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(
+            0,
+            Int32(
+                clamping: remaining.components.seconds * 1000
+                    + remaining.components.attoseconds / 1_000_000_000_000_000))
         var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         if let socket { fds.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
         _ = poll(&fds, nfds_t(fds.count), milliseconds)

@@ -19,8 +19,10 @@ public final class AMQPMessageBus: MessageBus {
     /// - Parameter url: one `amqp://` URL, or several nodes of one cluster, comma separated.
     /// - Parameter name: shown in logs and metrics, e.g. the service and instance.
     /// - Parameter monitor: where each connection's thread beats (see `LoopMonitor`).
-    public init(url: String, name: String, logger: Logger, connectionWait: Duration = .seconds(3),
-                monitor: LoopMonitor? = nil) throws {
+    public init(
+        url: String, name: String, logger: Logger, connectionWait: Duration = .seconds(3),
+        monitor: LoopMonitor? = nil
+    ) throws {
         endpoints = try AMQPEndpoints.parse(url)
         self.name = name
         self.logger = logger
@@ -53,8 +55,9 @@ public final class AMQPMessageBus: MessageBus {
         let requester = try state.withLock { state -> AMQPConnection in
             if state.closed { throw MessagingError.closed }
             if let requester = state.requester { return requester }
-            let requester = AMQPConnection(name: "\(name).request", endpoints: endpoints, replyConsumer: true,
-                                           logger: logger, monitor: monitor)
+            let requester = AMQPConnection(
+                name: "\(name).request", endpoints: endpoints, replyConsumer: true,
+                logger: logger, monitor: monitor)
             state.requester = requester
             return requester
         }
@@ -71,8 +74,9 @@ public final class AMQPMessageBus: MessageBus {
     }
 
     public func consumeTogether(queue: String, prefetch: Int, handler: @escaping @Sendable ([Delivery]) async -> Void) async throws {
-        let connection = AMQPConnection(name: "\(name).consume.\(queue)", endpoints: endpoints, logger: logger,
-                                        monitor: monitor)
+        let connection = AMQPConnection(
+            name: "\(name).consume.\(queue)", endpoints: endpoints, logger: logger,
+            monitor: monitor)
         let topologies = try state.withLock { state in
             if state.closed { throw MessagingError.closed }
             state.consumers.append(connection)
@@ -80,8 +84,9 @@ public final class AMQPMessageBus: MessageBus {
         }
         for topology in topologies { connection.remember(topology) }
         let (arrivals, continuation) = AsyncStream.makeStream(of: [Delivery].self)
-        let consumerId = await connection.addConsumer(.init(
-            queue: queue, prefetch: prefetch, sink: { continuation.yield($0) }, tag: nil))
+        let consumerId = await connection.addConsumer(
+            .init(
+                queue: queue, prefetch: prefetch, sink: { continuation.yield($0) }, tag: nil))
         await withTaskCancellationHandler {
             // At most `prefetch` deliveries are unsettled, so at most that many are in hand at once.
             await withDiscardingTaskGroup { group in

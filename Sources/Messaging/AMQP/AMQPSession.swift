@@ -29,7 +29,8 @@ final class AMQPSession {
                 amqp_ssl_socket_set_verify_hostname(socket, configuration.verifyPeer ? 1 : 0)
                 // Without ?cacert= the system's CA bundle is used (librabbitmq trusts nothing by itself).
                 let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
-                let bundle = configuration.caCertificatePath
+                let bundle =
+                    configuration.caCertificatePath
                     ?? (FileManager.default.fileExists(atPath: systemBundle) ? systemBundle : nil)
                 if let path = bundle, amqp_ssl_socket_set_cacert(socket, path) != 0 {
                     throw .invalidConfiguration("cannot read CA certificate \(path)")
@@ -91,8 +92,9 @@ final class AMQPSession {
     func declare(_ topology: Topology) throws(MessagingError) {
         for exchange in topology.exchanges {
             let arena = AMQPByteArena()
-            amqp_exchange_declare(state, Self.channel, arena.bytes(exchange.name), arena.bytes(exchange.kind.rawValue),
-                                  0, 1, 0, 0, amqp_empty_table)
+            amqp_exchange_declare(
+                state, Self.channel, arena.bytes(exchange.name), arena.bytes(exchange.kind.rawValue),
+                0, 1, 0, 0, amqp_empty_table)
             try check("exchange.declare \(exchange.name)")
         }
         for queue in topology.queues {
@@ -125,8 +127,9 @@ final class AMQPSession {
         }
         for binding in topology.bindings {
             let arena = AMQPByteArena()
-            amqp_queue_bind(state, Self.channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
-                            arena.bytes(binding.routingKey), amqp_empty_table)
+            amqp_queue_bind(
+                state, Self.channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
+                arena.bytes(binding.routingKey), amqp_empty_table)
             try check("queue.bind \(binding.queue) ← \(binding.exchange)/\(binding.routingKey)")
         }
     }
@@ -147,7 +150,8 @@ final class AMQPSession {
     func publish(_ message: OutgoingMessage) throws(MessagingError) -> UInt64 {
         let arena = AMQPByteArena()
         var properties = amqp_basic_properties_t()
-        var flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG
+        var flags =
+            AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG
             | AMQP_BASIC_TIMESTAMP_FLAG
         properties.content_type = arena.bytes("application/json")
         properties.delivery_mode = message.persistent ? 2 : 1
@@ -171,9 +175,10 @@ final class AMQPSession {
         }
         properties._flags = amqp_flags_t(flags)
         let status = message.body.withUnsafeBytes { body in
-            amqp_basic_publish(state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
-                               message.mandatory ? 1 : 0, 0, &properties,
-                               amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
+            amqp_basic_publish(
+                state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
+                message.mandatory ? 1 : 0, 0, &properties,
+                amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
         }
         guard status == AMQP_STATUS_OK.rawValue else { throw .connectionLost("publish: \(statusText(status))") }
         defer { nextPublishSequence += 1 }
@@ -190,8 +195,9 @@ final class AMQPSession {
             try check("basic.qos")
         }
         let arena = AMQPByteArena()
-        let ok = amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, noAck ? 1 : 0, 0,
-                                    amqp_empty_table)
+        let ok = amqp_basic_consume(
+            state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, noAck ? 1 : 0, 0,
+            amqp_empty_table)
         try check("basic.consume \(queue)")
         guard let ok else { throw .protocolError("basic.consume-ok missing") }
         return ok.pointee.consumer_tag.string

@@ -22,9 +22,11 @@ import Synchronization
 /// `joins` picks the messages that may be batched; the others are handled one by one as they come,
 /// beside the batches (a command queue batches only its hot, short commands).
 extension MessageConsumer {
-    public func runBatched(maxBatch: Int, linger: Duration = .zero, joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
-                           batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
-                           single: @escaping @Sendable (IncomingMessage) async throws -> Void) async throws {
+    public func runBatched(
+        maxBatch: Int, linger: Duration = .zero, joins: @escaping @Sendable (IncomingMessage) -> Bool = { _ in true },
+        batch: @escaping @Sendable ([IncomingMessage]) async throws -> Void,
+        single: @escaping @Sendable (IncomingMessage) async throws -> Void
+    ) async throws {
         guard maxBatch > 1 else { return try await run(single) }
         let batcher = DeliveryBatcher(maxBatch: maxBatch, linger: linger)
         try await bus.consumeTogether(queue: queue, prefetch: prefetch) { arrived in
@@ -42,8 +44,10 @@ extension MessageConsumer {
     }
 
     /// Handles `deliveries` as one batch (see `runBatched`) and settles every one of them.
-    func processBatch(_ deliveries: [Delivery], batch: @Sendable ([IncomingMessage]) async throws -> Void,
-                      single: @Sendable (IncomingMessage) async throws -> Void) async {
+    func processBatch(
+        _ deliveries: [Delivery], batch: @Sendable ([IncomingMessage]) async throws -> Void,
+        single: @Sendable (IncomingMessage) async throws -> Void
+    ) async {
         var together: [Delivery] = []
         for delivery in deliveries {
             if delivery.message.deliveryCount >= policy.poisonDeliveries {

@@ -94,7 +94,8 @@ extension FailureKind {
     /// (PSQLError's own description hides both), anything else as it describes itself.
     public static func describe(_ error: any Error) -> String {
         if let transaction = error as? PostgresTransactionError,
-           let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        {
             return describe(inner)
         }
         if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {

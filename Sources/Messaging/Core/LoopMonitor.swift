@@ -26,8 +26,10 @@ public final class LoopMonitor: Sendable {
     /// Starts watching `name`. `allowance` defaults to the monitor's; a loop that sleeps longer
     /// between runs (housekeeping) passes its interval plus a margin. `busy` says whether it has
     /// work right now: a loop that has nothing to do is not stalled however long it waits.
-    public func register(_ name: String, allowance: Duration? = nil,
-                         busy: @escaping @Sendable () -> Bool = { true }) -> LoopHeartbeat {
+    public func register(
+        _ name: String, allowance: Duration? = nil,
+        busy: @escaping @Sendable () -> Bool = { true }
+    ) -> LoopHeartbeat {
         entries.withLock {
             $0[name] = Entry(lastBeat: .now, allowance: allowance ?? self.allowance, busy: busy)
         }

@@ -22,8 +22,10 @@ public struct MessageConsumer: Sendable {
     let progress: Progress
     let handledMetrics = HandledMetrics()
 
-    public init(bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger,
-                monitor: LoopMonitor? = nil) {
+    public init(
+        bus: any MessageBus, queue: String, prefetch: Int = 32, policy: RetryPolicy = RetryPolicy(), logger: Logger,
+        monitor: LoopMonitor? = nil
+    ) {
         self.bus = bus
         self.queue = queue
         self.prefetch = prefetch
@@ -55,8 +57,9 @@ public struct MessageConsumer: Sendable {
         if message.deliveryCount >= policy.poisonDeliveries {
             failed(type, "dead")
             logger.error("message delivered \(message.deliveryCount) times without being settled; parked in \(queue).dead before it is handled again")
-            await deadLetter(delivery, reason: "delivered \(message.deliveryCount) times without being settled (it may crash or hang its consumer)",
-                             attempts: message.deliveryCount)
+            await deadLetter(
+                delivery, reason: "delivered \(message.deliveryCount) times without being settled (it may crash or hang its consumer)",
+                attempts: message.deliveryCount)
             return
         }
         let outcome = await policy.retry(givesUp: policy.parks) {
@@ -121,8 +124,10 @@ final class HandledMetrics: Sendable {
     func handles(type: String, queue: String) -> (Timer, Counter) {
         byType.withLock { known in
             if let handles = known[type] { return handles }
-            let handles = (Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]),
-                           Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)]))
+            let handles = (
+                Timer(label: "stitch_message_handler_duration_seconds", dimensions: [("type", type)]),
+                Counter(label: "stitch_messages_handled_total", dimensions: [("queue", queue), ("type", type)])
+            )
             known[type] = handles
             return handles
         }

@@ -13,8 +13,10 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration
     public var poisonDeliveries: Int
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5),
-                poisonDeliveries: Int = 5) {
+    public init(
+        maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(100), maxDelay: Duration = .seconds(5),
+        poisonDeliveries: Int = 5
+    ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -31,8 +33,10 @@ public struct RetryPolicy: Sendable {
     /// The one retry loop of the consumers (a message, a batch, a dead letter's copy): runs `attempt`
     /// until it succeeds or `givesUp` on a failure, pausing with jittered backoff in between. A
     /// shutdown (the task cancelled) ends it too, so that the caller can put its messages back.
-    func retry(givesUp: (FailureKind, _ attempts: Int) -> Bool, _ attempt: () async throws -> Void,
-               willRetry: (RetriedFailure) -> Void) async -> RetryOutcome {
+    func retry(
+        givesUp: (FailureKind, _ attempts: Int) -> Bool, _ attempt: () async throws -> Void,
+        willRetry: (RetriedFailure) -> Void
+    ) async -> RetryOutcome {
         var backoff = backoff
         var attempts = 0
         while true {

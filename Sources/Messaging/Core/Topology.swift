@@ -6,7 +6,10 @@ public struct Topology: Sendable, Hashable {
     public struct Exchange: Sendable, Hashable {
         public var name: String
         public var kind: ExchangeKind
-        public init(_ name: String, kind: ExchangeKind) { self.name = name; self.kind = kind }
+        public init(_ name: String, kind: ExchangeKind) {
+            self.name = name
+            self.kind = kind
+        }
     }
 
     public struct Queue: Sendable, Hashable {
@@ -78,7 +81,8 @@ public struct Topology: Sendable, Hashable {
         var topology = base
         let queue = Queue(name, deliveryLimit: deliveryLimit)
         topology.queues = [queue, Queue(queue.deadLetterQueue, deadLettered: false, deliveryLimit: nil)]
-        topology.bindings = routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
+        topology.bindings =
+            routingKeys.map { Binding(queue: name, exchange: exchange, routingKey: $0) }
             + [Binding(queue: queue.deadLetterQueue, exchange: deadExchange, routingKey: queue.deadLetterQueue)]
         return topology
     }
@@ -116,8 +120,9 @@ public struct Topology: Sendable, Hashable {
             var seen = Set<T>()
             return items.filter { seen.insert($0).inserted }
         }
-        return Topology(exchanges: unique(exchanges + other.exchanges), queues: unique(queues + other.queues),
-                        bindings: unique(bindings + other.bindings))
+        return Topology(
+            exchanges: unique(exchanges + other.exchanges), queues: unique(queues + other.queues),
+            bindings: unique(bindings + other.bindings))
     }
 }
 
@@ -132,6 +137,7 @@ public func topicMatches(pattern: String, routingKey: String) -> Bool {
         guard let word = k.first else { return false }
         return (head == "*" || head == word) && match(p.dropFirst(), k.dropFirst())
     }
-    return match(ArraySlice(pattern.split(separator: ".", omittingEmptySubsequences: false)),
-                 ArraySlice(routingKey.split(separator: ".", omittingEmptySubsequences: false)))
+    return match(
+        ArraySlice(pattern.split(separator: ".", omittingEmptySubsequences: false)),
+        ArraySlice(routingKey.split(separator: ".", omittingEmptySubsequences: false)))
 }

@@ -162,7 +162,8 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
     public func ack(_ tag: UInt64, generation: UInt64) {
         state.withLock { state in
             guard let queue = state.tagQueue.removeValue(forKey: tag),
-                  let unacked = state.queues[queue]?.unacked.removeValue(forKey: tag) else { return }
+                let unacked = state.queues[queue]?.unacked.removeValue(forKey: tag)
+            else { return }
             state.queues[queue]?.consumers[unacked.consumer]?.unsettled -= 1
             dispatch(queue, in: &state)
         }
@@ -171,7 +172,8 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
     public func reject(_ tag: UInt64, generation: UInt64, requeue: Bool) {
         state.withLock { state in
             guard let queue = state.tagQueue.removeValue(forKey: tag),
-                  let unacked = state.queues[queue]?.unacked.removeValue(forKey: tag) else { return }
+                let unacked = state.queues[queue]?.unacked.removeValue(forKey: tag)
+            else { return }
             state.queues[queue]?.consumers[unacked.consumer]?.unsettled -= 1
             var entry = unacked.entry
             entry.message.deliveryCount += 1
@@ -209,18 +211,21 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
             return
         }
         if message.exchange == Topology.commandsExchange, let responder = state.responders[message.routingKey],
-           let reply = OutgoingMessage.reply(to: incoming, body: responder(incoming)) {
+            let reply = OutgoingMessage.reply(to: incoming, body: responder(incoming))
+        {
             try route(reply, in: &state)
             return
         }
         guard let kind = state.exchanges[message.exchange] else {
             throw MessagingError.connectionLost("NOT_FOUND - no exchange '\(message.exchange)'")
         }
-        let targets = Set(state.bindings.filter { binding in
-            binding.exchange == message.exchange && (kind == .fanout
-                || (kind == .direct && binding.routingKey == message.routingKey)
-                || (kind == .topic && topicMatches(pattern: binding.routingKey, routingKey: message.routingKey)))
-        }.map(\.queue))
+        let targets = Set(
+            state.bindings.filter { binding in
+                binding.exchange == message.exchange
+                    && (kind == .fanout
+                        || (kind == .direct && binding.routingKey == message.routingKey)
+                        || (kind == .topic && topicMatches(pattern: binding.routingKey, routingKey: message.routingKey)))
+            }.map(\.queue))
         if targets.isEmpty && message.mandatory {
             throw MessagingError.unroutable(exchange: message.exchange, routingKey: message.routingKey, reason: "NO_ROUTE")
         }
@@ -234,8 +239,10 @@ public final class InMemoryMessageBus: MessageBus, DeliverySettler {
         guard var queueState = state.queues[queue] else { return }
         defer { state.queues[queue] = queueState }
         while !queueState.ready.isEmpty {
-            guard let (id, consumer) = queueState.consumers.sorted(by: { $0.value.unsettled < $1.value.unsettled })
-                .first(where: { $0.value.unsettled < $0.value.prefetch }) else { return }
+            guard
+                let (id, consumer) = queueState.consumers.sorted(by: { $0.value.unsettled < $1.value.unsettled })
+                    .first(where: { $0.value.unsettled < $0.value.prefetch })
+            else { return }
             let entry = queueState.ready.removeFirst()
             let tag = state.nextTag
             state.nextTag += 1

@@ -35,19 +35,23 @@ public struct Housekeeping: Sendable {
     @discardableResult
     public func runOnce() async throws -> Int {
         try await deleteInBatches("inbox", where: "received_at < now() - make_interval(days => \(inboxRetentionDays))")
-            + deleteInBatches("idempotency_keys",
-                              where: "scope = 'message' AND created_at < now() - make_interval(days => \(messageReplyRetentionDays))")
-            + deleteInBatches("idempotency_keys",
-                              where: "scope <> 'message' AND created_at < now() - make_interval(days => \(clientKeyRetentionDays))")
+            + deleteInBatches(
+                "idempotency_keys",
+                where: "scope = 'message' AND created_at < now() - make_interval(days => \(messageReplyRetentionDays))")
+            + deleteInBatches(
+                "idempotency_keys",
+                where: "scope <> 'message' AND created_at < now() - make_interval(days => \(clientKeyRetentionDays))")
     }
 
     private func deleteInBatches(_ table: String, where condition: String) async throws -> Int {
         var deleted = 0
         while !Task.isCancelled {
-            let rows = try await client.rows(PostgresQuery(unsafeSQL: """
-                WITH gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 5000) RETURNING 1)
-                SELECT count(*)::bigint FROM gone
-                """), logger: logger)
+            let rows = try await client.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH gone AS (DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM \(table) WHERE \(condition) LIMIT 5000) RETURNING 1)
+                        SELECT count(*)::bigint FROM gone
+                        """), logger: logger)
             let count = try rows.first?.decode(Int.self) ?? 0
             deleted += count
             if count < 5000 { break }

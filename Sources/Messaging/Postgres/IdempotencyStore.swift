@@ -63,8 +63,10 @@ public enum IdempotencyStore {
 
     /// Stores many keys with their replies in one statement (for a domain's own keys, such as daily input's
     /// `client_entry_id`); returns the keys that were already taken.
-    public static func recordAll(_ entries: [(scope: String, key: String, reply: String)], on connection: PostgresConnection,
-                                 logger: Logger) async throws -> [(scope: String, key: String)] {
+    public static func recordAll(
+        _ entries: [(scope: String, key: String, reply: String)], on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [(scope: String, key: String)] {
         guard !entries.isEmpty else { return [] }
         var binds = StatementBinds()
         let sql = """

@@ -6,9 +6,12 @@ import PostgresNIO
 /// two at the same moment serialise on the primary key, and the loser sees the winner's commit.
 public enum Inbox {
     /// True when this is the first time `consumer` sees `messageId`; false for a duplicate.
-    public static func claim(_ messageId: String, consumer: String, type: String?, on connection: PostgresConnection,
-                             logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+    public static func claim(
+        _ messageId: String, consumer: String, type: String?, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
             INSERT INTO inbox (consumer, message_id, message_type) VALUES (\(consumer), \(messageId), \(type))
             ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger)
@@ -18,8 +21,10 @@ public enum Inbox {
 
     /// Claims a batch of messages in one statement; returns the ids seen for the first time (the
     /// others are duplicates, to be acked without effect).
-    public static func claim(_ messages: [(id: String, type: String?)], consumer: String, on connection: PostgresConnection,
-                             logger: Logger) async throws -> Set<String> {
+    public static func claim(
+        _ messages: [(id: String, type: String?)], consumer: String, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Set<String> {
         guard !messages.isEmpty else { return [] }
         var binds = StatementBinds()
         let sql = """

@@ -27,7 +27,8 @@ public enum Outbox {
             var body: String
         }
         let rows = messages.map {
-            Row(message_id: $0.messageId, exchange: $0.exchange, routing_key: $0.routingKey, message_type: $0.type,
+            Row(
+                message_id: $0.messageId, exchange: $0.exchange, routing_key: $0.routingKey, message_type: $0.type,
                 correlation_id: $0.correlationId, headers: $0.headers, mandatory: $0.mandatory, body: String(decoding: $0.body, as: UTF8.self))
         }
         let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)

@@ -63,27 +63,30 @@ public struct OutboxRelay: Sendable {
         let bus = self.bus
         let logger = self.logger
         return try await client.transaction(logger: logger, deadline: passDeadline) { connection in
-            let rows = try await connection.prepared("""
+            let rows = try await connection.prepared(
+                """
                 SELECT id, message_id, exchange, routing_key, message_type, correlation_id, headers::text, mandatory, body
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: logger)
             var ids: [Int64] = []
             var messages: [OutgoingMessage] = []
             for row in rows {
-                let (id, messageId, exchange, routingKey, type, correlationId, headers, mandatory, body)
-                    = try row.decode((Int64, String, String, String, String?, String?, String, Bool, String).self)
+                let (id, messageId, exchange, routingKey, type, correlationId, headers, mandatory, body) = try row.decode(
+                    (Int64, String, String, String, String?, String?, String, Bool, String).self)
                 ids.append(id)
-                messages.append(OutgoingMessage(
-                    exchange: exchange, routingKey: routingKey, body: Array(body.utf8), messageId: messageId,
-                    correlationId: correlationId, type: type,
-                    headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:],
-                    mandatory: mandatory, persistent: true))
+                messages.append(
+                    OutgoingMessage(
+                        exchange: exchange, routingKey: routingKey, body: Array(body.utf8), messageId: messageId,
+                        correlationId: correlationId, type: type,
+                        headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:],
+                        mandatory: mandatory, persistent: true))
             }
             if ids.isEmpty { return 0 }
             try await bus.publish(messages)
             // The mark alone commits without waiting for its WAL flush (synchronous_commit off for this
             // transaction): lost in a crash, the rows go out again and the consumers' inboxes drop the copies.
-            try await connection.prepared("""
+            try await connection.prepared(
+                """
                 WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
                 UPDATE outbox SET published_at = now() FROM relaxed WHERE id = ANY(\(ids))
                 """, logger: logger)
@@ -180,7 +183,8 @@ public struct OutboxRelay: Sendable {
 
     private func deletePublished() async throws {
         let seconds = Int(retention.components.seconds)
-        try await client.rows("""
+        try await client.rows(
+            """
             DELETE FROM outbox WHERE published_at < now() - make_interval(secs => \(seconds))
             """, logger: logger)
     }

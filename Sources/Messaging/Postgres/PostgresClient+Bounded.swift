@@ -159,13 +159,14 @@ private final class Outcome<T: Sendable>: WatchedCall {
 
     func check(now: ContinuousClock.Instant) {
         let (connection, deadline, work) = state.withLock { ($0.connection, $0.deadline, $0.work) }
-        let failure: (any Error)? = if connection?.isClosed == true {
-            DatabaseConnectionClosed()
-        } else if let deadline, now >= deadline.at {
-            deadline.error
-        } else {
-            nil
-        }
+        let failure: (any Error)? =
+            if connection?.isClosed == true {
+                DatabaseConnectionClosed()
+            } else if let deadline, now >= deadline.at {
+                deadline.error
+            } else {
+                nil
+            }
         guard let failure else { return }
         finish(.failure(failure))
         work?.cancel()

@@ -38,13 +38,16 @@ public struct ServiceConfiguration: Sendable {
 
     public init(service: String, environment: EnvironmentReader = EnvironmentReader()) throws {
         self.service = service
-        instance = environment.optional("STITCH_INSTANCE")
+        instance =
+            environment.optional("STITCH_INSTANCE")
             ?? "\(service)-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        amqpURL = Self.url(try environment.string("STITCH_AMQP_URL", help: "the broker URL, e.g. amqp://user:pass@127.0.0.1:5672/stitch"),
-                           login: environment.optional("STITCH_AMQP_LOGIN"))
+        amqpURL = Self.url(
+            try environment.string("STITCH_AMQP_URL", help: "the broker URL, e.g. amqp://user:pass@127.0.0.1:5672/stitch"),
+            login: environment.optional("STITCH_AMQP_LOGIN"))
         database = try DatabaseConfiguration(
-            url: try environment.string("STITCH_DATABASE_URL",
-                                        help: "this service's database URL, e.g. postgres://stitch_\(service):pass@127.0.0.1:5432/stitch"),
+            url: try environment.string(
+                "STITCH_DATABASE_URL",
+                help: "this service's database URL, e.g. postgres://stitch_\(service):pass@127.0.0.1:5432/stitch"),
             schema: try environment.string("STITCH_DB_SCHEMA", default: service),
             poolSize: try environment.int("STITCH_DB_POOL_SIZE", default: 10, range: 1...200),
             statementTimeoutSeconds: try environment.int("STITCH_DB_STATEMENT_TIMEOUT_SECONDS", default: 60, range: 0...86400))

@@ -19,8 +19,8 @@ public struct DatabaseConfiguration: Sendable {
 
     public init(url: String, schema: String, poolSize: Int = 10, statementTimeoutSeconds: Int = 60) throws {
         guard let components = URLComponents(string: url),
-              components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, !host.isEmpty
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty
         else { throw ConfigurationError("expected a postgres://user:password@host:port/database URL") }
         guard schema.range(of: #"^[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
             throw ConfigurationError("schema \"\(schema)\" must be a lower-case SQL identifier")

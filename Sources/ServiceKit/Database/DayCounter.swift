@@ -7,8 +7,10 @@ import PostgresNIO
 public enum DayCounter {
     /// The next number of `day` in `table`, a counter table in the caller's schema: keyed by `day`
     /// alone, or by `(prefix, day)` when `prefix` is given (one table serving several kinds of code).
-    public static func next(in table: String, prefix: String? = nil, day: LocalDate, on connection: PostgresConnection,
-                            logger: Logger) async throws -> Int {
+    public static func next(
+        in table: String, prefix: String? = nil, day: LocalDate, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
         var binds = PostgresBindings()
         let key: (columns: String, values: String)
         if let prefix {
@@ -18,10 +20,12 @@ public enum DayCounter {
             key = ("day", "$1::date")
         }
         binds.append(day.description)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(table) (\(key.columns), last) VALUES (\(key.values), 1)
-            ON CONFLICT (\(key.columns)) DO UPDATE SET last = \(table).last + 1 RETURNING last
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(table) (\(key.columns), last) VALUES (\(key.values), 1)
+                    ON CONFLICT (\(key.columns)) DO UPDATE SET last = \(table).last + 1 RETURNING last
+                    """, binds: binds), logger: logger)
         for try await sequence in rows.decode(Int.self) { return sequence }
         throw ErrorReply(.internalError, "no number could be drawn from \(table)")
     }
@@ -29,6 +33,7 @@ public enum DayCounter {
     /// `PREFIX-YYYYMMDD-NNNN`, the number zero-padded to four digits (a fifth when a day needs it).
     public static func code(prefix: String, day: LocalDate, sequence: Int) -> String {
         let number = String(sequence)
-        return "\(prefix)-\(day.description.replacingOccurrences(of: "-", with: ""))-\(String(repeating: "0", count: max(0, 4 - number.count)))\(number)"
+        return
+            "\(prefix)-\(day.description.replacingOccurrences(of: "-", with: ""))-\(String(repeating: "0", count: max(0, 4 - number.count)))\(number)"
     }
 }

@@ -24,8 +24,11 @@ public struct Migrator: Sendable {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        return try files.map { SQLMigration(id: $0.deletingPathExtension().lastPathComponent,
-                                            sql: try String(contentsOf: $0, encoding: .utf8)) }
+        return try files.map {
+            SQLMigration(
+                id: $0.deletingPathExtension().lastPathComponent,
+                sql: try String(contentsOf: $0, encoding: .utf8))
+        }
     }
 
     /// Returns the ids it applied (empty when the schema was up to date).
@@ -50,7 +53,8 @@ public struct Migrator: Sendable {
     }
 
     private func apply(on connection: PostgresConnection) async throws -> [String] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
@@ -63,7 +67,8 @@ public struct Migrator: Sendable {
             let checksum = Self.checksum(migration.sql)
             if let existing = recorded[migration.id] {
                 guard existing == checksum else {
-                    throw ConfigurationError("migration \(migration.id) in schema \(schema) was changed after it was applied; add a new migration instead")
+                    throw ConfigurationError(
+                        "migration \(migration.id) in schema \(schema) was changed after it was applied; add a new migration instead")
                 }
                 continue
             }

@@ -49,11 +49,15 @@ public enum Observability {
         "http.server.request.duration": "stitch_http_request_duration_seconds",
         "http.server.active_requests": "stitch_http_active_requests",
     ]
-    private static let labelNames = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
-                                     "error.type": "status"]
+    private static let labelNames = [
+        "http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
+        "error.type": "status",
+    ]
 
     private static func valid(_ text: String) -> String {
-        func allowed(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F }
+        func allowed(_ byte: UInt8) -> Bool {
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F
+        }
         if text.utf8.allSatisfy(allowed) { return text }
         return String(text.unicodeScalars.map { $0.isASCII && allowed(UInt8($0.value)) ? Character($0) : "_" })
     }

@@ -13,12 +13,14 @@ public enum OpsServer {
             let checks = await readiness()
             let ready = checks.values.allSatisfy { $0 }
             let body = checks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value ? "up" : "down")" }.joined(separator: "\n")
-            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
-                            body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
         }
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: Observability.exposition())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: Observability.exposition())))
         }
     }
 
@@ -28,8 +30,10 @@ public enum OpsServer {
         ProcessInfo.processInfo.environment["STITCH_OPS_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
     }
 
-    public static func application(host: String = defaultHost, port: Int, logger: Logger,
-                                   readiness: @escaping ReadinessCheck) -> some ApplicationProtocol {
+    public static func application(
+        host: String = defaultHost, port: Int, logger: Logger,
+        readiness: @escaping ReadinessCheck
+    ) -> some ApplicationProtocol {
         let router = Router()
         routes(into: router, readiness: readiness)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)

@@ -41,7 +41,9 @@ public struct ActorVerifier: Sendable {
     public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws -> ActorVerifier {
         guard let text = environment.optional("STITCH_ACTOR_PUBLIC_KEY") else {
             if environment.optional("STITCH_ENV") == "development" { return .trustingUnsigned }
-            throw ConfigurationError("STITCH_ACTOR_PUBLIC_KEY is not set: services verify the actor the gateway signs with it (base64 of the raw 32-byte Ed25519 public key); set STITCH_ENV=development to trust actors unsigned locally")
+            throw ConfigurationError(
+                "STITCH_ACTOR_PUBLIC_KEY is not set: services verify the actor the gateway signs with it (base64 of the raw 32-byte Ed25519 public key); set STITCH_ENV=development to trust actors unsigned locally"
+            )
         }
         guard let raw = Data(base64Encoded: text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
             throw ConfigurationError("STITCH_ACTOR_PUBLIC_KEY must be base64 of a raw 32-byte Ed25519 public key")
@@ -77,8 +79,8 @@ public struct ActorVerifier: Sendable {
         if let proof = header.actorProof {
             guard case .signedBy(let key) = trust else { return Self.refused("no public key is configured to check it") }
             guard let signature = Data(base64Encoded: proof.signature),
-                  key.isValidSignature(signature, for: Self.signedBytes(actor: actor, type: header.type, messageId: header.messageId, at: proof.at)),
-                  abs(proof.at - Self.milliseconds(header.occurredAt)) <= 1000
+                key.isValidSignature(signature, for: Self.signedBytes(actor: actor, type: header.type, messageId: header.messageId, at: proof.at)),
+                abs(proof.at - Self.milliseconds(header.occurredAt)) <= 1000
             else { return Self.refused("its actor's signature does not match") }
             return nil
         }

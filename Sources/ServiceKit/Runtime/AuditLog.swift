@@ -15,11 +15,14 @@ public struct AuditLog: Sendable {
         self.logger = logger
     }
 
-    public func record(entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
-                before: (some Encodable)?, after: (some Encodable)?) async throws {
+    public func record(
+        entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
+        before: (some Encodable)?, after: (some Encodable)?
+    ) async throws {
         var binds = StatementBinds()
-        let sql = try Self.insert(entity: entity, id: id, action: action, actor: actor, correlationId: correlationId,
-                                  before: before, after: after, binding: &binds)
+        let sql = try Self.insert(
+            entity: entity, id: id, action: action, actor: actor, correlationId: correlationId,
+            before: before, after: after, binding: &binds)
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger: logger)
     }
 
@@ -28,8 +31,10 @@ public struct AuditLog: Sendable {
         public internal(set) var entity, entity_id, action, actor_id, actor_name: String
         public internal(set) var before, after, correlation_id: String?
 
-        public init(entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
-                    before: (some Encodable)?, after: (some Encodable)?) throws {
+        public init(
+            entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
+            before: (some Encodable)?, after: (some Encodable)?
+        ) throws {
             self.entity = entity
             entity_id = id
             self.action = action
@@ -55,8 +60,10 @@ public struct AuditLog: Sendable {
 
     /// The INSERT of one audit row, its values bound into `binds`: `record` runs it alone, `CombinedWrite`
     /// as one part of a handler's single statement.
-    public static func insert(entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
-                              before: (some Encodable)?, after: (some Encodable)?, binding binds: inout StatementBinds) throws -> String {
+    public static func insert(
+        entity: String, id: String, action: String, actor: Actor?, correlationId: UUID?,
+        before: (some Encodable)?, after: (some Encodable)?, binding binds: inout StatementBinds
+    ) throws -> String {
         let row = try Row(entity: entity, id: id, action: action, actor: actor, correlationId: correlationId, before: before, after: after)
         return """
             INSERT INTO audit_log (entity, entity_id, action, actor_id, actor_name, before, after, correlation_id)

@@ -35,10 +35,14 @@ public struct CombinedWrite {
     }
 
     /// The audit row `MessageContext.audit` would write.
-    public mutating func audit(_ context: MessageContext, _ entity: String, _ id: String, _ action: String,
-                               before: (some Encodable)?, after: (some Encodable)?) throws {
-        add(try AuditLog.insert(entity: entity, id: id, action: action, actor: context.actor,
-                                correlationId: context.header.correlationId, before: before, after: after, binding: &binds))
+    public mutating func audit(
+        _ context: MessageContext, _ entity: String, _ id: String, _ action: String,
+        before: (some Encodable)?, after: (some Encodable)?
+    ) throws {
+        add(
+            try AuditLog.insert(
+                entity: entity, id: id, action: action, actor: context.actor,
+                correlationId: context.header.correlationId, before: before, after: after, binding: &binds))
     }
 
     /// The outbox row `MessageContext.publish` would write: the event goes out once the transaction commits.

@@ -16,8 +16,9 @@ import PostgresNIO
 /// deterministic and parks the event (`FailureKind`), which is counted as a failed message.
 enum DatabaseRefusal {
     static func reply(for error: PSQLError, command: Bool) -> ErrorReply {
-        reply(sqlState: error.serverInfo?[.sqlState] ?? "", message: error.serverInfo?[.message] ?? "the value was refused",
-              field: error.serverInfo?[.columnName] ?? error.serverInfo?[.constraintName], command: command)
+        reply(
+            sqlState: error.serverInfo?[.sqlState] ?? "", message: error.serverInfo?[.message] ?? "the value was refused",
+            field: error.serverInfo?[.columnName] ?? error.serverInfo?[.constraintName], command: command)
     }
 
     static func reply(sqlState state: String, message: String, field: String?, command: Bool) -> ErrorReply {
@@ -49,13 +50,17 @@ enum DatabaseRefusal {
             return
         }
         if blamed == "service" {
-            logger.error("\(type) failed on a database error it did not cause: SQLSTATE \(state): \(message)",
-                         metadata: ["sqlstate": .string(state)])
+            logger.error(
+                "\(type) failed on a database error it did not cause: SQLSTATE \(state): \(message)",
+                metadata: ["sqlstate": .string(state)])
         } else {
-            logger.warning("\(type) refused by the database, past validation: SQLSTATE \(state): \(message)",
-                           metadata: ["sqlstate": .string(state)])
+            logger.warning(
+                "\(type) refused by the database, past validation: SQLSTATE \(state): \(message)",
+                metadata: ["sqlstate": .string(state)])
         }
-        Counter(label: "stitch_database_data_errors_total",
-                dimensions: [("service", service), ("type", type), ("sqlstate", state), ("blamed", blamed)]).increment()
+        Counter(
+            label: "stitch_database_data_errors_total",
+            dimensions: [("service", service), ("type", type), ("sqlstate", state), ("blamed", blamed)]
+        ).increment()
     }
 }

@@ -12,9 +12,11 @@ public struct DeadLetters: Sendable {
         public var message: IncomingMessage
         public var reason: String { message.headers[DeadLetter.errorHeader] ?? "(no reason recorded: dead-lettered by the broker's delivery limit)" }
         public var description: String {
-            [queue, message.messageId ?? "-", message.type ?? "-",
-             "failed \(message.headers[DeadLetter.failedAtHeader] ?? "?")",
-             "attempts \(message.headers[DeadLetter.attemptsHeader] ?? "?")", reason].joined(separator: "  ")
+            [
+                queue, message.messageId ?? "-", message.type ?? "-",
+                "failed \(message.headers[DeadLetter.failedAtHeader] ?? "?")",
+                "attempts \(message.headers[DeadLetter.attemptsHeader] ?? "?")", reason,
+            ].joined(separator: "  ")
         }
     }
 
@@ -121,14 +123,19 @@ enum DeadLetterCommand {
         }
         let (configuration, logger) = ServiceRunner.bootstrap(definition.name)
         do {
-            let bus = try AMQPMessageBus(url: configuration.amqpURL, name: "\(configuration.instance)-dead-letters",
-                                         logger: logger, connectionWait: .seconds(10))
+            let bus = try AMQPMessageBus(
+                url: configuration.amqpURL, name: "\(configuration.instance)-dead-letters",
+                logger: logger, connectionWait: .seconds(10))
             try await bus.declare(definition.topology)
             let letters = DeadLetters(bus: bus, queues: definition.topology.deadLetterQueues)
             var status: Int32 = 0
             if let target = replay {
                 let done = try await letters.replay(target)
-                for letter in done { print("replayed \(letter.message.messageId ?? "-") (\(letter.message.type ?? "-")) to \(letter.message.headers[DeadLetter.queueHeader] ?? "?")") }
+                for letter in done {
+                    print(
+                        "replayed \(letter.message.messageId ?? "-") (\(letter.message.type ?? "-")) to \(letter.message.headers[DeadLetter.queueHeader] ?? "?")"
+                    )
+                }
                 print("\(done.count) message(s) replayed")
                 if target != nil, done.isEmpty { status = 1 }
             } else {

@@ -46,9 +46,12 @@ public struct HandlerRegistry: Sendable {
     /// `handler` gets the commands in delivery order and returns an outcome for each: a refusal (`ErrorReply`) must
     /// have written nothing, as a refused command's rolled-back transaction would not have; the others commit. It
     /// decides on what its service holds: it never waits on another service (`ask` is refused inside it).
-    public mutating func handleBatch<C: Command>(_ type: C.Type,
-                                                 _ handler: @escaping @Sendable ([(command: C, context: MessageContext)]) async throws
-                                                     -> [Result<C.Reply, ErrorReply>]) {
+    public mutating func handleBatch<C: Command>(
+        _ type: C.Type,
+        _ handler:
+            @escaping @Sendable ([(command: C, context: MessageContext)]) async throws
+            -> [Result<C.Reply, ErrorReply>]
+    ) {
         let batch: @Sendable ([(body: [UInt8], context: MessageContext)]) async throws -> [Result<[UInt8], ErrorReply>] = { items in
             var commands: [(command: C, context: MessageContext)] = []
             var outcomes = [Result<[UInt8], ErrorReply>?](repeating: nil, count: items.count)
@@ -69,10 +72,12 @@ public struct HandlerRegistry: Sendable {
                 }
             }
         }
-        requests[C.messageType] = RequestEntry(isCommand: true, batch: batch, handle: { body, context in
-            guard let outcome = try await batch([(body, context)]).first else { throw PermanentFailure("\(C.messageType): no outcome") }
-            return try outcome.get()
-        })
+        requests[C.messageType] = RequestEntry(
+            isCommand: true, batch: batch,
+            handle: { body, context in
+                guard let outcome = try await batch([(body, context)]).first else { throw PermanentFailure("\(C.messageType): no outcome") }
+                return try outcome.get()
+            })
     }
 
     /// Whether `message` may join a batch of requests: its type (an AMQP property, so the body is not read
@@ -90,25 +95,29 @@ public struct HandlerRegistry: Sendable {
     }
 
     public mutating func on<E: Event>(_ type: E.Type, _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void) {
-        events[E.messageType] = EventEntry(open: { body in
-            let envelope: Envelope<E>
-            do {
-                envelope = try StitchJSON.decode(Envelope<E>.self, from: body)
-            } catch {
-                throw PermanentFailure("cannot decode \(E.messageType): \(error)")
-            }
-            return (envelope.header, envelope.payload)
-        }, handle: { payload, context in
-            guard let event = payload as? E else { throw PermanentFailure("\(E.messageType): not its payload") }
-            try await handler(event, context)
-        })
+        events[E.messageType] = EventEntry(
+            open: { body in
+                let envelope: Envelope<E>
+                do {
+                    envelope = try StitchJSON.decode(Envelope<E>.self, from: body)
+                } catch {
+                    throw PermanentFailure("cannot decode \(E.messageType): \(error)")
+                }
+                return (envelope.header, envelope.payload)
+            },
+            handle: { payload, context in
+                guard let event = payload as? E else { throw PermanentFailure("\(E.messageType): not its payload") }
+                try await handler(event, context)
+            })
     }
 
     /// `on`, for a handler that ignores the events `concerns` refuses: those are acked as read, with no
     /// transaction and no inbox row (ignoring one twice is harmless), so a follower pays nothing for the
     /// traffic it does not care about.
-    public mutating func on<E: Event>(_ type: E.Type, where concerns: @escaping @Sendable (E) -> Bool,
-                                      _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void) {
+    public mutating func on<E: Event>(
+        _ type: E.Type, where concerns: @escaping @Sendable (E) -> Bool,
+        _ handler: @escaping @Sendable (E, MessageContext) async throws -> Void
+    ) {
         on(type, handler)
         events[E.messageType]?.concerns = { payload in (payload as? E).map(concerns) ?? true }
     }
@@ -117,8 +126,10 @@ public struct HandlerRegistry: Sendable {
     /// `MessageProcessor.handleEvents`), `handler` gets all of them at once, in delivery order, with
     /// their payloads as decoded (`BatchedEvent.payload`, cast it to the group's protocol). The single
     /// handler registered with `on` stays: it is used alone and when a batch is retried one by one.
-    public mutating func onBatch<E: Event>(_ type: E.Type, group: String,
-                                           _ handler: @escaping @Sendable ([BatchedEvent], MessageContext) async throws -> Void) {
+    public mutating func onBatch<E: Event>(
+        _ type: E.Type, group: String,
+        _ handler: @escaping @Sendable ([BatchedEvent], MessageContext) async throws -> Void
+    ) {
         precondition(events[E.messageType] != nil, "register \(E.messageType) with on(_:_:) before onBatch")
         events[E.messageType]?.batch = BatchEntry(group: group, handle: handler)
     }
@@ -160,7 +171,8 @@ public struct HandlerRegistry: Sendable {
     }
 
     private static func requestHandler<R: Request>(_ handler: @escaping @Sendable (R, MessageContext) async throws -> R.Reply)
-        -> @Sendable ([UInt8], MessageContext) async throws -> [UInt8] {
+        -> @Sendable ([UInt8], MessageContext) async throws -> [UInt8]
+    {
         { body, context in
             try encode(try await handler(try payload(R.self, from: body), context), of: R.self)
         }

@@ -14,7 +14,10 @@ extension MessageContext {
 
     /// Records who changed what, in this message's transaction (so it commits with the change).
     public func audit(_ entity: String, _ id: String, _ action: String, before: (some Encodable)?, after: (some Encodable)?) async throws {
-        try await effects.audit([AuditLog.Row(entity: entity, id: id, action: action, actor: actor, correlationId: header.correlationId,
-                                              before: before, after: after)])
+        try await effects.audit([
+            AuditLog.Row(
+                entity: entity, id: id, action: action, actor: actor, correlationId: header.correlationId,
+                before: before, after: after)
+        ])
     }
 }

@@ -23,8 +23,10 @@ public struct MessageContext: Sendable {
     var inBatch = false
 
     /// A message handled in an open PostgreSQL transaction (`MessageProcessor`).
-    init(connection: PostgresConnection, header: EnvelopeHeader, service: String, environment: ServiceEnvironment,
-         logger: Logger, bus: any MessageBus) {
+    init(
+        connection: PostgresConnection, header: EnvelopeHeader, service: String, environment: ServiceEnvironment,
+        logger: Logger, bus: any MessageBus
+    ) {
         self.header = header
         self.service = service
         self.logger = logger
@@ -36,15 +38,20 @@ public struct MessageContext: Sendable {
 
     /// A message handled without a database: its effects are recorded in `effects`. For unit tests of handlers
     /// on in-memory repositories; `type` names the message as its envelope would.
-    public static func inMemory(_ type: String = "test", actor: Actor?, environment: ServiceEnvironment,
-                                effects: RecordedEffects = RecordedEffects(), service: String = "test",
-                                bus: any MessageBus = InMemoryMessageBus()) -> MessageContext {
-        MessageContext(header: EnvelopeHeader(type: type, occurredAt: environment.now(), actor: actor), service: service,
-                       environment: environment, effects: effects, logger: Logger(label: "stitch.\(service).test"), bus: bus)
+    public static func inMemory(
+        _ type: String = "test", actor: Actor?, environment: ServiceEnvironment,
+        effects: RecordedEffects = RecordedEffects(), service: String = "test",
+        bus: any MessageBus = InMemoryMessageBus()
+    ) -> MessageContext {
+        MessageContext(
+            header: EnvelopeHeader(type: type, occurredAt: environment.now(), actor: actor), service: service,
+            environment: environment, effects: effects, logger: Logger(label: "stitch.\(service).test"), bus: bus)
     }
 
-    private init(header: EnvelopeHeader, service: String, environment: ServiceEnvironment, effects: any TransactionEffects,
-                 logger: Logger, bus: any MessageBus) {
+    private init(
+        header: EnvelopeHeader, service: String, environment: ServiceEnvironment, effects: any TransactionEffects,
+        logger: Logger, bus: any MessageBus
+    ) {
         self.header = header
         self.service = service
         self.logger = logger

@@ -43,8 +43,9 @@ extension MessageProcessor {
         let body: [UInt8]
         do {
             body = try await transaction(logger) { connection in
-                let context = MessageContext(connection: connection, header: header, service: service, environment: environment,
-                                             logger: logger, bus: bus)
+                let context = MessageContext(
+                    connection: connection, header: header, service: service, environment: environment,
+                    logger: logger, bus: bus)
                 guard entry.isCommand else { return try await entry.handle(message.body, context) }
                 let key = Self.idempotencyKey(of: header)
                 guard try await IdempotencyStore.claim([key], on: connection, logger: logger).contains(key) else {
@@ -95,8 +96,10 @@ extension MessageProcessor {
     /// A batch inside its transaction: every key claimed in one statement; a key taken before answers its stored
     /// reply, a key named twice answers as its first copy; the rest go to their type's handler, a run of one type
     /// in one call; then the replies of those that ran are stored and the keys of those refused freed.
-    private static func run(_ batch: [BatchedRequest], on connection: PostgresConnection, service: String,
-                            environment: ServiceEnvironment, bus: any MessageBus, logger: Logger) async throws -> [[UInt8]] {
+    private static func run(
+        _ batch: [BatchedRequest], on connection: PostgresConnection, service: String,
+        environment: ServiceEnvironment, bus: any MessageBus, logger: Logger
+    ) async throws -> [[UInt8]] {
         let keys = batch.map { idempotencyKey(of: $0.header) }
         let claimed = try await IdempotencyStore.claim(keys, on: connection, logger: logger)
         var bodies = [[UInt8]?](repeating: nil, count: batch.count)
@@ -124,9 +127,10 @@ extension MessageProcessor {
             guard let handle = batch[head].entry.batch else {
                 throw PermanentFailure("\(batch[head].header.type) is not handled in batches")
             }
-            let outcomes = try await handle(group.map { index in
-                (batch[index].message.body, batch[index].context(connection, service: service, environment: environment, bus: bus))
-            })
+            let outcomes = try await handle(
+                group.map { index in
+                    (batch[index].message.body, batch[index].context(connection, service: service, environment: environment, bus: bus))
+                })
             guard outcomes.count == group.count else {
                 throw PermanentFailure("\(batch[head].header.type): \(outcomes.count) outcomes for \(group.count) commands")
             }
@@ -150,7 +154,8 @@ extension MessageProcessor {
     /// The replies stored under keys found taken, in order. A key taken without a reply is a copy still running
     /// elsewhere (it cannot be: claim and reply commit together), waited out as an outage would be.
     private static func storedReplies(of keys: [IdempotencyStore.Key], on connection: PostgresConnection, logger: Logger)
-        async throws -> [[UInt8]] {
+        async throws -> [[UInt8]]
+    {
         let stored = try await IdempotencyStore.stored(keys, on: connection, logger: logger)
         return try keys.map { key in
             guard let reply = stored[key], !reply.isEmpty else { throw ConcurrentRepeat("\(key.scope) \(key.key) has no stored reply yet") }
@@ -216,9 +221,11 @@ struct BatchedRequest: Sendable {
     var logger: Logger
 
     func context(_ connection: PostgresConnection, service: String, environment: ServiceEnvironment, bus: any MessageBus)
-        -> MessageContext {
-        var context = MessageContext(connection: connection, header: header, service: service, environment: environment,
-                                     logger: logger, bus: bus)
+        -> MessageContext
+    {
+        var context = MessageContext(
+            connection: connection, header: header, service: service, environment: environment,
+            logger: logger, bus: bus)
         context.inBatch = true
         return context
     }

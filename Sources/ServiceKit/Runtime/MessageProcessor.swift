@@ -24,8 +24,10 @@ public struct MessageProcessor: Sendable {
     /// The longest a handler's transaction may take, lease included.
     let transactionDeadline: Duration
 
-    public init(service: String, environment: ServiceEnvironment, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
-                requestsExpireAfter: Duration = .seconds(60), transactionDeadline: Duration = .seconds(90)) {
+    public init(
+        service: String, environment: ServiceEnvironment, client: PostgresClient, bus: any MessageBus, registry: HandlerRegistry, logger: Logger,
+        requestsExpireAfter: Duration = .seconds(60), transactionDeadline: Duration = .seconds(90)
+    ) {
         self.service = service
         self.environment = environment
         self.client = client
@@ -41,13 +43,19 @@ public struct MessageProcessor: Sendable {
         let logger = logger(for: header)
         do {
             try await transaction(logger) { connection in
-                guard try await Inbox.claim(header.messageId.uuidString, consumer: service, type: header.type,
-                                            on: connection, logger: logger) else {
+                guard
+                    try await Inbox.claim(
+                        header.messageId.uuidString, consumer: service, type: header.type,
+                        on: connection, logger: logger)
+                else {
                     logger.debug("duplicate event \(header.type) \(header.messageId) ignored")
                     return
                 }
-                try await entry.handle(payload, MessageContext(connection: connection, header: header, service: service,
-                                                               environment: environment, logger: logger, bus: bus))
+                try await entry.handle(
+                    payload,
+                    MessageContext(
+                        connection: connection, header: header, service: service,
+                        environment: environment, logger: logger, bus: bus))
             }
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error
@@ -71,16 +79,19 @@ public struct MessageProcessor: Sendable {
         let batch = items
         do {
             try await transaction(logger) { connection in
-                let fresh = try await Inbox.claim(batch.map { ($0.event.header.messageId.uuidString, $0.event.header.type) },
-                                                  consumer: service, on: connection, logger: logger)
+                let fresh = try await Inbox.claim(
+                    batch.map { ($0.event.header.messageId.uuidString, $0.event.header.type) },
+                    consumer: service, on: connection, logger: logger)
                 // In delivery order; a run of events of one bulk group goes to its handler in one call.
                 var run: (group: HandlerRegistry.BatchEntry, events: [BatchedEvent])?
                 func flush() async throws {
                     guard let current = run, let first = current.events.first else { return }
                     run = nil
-                    try await current.group.handle(current.events, MessageContext(
-                        connection: connection, header: first.header, service: service, environment: environment,
-                        logger: self.logger(for: first.header), bus: bus))
+                    try await current.group.handle(
+                        current.events,
+                        MessageContext(
+                            connection: connection, header: first.header, service: service, environment: environment,
+                            logger: self.logger(for: first.header), bus: bus))
                 }
                 for (entry, event) in batch where fresh.contains(event.header.messageId.uuidString) {
                     if let group = entry.batch {
@@ -93,9 +104,12 @@ public struct MessageProcessor: Sendable {
                         continue
                     }
                     try await flush()
-                    try await entry.handle(event.payload, MessageContext(connection: connection, header: event.header, service: service,
-                                                                         environment: environment, logger: self.logger(for: event.header),
-                                                                         bus: bus))
+                    try await entry.handle(
+                        event.payload,
+                        MessageContext(
+                            connection: connection, header: event.header, service: service,
+                            environment: environment, logger: self.logger(for: event.header),
+                            bus: bus))
                 }
                 try await flush()
             }
@@ -113,7 +127,8 @@ public struct MessageProcessor: Sendable {
     /// A handler's transaction, bounded (see `PostgresClient.transaction`): after a connection loss
     /// or the deadline the message is retried as after any outage.
     func transaction<T: Sendable>(_ logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T)
-        async throws -> T {
+        async throws -> T
+    {
         try await client.transaction(logger: logger, deadline: transactionDeadline, body)
     }
 

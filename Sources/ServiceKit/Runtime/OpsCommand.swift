@@ -7,7 +7,8 @@ import PostgresNIO
 /// configuration it migrates the schema if needed, runs `body` against the database, prints what
 /// `body` returns and exits with its status (0 = all well). Runs beside the live service.
 public struct OpsCommand: Sendable {
-    public typealias Body = @Sendable (_ client: PostgresClient, _ arguments: [String], _ logger: Logger) async throws -> (output: String, status: Int32)
+    public typealias Body =
+        @Sendable (_ client: PostgresClient, _ arguments: [String], _ logger: Logger) async throws -> (output: String, status: Int32)
 
     public var summary: String
     private let run: @Sendable (_ definition: ServiceDefinition, _ arguments: [String]) async -> Never

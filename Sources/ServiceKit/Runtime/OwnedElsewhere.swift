@@ -9,8 +9,10 @@ extension MessageContext {
     /// The copy `local` reads; when there is none, the owner's answer to `query`, kept by `keep` and read
     /// back. Nil when the owner knows no such record. The owner not answering is a 503 (try again),
     /// never a guess either way.
-    public func copyOrAsk<Copy, Q: Query>(_ local: () async throws -> Copy?, ask query: Q,
-                                          keep: (Q.Reply) async throws -> Void) async throws -> Copy? {
+    public func copyOrAsk<Copy, Q: Query>(
+        _ local: () async throws -> Copy?, ask query: Q,
+        keep: (Q.Reply) async throws -> Void
+    ) async throws -> Copy? {
         if let copy = try await local() { return copy }
         guard let answer = try await askOwner(query) else { return nil }
         try await keep(answer)

@@ -11,8 +11,11 @@ public struct ServiceDefinition: Sendable {
     /// Work a service does on its own schedule (a timer), run while it consumes and cancelled at shutdown.
     /// It beats its own heartbeat (`monitor.register`), so a timer that stopped shows in `/ready`; `bus` is for
     /// asking another service (as the service itself).
-    public typealias BackgroundTask = @Sendable (_ client: PostgresClient, _ bus: any MessageBus, _ logger: Logger,
-                                                 _ monitor: LoopMonitor) async -> Void
+    public typealias BackgroundTask =
+        @Sendable (
+            _ client: PostgresClient, _ bus: any MessageBus, _ logger: Logger,
+            _ monitor: LoopMonitor
+        ) async -> Void
 
     public var name: String
     public var migrations: [SQLMigration]
@@ -24,8 +27,10 @@ public struct ServiceDefinition: Sendable {
     /// The clock and the actor verifier every handler of the service runs with.
     public var environment: ServiceEnvironment
 
-    public init(name: String, environment: ServiceEnvironment, migrations: [SQLMigration], handlers: HandlerRegistry,
-                background: [BackgroundTask] = [], opsCommands: [String: OpsCommand] = [:]) {
+    public init(
+        name: String, environment: ServiceEnvironment, migrations: [SQLMigration], handlers: HandlerRegistry,
+        background: [BackgroundTask] = [], opsCommands: [String: OpsCommand] = [:]
+    ) {
         self.name = name
         self.environment = environment
         self.migrations = migrations
@@ -78,7 +83,8 @@ public enum ServiceRunner {
     /// With arguments it never starts serving: an ops command beside a running service must not start a
     /// second one. Returns only when there are no arguments (then the caller serves).
     public static func runOpsCommandIfAsked(_ definition: ServiceDefinition, arguments: [String] = Array(CommandLine.arguments.dropFirst()))
-        async {
+        async
+    {
         guard let verb = arguments.first else { return }
         let rest = Array(arguments.dropFirst())
         if verb == "dead-letters" { await DeadLetterCommand.main(definition, arguments: rest) }
@@ -94,16 +100,23 @@ public enum ServiceRunner {
 
     /// The verbs of `stitch-<name>`, one a line.
     public static func opsUsage(_ definition: ServiceDefinition) -> String {
-        let verbs = [("", "run the service"),
-                     ("dead-letters [replay ID | replay --all]", definition.topology.deadLetterQueues.isEmpty
+        let verbs =
+            [
+                ("", "run the service"),
+                (
+                    "dead-letters [replay ID | replay --all]",
+                    definition.topology.deadLetterQueues.isEmpty
                         ? "list or replay parked messages (\(definition.name) consumes no queue, so none are ever parked)"
-                        : "list or replay parked messages")]
+                        : "list or replay parked messages"
+                ),
+            ]
             + definition.opsCommands.keys.sorted().map { ($0, definition.opsCommands[$0]!.summary) }
             + [("help", "this list")]
         let width = verbs.map(\.0.count).max() ?? 0
-        return "usage:\n" + verbs.map { verb, summary in
-            "  stitch-\(definition.name) \(verb.padding(toLength: width, withPad: " ", startingAt: 0))  \(summary)"
-        }.joined(separator: "\n")
+        return "usage:\n"
+            + verbs.map { verb, summary in
+                "  stitch-\(definition.name) \(verb.padding(toLength: width, withPad: " ", startingAt: 0))  \(summary)"
+            }.joined(separator: "\n")
     }
 
     /// Reads the service's configuration (exiting with a plain message when it is wrong), sets up
@@ -141,27 +154,33 @@ public enum ServiceRunner {
 
     /// Runs until SIGTERM/SIGINT: the database client, the messaging runtime, the ops port, then the
     /// `companions` (stopped in reverse order: companions first, the database last), within the shutdown budget.
-    public static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger,
-                           companions: (ServiceRuntime) async throws -> Companions = { _ in Companions(services: []) }) async throws {
+    public static func run(
+        _ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger,
+        companions: (ServiceRuntime) async throws -> Companions = { _ in Companions(services: []) }
+    ) async throws {
         ShutdownWatchdog.arm(seconds: configuration.shutdownSeconds, logger: logger)
         let monitor = LoopMonitor(allowance: configuration.loopStall)
         let bus = try AMQPMessageBus(url: configuration.amqpURL, name: configuration.instance, logger: logger, monitor: monitor)
         let client = PostgresClient(configuration: configuration.database.clientConfiguration(), backgroundLogger: logger)
-        let runtime = ServiceRuntime(definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
-                                     eventBatch: configuration.eventBatch, eventLinger: configuration.eventLinger,
-                                     commandBatch: configuration.commandBatch,
-                                     policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
-                                     monitor: monitor, logger: logger)
+        let runtime = ServiceRuntime(
+            definition: definition, client: client, bus: bus, prefetch: configuration.prefetch,
+            eventBatch: configuration.eventBatch, eventLinger: configuration.eventLinger,
+            commandBatch: configuration.commandBatch,
+            policy: RetryPolicy(poisonDeliveries: configuration.poisonDeliveries),
+            monitor: monitor, logger: logger)
         let beside = try await companions(runtime)
         var services: [any Service] = [client, runtime]
         if configuration.opsPort > 0 {
             let readiness = runtime.readiness
-            services.append(OpsServer.application(port: configuration.opsPort, logger: logger) {
-                await readiness().merging(await beside.readiness()) { _, companion in companion }
-            })
+            services.append(
+                OpsServer.application(port: configuration.opsPort, logger: logger) {
+                    await readiness().merging(await beside.readiness()) { _, companion in companion }
+                })
         }
-        let group = ServiceGroup(configuration: .init(
-            services: (services + beside.services).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: (services + beside.services).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
             .bounded(by: configuration.shutdownSeconds))
         logger.info("starting \(definition.name)")
         try await group.run()
@@ -199,9 +218,12 @@ public struct ServiceRuntime: Service {
     let logger: Logger
     let startupTimeout: Duration
 
-    public init(definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
-                eventBatch: Int = 32, eventLinger: Duration = .milliseconds(5), commandBatch: Int = 32, policy: RetryPolicy = RetryPolicy(), monitor: LoopMonitor = LoopMonitor(),
-                logger: Logger, startupTimeout: Duration = .seconds(120)) {
+    public init(
+        definition: ServiceDefinition, client: PostgresClient, bus: any MessageBus, prefetch: Int = 32,
+        eventBatch: Int = 32, eventLinger: Duration = .milliseconds(5), commandBatch: Int = 32, policy: RetryPolicy = RetryPolicy(),
+        monitor: LoopMonitor = LoopMonitor(),
+        logger: Logger, startupTimeout: Duration = .seconds(120)
+    ) {
         self.definition = definition
         self.client = client
         self.bus = bus
@@ -216,8 +238,9 @@ public struct ServiceRuntime: Service {
     }
 
     public var processor: MessageProcessor {
-        MessageProcessor(service: definition.name, environment: definition.environment, client: client, bus: bus,
-                         registry: definition.handlers, logger: logger)
+        MessageProcessor(
+            service: definition.name, environment: definition.environment, client: client, bus: bus,
+            registry: definition.handlers, logger: logger)
     }
 
     public var relay: OutboxRelay {
@@ -252,18 +275,23 @@ public struct ServiceRuntime: Service {
                         consumers.addTask {
                             // The commands registered `batched` that wait together share a transaction; the rest run
                             // one by one, side by side, as they come.
-                            try await MessageConsumer(bus: bus, queue: definition.commandQueue, prefetch: prefetch, policy: policy,
-                                                      logger: logger, monitor: monitor)
-                                .runBatched(maxBatch: handlers.batchesRequests ? commandBatch : 1, joins: { handlers.joinsBatch($0) },
-                                            batch: processor.handleRequests, single: processor.handleRequest)
+                            try await MessageConsumer(
+                                bus: bus, queue: definition.commandQueue, prefetch: prefetch, policy: policy,
+                                logger: logger, monitor: monitor
+                            )
+                            .runBatched(
+                                maxBatch: handlers.batchesRequests ? commandBatch : 1, joins: { handlers.joinsBatch($0) },
+                                batch: processor.handleRequests, single: processor.handleRequest)
                         }
                     }
                     if !definition.handlers.events.isEmpty {
                         consumers.addTask {
                             // Events in batches: one transaction and one commit for all the events waiting.
-                            try await MessageConsumer(bus: bus, queue: definition.eventQueue, prefetch: prefetch, policy: policy,
-                                                      logger: logger, monitor: monitor)
-                                .runBatched(maxBatch: eventBatch, linger: eventLinger, batch: processor.handleEvents, single: processor.handleEvent)
+                            try await MessageConsumer(
+                                bus: bus, queue: definition.eventQueue, prefetch: prefetch, policy: policy,
+                                logger: logger, monitor: monitor
+                            )
+                            .runBatched(maxBatch: eventBatch, linger: eventLinger, batch: processor.handleEvents, single: processor.handleEvent)
                         }
                     }
                 }

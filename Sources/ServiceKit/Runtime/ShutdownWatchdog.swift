@@ -22,7 +22,9 @@ public enum ShutdownWatchdog {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(fuse)) {
-                    logger.critical("shutdown took longer than \(fuse) s (STITCH_SHUTDOWN_SECONDS); exiting now — unacknowledged messages will be redelivered, the outbox keeps the rest")
+                    logger.critical(
+                        "shutdown took longer than \(fuse) s (STITCH_SHUTDOWN_SECONDS); exiting now — unacknowledged messages will be redelivered, the outbox keeps the rest"
+                    )
                     fflush(nil)  // every stream: the log lines above must not be lost
                     _exit(3)
                 }

@@ -1,20 +1,20 @@
+import Approval
+import BOMFinance
 import Contracts
 import Foundation
 import Gateway
 import Hummingbird
 import HummingbirdTesting
-import Approval
-import BOMFinance
-import Warehouse
-import Quality
 import Logging
 import Messaging
 import PPIC
 import PostgresNIO
 import Production
+import Quality
 import ServiceKit
 import Synchronization
 import Testing
+import Warehouse
 
 /// The whole system in this process, each part on its own broker connections and database schema
 /// exactly as in production: Gateway (HTTP on a free port) → RabbitMQ → Production / PPIC → PostgreSQL.
@@ -50,8 +50,9 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
         buses[name] = try AMQPMessageBus(url: try TestEnvironment.amqpURL(), name: uniqueName(name), logger: logger)
     }
     for name in services {
-        clients[name] = PostgresClient(configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
-                                       backgroundLogger: logger)
+        clients[name] = PostgresClient(
+            configuration: try DatabaseConfiguration(url: url, schema: name).clientConfiguration(),
+            backgroundLogger: logger)
     }
     // Dozens of these stacks come and go, one after another, on the same queues; each one that stops returns
     // what it had prefetched, and RabbitMQ 3.10 counts every return as a delivery. The production
@@ -73,11 +74,12 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for runtime in runtimes { group.addTask { try await runtime.run() } }
                 defer { group.cancelAll() }
-                var settings = try GatewaySettings(environment: EnvironmentReader([
-                    "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
-                    "STITCH_CORS_ORIGINS": "http://factory.example", "STITCH_TRUSTED_PROXIES": "127.0.0.1",
-                    "STITCH_ACTOR_SIGNING_KEY": TestActorKeys.signingKeyBase64,
-                ]))
+                var settings = try GatewaySettings(
+                    environment: EnvironmentReader([
+                        "STITCH_ENV": "development", "STITCH_BCRYPT_COST": "4", "STITCH_SEED_DEMO": "true",
+                        "STITCH_CORS_ORIGINS": "http://factory.example", "STITCH_TRUSTED_PROXIES": "127.0.0.1",
+                        "STITCH_ACTOR_SIGNING_KEY": TestActorKeys.signingKeyBase64,
+                    ]))
                 settings.now = clock.now  // the gateway checks dates against the same today as the services
                 try await GatewayApp.prepare(settings: settings, client: gatewayDB, logger: logger)
                 let router = try await GatewayApp.buildRouter(settings: settings, client: gatewayDB, bus: gatewayBus, logger: logger)
@@ -88,8 +90,10 @@ func withStack(clock: TestClock = TestClock(), _ body: @Sendable (HTTPClient) as
                     let token = try await http.login("admin", "admin-dev-123")
                     let ready = await eventually(timeout: .seconds(60)) {
                         var statuses: [Int] = []
-                        for path in ["/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending",
-                                     "/api/v1/master/articles", "/api/v1/inventory/locations", "/api/v1/quality/defect-codes"] {
+                        for path in [
+                            "/api/v1/production/spks", "/api/v1/ppic/dashboard", "/api/v1/production/approvals/pending",
+                            "/api/v1/master/articles", "/api/v1/inventory/locations", "/api/v1/quality/defect-codes",
+                        ] {
                             statuses.append((try? await http.call(.get, path, token: token))?.status ?? 0)
                         }
                         return statuses.allSatisfy { $0 == 200 }
@@ -125,8 +129,10 @@ struct HTTPClient: Sendable {
         var errorFields: [String] { (error["details"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String } }
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil,
-              headers extra: HTTPFields = [:]) async throws -> Reply {
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
@@ -135,7 +141,8 @@ struct HTTPClient: Sendable {
             body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
         }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
-            let parsed = response.body.readableBytes > 0
+            let parsed =
+                response.body.readableBytes > 0
                 ? try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) : nil
             return Reply(status: Int(response.status.code), headers: response.headers, json: parsed)
         }

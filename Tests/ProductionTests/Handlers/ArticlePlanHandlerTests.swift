@@ -1,15 +1,17 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// Production's copy of BOMFinance's articles and ACTIVE BOMs, kept from its events, on in-memory repositories.
 @Suite struct ArticlePlanHandlerTests {
     let house = ProductionHarness()
 
     static func bom(_ article: String, version: Int, id: UUID = UUID(), activatedAt: Date = Date(timeIntervalSince1970: 1_000)) -> BOM {
-        BOM(id: id, code: "BOM-\(article)-V\(version)", articleCode: article, version: version, status: .active, lines: [], notes: nil,
+        BOM(
+            id: id, code: "BOM-\(article)-V\(version)", articleCode: article, version: version, status: .active, lines: [], notes: nil,
             createdBy: "finance", createdAt: activatedAt, activatedAt: activatedAt, supersededAt: nil, updatedAt: activatedAt)
     }
 
@@ -20,12 +22,15 @@ import Testing
     }
 
     @Test func theNewestArticleVersionsRouteWinsWhateverOrderEventsArriveIn() async throws {
-        try await house.articles.articleCreated(ArticleCreated(article: ProductionHarness.article("BEAR", route: [.cutting, .sewing], version: 1)),
-                                                bomFinance)
-        try await house.articles.articleChanged(ArticleChanged(article: ProductionHarness.article("BEAR", route: [.sewing], version: 3)),
-                                                bomFinance)
-        try await house.articles.articleChanged(ArticleChanged(article: ProductionHarness.article("BEAR", route: [.packing], version: 2)),
-                                                bomFinance)
+        try await house.articles.articleCreated(
+            ArticleCreated(article: ProductionHarness.article("BEAR", route: [.cutting, .sewing], version: 1)),
+            bomFinance)
+        try await house.articles.articleChanged(
+            ArticleChanged(article: ProductionHarness.article("BEAR", route: [.sewing], version: 3)),
+            bomFinance)
+        try await house.articles.articleChanged(
+            ArticleChanged(article: ProductionHarness.article("BEAR", route: [.packing], version: 2)),
+            bomFinance)
         #expect(try await plan() == ArticlePlanCopy(route: [.sewing], bom: nil))
         #expect(try await plan("DOG") == nil)
     }

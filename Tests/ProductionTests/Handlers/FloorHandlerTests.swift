@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// What the floor asks — the shift running now and a phone's sync — on in-memory repositories.
 @Suite struct FloorHandlerTests {
@@ -43,8 +44,9 @@ import Testing
         let first = try await sync()
         #expect(try await sync(first.cursor).spks.isEmpty)  // nothing changed since
 
-        _ = try await house.lifecycle.changeStatus(ChangeSPKStatus(spk: spk.code, action: .hold, reason: "no thread"),
-                                                   house.context(Actors.sewingSupervisor))
+        _ = try await house.lifecycle.changeStatus(
+            ChangeSPKStatus(spk: spk.code, action: .hold, reason: "no thread"),
+            house.context(Actors.sewingSupervisor))
         let fresh = try await sync(first.cursor)
         #expect(!fresh.full && fresh.spks.map(\.status) == [.onHold])
         #expect(fresh.cursor == first.cursor)  // the change may still be committing behind it: asked again next time

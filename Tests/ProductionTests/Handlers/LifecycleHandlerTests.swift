@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// Holding, resuming, cancelling and closing SPKs, and voiding a wrong entry, on in-memory repositories.
 @Suite struct LifecycleHandlerTests {
@@ -68,8 +69,9 @@ import Testing
         let spk = try await house.makeSPK(qty: 100)
         try await house.produce(30, rejects: 3, on: spk, date: "2026-03-08")
         let wrong = try await house.produce(50, rejects: 2, on: spk, date: "2026-03-09")
-        let result = try await house.lifecycle.voidEntry(VoidDailyInput(entryId: wrong.uuidString, reason: "typed twice"),
-                                                         house.context(Actors.sewingSupervisor))
+        let result = try await house.lifecycle.voidEntry(
+            VoidDailyInput(entryId: wrong.uuidString, reason: "typed twice"),
+            house.context(Actors.sewingSupervisor))
         #expect(result.entryId == wrong && result.cumulative == 30 && result.target == 100 && result.progress == 30)
         #expect(result.spkStatus == .inProgress)
         let after = try await house.spk(spk.code)
@@ -88,15 +90,19 @@ import Testing
         let entry = try await house.produce(10, on: spk)
         let context = house.context(Actors.manager)
         let result = try await house.lifecycle.voidEntry(VoidDailyInput(entryId: entry.uuidString, reason: "wrong"), context)
-        #expect(await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: entry.uuidString, reason: "again"), context) }?
-            .code == .conflict)
-        #expect(await refusal {
-            try await house.lifecycle.voidEntry(VoidDailyInput(entryId: result.reversalId.uuidString, reason: "undo"), context)
-        }?.code == .conflict)
-        #expect(await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: UUID().uuidString, reason: "x"), context) }?
-            .code == .notFound)
-        #expect(await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: "not-an-id", reason: "x"), context) }?
-            .code == .notFound)
+        #expect(
+            await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: entry.uuidString, reason: "again"), context) }?
+                .code == .conflict)
+        #expect(
+            await refusal {
+                try await house.lifecycle.voidEntry(VoidDailyInput(entryId: result.reversalId.uuidString, reason: "undo"), context)
+            }?.code == .conflict)
+        #expect(
+            await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: UUID().uuidString, reason: "x"), context) }?
+                .code == .notFound)
+        #expect(
+            await refusal { try await house.lifecycle.voidEntry(VoidDailyInput(entryId: "not-an-id", reason: "x"), context) }?
+                .code == .notFound)
     }
 
     @Test func voidingNeedsTheRoleAndTheDepartment() async throws {
@@ -104,9 +110,10 @@ import Testing
         let spk = try await house.makeSPK(.sewing)
         let entry = try await house.produce(10, on: spk)
         for actor in [Actors.sewingStaff, Actors.cuttingSupervisor, Actors.planner] {
-            #expect(await refusal {
-                try await house.lifecycle.voidEntry(VoidDailyInput(entryId: entry.uuidString, reason: "x"), house.context(actor))
-            }?.code == .forbidden)
+            #expect(
+                await refusal {
+                    try await house.lifecycle.voidEntry(VoidDailyInput(entryId: entry.uuidString, reason: "x"), house.context(actor))
+                }?.code == .forbidden)
         }
         #expect(try await house.spk(spk.code).producedQty == 10)
     }

@@ -1,22 +1,28 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// Manufacturing orders, their SPKs, and the cartons the warehouse confirms for them, on in-memory repositories.
 @Suite struct OrderHandlerTests {
     let house = ProductionHarness()
 
-    func create(_ article: String = "bear", qty: Int = 200, stages: [Stage]? = nil, start: String = "2026-03-10",
-                due: String = "2026-03-19", by actor: Actor = Actors.planner) async throws -> ManufacturingOrder {
-        try await house.orders.create(CreateOrder(articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
-                                                  stages: stages, notes: "for the fair"), house.context(actor))
+    func create(
+        _ article: String = "bear", qty: Int = 200, stages: [Stage]? = nil, start: String = "2026-03-10",
+        due: String = "2026-03-19", by actor: Actor = Actors.planner
+    ) async throws -> ManufacturingOrder {
+        try await house.orders.create(
+            CreateOrder(
+                articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
+                stages: stages, notes: "for the fair"), house.context(actor))
     }
 
     func confirm(_ qty: Int, of order: ManufacturingOrder, carton: UUID = UUID()) async throws {
-        let event = CartonConfirmed(cartonId: carton, sscc: "00012345", articleCode: order.articleCode, qty: qty, registeredQty: qty,
-                                    spkCode: order.spks?.last?.code ?? "", orderCode: order.code, discrepancy: nil, occurredAt: house.now)
+        let event = CartonConfirmed(
+            cartonId: carton, sscc: "00012345", articleCode: order.articleCode, qty: qty, registeredQty: qty,
+            spkCode: order.spks?.last?.code ?? "", orderCode: order.code, discrepancy: nil, occurredAt: house.now)
         try await house.orders.cartonConfirmed(event, house.context(.system("warehouse")))
     }
 
@@ -89,15 +95,17 @@ import Testing
         try await house.knowArticle("BEAR", route: [.cutting, .sewing])
         let order = try await create()
         for spk in order.spks! {
-            _ = try await house.lifecycle.changeStatus(ChangeSPKStatus(spk: spk.code, action: .cancel, reason: "customer withdrew"),
-                                                       house.context(Actors.manager))
+            _ = try await house.lifecycle.changeStatus(
+                ChangeSPKStatus(spk: spk.code, action: .cancel, reason: "customer withdrew"),
+                house.context(Actors.manager))
         }
         #expect(try await house.orders.get(GetOrder(order: order.code), house.context(Actors.planner)).status == .cancelled)
     }
 
     @Test func getSays404ForAnOrderThatDoesNotExist() async throws {
-        #expect(await refusal { try await house.orders.get(GetOrder(order: "MO-20990101-0001"), house.context(Actors.planner)) }?.code
-            == .notFound)
+        #expect(
+            await refusal { try await house.orders.get(GetOrder(order: "MO-20990101-0001"), house.context(Actors.planner)) }?.code
+                == .notFound)
     }
 
     @Test func listFiltersByStatusAndArticleNewestFirstAndPages() async throws {

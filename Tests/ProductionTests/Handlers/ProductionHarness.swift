@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
 import Messaging
-@testable import Production
 import ServiceKit
 import Synchronization
+
+@testable import Production
 
 /// Production's handlers on in-memory repositories, with a clock the test sets and the effects (events, commands,
 /// audit rows) it reads back: no broker, no database.
@@ -68,15 +69,20 @@ final class ProductionHarness: Sendable {
     }
 
     static func article(_ code: String, route: [Stage] = Stage.defaultRoute, version: Int = 1) -> Article {
-        Article(code: code, name: code.capitalized, customer: nil, route: route, labourMinutes: [], active: true, version: version,
-                updatedAt: Date(timeIntervalSince1970: 0))
+        Article(
+            code: code, name: code.capitalized, customer: nil, route: route, labourMinutes: [], active: true, version: version,
+            updatedAt: Date(timeIntervalSince1970: 0))
     }
 
     /// A stand-alone SPK made by the planner, with the effects of making it forgotten.
-    func makeSPK(_ stage: Stage = .sewing, qty: Int = 100, start: String = "2026-03-01", due: String = "2026-03-20",
-                 article: String = "BEAR") async throws -> SPK {
-        let spk = try await spks.create(CreateSPK(articleCode: article, stage: stage, department: stage.department, originalQty: qty,
-                                                  startDate: LocalDate(start)!, dueDate: LocalDate(due)!), context(Actors.planner))
+    func makeSPK(
+        _ stage: Stage = .sewing, qty: Int = 100, start: String = "2026-03-01", due: String = "2026-03-20",
+        article: String = "BEAR"
+    ) async throws -> SPK {
+        let spk = try await spks.create(
+            CreateSPK(
+                articleCode: article, stage: stage, department: stage.department, originalQty: qty,
+                startDate: LocalDate(start)!, dueDate: LocalDate(due)!), context(Actors.planner))
         effects.reset()
         return spk
     }

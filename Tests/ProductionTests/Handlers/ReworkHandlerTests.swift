@@ -1,17 +1,19 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// An NCR decided REWORK (quality.ncr.decided.v1) becoming a rework SPK, on in-memory repositories.
 @Suite struct ReworkHandlerTests {
     let house = ProductionHarness()
 
     func ncr(_ decision: NCRDecision, stage: Stage? = .sewing, article: String? = "bear", qty: Int = 12) -> NCR {
-        var ncr = NCR(id: UUID(), code: "NCR-20260310-0001", status: .decided, title: "Loose seams", articleCode: article, orderCode: nil,
-                      inspectionCode: nil, stage: .packing, qty: qty, notes: nil, decision: decision, decidedBy: "head_sewing",
-                      decidedAt: house.now, openedBy: "qc", openedAt: house.now, escalateAt: house.now)
+        var ncr = NCR(
+            id: UUID(), code: "NCR-20260310-0001", status: .decided, title: "Loose seams", articleCode: article, orderCode: nil,
+            inspectionCode: nil, stage: .packing, qty: qty, notes: nil, decision: decision, decidedBy: "head_sewing",
+            decidedAt: house.now, openedBy: "qc", openedAt: house.now, escalateAt: house.now)
         ncr.reworkStage = stage
         return ncr
     }

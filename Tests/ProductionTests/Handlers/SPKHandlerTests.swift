@@ -1,16 +1,18 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// Creating and reading SPKs, on in-memory repositories.
 @Suite struct SPKHandlerTests {
     let house = ProductionHarness()
 
     func command(_ article: String = "bear ", qty: Int = 120, start: String = "2026-03-10", due: String = "2026-03-25") -> CreateSPK {
-        CreateSPK(articleCode: article, stage: .sewing, department: .sewing, originalQty: qty, startDate: LocalDate(start)!,
-                  dueDate: LocalDate(due)!, notes: "rush")
+        CreateSPK(
+            articleCode: article, stage: .sewing, department: .sewing, originalQty: qty, startDate: LocalDate(start)!,
+            dueDate: LocalDate(due)!, notes: "rush")
     }
 
     @Test func aPlannerCreatesAnSPKNumberedByTheFactorysDay() async throws {
@@ -111,8 +113,11 @@ import Testing
         try await house.targets.approved(ApprovalApproved(request: approval), house.context(.system("approval")))
 
         let progress = try await house.spks.progress(GetSPKProgress(spk: spk.code), house.context(Actors.sewingStaff))
-        #expect(progress.daily == [DailyProgress(date: LocalDate("2026-03-08")!, qty: 30, rejectQty: 2, cumulative: 30),
-                                   DailyProgress(date: LocalDate("2026-03-09")!, qty: 25, rejectQty: 1, cumulative: 55)])
+        #expect(
+            progress.daily == [
+                DailyProgress(date: LocalDate("2026-03-08")!, qty: 30, rejectQty: 2, cumulative: 30),
+                DailyProgress(date: LocalDate("2026-03-09")!, qty: 25, rejectQty: 1, cumulative: 55),
+            ])
         #expect(progress.cumulative == 55 && progress.target == 80 && progress.originalQty == 100 && progress.remaining == 25)
         #expect(progress.rejects == 3 && progress.progress == 68.8 && progress.status == .inProgress)
         #expect(progress.targetChanges.map(\.newQty) == [80] && progress.targetChanges.first?.approvalCode == approval.code)

@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// Everything Production knows, page by page in id order, for a reader rebuilding: on in-memory repositories.
 @Suite struct SnapshotHandlerTests {
@@ -30,8 +31,11 @@ import Testing
         let context = house.context(.system("ppic"))
         let all = try await house.snapshots.exportDailyInputs(ExportDailyInputs(), context)
         #expect(all.map(\.id) == [kept, wrong, void.reversalId].sorted { $0.uuidString < $1.uuidString })
-        #expect(all.first { $0.id == void.reversalId } == RecordedEntry(id: void.reversalId, spkId: spk.id, date: LocalDate("2026-03-09")!,
-                                                                        qty: -4, rejectQty: 0))
+        #expect(
+            all.first { $0.id == void.reversalId }
+                == RecordedEntry(
+                    id: void.reversalId, spkId: spk.id, date: LocalDate("2026-03-09")!,
+                    qty: -4, rejectQty: 0))
         let page = try await house.snapshots.exportDailyInputs(ExportDailyInputs(after: all[0].id, limit: 1), context)
         #expect(page.map(\.id) == [all[1].id])
     }

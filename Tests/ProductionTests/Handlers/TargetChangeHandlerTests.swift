@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
-@testable import Production
 import ServiceKit
 import Testing
+
+@testable import Production
 
 /// An approved quantity change (approval.request.approved.v1) landing on its SPK, on in-memory repositories.
 @Suite struct TargetChangeHandlerTests {
@@ -10,14 +11,17 @@ import Testing
 
     /// A quantity change of `spk` to `newQty`, approved by the production manager at the last level.
     static func approval(of spk: SPK, newQty: Int, kind: ApprovalKind = .quantityChange, id: UUID = UUID()) -> ApprovalRequest {
-        ApprovalRequest(id: id, code: "MOD-20260310-0001", kind: kind, status: .approved, spkId: spk.id, spkCode: spk.code,
-                        requestedBy: "spv_sewing", requestedById: "u-spv-sew", requestedAt: Date(timeIntervalSince1970: 0),
-                        reason: "short fabric", currentLevel: 2,
-                        levels: [ApprovalLevel(level: 1, role: "PRODUCTION_SPV", status: .approved, decidedBy: "spv_sewing"),
-                                 ApprovalLevel(level: 2, role: "PRODUCTION_MANAGER", status: .approved, decidedBy: "production_manager")],
-                        change: "\(spk.targetQty)→\(newQty)",
-                        quantity: kind == .quantityChange ? QuantityChange(originalQty: spk.originalQty, oldQty: spk.targetQty, newQty: newQty) : nil,
-                        materialDebt: nil, outcome: nil, updatedAt: Date(timeIntervalSince1970: 0))
+        ApprovalRequest(
+            id: id, code: "MOD-20260310-0001", kind: kind, status: .approved, spkId: spk.id, spkCode: spk.code,
+            requestedBy: "spv_sewing", requestedById: "u-spv-sew", requestedAt: Date(timeIntervalSince1970: 0),
+            reason: "short fabric", currentLevel: 2,
+            levels: [
+                ApprovalLevel(level: 1, role: "PRODUCTION_SPV", status: .approved, decidedBy: "spv_sewing"),
+                ApprovalLevel(level: 2, role: "PRODUCTION_MANAGER", status: .approved, decidedBy: "production_manager"),
+            ],
+            change: "\(spk.targetQty)→\(newQty)",
+            quantity: kind == .quantityChange ? QuantityChange(originalQty: spk.originalQty, oldQty: spk.targetQty, newQty: newQty) : nil,
+            materialDebt: nil, outcome: nil, updatedAt: Date(timeIntervalSince1970: 0))
     }
 
     func approve(_ request: ApprovalRequest) async throws {
@@ -38,8 +42,12 @@ import Testing
         #expect(event.oldTarget == 100 && event.newTarget == 150 && event.approvalCode == request.code && event.spk.targetQty == 150)
         #expect(house.effects.events(SPKCompleted.self).isEmpty)
         let changes = try await house.repositories.spks.targetChanges(of: spk.id, in: house.context(nil))
-        #expect(changes == [TargetChange(approvalId: request.id, approvalCode: request.code, oldQty: 100, newQty: 150,
-                                         approvedBy: "production_manager", changedAt: house.now)])
+        #expect(
+            changes == [
+                TargetChange(
+                    approvalId: request.id, approvalCode: request.code, oldQty: 100, newQty: 150,
+                    approvedBy: "production_manager", changedAt: house.now)
+            ])
         #expect(house.effects.auditRows.only?.action == "target-change \(request.code)")
     }
 

@@ -19,10 +19,12 @@ enum ApprovalRules {
             throw .conflict("\(spk.code) is \(spk.status); its target no longer changes.")
         }
         if command.newQty == spk.targetQty {
-            throw .rule("The new quantity equals the current target.", details: [.init(field: "new_qty", message: "must differ from \(spk.targetQty)")])
+            throw .rule(
+                "The new quantity equals the current target.", details: [.init(field: "new_qty", message: "must differ from \(spk.targetQty)")])
         }
         if command.newQty < spk.producedQty {
-            throw .rule("\(spk.producedQty) are already produced.", details: [.init(field: "new_qty", message: "must be at least \(spk.producedQty)")])
+            throw .rule(
+                "\(spk.producedQty) are already produced.", details: [.init(field: "new_qty", message: "must be at least \(spk.producedQty)")])
         }
         return actor
     }
@@ -58,7 +60,7 @@ enum ApprovalRules {
     static func decide(_ request: ApprovalRequest, approved: Bool, notes: String?, actor: Actor?, now: Date) throws(ErrorReply) -> ApprovalRequest {
         guard let actor else { throw .forbidden("Deciding needs a signed-in user.") }
         guard request.status == .pending, let index = request.levels.firstIndex(where: { $0.level == request.currentLevel }),
-              request.levels[index].status == .pending
+            request.levels[index].status == .pending
         else { throw .conflict("\(request.code) is already \(request.status.rawValue); its level was decided.") }
         let level = request.levels[index]
         guard actor.userId != request.requestedById else { throw .forbidden("Nobody approves their own request.") }

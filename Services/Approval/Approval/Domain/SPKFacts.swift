@@ -21,7 +21,8 @@ struct SPKFacts: Sendable {
     }
 
     init(_ spk: SPK) {
-        self.init(id: spk.id, code: spk.code, originalQty: spk.originalQty, targetQty: spk.targetQty,
-                  producedQty: spk.producedQty, status: spk.status.rawValue)
+        self.init(
+            id: spk.id, code: spk.code, originalQty: spk.originalQty, targetQty: spk.targetQty,
+            producedQty: spk.producedQty, status: spk.status.rawValue)
     }
 }

@@ -20,8 +20,9 @@ struct ApprovalHandlers {
         let actor = try ApprovalRules.validateQuantityChange(command, spk: spk, actor: context.actor)
         if try await approvals.hasOpenQuantityChange(spk: spk.id, in: context) { throw ErrorReply.openQuantityChange(spk.code) }
         let change = QuantityChange(originalQty: spk.originalQty, oldQty: spk.targetQty, newQty: command.newQty)
-        let levels = ApprovalChain.levels(try await approvals.chain(.quantityChange, in: context),
-                                          facts: ["change_percent": ApprovalChain.changePercent(change)])
+        let levels = ApprovalChain.levels(
+            try await approvals.chain(.quantityChange, in: context),
+            facts: ["change_percent": ApprovalChain.changePercent(change)])
         let request = try await submit(
             kind: .quantityChange, prefix: "MOD", spk: spk, actor: actor, reason: command.reason, levels: levels,
             change: "\(change.oldQty)→\(change.newQty)", quantity: change, debt: nil, context: context)
@@ -38,9 +39,11 @@ struct ApprovalHandlers {
         }
         let debt = MaterialDebt(materialCode: command.materialCode.trimmingCharacters(in: .whitespaces).uppercased(), qty: command.qty)
         // Refused now, not after two approvals, when the warehouse could never issue it.
-        guard let unit = try await context.copyOrAsk({ try await materials.unit(of: debt.materialCode, in: context) },
-                                                     ask: GetMaterial(code: debt.materialCode),
-                                                     keep: { try await materials.keep($0, in: context) })
+        guard
+            let unit = try await context.copyOrAsk(
+                { try await materials.unit(of: debt.materialCode, in: context) },
+                ask: GetMaterial(code: debt.materialCode),
+                keep: { try await materials.keep($0, in: context) })
         else { throw ErrorReply.unknown("material", debt.materialCode, owner: .bomfinance, field: "material_code") }
         try ApprovalRules.checkMaterialDebt(command, spk: spk, unit: unit)
         let quantity = debt.qty.rounded() == debt.qty ? String(Int(debt.qty)) : String(debt.qty)
@@ -52,11 +55,13 @@ struct ApprovalHandlers {
 
     func decide(_ command: DecideApproval, _ context: MessageContext) async throws -> ApprovalRequest {
         let request = try await approvals.require(command.id, lock: true, in: context)
-        let decided = try ApprovalRules.decide(request, approved: command.approved, notes: command.notes, actor: context.actor,
-                                               now: context.now)
+        let decided = try ApprovalRules.decide(
+            request, approved: command.approved, notes: command.notes, actor: context.actor,
+            now: context.now)
         try await approvals.update(decided, in: context)
-        try await audit(command.approved ? "approve level \(request.currentLevel)" : "reject level \(request.currentLevel)",
-                        before: request, after: decided, context)
+        try await audit(
+            command.approved ? "approve level \(request.currentLevel)" : "reject level \(request.currentLevel)",
+            before: request, after: decided, context)
         switch decided.status {
         case .approved: try await context.publish(ApprovalApproved(request: decided))
         case .rejected: try await context.publish(ApprovalRejected(request: decided))
@@ -90,8 +95,10 @@ struct ApprovalHandlers {
     }
 
     /// Records what happened when an approved change reached its SPK.
-    func recordOutcome(approval: UUID, onlyIf applies: (ApprovalRequest) -> Bool = { _ in true }, outcome: String,
-                       _ context: MessageContext) async throws {
+    func recordOutcome(
+        approval: UUID, onlyIf applies: (ApprovalRequest) -> Bool = { _ in true }, outcome: String,
+        _ context: MessageContext
+    ) async throws {
         guard var request = try await approvals.find(approval.uuidString, lock: true, in: context), applies(request) else { return }
         request.outcome = outcome
         try await approvals.update(request, in: context)
@@ -101,7 +108,8 @@ struct ApprovalHandlers {
     /// (a late partial after the full settlement changes nothing).
     func recordSettlement(_ event: MaterialDebtSettled, _ context: MessageContext) async throws {
         guard var request = try await approvals.find(event.approvalId.uuidString, lock: true, in: context), request.kind == .materialDebt,
-              request.status == .approved || request.status == .partiallySettled else { return }
+            request.status == .approved || request.status == .partiallySettled
+        else { return }
         request.status = event.fullySettled ? .settled : .partiallySettled
         request.outcome = event.fullySettled ? "SETTLED by the warehouse" : "PARTIALLY_SETTLED: \(event.openQty) still owed"
         request.updatedAt = event.occurredAt
@@ -111,15 +119,17 @@ struct ApprovalHandlers {
     /// The warehouse issued an approved debt: the request says so (a settlement that came first is kept).
     func recordIssue(_ event: MaterialDebtOpened, _ context: MessageContext) async throws {
         let debt = event.debt
-        try await recordOutcome(approval: debt.approvalId, onlyIf: { $0.status == .approved && $0.outcome == nil },
-                                outcome: "ISSUED: \(debt.qty) \(debt.unit.rawValue) \(debt.materialCode) from \(debt.location)", context)
+        try await recordOutcome(
+            approval: debt.approvalId, onlyIf: { $0.status == .approved && $0.outcome == nil },
+            outcome: "ISSUED: \(debt.qty) \(debt.unit.rawValue) \(debt.materialCode) from \(debt.location)", context)
     }
 
     /// The warehouse could not issue an approved debt: ISSUE_FAILED with its reason, for the requester and the
     /// approvers to see (a new request, once what was wrong is put right, is the way on).
     func recordIssueFailure(_ event: MaterialDebtIssueFailed, _ context: MessageContext) async throws {
         guard let before = try await approvals.find(event.approvalId.uuidString, lock: true, in: context), before.kind == .materialDebt,
-              before.status == .approved else { return }
+            before.status == .approved
+        else { return }
         var request = before
         request.status = .issueFailed
         request.outcome = "ISSUE_FAILED: \(event.reason)"
@@ -134,9 +144,11 @@ struct ApprovalHandlers {
         SPKFacts(try await context.askAsService(GetSPK(spk: reference)))
     }
 
-    private func submit(kind: ApprovalKind, prefix: String, spk: SPKFacts, actor: Actor, reason: String, levels: [ApprovalLevel],
-                        change: String, quantity: QuantityChange?, debt: MaterialDebt?,
-                        context: MessageContext) async throws -> ApprovalRequest {
+    private func submit(
+        kind: ApprovalKind, prefix: String, spk: SPKFacts, actor: Actor, reason: String, levels: [ApprovalLevel],
+        change: String, quantity: QuantityChange?, debt: MaterialDebt?,
+        context: MessageContext
+    ) async throws -> ApprovalRequest {
         let at = context.now
         let request = ApprovalRequest(
             id: UUID(), code: try await approvals.nextCode(prefix: prefix, day: LocalDate.of(at, in: timeZone), in: context), kind: kind,

@@ -62,7 +62,8 @@ final class InMemoryApprovalRepository: ApprovalRepository {
     }
 
     func pending(for roles: [String], excluding user: String, page: PageRequest, in context: MessageContext) async throws
-        -> Page<ApprovalRequest> {
+        -> Page<ApprovalRequest>
+    {
         let waiting = all.filter { request in
             request.waitingRole.map(roles.contains) == true && request.requestedById != user
         }
@@ -70,7 +71,8 @@ final class InMemoryApprovalRepository: ApprovalRepository {
     }
 
     func list(kind: ApprovalKind, status: ApprovalStatus?, page: PageRequest, in context: MessageContext) async throws
-        -> Page<ApprovalRequest> {
+        -> Page<ApprovalRequest>
+    {
         let matching = all.filter { $0.kind == kind && (status == nil || $0.status == status) }
         return Page(slicing: matching.sorted { $0.requestedAt != $1.requestedAt ? $0.requestedAt > $1.requestedAt : $0.code < $1.code }, page)
     }
@@ -80,6 +82,6 @@ final class InMemoryApprovalRepository: ApprovalRepository {
     }
 }
 
-private extension ApprovalRequest {
-    var isOpenQuantityChange: Bool { status == .pending && kind == .quantityChange }
+extension ApprovalRequest {
+    fileprivate var isOpenQuantityChange: Bool { status == .pending && kind == .quantityChange }
 }

@@ -14,14 +14,17 @@ struct PostgresApprovalRepository: ApprovalRepository {
     }
 
     func nextCode(prefix: String, day: LocalDate, in context: MessageContext) async throws -> String {
-        DayCounter.code(prefix: prefix, day: day,
-                        sequence: try await DayCounter.next(in: "approval_code_counters", prefix: prefix, day: day,
-                                                            on: context.connection, logger: context.logger))
+        DayCounter.code(
+            prefix: prefix, day: day,
+            sequence: try await DayCounter.next(
+                in: "approval_code_counters", prefix: prefix, day: day,
+                on: context.connection, logger: context.logger))
     }
 
     func insert(_ request: ApprovalRequest, in context: MessageContext) async throws {
         do {
-            try await context.connection.query("""
+            try await context.connection.query(
+                """
                 INSERT INTO approval_requests (id, code, kind, status, spk_id, requested_by_id, requested_at, waiting_role, document)
                 VALUES (\(request.id), \(request.code), \(request.kind.rawValue), \(request.status.rawValue), \(request.spkId),
                         \(request.requestedById), \(request.requestedAt), \(request.waitingRole), \(try Self.json(request))::jsonb)
@@ -32,7 +35,8 @@ struct PostgresApprovalRepository: ApprovalRepository {
     }
 
     func update(_ request: ApprovalRequest, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             UPDATE approval_requests SET status = \(request.status.rawValue), waiting_role = \(request.waitingRole),
                    document = \(try Self.json(request))::jsonb
             WHERE id = \(request.id)
@@ -40,19 +44,24 @@ struct PostgresApprovalRepository: ApprovalRepository {
     }
 
     func find(_ reference: String, lock: Bool, in context: MessageContext) async throws -> ApprovalRequest? {
-        try await context.connection.document(ApprovalRequest.self, in: "approval_requests", reference: reference, lock: lock,
-                                              logger: context.logger)
+        try await context.connection.document(
+            ApprovalRequest.self, in: "approval_requests", reference: reference, lock: lock,
+            logger: context.logger)
     }
 
     func pending(for roles: [String], excluding user: String, page: PageRequest, in context: MessageContext) async throws
-        -> Page<ApprovalRequest> {
+        -> Page<ApprovalRequest>
+    {
         let (connection, logger) = (context.connection, context.logger)
         var total = 0
-        for try await count in try await connection.query("""
+        for try await count in try await connection.query(
+            """
             SELECT count(*)::bigint FROM approval_requests
             WHERE status = 'PENDING' AND waiting_role = ANY(\(roles)) AND requested_by_id <> \(user)
-            """, logger: logger).decode(Int.self) { total = count }
-        let rows = try await connection.query("""
+            """, logger: logger
+        ).decode(Int.self) { total = count }
+        let rows = try await connection.query(
+            """
             SELECT document::text FROM approval_requests
             WHERE status = 'PENDING' AND waiting_role = ANY(\(roles)) AND requested_by_id <> \(user)
             ORDER BY requested_at, code LIMIT \(page.perPage) OFFSET \(page.offset)
@@ -63,14 +72,18 @@ struct PostgresApprovalRepository: ApprovalRepository {
     }
 
     func list(kind: ApprovalKind, status: ApprovalStatus?, page: PageRequest, in context: MessageContext) async throws
-        -> Page<ApprovalRequest> {
+        -> Page<ApprovalRequest>
+    {
         let (connection, logger) = (context.connection, context.logger)
         let statuses = status.map { [$0.rawValue] } ?? ApprovalStatus.allCases.map(\.rawValue)
         var total = 0
-        for try await count in try await connection.query("""
+        for try await count in try await connection.query(
+            """
             SELECT count(*)::bigint FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
-            """, logger: logger).decode(Int.self) { total = count }
-        let rows = try await connection.query("""
+            """, logger: logger
+        ).decode(Int.self) { total = count }
+        let rows = try await connection.query(
+            """
             SELECT document::text FROM approval_requests WHERE kind = \(kind.rawValue) AND status = ANY(\(statuses))
             ORDER BY requested_at DESC, code LIMIT \(page.perPage) OFFSET \(page.offset)
             """, logger: logger)
@@ -80,9 +93,11 @@ struct PostgresApprovalRepository: ApprovalRepository {
     }
 
     func hasOpenQuantityChange(spk: UUID, in context: MessageContext) async throws -> Bool {
-        for try await _ in try await context.connection.query("""
+        for try await _ in try await context.connection.query(
+            """
             SELECT 1 FROM approval_requests WHERE spk_id = \(spk) AND status = 'PENDING' AND kind = 'QUANTITY_CHANGE'
-            """, logger: context.logger) { return true }
+            """, logger: context.logger)
+        { return true }
         return false
     }
 

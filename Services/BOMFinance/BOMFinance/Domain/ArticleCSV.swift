@@ -36,11 +36,15 @@ public enum ArticleCSV {
             reasons += ArticleRules.routeProblems(route, labour).map { "\($0.field) \($0.message)" }
             if reasons.isEmpty {
                 let customer = record.values["customer"].flatMap { $0.isEmpty ? nil : $0 }
-                rows.append(Row(line: record.line, code: record.code, name: name, customer: customer,
-                                route: route ?? Stage.defaultRoute, labourMinutes: labour))
+                rows.append(
+                    Row(
+                        line: record.line, code: record.code, name: name, customer: customer,
+                        route: route ?? Stage.defaultRoute, labourMinutes: labour))
             } else {
-                rejections.append(Rejection(line: record.line, code: record.code.isEmpty ? nil : record.code,
-                                            reason: reasons.joined(separator: "; ")))
+                rejections.append(
+                    Rejection(
+                        line: record.line, code: record.code.isEmpty ? nil : record.code,
+                        reason: reasons.joined(separator: "; ")))
             }
         }
         return (rows, rejections)
@@ -63,8 +67,9 @@ public enum ArticleCSV {
         for pair in text.split(separator: ";") {
             let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let stage = Stage(rawValue: parts[0].uppercased()),
-                  parts[1].allSatisfy({ $0.isNumber || $0 == "." }),
-                  let value = Decimal(string: parts[1], locale: Locale(identifier: "en_US_POSIX")) else {
+                parts[1].allSatisfy({ $0.isNumber || $0 == "." }),
+                let value = Decimal(string: parts[1], locale: Locale(identifier: "en_US_POSIX"))
+            else {
                 reasons.append("labour_minutes must be STAGE:minutes pairs separated by ; (like CUTTING:3;SEWING:14.5)")
                 return []
             }

@@ -86,8 +86,9 @@ public struct BOMGraph: Sendable {
     /// What an order of `qty` units needs: per unit × qty, rounded up to the unit's precision.
     public static func requirements(_ exploded: [ExplodedMaterial], qty: Int) -> [MaterialRequirement] {
         exploded.map {
-            MaterialRequirement(materialCode: $0.materialCode, unit: $0.unit, qtyPerUnit: $0.qtyPerUnit,
-                                required: DecimalMath.rounded($0.qtyPerUnit * Decimal(qty), scale: $0.unit.scale, .up))
+            MaterialRequirement(
+                materialCode: $0.materialCode, unit: $0.unit, qtyPerUnit: $0.qtyPerUnit,
+                required: DecimalMath.rounded($0.qtyPerUnit * Decimal(qty), scale: $0.unit.scale, .up))
         }
     }
 

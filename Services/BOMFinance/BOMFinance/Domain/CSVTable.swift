@@ -77,7 +77,12 @@ public struct CSVTable: Sendable {
             if quoted {
                 if character == "\"" {
                     let next = characters.next()
-                    if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    if next == "\"" {
+                        field.append("\"")
+                    } else {
+                        quoted = false
+                        pending = next
+                    }
                 } else {
                     if character == "\n" { line += 1 }
                     field.append(character)
@@ -86,7 +91,9 @@ public struct CSVTable: Sendable {
             }
             switch character {
             case "\"" where field.isEmpty: quoted = true
-            case ",": fields.append(field); field = ""
+            case ",":
+                fields.append(field)
+                field = ""
             case "\n":
                 endRecord()
                 line += 1

@@ -42,8 +42,10 @@ public struct CostRollup: Sendable {
     /// Rolled costs of sub-assemblies that are not being re-costed (their lines are not in `graph`).
     public var known: [String: RolledCost]
 
-    public init(graph: BOMGraph, materialCosts: [String: Decimal], labour: [String: [StageMinutes]], rates: CostRates,
-                known: [String: RolledCost] = [:]) {
+    public init(
+        graph: BOMGraph, materialCosts: [String: Decimal], labour: [String: [StageMinutes]], rates: CostRates,
+        known: [String: RolledCost] = [:]
+    ) {
         self.graph = graph
         self.materialCosts = materialCosts
         self.labour = labour
@@ -54,8 +56,11 @@ public struct CostRollup: Sendable {
     /// Labour of one unit of `article` itself (not its sub-assemblies), per stage in route order.
     public func ownLabour(_ article: String) -> [ArticleCosting.StageCost] {
         (labour[article] ?? []).sorted { Stage.allCases.firstIndex(of: $0.stage)! < Stage.allCases.firstIndex(of: $1.stage)! }
-            .map { ArticleCosting.StageCost(stage: $0.stage, minutes: $0.minutes, ratePerMinute: rates.rate($0.stage),
-                                            cost: $0.minutes * rates.rate($0.stage)) }
+            .map {
+                ArticleCosting.StageCost(
+                    stage: $0.stage, minutes: $0.minutes, ratePerMinute: rates.rate($0.stage),
+                    cost: $0.minutes * rates.rate($0.stage))
+            }
     }
 
     /// Rolled costs of `articles` and everything below them; cycles were refused before anything was activated.
@@ -95,8 +100,9 @@ public struct CostRollup: Sendable {
         let materials = exploded.map { item -> ArticleCosting.MaterialCost in
             let unitCost = materialCosts[item.materialCode]
             if unitCost == nil { missing.append(item.materialCode) }
-            return .init(materialCode: item.materialCode, unit: item.unit, qtyPerUnit: item.qtyPerUnit, unitCost: unitCost,
-                         cost: DecimalMath.money(item.qtyPerUnit * (unitCost ?? 0)))
+            return .init(
+                materialCode: item.materialCode, unit: item.unit, qtyPerUnit: item.qtyPerUnit, unitCost: unitCost,
+                cost: DecimalMath.money(item.qtyPerUnit * (unitCost ?? 0)))
         }
         var minutes: [Stage: Decimal] = [:]
         func addLabour(_ code: String, _ factor: Decimal, depth: Int) {
@@ -110,14 +116,19 @@ public struct CostRollup: Sendable {
         }
         addLabour(article, 1, depth: 0)
         let stages = Stage.allCases.compactMap { stage in
-            minutes[stage].map { ArticleCosting.StageCost(stage: stage, minutes: $0, ratePerMinute: rates.rate(stage),
-                                                           cost: DecimalMath.money($0 * rates.rate(stage))) }
+            minutes[stage].map {
+                ArticleCosting.StageCost(
+                    stage: stage, minutes: $0, ratePerMinute: rates.rate(stage),
+                    cost: DecimalMath.money($0 * rates.rate(stage)))
+            }
         }
         let rolled = roll([article])[article] ?? RolledCost(material: 0, labour: 0)
-        let materialCost = DecimalMath.money(rolled.material), labourCost = DecimalMath.money(rolled.labour)
+        let materialCost = DecimalMath.money(rolled.material)
+        let labourCost = DecimalMath.money(rolled.labour)
         let overhead = DecimalMath.money((rolled.material + rolled.labour) * rates.overheadPercent / 100)
-        return ArticleCosting(articleCode: article, at: date, bom: bom, materials: materials, stages: stages,
-                              materialCost: materialCost, labourCost: labourCost, overheadPercent: rates.overheadPercent,
-                              overheadCost: overhead, total: rolled.total(rates), missingCosts: missing)
+        return ArticleCosting(
+            articleCode: article, at: date, bom: bom, materials: materials, stages: stages,
+            materialCost: materialCost, labourCost: labourCost, overheadPercent: rates.overheadPercent,
+            overheadCost: overhead, total: rolled.total(rates), missingCosts: missing)
     }
 }

@@ -40,7 +40,8 @@ public enum MaterialCSV {
             var cost: Decimal?
             if let text = value["standard_cost"], !text.isEmpty {
                 if let parsed = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-                   text.allSatisfy({ $0.isNumber || $0 == "." }) {
+                    text.allSatisfy({ $0.isNumber || $0 == "." })
+                {
                     if let problem = DecimalRules.checkMoney(parsed, "standard_cost") {
                         reasons.append("standard_cost \(problem.message)")
                     } else {
@@ -55,8 +56,10 @@ public enum MaterialCSV {
                 if let date = LocalDate(text) { effective = date } else { reasons.append("effective_from must be a date as YYYY-MM-DD") }
             }
             if reasons.isEmpty, let category, let unit {
-                rows.append(Row(line: record.line, code: code, name: name, category: category, unit: unit, standardCost: cost,
-                                effectiveFrom: effective))
+                rows.append(
+                    Row(
+                        line: record.line, code: code, name: name, category: category, unit: unit, standardCost: cost,
+                        effectiveFrom: effective))
             } else {
                 rejections.append(Rejection(line: record.line, code: code.isEmpty ? nil : code, reason: reasons.joined(separator: "; ")))
             }

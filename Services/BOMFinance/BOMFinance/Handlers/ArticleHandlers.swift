@@ -11,10 +11,11 @@ struct ArticleHandlers {
         let store = ItemStore(connection: context.connection, logger: context.logger)
         let code = ItemCode.normalized(command.code)
         if try await store.article(code) != nil { throw ErrorReply.conflict("Article \(code) already exists.") }
-        let article = Article(code: code, name: command.name.trimmingCharacters(in: .whitespacesAndNewlines),
-                              customer: command.customer?.trimmingCharacters(in: .whitespacesAndNewlines),
-                              route: command.route ?? Stage.defaultRoute, labourMinutes: command.labourMinutes ?? [], active: true,
-                              version: 1, updatedAt: settings.now())
+        let article = Article(
+            code: code, name: command.name.trimmingCharacters(in: .whitespacesAndNewlines),
+            customer: command.customer?.trimmingCharacters(in: .whitespacesAndNewlines),
+            route: command.route ?? Stage.defaultRoute, labourMinutes: command.labourMinutes ?? [], active: true,
+            version: 1, updatedAt: settings.now())
         try await store.insert(article)
         try await context.audit("article", code, "create", before: Article?.none, after: article)
         try await context.publish(ArticleCreated(article: article))
@@ -60,8 +61,11 @@ struct ArticleHandlers {
         var recost: [String] = []
         for row in rows {
             let before = try await store.article(row.code, lock: true)
-            var article = before ?? Article(code: row.code, name: row.name, customer: row.customer, route: row.route,
-                                            labourMinutes: row.labourMinutes, active: true, version: 0, updatedAt: now)
+            var article =
+                before
+                ?? Article(
+                    code: row.code, name: row.name, customer: row.customer, route: row.route,
+                    labourMinutes: row.labourMinutes, active: true, version: 0, updatedAt: now)
             article.name = row.name
             article.customer = row.customer
             article.route = row.route

@@ -13,15 +13,17 @@ struct BOMHandlers {
         let store = BOMStore(connection: context.connection, logger: context.logger)
         let article = try await items.article(command.articleCode, lock: true)
         guard let article else {
-            throw ErrorReply.rule("Article \(ItemCode.normalized(command.articleCode)) does not exist.",
-                                  details: [FieldError(field: "article_code", message: "is not a known article")])
+            throw ErrorReply.rule(
+                "Article \(ItemCode.normalized(command.articleCode)) does not exist.",
+                details: [FieldError(field: "article_code", message: "is not a known article")])
         }
         let lines = try await checked(command.lines, for: article.code, context)
         let version = try await store.nextVersion(of: article.code)
         let now = settings.now()
-        let bom = BOM(id: UUID(), code: Self.code(article.code, version), articleCode: article.code, version: version, status: .draft,
-                      lines: lines, notes: command.notes, createdBy: actor.username, createdAt: now, activatedAt: nil,
-                      supersededAt: nil, updatedAt: now, pinnedOrders: 0)
+        let bom = BOM(
+            id: UUID(), code: Self.code(article.code, version), articleCode: article.code, version: version, status: .draft,
+            lines: lines, notes: command.notes, createdBy: actor.username, createdAt: now, activatedAt: nil,
+            supersededAt: nil, updatedAt: now, pinnedOrders: 0)
         try await insert(bom, store)
         try await context.audit("bom", bom.code, "create", before: BOM?.none, after: bom)
         return bom
@@ -32,7 +34,9 @@ struct BOMHandlers {
         let store = BOMStore(connection: context.connection, logger: context.logger)
         let before = try await store.require(command.bom, lock: true)
         guard before.status == .draft else {
-            throw ErrorReply.conflict("\(before.code) is \(before.status.rawValue) and cannot change; create a new version (POST /api/v1/bom/\(before.code)/new-version) and change that.")
+            throw ErrorReply.conflict(
+                "\(before.code) is \(before.status.rawValue) and cannot change; create a new version (POST /api/v1/bom/\(before.code)/new-version) and change that."
+            )
         }
         var bom = before
         if let lines = command.lines { bom.lines = try await checked(lines, for: bom.articleCode, context) }
@@ -52,9 +56,10 @@ struct BOMHandlers {
         case .newVersion:
             _ = try await ItemStore(connection: context.connection, logger: context.logger).article(before.articleCode, lock: true)
             let version = try await store.nextVersion(of: before.articleCode)
-            let bom = BOM(id: UUID(), code: Self.code(before.articleCode, version), articleCode: before.articleCode, version: version,
-                          status: .draft, lines: before.lines, notes: before.notes, createdBy: actor.username, createdAt: now,
-                          activatedAt: nil, supersededAt: nil, updatedAt: now, pinnedOrders: 0)
+            let bom = BOM(
+                id: UUID(), code: Self.code(before.articleCode, version), articleCode: before.articleCode, version: version,
+                status: .draft, lines: before.lines, notes: before.notes, createdBy: actor.username, createdAt: now,
+                activatedAt: nil, supersededAt: nil, updatedAt: now, pinnedOrders: 0)
             try await insert(bom, store)
             try await context.audit("bom", bom.code, "new version of \(before.code)", before: before, after: bom)
             return bom
@@ -146,11 +151,13 @@ struct BOMHandlers {
     /// no finer than its unit, no line naming the BOM's own article, no cycle through other BOMs. On activation
     /// every sub-assembly must have an ACTIVE BOM.
     private func checked(_ lines: [BOMLine], for article: String, _ context: MessageContext, activating: Bool = false)
-        async throws -> [BOMLine] {
+        async throws -> [BOMLine]
+    {
         let items = ItemStore(connection: context.connection, logger: context.logger)
         let normalized = lines.map {
-            BOMLine(materialCode: $0.materialCode.map(ItemCode.normalized), articleCode: $0.articleCode.map(ItemCode.normalized),
-                    qtyPerUnit: $0.qtyPerUnit, scrapPercent: $0.scrapPercent)
+            BOMLine(
+                materialCode: $0.materialCode.map(ItemCode.normalized), articleCode: $0.articleCode.map(ItemCode.normalized),
+                qtyPerUnit: $0.qtyPerUnit, scrapPercent: $0.scrapPercent)
         }
         let units = try await items.units(of: normalized.compactMap(\.materialCode))
         let articles = try await items.articles(normalized.compactMap(\.articleCode))
@@ -167,8 +174,10 @@ struct BOMHandlers {
                     problems.append(.init(field: "\(field).material_code", message: "\(code) is not a known material"))
                     continue
                 }
-                if let problem = DecimalRules.checkQuantity(line.qtyPerUnit, "\(field).qty_per_unit", unit: unit,
-                                                            in: 0...DecimalRules.maxQuantity) {
+                if let problem = DecimalRules.checkQuantity(
+                    line.qtyPerUnit, "\(field).qty_per_unit", unit: unit,
+                    in: 0...DecimalRules.maxQuantity)
+                {
                     // Per-unit quantities may be finer than a counted unit allows (2 buttons per 3 toys is not), but
                     // never finer than the unit's precision plus three places.
                     if !DecimalRules.fits(line.qtyPerUnit, scale: unit.scale + 3) { problems.append(problem) }
@@ -186,15 +195,20 @@ struct BOMHandlers {
         if !problems.isEmpty { throw ErrorReply.rule("The BOM's lines are not valid.", details: problems) }
         let graph = try await boms.graph(below: article, rootLines: normalized, at: Date.distantFuture)
         if let cycle = BOMGraph(lines: graph, units: units).cycle(from: article) {
-            throw ErrorReply.rule("The BOM would contain itself: \(cycle.joined(separator: " → ")).",
-                                  details: [FieldError(field: "lines", message: "cycle \(cycle.joined(separator: " → "))")])
+            throw ErrorReply.rule(
+                "The BOM would contain itself: \(cycle.joined(separator: " → ")).",
+                details: [FieldError(field: "lines", message: "cycle \(cycle.joined(separator: " → "))")])
         }
         return normalized
     }
 
     private func withUnits(_ lines: [BOMLine], _ context: MessageContext) async throws -> [BOMLine] {
         let units = try await ItemStore(connection: context.connection, logger: context.logger).units(of: lines.compactMap(\.materialCode))
-        return lines.map { var line = $0; line.unit = $0.materialCode.flatMap { units[$0] }; return line }
+        return lines.map {
+            var line = $0
+            line.unit = $0.materialCode.flatMap { units[$0] }
+            return line
+        }
     }
 
     static func refusal(_ error: BOMGraph.ExplosionError) -> ErrorReply {

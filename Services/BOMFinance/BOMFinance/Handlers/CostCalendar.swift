@@ -19,12 +19,14 @@ struct CostCalendar {
     func announceDue(on connection: PostgresConnection, today: LocalDate, logger: Logger) async throws -> Int {
         var done: String?
         for try await day in try await connection.query(
-            "SELECT applied_through::text FROM cost_calendar WHERE id = 1 FOR UPDATE", logger: logger).decode(String?.self) {
+            "SELECT applied_through::text FROM cost_calendar WHERE id = 1 FOR UPDATE", logger: logger
+        ).decode(String?.self) {
             done = day
         }
         if done == today.description { return 0 }
         let since = done ?? "-infinity"
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT material_code, effective_from::text, reason FROM material_costs
             WHERE effective_from > (recorded_at AT TIME ZONE \(settings.timeZone.identifier))::date
               AND effective_from > \(since)::date AND effective_from <= \(today.description)::date
@@ -42,12 +44,15 @@ struct CostCalendar {
             material.version += 1
             material.updatedAt = settings.now()
             try await store.update(material)
-            let event = MaterialCostChanged(material: material, previousCost: previous?.cost, effectiveFrom: entry.from,
-                                            reason: entry.reason.map { "effective from \(entry.from): \($0)" } ?? "effective from \(entry.from)")
-            try await Outbox.enqueue([try .event(Envelope(event, actor: .system(ServiceName.bomfinance.rawValue)))],
-                                     on: connection, logger: logger)
+            let event = MaterialCostChanged(
+                material: material, previousCost: previous?.cost, effectiveFrom: entry.from,
+                reason: entry.reason.map { "effective from \(entry.from): \($0)" } ?? "effective from \(entry.from)")
+            try await Outbox.enqueue(
+                [try .event(Envelope(event, actor: .system(ServiceName.bomfinance.rawValue)))],
+                on: connection, logger: logger)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO cost_calendar (id, applied_through) VALUES (1, \(today.description)::date)
             ON CONFLICT (id) DO UPDATE SET applied_through = EXCLUDED.applied_through
             """, logger: logger)

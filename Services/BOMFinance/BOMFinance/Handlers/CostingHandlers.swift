@@ -19,13 +19,15 @@ struct CostingHandlers {
     func requirements(_ query: GetOrderRequirements, _ context: MessageContext) async throws -> OrderRequirements {
         let order = try await order(query.orderCode, context)
         guard let (bom, graph) = try await pinned(order, context) else {
-            return OrderRequirements(orderCode: order.code, articleCode: order.articleCode, qty: order.qty, bomId: nil, bomCode: nil,
-                                     bomVersion: nil, lines: [],
-                                     note: order.note ?? "\(order.code) is not pinned to a BOM version: \(order.articleCode) had no ACTIVE BOM when the order was made.")
+            return OrderRequirements(
+                orderCode: order.code, articleCode: order.articleCode, qty: order.qty, bomId: nil, bomCode: nil,
+                bomVersion: nil, lines: [],
+                note: order.note ?? "\(order.code) is not pinned to a BOM version: \(order.articleCode) had no ACTIVE BOM when the order was made.")
         }
-        return OrderRequirements(orderCode: order.code, articleCode: order.articleCode, qty: order.qty, bomId: bom.id, bomCode: bom.code,
-                                 bomVersion: bom.version, lines: BOMGraph.requirements(try await explode(order.articleCode, graph, context), qty: order.qty),
-                                 note: nil)
+        return OrderRequirements(
+            orderCode: order.code, articleCode: order.articleCode, qty: order.qty, bomId: bom.id, bomCode: bom.code,
+            bomVersion: bom.version, lines: BOMGraph.requirements(try await explode(order.articleCode, graph, context), qty: order.qty),
+            note: nil)
     }
 
     func order(_ query: GetOrderCosting, _ context: MessageContext) async throws -> OrderCosting {
@@ -59,9 +61,10 @@ struct CostingHandlers {
         }
         let issued = try await costs.issued(to: order.code, fallback: prices)
         let note = pin == nil ? (order.note ?? "Not pinned to a BOM version: \(order.articleCode) had no ACTIVE BOM when the order was made.") : nil
-        return OrderCostRules.variance(orderCode: order.code, articleCode: order.articleCode, qty: order.qty,
-                                       bom: pin.map { Self.reference($0.0) }, note: note, requirements: requirements,
-                                       materialCosts: prices, labourPerUnit: Self.labourPerStage(standard), issued: issued, work: work)
+        return OrderCostRules.variance(
+            orderCode: order.code, articleCode: order.articleCode, qty: order.qty,
+            bom: pin.map { Self.reference($0.0) }, note: note, requirements: requirements,
+            materialCosts: prices, labourPerUnit: Self.labourPerStage(standard), issued: issued, work: work)
     }
 
     // MARK: Events
@@ -107,8 +110,9 @@ struct CostingHandlers {
 
     private func keep(_ order: ManufacturingOrder, _ context: MessageContext) async throws {
         try await CostStore(connection: context.connection, logger: context.logger).keepOrder(
-            OrderCopy(code: order.code, articleCode: order.articleCode, qty: order.qty, route: order.stages, bomId: order.bomId,
-                      note: order.bomNote),
+            OrderCopy(
+                code: order.code, articleCode: order.articleCode, qty: order.qty, route: order.stages, bomId: order.bomId,
+                note: order.bomNote),
             id: order.id, createdAt: order.createdAt)
     }
 
@@ -132,7 +136,8 @@ struct CostingHandlers {
 
     /// The costing of `article` on `day` with `lines` as its own BOM (nil: no BOM, labour only).
     private func breakdown(_ article: String, lines: [BOMLine]?, bom: BOMReference?, on day: LocalDate, _ context: MessageContext)
-        async throws -> ArticleCosting {
+        async throws -> ArticleCosting
+    {
         let items = ItemStore(connection: context.connection, logger: context.logger)
         var graph: [String: [BOMLine]] = [:]
         if let lines {
@@ -141,9 +146,10 @@ struct CostingHandlers {
         }
         let materials = Array(Set(graph.values.flatMap { $0.compactMap(\.materialCode) }))
         let articles = try await items.articles(Array(Set(graph.keys).union([article])))
-        let rollup = CostRollup(graph: BOMGraph(lines: graph, units: try await items.units(of: materials)),
-                                materialCosts: try await items.costs(of: materials, on: day),
-                                labour: articles.mapValues(\.labourMinutes), rates: settings.rates)
+        let rollup = CostRollup(
+            graph: BOMGraph(lines: graph, units: try await items.units(of: materials)),
+            materialCosts: try await items.costs(of: materials, on: day),
+            labour: articles.mapValues(\.labourMinutes), rates: settings.rates)
         return rollup.breakdown(article, at: day, bom: bom)
     }
 

@@ -16,13 +16,17 @@ struct MaterialHandlers {
         let code = ItemCode.normalized(command.code)
         if try await store.material(code, today: settings.today) != nil { throw ErrorReply.conflict("Material \(code) already exists.") }
         let now = settings.now()
-        var material = Material(code: code, name: command.name.trimmingCharacters(in: .whitespacesAndNewlines), category: command.category,
-                                unit: command.unit, standardCost: nil, costEffectiveFrom: nil, active: true, version: 1, updatedAt: now)
+        var material = Material(
+            code: code, name: command.name.trimmingCharacters(in: .whitespacesAndNewlines), category: command.category,
+            unit: command.unit, standardCost: nil, costEffectiveFrom: nil, active: true, version: 1, updatedAt: now)
         try await store.insert(material)
         if let cost = command.standardCost {
             let from = command.costEffectiveFrom ?? settings.today
-            try await store.setCost(code, CostEntry(cost: cost, effectiveFrom: from, reason: "initial cost", recordedBy: actor.username,
-                                                    recordedAt: now))
+            try await store.setCost(
+                code,
+                CostEntry(
+                    cost: cost, effectiveFrom: from, reason: "initial cost", recordedBy: actor.username,
+                    recordedAt: now))
             material = try await store.requireMaterial(code, today: settings.today)
         }
         try await context.audit("material", code, "create", before: Material?.none, after: material)
@@ -58,23 +62,30 @@ struct MaterialHandlers {
         let store = ItemStore(connection: context.connection, logger: context.logger)
         let before = try await store.requireMaterial(command.code, today: settings.today, lock: true)
         let previous = EffectiveCost.at(command.effectiveFrom, in: try await store.costHistory(before.code))
-        try await store.setCost(before.code, CostEntry(cost: command.cost, effectiveFrom: command.effectiveFrom,
-                                                       reason: command.reason.trimmingCharacters(in: .whitespacesAndNewlines),
-                                                       recordedBy: actor.username, recordedAt: settings.now()))
+        try await store.setCost(
+            before.code,
+            CostEntry(
+                cost: command.cost, effectiveFrom: command.effectiveFrom,
+                reason: command.reason.trimmingCharacters(in: .whitespacesAndNewlines),
+                recordedBy: actor.username, recordedAt: settings.now()))
         var material = try await store.requireMaterial(before.code, today: settings.today)
         material.version = before.version + 1
         material.updatedAt = settings.now()
         try await store.update(material)
-        try await context.audit("material", material.code, "cost \(command.cost) from \(command.effectiveFrom)", before: before,
-                                after: material)
-        try await context.publish(MaterialCostChanged(material: material, previousCost: previous?.cost,
-                                                      effectiveFrom: command.effectiveFrom, reason: command.reason))
+        try await context.audit(
+            "material", material.code, "cost \(command.cost) from \(command.effectiveFrom)", before: before,
+            after: material)
+        try await context.publish(
+            MaterialCostChanged(
+                material: material, previousCost: previous?.cost,
+                effectiveFrom: command.effectiveFrom, reason: command.reason))
         return MaterialDetail(material: material, costHistory: try await store.costHistory(material.code))
     }
 
     func get(_ query: GetMaterial, _ context: MessageContext) async throws -> Material {
-        hideMoney(try await ItemStore(connection: context.connection, logger: context.logger)
-            .requireMaterial(query.code, today: settings.today), context)
+        hideMoney(
+            try await ItemStore(connection: context.connection, logger: context.logger)
+                .requireMaterial(query.code, today: settings.today), context)
     }
 
     func detail(_ query: GetMaterialDetail, _ context: MessageContext) async throws -> MaterialDetail {
@@ -107,7 +118,8 @@ struct MaterialHandlers {
             if let material = try await store.material(row.code, today: today, lock: true) {
                 existing[row.code] = material
                 if material.unit != row.unit, try await store.isUsed(material: row.code) {
-                    problems.append(FieldError(field: "line \(row.line)", message: "\(row.code): unit cannot change from \(material.unit.rawValue), BOMs use it"))
+                    problems.append(
+                        FieldError(field: "line \(row.line)", message: "\(row.code): unit cannot change from \(material.unit.rawValue), BOMs use it"))
                 }
             }
         }
@@ -118,8 +130,11 @@ struct MaterialHandlers {
         let now = settings.now()
         for row in rows {
             let before = existing[row.code]
-            var material = before ?? Material(code: row.code, name: row.name, category: row.category, unit: row.unit, standardCost: nil,
-                                              costEffectiveFrom: nil, active: true, version: 0, updatedAt: now)
+            var material =
+                before
+                ?? Material(
+                    code: row.code, name: row.name, category: row.category, unit: row.unit, standardCost: nil,
+                    costEffectiveFrom: nil, active: true, version: 0, updatedAt: now)
             material.name = row.name
             material.category = row.category
             material.unit = row.unit
@@ -133,8 +148,11 @@ struct MaterialHandlers {
             material.updatedAt = now
             if before == nil { try await store.insert(material) } else { try await store.update(material) }
             if let cost = row.standardCost, costChanges {
-                try await store.setCost(row.code, CostEntry(cost: cost, effectiveFrom: row.effectiveFrom ?? today, reason: "CSV import",
-                                                            recordedBy: actor.username, recordedAt: now))
+                try await store.setCost(
+                    row.code,
+                    CostEntry(
+                        cost: cost, effectiveFrom: row.effectiveFrom ?? today, reason: "CSV import",
+                        recordedBy: actor.username, recordedAt: now))
             }
             let after = try await store.requireMaterial(row.code, today: today)
             try await context.audit("material", row.code, before == nil ? "import create" : "import update", before: before, after: after)
@@ -144,8 +162,10 @@ struct MaterialHandlers {
                 try await context.publish(MaterialChanged(material: after))
             }
             if costChanges {
-                try await context.publish(MaterialCostChanged(material: after, previousCost: before?.standardCost,
-                                                              effectiveFrom: row.effectiveFrom ?? today, reason: "CSV import"))
+                try await context.publish(
+                    MaterialCostChanged(
+                        material: after, previousCost: before?.standardCost,
+                        effectiveFrom: row.effectiveFrom ?? today, reason: "CSV import"))
             }
             lines.append(.init(line: row.line, code: row.code, outcome: before == nil ? "CREATED" : "UPDATED", reason: nil))
         }

@@ -23,8 +23,9 @@ struct Recosting {
         let materialCodes = Set(lines.values.flatMap { $0.compactMap(\.materialCode) })
         let prices = try await items.costs(of: Array(materialCodes), on: settings.today)
         let labour = try await items.articles(Array(affected)).mapValues(\.labourMinutes)
-        let rollup = CostRollup(graph: BOMGraph(lines: lines, units: [:]), materialCosts: prices, labour: labour,
-                                rates: settings.rates, known: known)
+        let rollup = CostRollup(
+            graph: BOMGraph(lines: lines, units: [:]), materialCosts: prices, labour: labour,
+            rates: settings.rates, known: known)
         let rolled = rollup.roll(affected)
         let stored = try await costs.standardCosts(Array(affected))
         var moved: [(article: String, cost: RolledCost, total: Decimal)] = []
@@ -37,10 +38,11 @@ struct Recosting {
         let now = settings.now()
         try await costs.keepStandardCosts(moved, at: now)
         for item in moved {
-            try await context.publish(ArticleCostChanged(
-                articleCode: item.article, previousCost: stored[item.article]?.1, cost: item.total,
-                materialCost: DecimalMath.money(item.cost.material), labourCost: DecimalMath.money(item.cost.labour),
-                cause: cause, costedAt: now))
+            try await context.publish(
+                ArticleCostChanged(
+                    articleCode: item.article, previousCost: stored[item.article]?.1, cost: item.total,
+                    materialCost: DecimalMath.money(item.cost.material), labourCost: DecimalMath.money(item.cost.labour),
+                    cause: cause, costedAt: now))
         }
         context.logger.info("re-costed \(affected.count) article(s) for \(cause); \(moved.count) moved")
         return moved.count

@@ -29,15 +29,27 @@ struct AuthController: Sendable {
         /// Seconds until the access token expires.
         var expiresIn: Int
     }
-    struct Me: Codable, Sendable { var id: UUID; var username: String; var fullName: String; var roles: [String]; var department: String? }
+    struct Me: Codable, Sendable {
+        var id: UUID
+        var username: String
+        var fullName: String
+        var roles: [String]
+        var department: String?
+    }
 
     func register(on routes: APIRoutes) {
-        routes.add(.post, "login", "Sign in; returns an access and a refresh token", access: .anyone, body: LoginBody.self,
-                   reply: TokenPair.self) { try await login($0) }
-        routes.add(.post, "refresh", "Trade a refresh token for new tokens (the old one stops working)", access: .anyone,
-                   body: RefreshBody.self, reply: TokenPair.self) { try await refresh($0) }
-        routes.add(.post, "logout", "Revoke a refresh token's session; without a body, every session of the signed-in user",
-                   access: .anyone, body: RefreshBody?.self, reply: Accepted.self) { try await logout($0) }
+        routes.add(
+            .post, "login", "Sign in; returns an access and a refresh token", access: .anyone, body: LoginBody.self,
+            reply: TokenPair.self
+        ) { try await login($0) }
+        routes.add(
+            .post, "refresh", "Trade a refresh token for new tokens (the old one stops working)", access: .anyone,
+            body: RefreshBody.self, reply: TokenPair.self
+        ) { try await refresh($0) }
+        routes.add(
+            .post, "logout", "Revoke a refresh token's session; without a body, every session of the signed-in user",
+            access: .anyone, body: RefreshBody?.self, reply: Accepted.self
+        ) { try await logout($0) }
         routes.add(.get, "me", "The signed-in user", access: .signedIn(), reply: Me.self) { try await me($0) }
     }
 
@@ -55,8 +67,9 @@ struct AuthController: Sendable {
         let found = try await users.find(username: username)
         let matches = await hasher.verify(body.password, hash: found?.passwordHash ?? decoyHash)
         guard let found, matches, found.user.active else {
-            try await users.recordFailure(username: username, address: address, maxFailures: settings.maxFailedLogins,
-                                          lockout: settings.lockout)
+            try await users.recordFailure(
+                username: username, address: address, maxFailures: settings.maxFailedLogins,
+                lockout: settings.lockout)
             context.logger.notice("failed sign-in for \(username) from \(address)")
             throw ErrorReply(.unauthorized, "Wrong user name or password.")
         }
@@ -103,9 +116,11 @@ struct AuthController: Sendable {
     /// A new access token and the next refresh token of `family`, which ends at `familyExpires` however often it is refreshed.
     private func issueTokens(for user: User, family: UUID, familyExpires: Date) async throws -> TokenPair {
         let refresh = TokenService.newRefreshToken()
-        try await users.storeRefreshToken(hash: refresh.hash, user: user.id, family: family, lifetime: settings.refreshTokenLifetime,
-                                          familyExpires: familyExpires)
-        return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: refresh.token,
-                         expiresIn: Int(settings.accessTokenLifetime.components.seconds))
+        try await users.storeRefreshToken(
+            hash: refresh.hash, user: user.id, family: family, lifetime: settings.refreshTokenLifetime,
+            familyExpires: familyExpires)
+        return TokenPair(
+            accessToken: try await tokens.accessToken(for: user), refreshToken: refresh.token,
+            expiresIn: Int(settings.accessTokenLifetime.components.seconds))
     }
 }

@@ -3,7 +3,13 @@ import Foundation
 
 /// Development users that `./scripts/run` seeds (`STITCH_SEED_DEMO=true`); listed in the README.
 enum DemoUsers {
-    struct Demo { var username: String; var password: String; var fullName: String; var roles: [Role]; var department: Department? }
+    struct Demo {
+        var username: String
+        var password: String
+        var fullName: String
+        var roles: [Role]
+        var department: Department?
+    }
 
     static let all: [Demo] = [
         Demo(username: "admin", password: "admin-dev-123", fullName: "System Administrator", roles: [.admin], department: nil),
@@ -21,8 +27,9 @@ enum DemoUsers {
     /// Creates the demo users that do not exist yet.
     static func seed(_ users: UserStore, hasher: PasswordHasher) async throws {
         for demo in all where try await users.find(username: demo.username) == nil {
-            let user = User(id: UUID(), username: demo.username, fullName: demo.fullName, roles: demo.roles.map(\.rawValue),
-                            department: demo.department?.rawValue, active: true, createdAt: Date())
+            let user = User(
+                id: UUID(), username: demo.username, fullName: demo.fullName, roles: demo.roles.map(\.rawValue),
+                department: demo.department?.rawValue, active: true, createdAt: Date())
             _ = try await users.create(user, passwordHash: await hasher.hash(demo.password), by: nil)
         }
     }

@@ -13,8 +13,9 @@ enum InitialAdmin {
     @discardableResult
     static func ensure(_ users: UserStore, hasher: PasswordHasher, password: String) async throws -> Bool {
         guard try await users.find(username: username) == nil else { return false }
-        let admin = User(id: UUID(), username: username, fullName: "Administrator", roles: [Role.admin.rawValue],
-                         department: nil, active: true, createdAt: Date())
+        let admin = User(
+            id: UUID(), username: username, fullName: "Administrator", roles: [Role.admin.rawValue],
+            department: nil, active: true, createdAt: Date())
         return try await users.create(admin, passwordHash: await hasher.hash(password), by: nil) != nil
     }
 }

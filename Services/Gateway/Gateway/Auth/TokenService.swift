@@ -35,10 +35,11 @@ struct TokenService: Sendable {
 
     func accessToken(for user: User) async throws -> String {
         let now = Date()
-        let claims = AccessClaims(sub: .init(value: user.id.uuidString),
-                                  exp: .init(value: now.addingTimeInterval(Double(accessLifetime.components.seconds))),
-                                  iat: .init(value: now), username: user.username, roles: user.roles,
-                                  department: user.department)
+        let claims = AccessClaims(
+            sub: .init(value: user.id.uuidString),
+            exp: .init(value: now.addingTimeInterval(Double(accessLifetime.components.seconds))),
+            iat: .init(value: now), username: user.username, roles: user.roles,
+            department: user.department)
         return try await keys.sign(claims)
     }
 

@@ -22,20 +22,28 @@ struct UserStore: Sendable {
     private static let columns = "id, username, full_name, roles, department, active, created_at"
 
     func find(username: String) async throws -> (user: User, passwordHash: String)? {
-        let rows = try await client.rows("""
+        let rows = try await client.rows(
+            """
             SELECT id, username, full_name, roles, department, active, created_at, password_hash FROM users
             WHERE username = \(username.lowercased())
             """, logger: logger)
-        for (id, name, fullName, roles, department, active, createdAt, hash) in try rows.map({ try $0.decode((UUID, String, String, [String], String?, Bool, Date, String).self) }) {
-            return (User(id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
-                         createdAt: createdAt), hash)
+        for (id, name, fullName, roles, department, active, createdAt, hash) in try rows.map({
+            try $0.decode((UUID, String, String, [String], String?, Bool, Date, String).self)
+        }) {
+            return (
+                User(
+                    id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
+                    createdAt: createdAt), hash
+            )
         }
         return nil
     }
 
     func find(id: UUID) async throws -> User? {
-        let rows = try await client.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM users WHERE id = $1",
-                                                        binds: try binds(id)), logger: logger)
+        let rows = try await client.rows(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) FROM users WHERE id = $1",
+                binds: try binds(id)), logger: logger)
         for row in rows { return try Self.user(row) }
         return nil
     }
@@ -45,9 +53,10 @@ struct UserStore: Sendable {
         for count in try await client.rows("SELECT count(*)::bigint FROM users", logger: logger).map({ try $0.decode(Int.self) }) {
             total = count
         }
-        let rows = try await client.rows(PostgresQuery(
-            unsafeSQL: "SELECT \(Self.columns) FROM users ORDER BY username LIMIT $1 OFFSET $2",
-            binds: try binds(page.perPage, page.offset)), logger: logger)
+        let rows = try await client.rows(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) FROM users ORDER BY username LIMIT $1 OFFSET $2",
+                binds: try binds(page.perPage, page.offset)), logger: logger)
         var users: [User] = []
         for row in rows { users.append(try Self.user(row)) }
         return Page(items: users, page: page.page, perPage: page.perPage, total: total)
@@ -56,7 +65,8 @@ struct UserStore: Sendable {
     /// Creates a user; nil if the user name is taken.
     func create(_ user: User, passwordHash: String, by actor: Actor?) async throws -> User? {
         try await client.transaction(logger: logger) { connection in
-            let inserted = try await connection.query("""
+            let inserted = try await connection.query(
+                """
                 INSERT INTO users (id, username, full_name, password_hash, roles, department)
                 VALUES (\(user.id), \(user.username.lowercased()), \(user.fullName), \(passwordHash), \(user.roles), \(user.department))
                 ON CONFLICT (username) DO NOTHING RETURNING 1
@@ -75,7 +85,8 @@ struct UserStore: Sendable {
 
     /// Seconds sign-ins as `username` from `address` stay locked, or nil.
     func lockedFor(username: String, address: String) async throws -> Int? {
-        let rows = try await client.rows("""
+        let rows = try await client.rows(
+            """
             SELECT ceil(extract(epoch FROM locked_until - now()))::bigint FROM login_failures
             WHERE username = \(username.lowercased()) AND client_address = \(address) AND locked_until > now()
             """, logger: logger)
@@ -85,7 +96,8 @@ struct UserStore: Sendable {
 
     func recordFailure(username: String, address: String, maxFailures: Int, lockout: Duration) async throws {
         let seconds = Int(lockout.components.seconds)
-        try await client.rows("""
+        try await client.rows(
+            """
             INSERT INTO login_failures (username, client_address, failures) VALUES (\(username.lowercased()), \(address), 1)
             ON CONFLICT (username, client_address) DO UPDATE SET
                 failures = CASE WHEN login_failures.failures + 1 >= \(maxFailures) THEN 0 ELSE login_failures.failures + 1 END,
@@ -96,7 +108,8 @@ struct UserStore: Sendable {
     }
 
     func clearFailures(username: String, address: String) async throws {
-        try await client.rows("""
+        try await client.rows(
+            """
             DELETE FROM login_failures WHERE username = \(username.lowercased()) AND client_address = \(address)
             """, logger: logger)
     }
@@ -106,26 +119,33 @@ struct UserStore: Sendable {
     /// Stores a refresh token of `family`; it expires after `lifetime` or when its family does, whichever is first.
     func storeRefreshToken(hash: String, user: UUID, family: UUID, lifetime: Duration, familyExpires: Date) async throws {
         let seconds = Int(lifetime.components.seconds)
-        try await client.rows("""
+        try await client.rows(
+            """
             INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at, family_expires_at)
             VALUES (\(hash), \(user), \(family), LEAST(now() + make_interval(secs => \(seconds)), \(familyExpires)), \(familyExpires))
             """, logger: logger)
     }
 
-    enum RefreshOutcome { case valid(user: UUID, family: UUID, familyExpires: Date), reused(family: UUID), invalid }
+    enum RefreshOutcome {
+        case valid(user: UUID, family: UUID, familyExpires: Date)
+        case reused(family: UUID)
+        case invalid
+    }
 
     /// Revokes the token as it is used. A token used a second time revokes its whole family.
     func consumeRefreshToken(hash: String) async throws -> RefreshOutcome {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT user_id, family, family_expires_at, revoked_at IS NOT NULL, least(expires_at, family_expires_at) < now()
                 FROM refresh_tokens
                 WHERE token_hash = \(hash) FOR UPDATE
                 """, logger: logger)
             for try await (user, family, familyExpires, revoked, expired) in rows.decode((UUID, UUID, Date, Bool, Bool).self) {
                 if revoked {
-                    try await connection.query("UPDATE refresh_tokens SET revoked_at = now() WHERE family = \(family) AND revoked_at IS NULL",
-                                               logger: logger)
+                    try await connection.query(
+                        "UPDATE refresh_tokens SET revoked_at = now() WHERE family = \(family) AND revoked_at IS NULL",
+                        logger: logger)
                     return .reused(family: family)
                 }
                 try await connection.query("UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = \(hash)", logger: logger)
@@ -153,15 +173,17 @@ struct UserStore: Sendable {
     }
 
     func revokeFamily(ofTokenHash hash: String) async throws {
-        try await client.rows("""
+        try await client.rows(
+            """
             UPDATE refresh_tokens SET revoked_at = now()
             WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = \(hash)) AND revoked_at IS NULL
             """, logger: logger)
     }
 
     func revokeAll(of user: UUID) async throws {
-        try await client.rows("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = \(user) AND revoked_at IS NULL",
-                               logger: logger)
+        try await client.rows(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = \(user) AND revoked_at IS NULL",
+            logger: logger)
     }
 
     private func binds(_ values: any PostgresEncodable & Sendable...) throws -> PostgresBindings {
@@ -173,7 +195,8 @@ struct UserStore: Sendable {
     private static func user(_ row: PostgresRow) throws -> User {
         let (id, name, fullName, roles, department, active, createdAt) =
             try row.decode((UUID, String, String, [String], String?, Bool, Date).self)
-        return User(id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
-                    createdAt: createdAt)
+        return User(
+            id: id, username: name, fullName: fullName, roles: roles, department: department, active: active,
+            createdAt: createdAt)
     }
 }

@@ -19,8 +19,10 @@ struct UsersController: Sendable {
         routes.add(.get, "", "List users", access: .roles([.admin, .manager]), query: PageQuery.self, reply: Listed<User>.self) {
             Listed(try await users.list(page: $0.query.pageRequest))
         }
-        routes.add(.post, "", "Create a user (roles and department from the lists of roles and departments)", access: .roles([.admin]),
-                   body: NewUser.self, reply: User.self, status: .created) { try await create($0) }
+        routes.add(
+            .post, "", "Create a user (roles and department from the lists of roles and departments)", access: .roles([.admin]),
+            body: NewUser.self, reply: User.self, status: .created
+        ) { try await create($0) }
     }
 
     func create(_ call: Call<NoQuery, NewUser>) async throws -> User {
@@ -39,14 +41,17 @@ struct UsersController: Sendable {
         }
         if body.roles.isEmpty { problems.append(.init(field: "roles", message: "must name at least one role")) }
         for role in body.roles where Role(rawValue: role) == nil {
-            problems.append(.init(field: "roles", message: "\(role) is not a role; roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(
+                .init(field: "roles", message: "\(role) is not a role; roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         if let department = body.department, Department(rawValue: department) == nil {
-            problems.append(.init(field: "department", message: "must be one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")) or absent"))
+            problems.append(
+                .init(field: "department", message: "must be one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")) or absent"))
         }
         if !problems.isEmpty { throw ErrorReply.validation(problems) }
-        let user = User(id: UUID(), username: username, fullName: body.fullName, roles: body.roles, department: body.department,
-                        active: true, createdAt: Date())
+        let user = User(
+            id: UUID(), username: username, fullName: body.fullName, roles: body.roles, department: body.department,
+            active: true, createdAt: Date())
         guard let created = try await users.create(user, passwordHash: await hasher.hash(body.password), by: actor) else {
             throw ErrorReply.conflict("The user name \(username) is taken.")
         }

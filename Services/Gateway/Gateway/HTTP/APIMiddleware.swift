@@ -22,14 +22,17 @@ struct APIMiddleware: RouterMiddleware {
         } catch let error as ErrorReply {
             response = JSONResponses.error(error, requestId: requestId)
         } catch let error as HTTPError {
-            let code: ErrorCode = switch error.status.code {
-            case 404: .notFound
-            case 405: .methodNotAllowed
-            case 413, 400: .malformed
-            case 401: .unauthorized
-            default: .internalError
-            }
-            let message = error.status.code == 404 ? "No such route: \(request.method) \(request.uri.path)"
+            let code: ErrorCode =
+                switch error.status.code {
+                case 404: .notFound
+                case 405: .methodNotAllowed
+                case 413, 400: .malformed
+                case 401: .unauthorized
+                default: .internalError
+                }
+            let message =
+                error.status.code == 404
+                ? "No such route: \(request.method) \(request.uri.path)"
                 : (error.body ?? error.status.reasonPhrase)
             response = JSONResponses.error(ErrorReply(code, message), requestId: requestId)
         } catch {

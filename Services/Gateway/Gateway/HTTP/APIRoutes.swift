@@ -125,8 +125,10 @@ struct APIRoutes {
 
     /// An operation whose answer is not JSON (`text/event-stream`, a page): the handler writes the
     /// response itself; the document records its media type.
-    func addRaw(_ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, media: String,
-                _ handler: @escaping @Sendable (Request, GatewayContext) async throws -> Response) {
+    func addRaw(
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, media: String,
+        _ handler: @escaping @Sendable (Request, GatewayContext) async throws -> Response
+    ) {
         group.on(RouterPath(path), method: method) { request, context in
             switch access {
             case .anyone: break
@@ -135,9 +137,11 @@ struct APIRoutes {
             }
             return try await handler(request, context)
         }
-        catalogue.add(Operation(method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
-                                status: .ok, callsServices: false, query: NoQuery.self, body: NoBody.self, reply: NoBody.self,
-                                rawReply: media))
+        catalogue.add(
+            Operation(
+                method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
+                status: .ok, callsServices: false, query: NoQuery.self, body: NoBody.self, reply: NoBody.self,
+                rawReply: media))
     }
 
     private func register<Query: Decodable & Sendable, Body: Codable & Sendable, Reply: Encodable & Sendable>(
@@ -147,23 +151,28 @@ struct APIRoutes {
     ) {
         let services = self.services
         let responder: @Sendable (Request, GatewayContext) async throws -> Response = { request, context in
-            let actor: Actor? = switch access {
-            case .anyone: context.actor
-            case .signedIn: try context.requireActor()
-            case .roles(let roles, _): try context.require(roles)
-            }
+            let actor: Actor? =
+                switch access {
+                case .anyone: context.actor
+                case .signedIn: try context.requireActor()
+                case .roles(let roles, _): try context.require(roles)
+                }
             try Self.checkPathParameters(context)
             let query = try QueryDecoder.decode(Query.self, from: QueryParameters(request).values)
             if let problems = (query as? any BoundedInput)?.inputProblems, !problems.isEmpty { throw ErrorReply.validation(problems) }
             let body = try await Self.readBody(Body.self, request)
-            let reply = try await handler(Call(request: request, context: context, actor: actor, query: query, body: body,
-                                               services: services))
+            let reply = try await handler(
+                Call(
+                    request: request, context: context, actor: actor, query: query, body: body,
+                    services: services))
             if let enveloped = reply as? any Enveloped { return try JSONResponses.json(enveloped, status: status) }
             return try JSONResponses.data(reply, status: status)
         }
         group.on(RouterPath(path), method: method, use: responder)
-        catalogue.add(Operation(method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
-                                status: status, callsServices: services != nil, query: Query.self, body: Body.self, reply: Reply.self))
+        catalogue.add(
+            Operation(
+                method: method, path: Self.documentPath(prefix, path), summary: summary, tag: tag, access: access,
+                status: status, callsServices: services != nil, query: Query.self, body: Body.self, reply: Reply.self))
     }
 
     /// The longest id or code a path may carry (the document says so for every path parameter).
@@ -192,8 +201,10 @@ struct APIRoutes {
     static func readBody<Body: Codable>(_ type: Body.Type, _ request: Request) async throws -> Body {
         if let none = NoBody() as? Body { return none }
         if let csv = type as? any CSVBody.Type { return csv.init(text: try await csvText(request)) as! Body }
-        if let optional = type as? any OptionalBody.Type, request.headers[.contentLength] == "0"
-            || (request.headers[.contentLength] == nil && request.headers[.contentType] == nil) {
+        if let optional = type as? any OptionalBody.Type,
+            request.headers[.contentLength] == "0"
+                || (request.headers[.contentLength] == nil && request.headers[.contentType] == nil)
+        {
             return optional.absent as! Body
         }
         return try await request.decodeJSON(type)

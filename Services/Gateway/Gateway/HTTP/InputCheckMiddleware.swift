@@ -30,8 +30,11 @@ struct InputCheckMiddleware: RouterMiddleware {
         var context = context
         if let key = request.headers[.idempotencyKey] {
             guard key.range(of: Self.idempotencyKeyPattern, options: .regularExpression) != nil else {
-                throw ErrorReply.validation([FieldError(field: "Idempotency-Key",
-                                                        message: "must be 1 to 100 letters, digits, -, _, . or :")])
+                throw ErrorReply.validation([
+                    FieldError(
+                        field: "Idempotency-Key",
+                        message: "must be 1 to 100 letters, digits, -, _, . or :")
+                ])
             }
             context.idempotencyKey = key
         }

@@ -31,16 +31,19 @@ enum JSONResponses {
     }
 
     static func error(_ error: ErrorReply, requestId: String) -> Response {
-        let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, details: error.details,
-                                          requestId: requestId))
+        let body = ErrorBody(
+            error: .init(
+                code: error.code.rawValue, message: error.message, details: error.details,
+                requestId: requestId))
         let status = HTTPResponse.Status(code: error.code.httpStatus)
         return (try? json(body, status: status)) ?? Response(status: status)
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
         let bytes = try StitchJSON.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 
@@ -70,7 +73,9 @@ extension Request {
         // (a backlog's entries are judged one by one by their owner instead: ItemwiseValidated).
         var problems = value is any ItemwiseValidated ? [] : InputRules.textProblems(in: value)
         // ... and a body's own checks (a reason that says something), as the document states them: all at once.
-        if !(value is any ItemwiseValidated), let bounded = value as? any BoundedInput { problems = FieldError.unique(problems + bounded.inputProblems) }
+        if !(value is any ItemwiseValidated), let bounded = value as? any BoundedInput {
+            problems = FieldError.unique(problems + bounded.inputProblems)
+        }
         if !problems.isEmpty { throw ErrorReply.validation(problems) }
         return value
     }
@@ -89,8 +94,14 @@ func fieldError(_ error: DecodingError) -> FieldError {
     case .valueNotFound(_, let context):
         return FieldError(field: path(context), message: "must not be null")
     case .typeMismatch(let type, let context):
-        let expected = type == Int.self ? "a whole number" : type == String.self ? "text" : type == Bool.self ? "true or false"
-            : "\(type)"
+        let expected =
+            type == Int.self
+            ? "a whole number"
+            : type == String.self
+                ? "text"
+                : type == Bool.self
+                    ? "true or false"
+                    : "\(type)"
         return FieldError(field: path(context), message: "must be \(expected)")
     case .dataCorrupted(let context):
         if context.codingPath.isEmpty { return FieldError(field: "body", message: "is not valid JSON") }

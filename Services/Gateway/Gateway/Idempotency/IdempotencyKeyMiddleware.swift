@@ -29,8 +29,9 @@ struct IdempotencyKeyMiddleware: RouterMiddleware {
         } catch {
             throw ErrorReply(.malformed, "The request body is larger than \(Self.maxBodyBytes / 1024) KiB.")
         }
-        let fingerprint = RequestFingerprint(method: request.method, path: request.uri.path, query: request.uri.query,
-                                             body: Array(body.readableBytesView), userId: user)
+        let fingerprint = RequestFingerprint(
+            method: request.method, path: request.uri.path, query: request.uri.query,
+            body: Array(body.readableBytesView), userId: user)
         let this = KeyedRequest(fingerprint: fingerprint.value, method: request.method.rawValue, path: request.uri.path)
         let bound = try await store.bind(user: user, key: key, to: this)
         guard bound.fingerprint == this.fingerprint else { throw Self.reused(bound) }
@@ -50,8 +51,9 @@ struct IdempotencyKeyMiddleware: RouterMiddleware {
     }
 
     static func reused(_ first: KeyedRequest) -> ErrorReply {
-        ErrorReply(.idempotencyKeyReused,
-                   "This Idempotency-Key was used for another request (\(first.method) \(first.path)); use a new key for a new request.",
-                   details: [FieldError(field: "Idempotency-Key", message: "was used for another request: send a new key")])
+        ErrorReply(
+            .idempotencyKeyReused,
+            "This Idempotency-Key was used for another request (\(first.method) \(first.path)); use a new key for a new request.",
+            details: [FieldError(field: "Idempotency-Key", message: "was used for another request: send a new key")])
     }
 }

@@ -24,8 +24,8 @@ struct RequestFingerprint: Sendable, Hashable {
     /// `{"b":2,"a":1}` are one request; any other body (CSV, empty) as sent.
     static func normalised(_ body: [UInt8]) -> [UInt8] {
         guard let first = body.first(where: { !" \t\r\n".utf8.contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
-              let value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+            let value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
         else { return body }
         return Array(data)
     }

@@ -36,7 +36,8 @@ struct PostgresRequestKeyStore: RequestKeyStore {
         // the same key at this moment, the insert waits for it and the read (of the statement's snapshot)
         // finds nothing: then the next round reads what it committed.
         for _ in 0..<5 {
-            let rows = try await client.rows("""
+            let rows = try await client.rows(
+                """
                 WITH fresh AS (
                     INSERT INTO request_keys (user_id, key, fingerprint, method, path)
                     VALUES (\(user), \(key), \(request.fingerprint), \(request.method), \(request.path))
@@ -54,17 +55,20 @@ struct PostgresRequestKeyStore: RequestKeyStore {
     }
 
     func release(user: String, key: String, fingerprint: String) async throws {
-        try await client.rows("""
+        try await client.rows(
+            """
             DELETE FROM request_keys WHERE user_id = \(user) AND key = \(key) AND fingerprint = \(fingerprint)
             """, logger: logger, deadline: .seconds(10))
     }
 
     func deleteExpired(limit: Int) async throws -> Int {
-        try await client.rows("""
+        try await client.rows(
+            """
             DELETE FROM request_keys WHERE (user_id, key) IN (
                 SELECT user_id, key FROM request_keys WHERE created_at < now() - make_interval(days => \(RequestKeyRetention.days))
                 LIMIT \(limit))
             RETURNING 1
-            """, logger: logger).count
+            """, logger: logger
+        ).count
     }
 }

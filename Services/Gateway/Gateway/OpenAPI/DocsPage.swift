@@ -42,21 +42,24 @@ enum DocsPage {
         html += "<h2 id=\"schemas\">Schemas</h2>"
         if case .object(let schemas)? = document["components"]?["schemas"] {
             for name in schemas.keys.sorted() {
-                html += "<details id=\"schema-\(anchor(name))\"><summary><code>\(escape(name))</code></summary>\(schemaTable(schemas[name]!))</details>"
+                html +=
+                    "<details id=\"schema-\(anchor(name))\"><summary><code>\(escape(name))</code></summary>\(schemaTable(schemas[name]!))</details>"
             }
         }
         return html + "</body></html>"
     }
 
     private static func operationHTML(_ path: String, _ method: String, _ operation: JSONValue) -> String {
-        var html = "<details><summary><span class=\"m \(method)\">\(method)</span> <code>\(escape(path))</code> — "
+        var html =
+            "<details><summary><span class=\"m \(method)\">\(method)</span> <code>\(escape(path))</code> — "
             + "\(escape(operation["summary"]?.stringValue ?? ""))</summary>"
         html += "<p class=\"muted\">\(escape(operation["description"]?.stringValue ?? ""))</p>"
         if case .array(let parameters)? = operation["parameters"], !parameters.isEmpty {
             html += "<table><tr><th>Parameter</th><th>In</th><th>Schema</th></tr>"
             for parameter in parameters {
                 let required = parameter["required"] == .bool(true) ? " <span class=\"req\">required</span>" : ""
-                html += "<tr><td><code>\(escape(parameter["name"]?.stringValue ?? ""))</code>\(required)</td>"
+                html +=
+                    "<tr><td><code>\(escape(parameter["name"]?.stringValue ?? ""))</code>\(required)</td>"
                     + "<td>\(escape(parameter["in"]?.stringValue ?? ""))</td><td>\(describe(parameter["schema"] ?? [:]))</td></tr>"
             }
             html += "</table>"
@@ -96,7 +99,9 @@ enum DocsPage {
         var words: [String] = []
         if let type = schema["type"]?.stringValue {
             if type == "array" { return "array of " + describe(schema["items"] ?? [:]) }
-            if type == "object", let properties = schema["properties"] { return schemaTable(["properties": properties, "required": schema["required"] ?? []]) }
+            if type == "object", let properties = schema["properties"] {
+                return schemaTable(["properties": properties, "required": schema["required"] ?? []])
+            }
             if type == "object", let values = schema["additionalProperties"] { return "object of " + describe(values) }
             words.append(type)
         }

@@ -36,7 +36,9 @@ struct Leaf {
         var to = days(high.month...high.month, to: high.day)
         if high.month > 1 { to += days(1...high.month - 1) }
         var alternatives = ["\(low.year)-(" + from.joined(separator: "|") + ")", "\(high.year)-(" + to.joined(separator: "|") + ")"]
-        if high.year - low.year > 1 { alternatives.insert(numbers(low.year + 1...high.year - 1) + "-(" + days(1...12).joined(separator: "|") + ")", at: 1) }
+        if high.year - low.year > 1 {
+            alternatives.insert(numbers(low.year + 1...high.year - 1) + "-(" + days(1...12).joined(separator: "|") + ")", at: 1)
+        }
         return "^(" + alternatives.joined(separator: "|") + ")$"
     }
 
@@ -53,9 +55,12 @@ struct Leaf {
         case is Bool.Type: return same(["type": "boolean"], sample: false)
         case is LocalDate.Type:
             // A date has no minimum/maximum in JSON Schema: the window is in the pattern's years and the description.
-            return Leaf(schema: ["type": "string", "format": "date", "pattern": .string(datePattern),
-                                 "description": .string(InputRules.dateRuleDescription)],
-                        outputSchema: ["type": "string", "format": "date"], sample: LocalDate("2026-01-28")!)
+            return Leaf(
+                schema: [
+                    "type": "string", "format": "date", "pattern": .string(datePattern),
+                    "description": .string(InputRules.dateRuleDescription),
+                ],
+                outputSchema: ["type": "string", "format": "date"], sample: LocalDate("2026-01-28")!)
         case is Date.Type: return same(["type": "string", "format": "date-time"], sample: Date(timeIntervalSince1970: 1_769_558_400))
         case is UUID.Type: return same(["type": "string", "format": "uuid"], sample: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!)
         default:
@@ -70,8 +75,10 @@ struct Leaf {
 
     private static func text(field: String?) -> Leaf {
         let free = field.map { InputRules.freeTextFields.contains($0) } ?? false
-        let input: JSONValue = ["type": "string", "maxLength": .int(free ? InputRules.maxFreeTextLength : InputRules.maxTextLength),
-                                "pattern": .string(free ? freeTextPattern : linePattern)]
+        let input: JSONValue = [
+            "type": "string", "maxLength": .int(free ? InputRules.maxFreeTextLength : InputRules.maxTextLength),
+            "pattern": .string(free ? freeTextPattern : linePattern),
+        ]
         return Leaf(schema: input, outputSchema: ["type": "string"], sample: "A")
     }
 

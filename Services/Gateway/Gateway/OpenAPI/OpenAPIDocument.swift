@@ -47,23 +47,26 @@ struct OpenAPIDocument: Sendable {
         let (schemas, rename) = catalog.resolvedComponents()
         let document: JSONValue = [
             "openapi": "3.1.0",
-            "info": ["title": "Stitch API", "version": "1.0.0",
-                     "description": .string("""
-                         Production control for sewn-goods factories. JSON with snake_case keys, dates as YYYY-MM-DD, \
-                         timestamps in UTC (ISO 8601). Success: {"data": …} (lists add "meta": {page, per_page, total}); \
-                         errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT, PATCH and \
-                         DELETE accepts an Idempotency-Key, bound to the request it first came with (method, path with its \
-                         values and query, the JSON body with its keys sorted, the user): the same key with the same request \
-                         returns the first outcome and applies nothing twice; the same key with another request is 422 \
-                         IDEMPOTENCY_KEY_REUSED and changes nothing. A request answered 4xx changed nothing and frees its \
-                         key. Keys are remembered for \(Housekeeping.defaultClientKeyRetentionDays) days. A method a path \
-                         does not serve is 405 with an Allow header. \
-                         \(InputRules.dateRuleDescription) \
-                         Quantities are bounded where they enter (an SPK or an order at most \(InputRules.quantity.upperBound), \
-                         a daily entry at most \(DailyInputEntry.maxQty) good and as many rejected); every total, sum and count \
-                         the API returns is a 64-bit integer (int64), computed in 64 bits: \(InputRules.quantity.upperBound) \
-                         times 900 billion rows still fits, so no amount of legal data can overflow a report.
-                         """)],
+            "info": [
+                "title": "Stitch API", "version": "1.0.0",
+                "description": .string(
+                    """
+                    Production control for sewn-goods factories. JSON with snake_case keys, dates as YYYY-MM-DD, \
+                    timestamps in UTC (ISO 8601). Success: {"data": …} (lists add "meta": {page, per_page, total}); \
+                    errors: {"error": {code, message, details: [{field, message}], request_id}}. Every POST, PUT, PATCH and \
+                    DELETE accepts an Idempotency-Key, bound to the request it first came with (method, path with its \
+                    values and query, the JSON body with its keys sorted, the user): the same key with the same request \
+                    returns the first outcome and applies nothing twice; the same key with another request is 422 \
+                    IDEMPOTENCY_KEY_REUSED and changes nothing. A request answered 4xx changed nothing and frees its \
+                    key. Keys are remembered for \(Housekeeping.defaultClientKeyRetentionDays) days. A method a path \
+                    does not serve is 405 with an Allow header. \
+                    \(InputRules.dateRuleDescription) \
+                    Quantities are bounded where they enter (an SPK or an order at most \(InputRules.quantity.upperBound), \
+                    a daily entry at most \(DailyInputEntry.maxQty) good and as many rejected); every total, sum and count \
+                    the API returns is a 64-bit integer (int64), computed in 64 bits: \(InputRules.quantity.upperBound) \
+                    times 900 billion rows still fits, so no amount of legal data can overflow a report.
+                    """),
+            ],
             "servers": [["url": "/"]],
             "tags": .array(Self.tags.map { ["name": .string($0.name), "description": .string($0.description)] }),
             "paths": .object(paths),
@@ -94,9 +97,9 @@ struct OpenAPIDocument: Sendable {
             parameters.append([
                 "name": "Idempotency-Key", "in": "header", "required": false,
                 "description": """
-                    Repeating this request with the same key returns the first outcome; nothing is applied twice. The \
-                    key is bound to this request: sent with another one it is 422 IDEMPOTENCY_KEY_REUSED.
-                    """,
+                Repeating this request with the same key returns the first outcome; nothing is applied twice. The \
+                key is bound to this request: sent with another one it is 422 IDEMPOTENCY_KEY_REUSED.
+                """,
                 "schema": ["type": "string", "pattern": .string(InputCheckMiddleware.idempotencyKeyPattern)],
             ])
         }
@@ -158,8 +161,10 @@ struct OpenAPIDocument: Sendable {
                 "name": .string(name), "in": "path", "required": true,
                 "description": .string(name == "id" ? "The id or the code" : name == "code" ? "The code" : "The id"),
                 // Ids and codes are short; the whole path is held to InputRules.maxTextLength.
-                "schema": ["type": "string", "minLength": 1, "maxLength": .int(APIRoutes.maxPathParameterLength),
-                           "pattern": #"^[^\u0000-\u001F\u007F-\u009F/?#%]+$"#],
+                "schema": [
+                    "type": "string", "minLength": 1, "maxLength": .int(APIRoutes.maxPathParameterLength),
+                    "pattern": #"^[^\u0000-\u001F\u007F-\u009F/?#%]+$"#,
+                ],
             ]
         }
     }
@@ -167,8 +172,17 @@ struct OpenAPIDocument: Sendable {
     private static func requestBody(_ type: any Decodable.Type, _ catalog: SchemaCatalog) throws -> JSONValue? {
         if type == NoBody.self { return nil }
         if let csv = type as? any CSVBody.Type {
-            return ["required": true, "content": ["text/csv": ["schema": ["type": "string", "maxLength": .int(csv.maxBytes),
-                                                                          "pattern": .string(csv.pattern)]]]]
+            return [
+                "required": true,
+                "content": [
+                    "text/csv": [
+                        "schema": [
+                            "type": "string", "maxLength": .int(csv.maxBytes),
+                            "pattern": .string(csv.pattern),
+                        ]
+                    ]
+                ],
+            ]
         }
         let optional = type is any OptionalBody.Type
         return ["required": .bool(!optional), "content": ["application/json": ["schema": try catalog.input(type)]]]
@@ -185,8 +199,10 @@ struct OpenAPIDocument: Sendable {
     /// (422), or find the service down (503) or slow (504).
     static func errorResponses(_ operation: Operation) -> [(String, String)] {
         guard operation.path.hasPrefix("/api/") else { return [] }
-        var errors: [(String, String)] = [("400", "Malformed request or invalid fields (error.details names each)"),
-                                          ("401", "No token, a bad or expired one, or wrong credentials")]
+        var errors: [(String, String)] = [
+            ("400", "Malformed request or invalid fields (error.details names each)"),
+            ("401", "No token, a bad or expired one, or wrong credentials"),
+        ]
         if case .anyone = operation.access {
             if operation.path.hasSuffix("/login") { errors.append(("429", "Too many failed sign-ins; try later")) }
         } else {
@@ -195,9 +211,11 @@ struct OpenAPIDocument: Sendable {
         errors.append(("404", "Not found"))
         if operation.method != .get { errors.append(("409", "The state does not allow it (e.g. a user name taken, an SPK on hold)")) }
         if operation.callsServices {
-            errors += [("409", "The state does not allow it"),
-                       ("422", "A business rule is broken (error.message says which), or the Idempotency-Key was used for another request"),
-                       ("503", "A service is unavailable; try again"), ("504", "No reply in time; repeat with the same Idempotency-Key")]
+            errors += [
+                ("409", "The state does not allow it"),
+                ("422", "A business rule is broken (error.message says which), or the Idempotency-Key was used for another request"),
+                ("503", "A service is unavailable; try again"), ("504", "No reply in time; repeat with the same Idempotency-Key"),
+            ]
         }
         if operation.method != .get { errors.append(("422", "The Idempotency-Key was used for another request (IDEMPOTENCY_KEY_REUSED)")) }
         var seen: Set<String> = []
@@ -240,8 +258,10 @@ extension Paged: DocumentedSample {
 
 extension JSONResponses.ErrorBody: DocumentedSample {
     static func documentationSample(_ catalog: SchemaCatalog) throws -> JSONResponses.ErrorBody {
-        .init(error: .init(code: "VALIDATION_FAILED", message: "qty must be between 0 and 1000000",
-                           details: [FieldError(field: "qty", message: "must be between 0 and 1000000")], requestId: "…"))
+        .init(
+            error: .init(
+                code: "VALIDATION_FAILED", message: "qty must be between 0 and 1000000",
+                details: [FieldError(field: "qty", message: "must be between 0 and 1000000")], requestId: "…"))
     }
 }
 
@@ -257,9 +277,12 @@ extension OpenAPIDocument {
         meta.addRaw(.get, "openapi.json", "This document (OpenAPI 3.1)", access: .anyone, media: "application/json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: document.value.json)))
         }
-        meta.addRaw(.get, "docs", "This document for a person: operations by tag, their roles and schemas", access: .anyone,
-                    media: "text/html") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document.value.page)))
+        meta.addRaw(
+            .get, "docs", "This document for a person: operations by tag, their roles and schemas", access: .anyone,
+            media: "text/html"
+        ) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document.value.page)))
         }
         _ = document.value
     }

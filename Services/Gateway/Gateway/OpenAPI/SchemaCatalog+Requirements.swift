@@ -20,8 +20,8 @@ struct RequirementProbe {
     static func probe<T: Decodable>(_ type: T.Type, sample: T) -> Found {
         var found = Found()
         guard let bounded = sample as? any BoundedInput, let encodable = sample as? any Encodable,
-              let bytes = try? StitchJSON.encode(encodable),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+            let bytes = try? StitchJSON.encode(encodable),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         else { return found }
         let baseline = Set(bounded.inputProblems.map(\.field))
         /// The fields the checks name for `object` changed by `change`; nil when it no longer decodes.
@@ -29,16 +29,21 @@ struct RequirementProbe {
             var copy = object
             change(&copy)
             guard let data = try? JSONSerialization.data(withJSONObject: copy),
-                  let value = try? StitchJSON.decode(T.self, from: Array(data)) as? any BoundedInput else { return nil }
+                let value = try? StitchJSON.decode(T.self, from: Array(data)) as? any BoundedInput
+            else { return nil }
             return Set(value.inputProblems.map(\.field))
         }
         for (key, value) in object.sorted(by: { $0.key < $1.key }) where !baseline.contains(key) {
             if refused({ $0[key] = nil })?.contains(key) == true { found.required.append(key) }
             if value is String, refused({ $0[key] = "" })?.contains(key) == true { found.minLength.append(key) }
             // (Up to the longest text any field takes: past it, the general text rule refuses anyway.)
-            if value is String, let limit = largestAccepted(upTo: InputRules.maxFreeTextLength + 1, { count in
-                refused { $0[key] = String(repeating: "A", count: count) }?.contains(key) == false
-            }) {
+            if value is String,
+                let limit = largestAccepted(
+                    upTo: InputRules.maxFreeTextLength + 1,
+                    { count in
+                        refused { $0[key] = String(repeating: "A", count: count) }?.contains(key) == false
+                    })
+            {
                 found.maxLength[key] = limit
             }
             if let items = value as? [Any], let item = items.first {
@@ -53,7 +58,8 @@ struct RequirementProbe {
 
     /// The largest count up to `limit` that `accepts`, when a larger one does not (nil: no limit seen).
     static func largestAccepted(upTo limit: Int = 100_000, _ accepts: (Int) -> Bool) -> Int? {
-        var low = 1, high = 2
+        var low = 1
+        var high = 2
         while high <= limit, accepts(high) { (low, high) = (high, high * 4) }
         guard high <= limit || !accepts(limit) else { return nil }
         high = min(high, limit)

@@ -112,7 +112,8 @@ final class SchemaCatalog: @unchecked Sendable {  // built once, by one task, be
     /// `schema` with `bound` set at the end of `steps`; components met on the way are updated in place.
     private func applying(_ bound: BoundsRecorder.Bound, along steps: ArraySlice<String>, to schema: inout JSONValue) -> JSONValue? {
         if let target = schema["$ref"]?.stringValue, let name = target.split(separator: ":").last.map(String.init),
-           var component = components[.input]?[name] {
+            var component = components[.input]?[name]
+        {
             if let updated = applying(bound, along: steps, to: &component) { components[.input]?[name] = updated }
             return nil
         }
@@ -176,7 +177,8 @@ final class SchemaCatalog: @unchecked Sendable {  // built once, by one task, be
         let rename: (String) -> String = { target in
             let parts = target.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { return target }
-            let name = parts[0] == Side.input.rawValue && outputs[parts[1]] != nil && inputs[parts[1]] != outputs[parts[1]]
+            let name =
+                parts[0] == Side.input.rawValue && outputs[parts[1]] != nil && inputs[parts[1]] != outputs[parts[1]]
                 ? parts[1] + "Input" : parts[1]
             return "#/components/schemas/\(name)"
         }

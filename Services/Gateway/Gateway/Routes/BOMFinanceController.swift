@@ -106,79 +106,113 @@ struct BOMFinanceController: Sendable {
         let editors = Access.roles(BOMFinancePermissions.editMasterData)
         let anyUser = Access.signedIn()
 
-        master.add(.post, "materials", "Create a material (a standard cost needs FINANCE or ADMIN)", access: editors,
-                   body: CreateMaterial.self, reply: Material.self, status: .created) { try await $0.send($0.body) }
-        master.add(.get, "materials", "List materials (standard cost only for FINANCE, MANAGER, ADMIN)", access: anyUser,
-                   query: MaterialQuery.self, reply: Listed<Material>.self) { call in
+        master.add(
+            .post, "materials", "Create a material (a standard cost needs FINANCE or ADMIN)", access: editors,
+            body: CreateMaterial.self, reply: Material.self, status: .created
+        ) { try await $0.send($0.body) }
+        master.add(
+            .get, "materials", "List materials (standard cost only for FINANCE, MANAGER, ADMIN)", access: anyUser,
+            query: MaterialQuery.self, reply: Listed<Material>.self
+        ) { call in
             Listed(try await call.send(ListMaterials(category: call.query.category, search: call.query.search, page: call.query.pageRequest)))
         }
-        master.add(.post, "materials/import",
-                   "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
-                   access: editors, body: MaterialsCSV.self, reply: ImportResult.self) { call in
+        master.add(
+            .post, "materials/import",
+            "Import materials from CSV (code,name,category,unit[,standard_cost[,effective_from]]); all or nothing, each line answered",
+            access: editors, body: MaterialsCSV.self, reply: ImportResult.self
+        ) { call in
             try await call.send(ImportMaterials(csv: call.body.text), timeout: call.longTimeout)
         }
-        master.add(.post, "articles/import",
-                   "Import articles from CSV (code,name[,customer][,route as CUTTING>SEWING][,labour_minutes as CUTTING:3;SEWING:14.5]); all or nothing, each line answered",
-                   access: editors, body: ArticlesCSV.self, reply: ImportResult.self) { call in
+        master.add(
+            .post, "articles/import",
+            "Import articles from CSV (code,name[,customer][,route as CUTTING>SEWING][,labour_minutes as CUTTING:3;SEWING:14.5]); all or nothing, each line answered",
+            access: editors, body: ArticlesCSV.self, reply: ImportResult.self
+        ) { call in
             try await call.send(ImportArticles(csv: call.body.text), timeout: call.longTimeout)
         }
-        master.add(.get, "materials/:code", "A material with its cost history",
-                   access: .signedIn(note: "cost history for FINANCE, MANAGER, ADMIN"), reply: MaterialDetail.self) {
+        master.add(
+            .get, "materials/:code", "A material with its cost history",
+            access: .signedIn(note: "cost history for FINANCE, MANAGER, ADMIN"), reply: MaterialDetail.self
+        ) {
             try await $0.send(GetMaterialDetail(code: try Self.code($0)))
         }
-        master.add(.put, "materials/:code", "Change a material's name, category, unit or active flag", access: editors,
-                   body: MaterialChange.self, reply: Material.self) { try await $0.send($0.body.command(code: try Self.code($0))) }
-        master.add(.post, "materials/:code/cost", "A new standard cost from a date (the old one is kept); articles using it are re-costed",
-                   access: .roles(BOMFinancePermissions.setCost), body: CostBody.self, reply: MaterialDetail.self) {
+        master.add(
+            .put, "materials/:code", "Change a material's name, category, unit or active flag", access: editors,
+            body: MaterialChange.self, reply: Material.self
+        ) { try await $0.send($0.body.command(code: try Self.code($0))) }
+        master.add(
+            .post, "materials/:code/cost", "A new standard cost from a date (the old one is kept); articles using it are re-costed",
+            access: .roles(BOMFinancePermissions.setCost), body: CostBody.self, reply: MaterialDetail.self
+        ) {
             try await $0.send($0.body.command(code: try Self.code($0)))
         }
-        master.add(.post, "articles", "Create an article with its route and labour minutes per stage", access: editors,
-                   body: CreateArticle.self, reply: Article.self, status: .created) { try await $0.send($0.body) }
+        master.add(
+            .post, "articles", "Create an article with its route and labour minutes per stage", access: editors,
+            body: CreateArticle.self, reply: Article.self, status: .created
+        ) { try await $0.send($0.body) }
         master.add(.get, "articles", "List articles", access: anyUser, query: ArticleQuery.self, reply: Listed<Article>.self) { call in
             Listed(try await call.send(ListArticles(search: call.query.search, page: call.query.pageRequest)))
         }
         master.add(.get, "articles/:code", "An article", access: anyUser, reply: Article.self) {
             try await $0.send(GetArticle(code: try Self.code($0)))
         }
-        master.add(.put, "articles/:code", "Change an article (route, labour minutes, name, customer, active)", access: editors,
-                   body: ArticleChange.self, reply: Article.self) { try await $0.send($0.body.command(code: try Self.code($0))) }
+        master.add(
+            .put, "articles/:code", "Change an article (route, labour minutes, name, customer, active)", access: editors,
+            body: ArticleChange.self, reply: Article.self
+        ) { try await $0.send($0.body.command(code: try Self.code($0))) }
 
-        bom.add(.post, "create",
-                "Create a DRAFT BOM version (BOM-<ARTICLE>-NNN); lines name a material or a sub-assembly article; a cycle is 422",
-                access: editors, body: CreateBOM.self, reply: BOM.self, status: .created) { try await $0.send($0.body) }
+        bom.add(
+            .post, "create",
+            "Create a DRAFT BOM version (BOM-<ARTICLE>-NNN); lines name a material or a sub-assembly article; a cycle is 422",
+            access: editors, body: CreateBOM.self, reply: BOM.self, status: .created
+        ) { try await $0.send($0.body) }
         bom.add(.get, "list", "List BOM versions", access: anyUser, query: BOMQuery.self, reply: Listed<BOM>.self) { call in
             Listed(try await call.send(ListBOMs(articleCode: call.query.articleCode, status: call.query.status, page: call.query.pageRequest)))
         }
-        bom.add(.get, "requirements", "What an order needs from the BOM version it is pinned to (exploded × qty, scrap included)",
-                access: anyUser, query: RequirementsQuery.self, reply: OrderRequirements.self) { call in
+        bom.add(
+            .get, "requirements", "What an order needs from the BOM version it is pinned to (exploded × qty, scrap included)",
+            access: anyUser, query: RequirementsQuery.self, reply: OrderRequirements.self
+        ) { call in
             guard !call.query.order.isEmpty else {
                 throw ErrorReply.validation([FieldError(field: "order", message: "is required (an order code, MO-…)")])
             }
             return try await call.send(GetOrderRequirements(orderCode: call.query.order))
         }
-        bom.add(.get, ":id", "A BOM version; explode=true adds the flat multi-level material list", access: anyUser,
-                query: ExplodeQuery.self, reply: BOM.self) { try await $0.send(GetBOM(bom: try $0.parameter("id"), explode: $0.query.explode ?? false)) }
-        bom.add(.put, ":id", "Change a DRAFT (an ACTIVE version answers 409: create a new version)", access: editors,
-                body: BOMChange.self, reply: BOM.self) { try await $0.send($0.body.command(bom: try $0.parameter("id"))) }
+        bom.add(
+            .get, ":id", "A BOM version; explode=true adds the flat multi-level material list", access: anyUser,
+            query: ExplodeQuery.self, reply: BOM.self
+        ) { try await $0.send(GetBOM(bom: try $0.parameter("id"), explode: $0.query.explode ?? false)) }
+        bom.add(
+            .put, ":id", "Change a DRAFT (an ACTIVE version answers 409: create a new version)", access: editors,
+            body: BOMChange.self, reply: BOM.self
+        ) { try await $0.send($0.body.command(bom: try $0.parameter("id"))) }
         bom.add(.delete, ":id", "Delete a DRAFT; archive any other version", access: editors, reply: BOM.self) {
             try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .delete))
         }
         bom.add(.post, ":id/new-version", "Copy a version as the article's next DRAFT", access: editors, reply: BOM.self, status: .created) {
             try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .newVersion))
         }
-        bom.add(.post, ":id/activate", "Make a version the article's one ACTIVE BOM (the previous one becomes SUPERSEDED)",
-                access: editors, reply: BOM.self) { try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .activate)) }
+        bom.add(
+            .post, ":id/activate", "Make a version the article's one ACTIVE BOM (the previous one becomes SUPERSEDED)",
+            access: editors, reply: BOM.self
+        ) { try await $0.send(ChangeBOM(bom: try $0.parameter("id"), action: .activate)) }
 
-        costing.add(.get, "articles/:code", "An article's standard cost by material and stage, as it was on a date (default today)",
-                    access: .roles(BOMFinancePermissions.readMoney), query: CostingQuery.self, reply: ArticleCosting.self) {
+        costing.add(
+            .get, "articles/:code", "An article's standard cost by material and stage, as it was on a date (default today)",
+            access: .roles(BOMFinancePermissions.readMoney), query: CostingQuery.self, reply: ArticleCosting.self
+        ) {
             try await $0.send(GetArticleCosting(articleCode: try Self.code($0), at: $0.query.at))
         }
-        costing.add(.get, "orders/:code", "An order's planned and actual cost, reject cost and variance by material and stage",
-                    access: .roles(BOMFinancePermissions.readMoney), reply: OrderCosting.self) {
+        costing.add(
+            .get, "orders/:code", "An order's planned and actual cost, reject cost and variance by material and stage",
+            access: .roles(BOMFinancePermissions.readMoney), reply: OrderCosting.self
+        ) {
             try await $0.send(GetOrderCosting(orderCode: try Self.code($0)))
         }
-        costing.add(.get, "scrap", "What NCRs' SCRAP decisions cost: each SCRAP movement at standard cost × qty, newest first (at most 500)",
-                    access: .roles(BOMFinancePermissions.readMoney), query: ScrapQuery.self, reply: ScrapCosting.self) {
+        costing.add(
+            .get, "scrap", "What NCRs' SCRAP decisions cost: each SCRAP movement at standard cost × qty, newest first (at most 500)",
+            access: .roles(BOMFinancePermissions.readMoney), query: ScrapQuery.self, reply: ScrapCosting.self
+        ) {
             try await $0.send(GetScrapCosting(ncr: $0.query.ncr, order: $0.query.order))
         }
     }

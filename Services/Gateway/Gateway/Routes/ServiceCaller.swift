@@ -18,7 +18,8 @@ struct ServiceCaller: Sendable {
         let correlation = UUID(uuidString: context.requestId) ?? UUID()
         // A client's key is theirs alone: two users who both send "1" must not get each other's outcome; and it
         // names one request (its fingerprint), so a service never answers one request with another's outcome.
-        let key = R.self is any Command.Type
+        let key =
+            R.self is any Command.Type
             ? context.idempotencyKey.map { "\(actor.userId):\($0)" + (context.requestFingerprint.map { ":\($0.prefix(32))" } ?? "") } : nil
         var envelope = Envelope(request, actor: actor, correlationId: correlation, idempotencyKey: key)
         try signer?.sign(&envelope.header)

@@ -44,8 +44,10 @@ public final class BoardFeed: Service, Sendable {
     }
     private let state = Mutex(State())
 
-    public init(bus: any MessageBus, instance: String, logger: Logger, coalesce: Duration = .milliseconds(250),
-         heartbeat: Duration = .seconds(15), maxSubscribers: Int = 1000) {
+    public init(
+        bus: any MessageBus, instance: String, logger: Logger, coalesce: Duration = .milliseconds(250),
+        heartbeat: Duration = .seconds(15), maxSubscribers: Int = 1000
+    ) {
         self.bus = bus
         let safe = instance.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
         queue = "gateway.board.\(String(safe.prefix(60))).\(UUID().uuidString.prefix(8).lowercased())"

@@ -17,9 +17,10 @@ struct BoardStreamController: Sendable {
     let feed: BoardFeed
 
     func register(on ppic: APIRoutes) {
-        ppic.addRaw(.get, "stream",
-                    "The web board's push channel (Server-Sent Events): `ready`, then `change` {types, events, at} when PPIC's figures may have moved, `ping` every 15 s, `expired` when the token runs out",
-                    access: .roles(PPICPermissions.read), media: "text/event-stream", stream)
+        ppic.addRaw(
+            .get, "stream",
+            "The web board's push channel (Server-Sent Events): `ready`, then `change` {types, events, at} when PPIC's figures may have moved, `ping` every 15 s, `expired` when the token runs out",
+            access: .roles(PPICPermissions.read), media: "text/event-stream", stream)
     }
 
     @Sendable func stream(_ request: Request, context: GatewayContext) async throws -> Response {
@@ -33,32 +34,34 @@ struct BoardStreamController: Sendable {
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"  // a proxy must pass each frame on at once
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let subscription: (id: UUID, messages: AsyncStream<BoardMessage>)
-            do {
-                subscription = try feed.subscribe()
-            } catch {
-                try await writer.write(Self.frame("unavailable", ["message": "The gateway is shutting down or full; connect again."]))
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let subscription: (id: UUID, messages: AsyncStream<BoardMessage>)
+                do {
+                    subscription = try feed.subscribe()
+                } catch {
+                    try await writer.write(Self.frame("unavailable", ["message": "The gateway is shutting down or full; connect again."]))
+                    try await writer.finish(nil)
+                    return
+                }
+                defer { feed.unsubscribe(subscription.id) }
+                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                try await writer.write(Self.frame("ready", ["expires_at": Self.timestamp(deadline)]))
+                for await message in subscription.messages {
+                    if Date() >= deadline {
+                        try await writer.write(Self.frame("expired", ["message": "The access token has expired; refresh it and connect again."]))
+                        break
+                    }
+                    switch message.kind {
+                    case .change:
+                        try await writer.write(Self.frame("change", ChangeFrame(types: message.types, events: message.events, at: message.at)))
+                    case .ping:
+                        try await writer.write(Self.frame("ping", ["at": Self.timestamp(message.at)]))
+                    }
+                }
                 try await writer.finish(nil)
-                return
-            }
-            defer { feed.unsubscribe(subscription.id) }
-            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            try await writer.write(Self.frame("ready", ["expires_at": Self.timestamp(deadline)]))
-            for await message in subscription.messages {
-                if Date() >= deadline {
-                    try await writer.write(Self.frame("expired", ["message": "The access token has expired; refresh it and connect again."]))
-                    break
-                }
-                switch message.kind {
-                case .change:
-                    try await writer.write(Self.frame("change", ChangeFrame(types: message.types, events: message.events, at: message.at)))
-                case .ping:
-                    try await writer.write(Self.frame("ping", ["at": Self.timestamp(message.at)]))
-                }
-            }
-            try await writer.finish(nil)
-        })
+            })
     }
 
     struct ChangeFrame: Encodable {
@@ -83,8 +86,9 @@ struct BoardStreamController: Sendable {
         var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64),
-              let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let exp = (claims["exp"] as? NSNumber)?.doubleValue else { return nil }
+            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let exp = (claims["exp"] as? NSNumber)?.doubleValue
+        else { return nil }
         return Date(timeIntervalSince1970: exp)
     }
 }

@@ -16,8 +16,11 @@ struct WebPagesMiddleware: RouterMiddleware {
     let files: FileMiddleware<GatewayContext, LocalFileSystem>
 
     static let securityHeaders: [(HTTPField.Name, String)] = [
-        (.contentSecurityPolicy, "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        (
+            .contentSecurityPolicy,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        ),
         (HTTPField.Name("X-Content-Type-Options")!, "nosniff"),
         (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
         (.cacheControl, "no-cache"),
@@ -26,8 +29,9 @@ struct WebPagesMiddleware: RouterMiddleware {
     init(root: String, logger: Logger) {
         files = FileMiddleware(root, searchForIndexHtml: true, logger: logger)
             .withAdditionalMediaType(MediaType(type: .application, subType: "manifest+json"), mappedToFileExtension: "webmanifest")
-            .withAdditionalMediaType(MediaType(type: .text, subType: "javascript", parameter: ("charset", "utf-8")),
-                                     mappedToFileExtension: "js")
+            .withAdditionalMediaType(
+                MediaType(type: .text, subType: "javascript", parameter: ("charset", "utf-8")),
+                mappedToFileExtension: "js")
     }
 
     func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {

@@ -69,8 +69,10 @@ public struct SPKFigures: Sendable, Hashable {
         }
     }
 
-    public init(code: String, status: SPKStatus, targetQty: Int, producedQty: Int, rejectQty: Int, startDate: LocalDate,
-                dueDate: LocalDate, lastInputDate: LocalDate? = nil, previousStage: PreviousStage? = nil) {
+    public init(
+        code: String, status: SPKStatus, targetQty: Int, producedQty: Int, rejectQty: Int, startDate: LocalDate,
+        dueDate: LocalDate, lastInputDate: LocalDate? = nil, previousStage: PreviousStage? = nil
+    ) {
         self.code = code
         self.status = status
         self.targetQty = targetQty
@@ -161,8 +163,9 @@ public struct HealthRules: Sendable, Hashable {
             alerts.append(AlertFinding(type: type, severity: severity, since: since, message: message))
         }
         if pastDue {
-            raise(.pastDue, .critical, since: spk.dueDate.adding(days: 1),
-                  "due \(spk.dueDate), still \(spk.status.rawValue) with \(spk.producedQty) of \(spk.targetQty)")
+            raise(
+                .pastDue, .critical, since: spk.dueDate.adding(days: 1),
+                "due \(spk.dueDate), still \(spk.status.rawValue) with \(spk.producedQty) of \(spk.targetQty)")
         } else if health == .offTrack {
             raise(.offTrack, .critical, since: healthSince, reason)
         } else if health == .atRisk {
@@ -172,14 +175,17 @@ public struct HealthRules: Sendable, Hashable {
         let handled = spk.producedQty + spk.rejectQty
         if handled > 0, spk.rejectQty * 100 > thresholds.rejectAlertPercent * handled {
             let rate = Double(spk.rejectQty * 1000 / handled) / 10
-            raise(.highRejectRate, .warning, since: today,
-                  "reject rate \(rate)% (\(spk.rejectQty) of \(handled)) is above \(thresholds.rejectAlertPercent)%", sticky: true)
+            raise(
+                .highRejectRate, .warning, since: today,
+                "reject rate \(rate)% (\(spk.rejectQty) of \(handled)) is above \(thresholds.rejectAlertPercent)%", sticky: true)
         }
         if let previousStage = spk.previousStage, spk.startDate <= today, !previousStage.status.isFinal,
-           previousStage.producedQty - spk.producedQty <= 0 {
-            raise(.wipStarved, .warning, since: today,
-                  "no WIP from \(previousStage.stage.rawValue) \(previousStage.code): it produced \(previousStage.producedQty), this stage \(spk.producedQty)",
-                  sticky: true)
+            previousStage.producedQty - spk.producedQty <= 0
+        {
+            raise(
+                .wipStarved, .warning, since: today,
+                "no WIP from \(previousStage.stage.rawValue) \(previousStage.code): it produced \(previousStage.producedQty), this stage \(spk.producedQty)",
+                sticky: true)
         }
         return Assessment(health: health, healthSince: healthSince, planned: planned, reason: reason, alerts: alerts)
     }

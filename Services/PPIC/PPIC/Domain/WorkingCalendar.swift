@@ -3,7 +3,8 @@ import Foundation
 
 /// A day of the week as factories name them in settings (`MON`…`SUN`).
 public enum Weekday: Int, Sendable, CaseIterable, Comparable {
-    case monday = 0, tuesday, wednesday, thursday, friday, saturday, sunday
+    case monday = 0
+    case tuesday, wednesday, thursday, friday, saturday, sunday
 
     public var abbreviation: String { ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"][rawValue] }
 
@@ -42,7 +43,8 @@ public struct WorkingCalendar: Sendable, Hashable {
 
     /// Working days in `from…through`, both included; 0 when `through` is before `from`.
     public func workingDays(from: LocalDate, through: LocalDate) -> Int {
-        let first = from.dayNumber, last = through.dayNumber
+        let first = from.dayNumber
+        let last = through.dayNumber
         guard last >= first else { return 0 }
         let span = last - first + 1
         var count = span / 7 * workingDays.count

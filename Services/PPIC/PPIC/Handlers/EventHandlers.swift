@@ -10,7 +10,8 @@ struct EventHandlers {
     func register(in handlers: inout HandlerRegistry) {
         for type in ProductionEvents.spkState { follow(type, in: &handlers) }
         for type in [ApprovalSubmitted.self, ApprovalApproved.self, ApprovalRejected.self, ApprovalCancelled.self]
-            as [any ApprovalEvent.Type] {
+            as [any ApprovalEvent.Type]
+        {
             follow(type, in: &handlers)
         }
         handlers.on(MaterialDebtOpened.self) { event, context in
@@ -69,8 +70,10 @@ struct EventHandlers {
                 spkIds.append(spk.id)
             }
             if let recorded = event as? DailyInputRecorded {
-                entries.append(RecordedEntry(id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
-                                             qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty))
+                entries.append(
+                    RecordedEntry(
+                        id: recorded.entryId, spkId: spk.id, date: recorded.entry.date,
+                        qty: recorded.entry.qty, rejectQty: recorded.entry.rejectQty))
                 try await quality.record(recorded)  // its defect lines, if it has any (in event order)
             } else if let voided = event as? DailyInputVoided {
                 try await quality.void(voided.entryId)

@@ -45,7 +45,8 @@ final class DailySweep: Sendable {
         if rulesChanged { try await spks.replanAll(calendar: settings.rules.calendar) }
         let ids = try await spks.lockUnfinished()
         try await HealthAssessor(rules: settings.rules, connection: connection, logger: logger).assess(ids, today: today)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE assessment_state SET assessed_for = \(today.description)::date, rules = \(settings.rulesSignature) WHERE id = 1
             """, logger: logger)
         logger.info("judged \(ids.count) unfinished SPKs for \(today) in \(started.duration(to: .now))")

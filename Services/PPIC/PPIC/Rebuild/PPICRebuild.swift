@@ -17,24 +17,30 @@ public enum PPICRebuild {
         public var description: String { "rebuilt \(spks) SPKs and \(entries) daily entries in \(duration)" }
     }
 
-    public static func run(client: PostgresClient, bus: any MessageBus, settings: PPICSettings = PPICSettings(),
-                           now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
-                           pageTimeout: Duration = .seconds(60)) async throws -> Outcome {
+    public static func run(
+        client: PostgresClient, bus: any MessageBus, settings: PPICSettings = PPICSettings(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+        pageTimeout: Duration = .seconds(60)
+    ) async throws -> Outcome {
         let started = ContinuousClock.now
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("TRUNCATE spk_view, spk_entries, spk_alerts", logger: logger)
             try await connection.query("UPDATE assessment_state SET assessed_for = NULL WHERE id = 1", logger: logger)
         }
         logger.info("PPIC rebuild: cleared; asking Production for its SPKs")
-        let spks = try await copyAll(bus: bus, timeout: pageTimeout, logger: logger, id: \SPK.id,
-                                     page: { ExportSPKs(after: $0, limit: ExportSPKs.maxLimit) }) { page in
+        let spks = try await copyAll(
+            bus: bus, timeout: pageTimeout, logger: logger, id: \SPK.id,
+            page: { ExportSPKs(after: $0, limit: ExportSPKs.maxLimit) }
+        ) { page in
             try await client.withConnection { connection in
                 try await SPKViewStore(connection: connection, logger: logger).upsert(page, calendar: settings.rules.calendar)
             }
         }
         logger.info("PPIC rebuild: \(spks) SPKs; asking for daily entries")
-        let entries = try await copyAll(bus: bus, timeout: pageTimeout, logger: logger, id: \RecordedEntry.id,
-                                        page: { ExportDailyInputs(after: $0, limit: ExportDailyInputs.maxLimit) }) { page in
+        let entries = try await copyAll(
+            bus: bus, timeout: pageTimeout, logger: logger, id: \RecordedEntry.id,
+            page: { ExportDailyInputs(after: $0, limit: ExportDailyInputs.maxLimit) }
+        ) { page in
             try await client.withConnection { connection in
                 try await SPKViewStore(connection: connection, logger: logger).record(page)
             }
@@ -76,7 +82,7 @@ public enum PPICRebuild {
         for attempt in 1... {
             do {
                 return try await body()
-            } catch where attempt < 3 {
+            } catch  where attempt < 3 {
                 logger.warning("PPIC rebuild: a page write failed (\(error)); trying again")
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }

@@ -8,7 +8,8 @@ struct ApprovalsViewStore {
     let logger: Logger
 
     func apply(_ request: ApprovalRequest) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO approvals_view (request_id, code, kind, status, requested_at, spk_id, spk_code)
             VALUES (\(request.id), \(request.code), \(request.kind.rawValue), \(request.status.rawValue), \(request.requestedAt),
                     \(request.spkId), \(request.spkCode))

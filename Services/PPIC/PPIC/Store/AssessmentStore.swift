@@ -22,7 +22,8 @@ struct AssessmentStore {
 
     /// The SPKs of `ids` with their figures and their last verdict.
     func subjects(_ ids: [UUID]) async throws -> [Subject] {
-        let rows = try await connection.prepared("""
+        let rows = try await connection.prepared(
+            """
             SELECT s.spk_id, s.code, s.stage, s.status, s.target_qty, s.produced_qty, s.reject_qty, s.start_date::text,
                    s.due_date::text, (SELECT max(e.entry_date) FROM spk_entries e
                                       WHERE e.spk_id = s.spk_id AND (e.qty > 0 OR e.reject_qty > 0))::text,
@@ -35,25 +36,34 @@ struct AssessmentStore {
             """, logger: logger)
         var subjects: [UUID: Subject] = [:]
         for row in rows {
-            let (id, code, stage, status, target, produced, rejects, start, due, lastInput, health, healthSince,
-                 previousCode, previousStage, previousProduced, previousStatus, version)
-                = try row.decode((UUID, String, String, String, Int, Int, Int, String, String, String?, String?, String?,
-                                  String?, String?, Int?, String?, Int).self)
+            let (
+                id, code, stage, status, target, produced, rejects, start, due, lastInput, health, healthSince,
+                previousCode, previousStage, previousProduced, previousStatus, version
+            ) = try row.decode(
+                (
+                    UUID, String, String, String, Int, Int, Int, String, String, String?, String?, String?,
+                    String?, String?, Int?, String?, Int
+                ).self)
             guard let stage = Stage(rawValue: stage), let status = SPKStatus(rawValue: status),
-                  let start = LocalDate(start), let due = LocalDate(due) else {
+                let start = LocalDate(start), let due = LocalDate(due)
+            else {
                 logger.warning("SPK \(code) has values this version does not know; not judged")
                 continue
             }
             var before: SPKFigures.PreviousStage?
             if let previousCode, let stage = previousStage.flatMap(Stage.init(rawValue:)), let previousProduced,
-               let status = previousStatus.flatMap(SPKStatus.init(rawValue:)) {
+                let status = previousStatus.flatMap(SPKStatus.init(rawValue:))
+            {
                 before = .init(code: previousCode, stage: stage, producedQty: previousProduced, status: status)
             }
-            let figures = SPKFigures(code: code, status: status, targetQty: target, producedQty: produced, rejectQty: rejects,
-                                     startDate: start, dueDate: due, lastInputDate: lastInput.flatMap(LocalDate.init),
-                                     previousStage: before)
-            subjects[id] = Subject(id: id, stage: stage, figures: figures, previous: PreviousAssessment(
-                health: health.flatMap(SPKHealth.init(rawValue:)), healthSince: healthSince.flatMap(LocalDate.init)),
+            let figures = SPKFigures(
+                code: code, status: status, targetQty: target, producedQty: produced, rejectQty: rejects,
+                startDate: start, dueDate: due, lastInputDate: lastInput.flatMap(LocalDate.init),
+                previousStage: before)
+            subjects[id] = Subject(
+                id: id, stage: stage, figures: figures,
+                previous: PreviousAssessment(
+                    health: health.flatMap(SPKHealth.init(rawValue:)), healthSince: healthSince.flatMap(LocalDate.init)),
                 version: version)
         }
         let alerts = try await connection.prepared(
@@ -73,7 +83,8 @@ struct AssessmentStore {
         if !judged.isEmpty {
             let ids = judged.map(\.0.id)
             func column(_ value: (Assessment) -> String) -> [String] { judged.map { $0.1.map(value) ?? "" } }
-            try await connection.prepared("""
+            try await connection.prepared(
+                """
                 UPDATE spk_view v SET health = NULLIF(a.health, ''), health_rank = NULLIF(a.health_rank, '')::smallint,
                     health_since = NULLIF(a.since, '')::date, planned_qty = NULLIF(a.planned, '')::integer,
                     health_reason = NULLIF(a.reason, ''), last_input_date = NULLIF(a.last_input, '')::date
@@ -88,7 +99,8 @@ struct AssessmentStore {
         let updated = verdicts.compactMap { subject, assessment in subject.newState.map { (subject, $0.spk, $0.window, assessment) } }
         if !updated.isEmpty {
             func column(_ value: (Assessment) -> String) -> [String] { updated.map { $0.3.map(value) ?? "" } }
-            try await connection.prepared("""
+            try await connection.prepared(
+                """
                 UPDATE spk_view v SET target_qty = n.target_qty, produced_qty = n.produced_qty, reject_qty = n.reject_qty,
                     status = n.status, start_date = n.start_date::date, due_date = n.due_date::date, version = n.version,
                     updated_at = n.updated_at, order_id = COALESCE(NULLIF(n.order_id, '')::uuid, v.order_id),
@@ -117,12 +129,14 @@ struct AssessmentStore {
         // The alerts: those no longer found go, new ones come, changed ones are updated — an unchanged alert
         // is not written again.
         let alerts = verdicts.flatMap { subject, assessment in (assessment?.alerts ?? []).map { (subject, $0) } }
-        try await connection.prepared("""
+        try await connection.prepared(
+            """
             DELETE FROM spk_alerts WHERE spk_id = ANY(\(verdicts.map(\.0.id)))
                 AND (spk_id, type) NOT IN (SELECT * FROM unnest(\(alerts.map(\.0.id)), \(alerts.map(\.1.type.rawValue))))
             """, logger: logger)
         guard !alerts.isEmpty else { return }
-        try await connection.prepared("""
+        try await connection.prepared(
+            """
             INSERT INTO spk_alerts (spk_id, type, severity, since, message, code, stage, due_date)
             SELECT a.spk_id, a.type, a.severity, a.since::date, a.message, a.code, a.stage, a.due_date::date
             FROM unnest(\(alerts.map(\.0.id)), \(alerts.map(\.1.type.rawValue)), \(alerts.map(\.1.severity.rawValue)),

@@ -16,7 +16,8 @@ struct Reports {
     var approvalsWaitingSince: Date { now.addingTimeInterval(-Double(settings.approvalWarning.components.seconds)) }
 
     func dashboard() async throws -> Dashboard {
-        let totals = try await connection.query("""
+        let totals = try await connection.query(
+            """
             SELECT count(*)::bigint,
                    count(*) FILTER (WHERE status = 'NOT_STARTED')::bigint,
                    count(*) FILTER (WHERE status = 'IN_PROGRESS')::bigint,
@@ -29,19 +30,24 @@ struct Reports {
             """, logger: logger)
         var dashboard = Dashboard(totalSpks: 0, notStarted: 0, inProgress: 0, completed: 0, delayed: 0, byStage: [:], updatedAt: nil)
         for try await (total, notStarted, inProgress, completed, onHold, delayed, updatedAt)
-            in totals.decode((Int, Int, Int, Int, Int, Int, Date?).self) {
-            dashboard = Dashboard(totalSpks: total, notStarted: notStarted, inProgress: inProgress, completed: completed,
-                                  onHold: onHold, delayed: delayed, byStage: [:], updatedAt: updatedAt)
+            in totals.decode((Int, Int, Int, Int, Int, Int, Date?).self)
+        {
+            dashboard = Dashboard(
+                totalSpks: total, notStarted: notStarted, inProgress: inProgress, completed: completed,
+                onHold: onHold, delayed: delayed, byStage: [:], updatedAt: updatedAt)
         }
-        let stages = try await connection.query("""
+        let stages = try await connection.query(
+            """
             SELECT stage, count(*)::bigint, sum(target_qty)::bigint, sum(produced_qty)::bigint
             FROM spk_view WHERE status <> 'CANCELLED' GROUP BY stage
             """, logger: logger)
         for try await (stage, spks, target, produced) in stages.decode((String, Int, Int, Int).self) {
-            dashboard.byStage[stage] = StageSummary(spks: spks, target: target, produced: produced,
-                                                    progress: progressPercent(produced: produced, target: target))
+            dashboard.byStage[stage] = StageSummary(
+                spks: spks, target: target, produced: produced,
+                progress: progressPercent(produced: produced, target: target))
         }
-        let approvals = try await connection.query("""
+        let approvals = try await connection.query(
+            """
             SELECT count(*)::bigint, count(*) FILTER (WHERE requested_at < \(approvalsWaitingSince))::bigint
             FROM approvals_view WHERE status = 'PENDING'
             """, logger: logger)
@@ -59,7 +65,8 @@ struct Reports {
 
     func onTrackStatus(_ query: GetOnTrackStatus) async throws -> OnTrackStatus {
         let counts = try await healthCounts(stage: query.stage, health: query.health)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT code, spk_id, stage, health, planned_qty, produced_qty, due_date::text, health_reason
             FROM spk_view
             WHERE health IS NOT NULL AND (\(query.stage?.rawValue)::text IS NULL OR stage = \(query.stage?.rawValue))
@@ -69,18 +76,25 @@ struct Reports {
             """, logger: logger)
         var details: [SPKHealthDetail] = []
         for try await (code, id, stage, health, planned, actual, due, reason)
-            in rows.decode((String, UUID, String, String, Int, Int, String, String).self) {
+            in rows.decode((String, UUID, String, String, Int, Int, String, String).self)
+        {
             guard let stage = Stage(rawValue: stage), let health = SPKHealth(rawValue: health), let due = LocalDate(due) else { continue }
-            details.append(SPKHealthDetail(spk: code, spkId: id, stage: stage, health: health, planned: planned, actual: actual,
-                                           dueDate: due, reason: reason))
+            details.append(
+                SPKHealthDetail(
+                    spk: code, spkId: id, stage: stage, health: health, planned: planned, actual: actual,
+                    dueDate: due, reason: reason))
         }
         let total = counts.onTrack + counts.atRisk + counts.offTrack
-        return OnTrackStatus(counts: counts, details: Page(items: details, page: query.page.page, perPage: query.page.perPage,
-                                                           total: total))
+        return OnTrackStatus(
+            counts: counts,
+            details: Page(
+                items: details, page: query.page.page, perPage: query.page.perPage,
+                total: total))
     }
 
     private func healthCounts(stage: Stage?, health: SPKHealth?) async throws -> HealthCounts {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT health, count(*)::bigint FROM spk_view
             WHERE health IS NOT NULL AND (\(stage?.rawValue)::text IS NULL OR stage = \(stage?.rawValue))
               AND (\(health?.rawValue)::text IS NULL OR health = \(health?.rawValue))
@@ -105,7 +119,8 @@ struct Reports {
     func dailySummary(date: LocalDate) async throws -> DailySummary {
         let calendar = settings.rules.calendar
         var targets: [Stage: Double] = [:]
-        let planned = try await connection.query("""
+        let planned = try await connection.query(
+            """
             SELECT stage, sum(target_qty::float8 / planned_days)::float8 FROM spk_view
             WHERE start_date <= \(date.description)::date AND due_date >= \(date.description)::date
               AND status <> 'CANCELLED' AND planned_days > 0
@@ -116,16 +131,19 @@ struct Reports {
             if let stage = Stage(rawValue: stage) { targets[stage] = rate }
         }
         var actuals: [Stage: Int] = [:]
-        let recorded = try await connection.query("""
+        let recorded = try await connection.query(
+            """
             SELECT v.stage, sum(e.qty)::bigint FROM spk_entries e JOIN spk_view v ON v.spk_id = e.spk_id
             WHERE e.entry_date = \(date.description)::date GROUP BY v.stage
             """, logger: logger)
         for try await (stage, qty) in recorded.decode((String, Int).self) {
             if let stage = Stage(rawValue: stage) { actuals[stage] = qty }
         }
-        return DailySummary(date: date, byStage: Stage.defaultRoute.map {
-            StageDailyFigures(stage: $0, target: Int((targets[$0] ?? 0).rounded()), actual: actuals[$0] ?? 0)
-        })
+        return DailySummary(
+            date: date,
+            byStage: Stage.defaultRoute.map {
+                StageDailyFigures(stage: $0, target: Int((targets[$0] ?? 0).rounded()), actual: actuals[$0] ?? 0)
+            })
     }
 
     // MARK: Finished goods
@@ -140,14 +158,17 @@ struct Reports {
         var lists: [AlertSeverity: [PPICAlert]] = [:]
         var totals: [AlertSeverity: Int] = [:]
         for severity in AlertSeverity.allCases {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT type, code, spk_id, stage, since::text, message FROM spk_alerts WHERE severity = \(severity.rawValue)
                 ORDER BY since, due_date, code LIMIT \(limit)
                 """, logger: logger)
             for try await (type, code, id, stage, since, message) in rows.decode((String, String, UUID, String, String, String).self) {
                 guard let type = AlertType(rawValue: type), let since = LocalDate(since) else { continue }
-                lists[severity, default: []].append(PPICAlert(type: type, severity: severity, spk: code, spkId: id,
-                                                              stage: Stage(rawValue: stage), since: since, message: message))
+                lists[severity, default: []].append(
+                    PPICAlert(
+                        type: type, severity: severity, spk: code, spkId: id,
+                        stage: Stage(rawValue: stage), since: since, message: message))
             }
         }
         let counts = try await connection.query("SELECT severity, count(*)::bigint FROM spk_alerts GROUP BY severity", logger: logger)
@@ -156,24 +177,28 @@ struct Reports {
         }
         let (approvals, approvalsTotal) = try await approvalsWaiting(limit: limit)
         let (debts, debtsTotal) = try await WarehouseViewStore(connection: connection, logger: logger)
-            .debtsOpenTooLong(since: now.addingTimeInterval(-Double(settings.debtWarning.components.seconds)), now: now,
-                              timeZone: settings.timeZone, limit: limit)
+            .debtsOpenTooLong(
+                since: now.addingTimeInterval(-Double(settings.debtWarning.components.seconds)), now: now,
+                timeZone: settings.timeZone, limit: limit)
         let (ncrs, ncrsTotal) = try await QualityViewStore(connection: connection, logger: logger)
             .escalated(timeZone: settings.timeZone, limit: limit)
         let defects = try await QualityViewStore(connection: connection, logger: logger)
-            .defectShares(from: today.adding(days: -(settings.defectWindowDays - 1)), through: today,
-                          percent: settings.defectShareWarningPercent, limit: limit)
+            .defectShares(
+                from: today.adding(days: -(settings.defectWindowDays - 1)), through: today,
+                percent: settings.defectShareWarningPercent, limit: limit)
         let waiting = approvals + debts + ncrs + defects
         let waitingTotal = approvalsTotal + debtsTotal + ncrsTotal + defects.count
         // Oldest first; on the same day SPK alerts keep their order and come before approvals.
         let warning = ((lists[.warning] ?? []) + waiting).enumerated()
             .sorted { ($0.element.since, $0.offset) < ($1.element.since, $1.offset) }.map(\.element)
-        return AlertList(critical: lists[.critical] ?? [], warning: Array(warning.prefix(limit)),
-                         totals: AlertTotals(critical: totals[.critical] ?? 0, warning: (totals[.warning] ?? 0) + waitingTotal))
+        return AlertList(
+            critical: lists[.critical] ?? [], warning: Array(warning.prefix(limit)),
+            totals: AlertTotals(critical: totals[.critical] ?? 0, warning: (totals[.warning] ?? 0) + waitingTotal))
     }
 
     private func approvalsWaiting(limit: Int) async throws -> ([PPICAlert], Int) {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT a.code, a.kind, a.requested_at, a.spk_id, COALESCE(a.spk_code, v.code), v.stage, count(*) OVER ()::bigint
             FROM approvals_view a LEFT JOIN spk_view v ON v.spk_id = a.spk_id
             WHERE a.status = 'PENDING' AND a.requested_at < \(approvalsWaitingSince)
@@ -182,13 +207,15 @@ struct Reports {
         var alerts: [PPICAlert] = []
         var total = 0
         for try await (code, kind, requestedAt, spkId, spkCode, stage, count)
-            in rows.decode((String, String, Date, UUID?, String?, String?, Int).self) {
+            in rows.decode((String, String, Date, UUID?, String?, String?, Int).self)
+        {
             total = count
             let waited = Int(now.timeIntervalSince(requestedAt) / 3600)
-            alerts.append(PPICAlert(
-                type: .approvalWaiting, severity: .warning, spk: spkCode, spkId: spkId, stage: stage.flatMap(Stage.init(rawValue:)),
-                since: LocalDate.of(requestedAt, in: settings.timeZone),
-                message: "\(kind) request \(code) has waited \(waited) h for a decision"))
+            alerts.append(
+                PPICAlert(
+                    type: .approvalWaiting, severity: .warning, spk: spkCode, spkId: spkId, stage: stage.flatMap(Stage.init(rawValue:)),
+                    since: LocalDate.of(requestedAt, in: settings.timeZone),
+                    message: "\(kind) request \(code) has waited \(waited) h for a decision"))
         }
         return (alerts, total)
     }

@@ -13,7 +13,8 @@ struct SPKViewStore {
     func upsert(_ spks: [SPK], calendar: WorkingCalendar) async throws {
         guard !spks.isEmpty else { return }
         let windows = spks.map { PlanWindow(start: $0.startDate, due: $0.dueDate, calendar: calendar) }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO spk_view (spk_id, code, stage, department, target_qty, produced_qty, reject_qty, status, start_date,
                                   due_date, version, updated_at, order_id, order_code, sequence, planned_days,
                                   counts_calendar_days)
@@ -44,7 +45,8 @@ struct SPKViewStore {
     /// Entries (and reversals) by Production's id: one already stored is left as it is.
     func record(_ entries: [RecordedEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await connection.prepared("""
+        try await connection.prepared(
+            """
             INSERT INTO spk_entries (entry_id, spk_id, entry_date, qty, reject_qty)
             SELECT e.entry_id, e.spk_id, e.entry_date::date, e.qty, e.reject_qty
             FROM unnest(\(entries.map(\.id)), \(entries.map(\.spkId)), \(entries.map(\.date.description)),
@@ -57,7 +59,8 @@ struct SPKViewStore {
     /// The SPK of the stage after `spk` in its order, whose WIP depends on `spk`'s output.
     func nextStage(after spk: SPK) async throws -> UUID? {
         guard let order = spk.orderId, let sequence = spk.sequence else { return nil }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT spk_id FROM spk_view WHERE order_id = \(order) AND sequence > \(sequence) ORDER BY sequence LIMIT 1
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
@@ -74,7 +77,8 @@ struct SPKViewStore {
 
     /// Locks every unfinished SPK, in id order; returns their ids.
     func lockUnfinished() async throws -> [UUID] {
-        try await lockedIds("""
+        try await lockedIds(
+            """
             SELECT spk_id FROM spk_view WHERE status IN ('NOT_STARTED', 'IN_PROGRESS', 'ON_HOLD') ORDER BY spk_id FOR UPDATE
             """)
     }
@@ -87,7 +91,8 @@ struct SPKViewStore {
 
     /// The reversal of a stored entry, for a void event from before events carried their reversal.
     func recordReversal(of entry: UUID, id: UUID) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO spk_entries (entry_id, spk_id, entry_date, qty, reject_qty)
             SELECT \(id), spk_id, entry_date, -qty, -reject_qty FROM spk_entries WHERE entry_id = \(entry)
             ON CONFLICT (entry_id) DO NOTHING
@@ -97,7 +102,9 @@ struct SPKViewStore {
     /// Recomputes every SPK's plan window, for when the working days changed.
     func replanAll(calendar: WorkingCalendar) async throws {
         let rows = try await connection.query("SELECT spk_id, start_date::text, due_date::text FROM spk_view", logger: logger)
-        var ids: [UUID] = [], days: [Int] = [], calendarDays: [Bool] = []
+        var ids: [UUID] = []
+        var days: [Int] = []
+        var calendarDays: [Bool] = []
         for try await (id, start, due) in rows.decode((UUID, String, String).self) {
             guard let start = LocalDate(start), let due = LocalDate(due) else { continue }
             let window = PlanWindow(start: start, due: due, calendar: calendar)
@@ -105,7 +112,8 @@ struct SPKViewStore {
             days.append(window.days)
             calendarDays.append(window.countsCalendarDays)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE spk_view v SET planned_days = w.days, counts_calendar_days = w.calendar_days
             FROM unnest(\(ids), \(days)::bigint[], \(calendarDays)) AS w(spk_id, days, calendar_days)
             WHERE v.spk_id = w.spk_id

@@ -38,15 +38,19 @@ enum DailyInputRules {
     }
 
     /// The entry against the SPK as it is now.
-    static func apply(_ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy,
-                      surroundings: Surroundings = Surroundings()) throws(ErrorReply) -> Outcome {
+    static func apply(
+        _ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy,
+        surroundings: Surroundings = Surroundings()
+    ) throws(ErrorReply) -> Outcome {
         try validate(entry)
         guard let actor else { throw .forbidden("Recording production needs a signed-in user.") }
         guard actor.hasAny(ProductionPermissions.record) else {
             throw .forbidden("Recording production needs a production role.")
         }
         guard ProductionPermissions.reaches(actor, spk.department) else {
-            throw .forbidden("You may record input only for SPKs of your department (\(actor.department ?? "none")); \(spk.code) belongs to \(spk.department.rawValue).")
+            throw .forbidden(
+                "You may record input only for SPKs of your department (\(actor.department ?? "none")); \(spk.code) belongs to \(spk.department.rawValue)."
+            )
         }
         guard spk.status.isOpen else {
             throw .conflict("\(spk.code) is \(spk.status.rawValue) and takes no more input.")
@@ -60,26 +64,30 @@ enum DailyInputRules {
         }
         let earliest = surroundings.earliestDate ?? spk.startDate
         if entry.date < earliest {
-            throw .rule("The date is before the SPK starts.",
-                        details: [.init(field: "date", message: "must not be before the start date \(earliest)")])
+            throw .rule(
+                "The date is before the SPK starts.",
+                details: [.init(field: "date", message: "must not be before the start date \(earliest)")])
         }
         let (shift, operatorId) = try crew(of: entry, on: spk, policy: policy, operator: surroundings.operator)
         if let previous = surroundings.previousStage {
             let available = max(0, previous.producedQty - spk.producedQty)
             if entry.qty > available {
-                throw .rule("\(previous.stage.rawValue) of \(spk.orderCode ?? "the order") has passed on \(previous.producedQty) and \(spk.stage.rawValue) has reported \(spk.producedQty): only \(available) available.",
-                            details: [.init(field: "qty", message: "at most \(available) available from \(previous.stage.rawValue)")])
+                throw .rule(
+                    "\(previous.stage.rawValue) of \(spk.orderCode ?? "the order") has passed on \(previous.producedQty) and \(spk.stage.rawValue) has reported \(spk.producedQty): only \(available) available.",
+                    details: [.init(field: "qty", message: "at most \(available) available from \(previous.stage.rawValue)")])
             }
         }
         let produced = spk.producedQty + entry.qty
         let limit = policy.maximumOutput(target: spk.targetQty)
         if produced > limit {
-            throw .rule("This would bring \(spk.code) to \(produced), more than its target \(spk.targetQty) plus \(policy.overrunTolerancePercent)%.",
-                        details: [.init(field: "qty", message: "at most \(max(0, limit - spk.producedQty)) more can be recorded")])
+            throw .rule(
+                "This would bring \(spk.code) to \(produced), more than its target \(spk.targetQty) plus \(policy.overrunTolerancePercent)%.",
+                details: [.init(field: "qty", message: "at most \(max(0, limit - spk.producedQty)) more can be recorded")])
         }
         let status = SPKStatus.running(produced: produced, target: spk.targetQty, started: true)
-        return Outcome(producedQty: produced, rejectQty: spk.rejectQty + entry.rejectQty, status: status, shift: shift,
-                       operatorId: operatorId)
+        return Outcome(
+            producedQty: produced, rejectQty: spk.rejectQty + entry.rejectQty, status: status, shift: shift,
+            operatorId: operatorId)
     }
 
     /// An entry's defects (when it names any): each code once, upper-cased; known (an active code of
@@ -107,8 +115,10 @@ enum DailyInputRules {
 
     /// The shift and operator an entry records. A shift-based stage needs DAY or NIGHT and an operator;
     /// other stages record NONE. A named operator must be an active user of the SPK's department.
-    static func crew(of entry: DailyInputEntry, on spk: SPK, policy: ProductionPolicy,
-                     operator found: OperatorRef?) throws(ErrorReply) -> (Shift, String?) {
+    static func crew(
+        of entry: DailyInputEntry, on spk: SPK, policy: ProductionPolicy,
+        operator found: OperatorRef?
+    ) throws(ErrorReply) -> (Shift, String?) {
         let named = entry.operatorId.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         var shift = Shift.none
         if policy.isShiftBased(spk.stage) {
@@ -130,8 +140,9 @@ enum DailyInputRules {
             throw .rule("\(found.username) is deactivated.", details: [.init(field: "operator_id", message: "must be an active user")])
         }
         guard found.department == spk.department.rawValue else {
-            throw .rule("\(found.username) works in \(found.department ?? "no department"), not \(spk.department.rawValue).",
-                        details: [.init(field: "operator_id", message: "must be a user of \(spk.department.rawValue)")])
+            throw .rule(
+                "\(found.username) works in \(found.department ?? "no department"), not \(spk.department.rawValue).",
+                details: [.init(field: "operator_id", message: "must be a user of \(spk.department.rawValue)")])
         }
         return (shift, found.id.uuidString)
     }

@@ -7,10 +7,12 @@ enum OrderRules {
     /// The order's route: `stages` if given (a shortened default route, in route order), else the default.
     static func validate(_ command: CreateOrder, actor: Actor?, today: LocalDate) throws(ErrorReply) -> [Stage] {
         guard let actor, actor.hasAny(ProductionPermissions.createSPK) else {
-            throw .forbidden("Creating a manufacturing order needs one of the roles \(ProductionPermissions.createSPK.map(\.rawValue).joined(separator: ", ")).")
+            throw .forbidden(
+                "Creating a manufacturing order needs one of the roles \(ProductionPermissions.createSPK.map(\.rawValue).joined(separator: ", ")).")
         }
-        var problems = SPKRules.planProblems(article: command.articleCode, qty: command.qty, qtyField: "qty",
-                                             start: command.startDate, due: command.dueDate, notes: command.notes, today: today)
+        var problems = SPKRules.planProblems(
+            article: command.articleCode, qty: command.qty, qtyField: "qty",
+            start: command.startDate, due: command.dueDate, notes: command.notes, today: today)
         let route = command.stages ?? Stage.defaultRoute
         problems += InputRules.routeProblems(route)
         if !problems.isEmpty { throw .validation(problems) }

@@ -16,9 +16,11 @@ public struct ProductionPolicy: Sendable {
     /// service's clock, `context.now`. The service's definition sets it from its `ServiceEnvironment`.
     public var now: @Sendable () -> Date
 
-    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, overrunTolerancePercent: Int = 10,
-                shiftBasedStages: Set<Stage> = [.cutting], dayShiftStart: Int = 7 * 60, nightShiftStart: Int = 19 * 60,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, overrunTolerancePercent: Int = 10,
+        shiftBasedStages: Set<Stage> = [.cutting], dayShiftStart: Int = 7 * 60, nightShiftStart: Int = 19 * 60,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.timeZone = timeZone
         self.overrunTolerancePercent = overrunTolerancePercent
         self.shiftBasedStages = shiftBasedStages

@@ -29,8 +29,10 @@ enum SPKLifecycle {
 
     /// The SPK once an entry of `qty` good and `rejects` rejected is reversed. The next stage of its
     /// order must not have used more than is left.
-    static func void(qty: Int, rejects: Int, from spk: SPK, actor: Actor?, reason: String, now: Date,
-                     nextStage: SPK? = nil) throws(ErrorReply) -> SPK {
+    static func void(
+        qty: Int, rejects: Int, from spk: SPK, actor: Actor?, reason: String, now: Date,
+        nextStage: SPK? = nil
+    ) throws(ErrorReply) -> SPK {
         guard let actor, actor.hasAny(ProductionPermissions.voidEntry) else {
             throw .forbidden("Voiding an entry needs one of the roles \(ProductionPermissions.voidEntry.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -42,7 +44,9 @@ enum SPKLifecycle {
         var after = spk
         after.producedQty = max(0, spk.producedQty - qty)
         if let next = nextStage, next.producedQty > after.producedQty {
-            throw .rule("\(next.stage.rawValue) has already reported \(next.producedQty) of what \(spk.stage.rawValue) passed on; voiding this entry would leave \(spk.stage.rawValue) at \(after.producedQty). Correct \(next.stage.rawValue) first.")
+            throw .rule(
+                "\(next.stage.rawValue) has already reported \(next.producedQty) of what \(spk.stage.rawValue) passed on; voiding this entry would leave \(spk.stage.rawValue) at \(after.producedQty). Correct \(next.stage.rawValue) first."
+            )
         }
         after.rejectQty = max(0, spk.rejectQty - rejects)
         if spk.status != .onHold {

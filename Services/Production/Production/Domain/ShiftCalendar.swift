@@ -17,21 +17,24 @@ enum ShiftCalendar {
         let today = LocalDate.of(instant, in: policy.timeZone)
         let zone = policy.timeZone.identifier
         if instant < dayStart {
-            return CurrentShift(shift: .night, date: today.adding(days: -1), startsAt: at(policy.nightShiftStart, daysFrom: midnight, -1),
-                                endsAt: dayStart, timeZone: zone)
+            return CurrentShift(
+                shift: .night, date: today.adding(days: -1), startsAt: at(policy.nightShiftStart, daysFrom: midnight, -1),
+                endsAt: dayStart, timeZone: zone)
         }
         if instant < nightStart {
             return CurrentShift(shift: .day, date: today, startsAt: dayStart, endsAt: nightStart, timeZone: zone)
         }
-        return CurrentShift(shift: .night, date: today, startsAt: nightStart, endsAt: at(policy.dayShiftStart, daysFrom: midnight, 1),
-                            timeZone: zone)
+        return CurrentShift(
+            shift: .night, date: today, startsAt: nightStart, endsAt: at(policy.dayShiftStart, daysFrom: midnight, 1),
+            timeZone: zone)
     }
 
     /// `HH:MM` as minutes after midnight.
     static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              (0..<24).contains(hours), (0..<60).contains(minutes) else { return nil }
+            (0..<24).contains(hours), (0..<60).contains(minutes)
+        else { return nil }
         return hours * 60 + minutes
     }
 }

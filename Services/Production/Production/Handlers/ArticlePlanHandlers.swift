@@ -16,8 +16,9 @@ struct ArticlePlanHandlers {
     }
 
     func bomActivated(_ event: BOMActivated, _ context: MessageContext) async throws {
-        try await articles.keep(BOMReference(id: event.bom.id, code: event.bom.code, version: event.bom.version), of: event.bom.articleCode,
-                                activatedAt: event.bom.activatedAt ?? event.bom.updatedAt, in: context)
+        try await articles.keep(
+            BOMReference(id: event.bom.id, code: event.bom.code, version: event.bom.version), of: event.bom.articleCode,
+            activatedAt: event.bom.activatedAt ?? event.bom.updatedAt, in: context)
     }
 
     /// The article's ACTIVE BOM was archived: new orders are made unpinned (if no later version was
@@ -31,8 +32,10 @@ struct ArticlePlanHandlers {
     /// (`copyOrAsk`). An SPK or order names an article BOMFinance knows: 422 naming `article_code` otherwise
     /// (the warehouse would refuse its cartons later); BOMFinance not answering is a 503.
     func require(_ article: String, _ context: MessageContext) async throws -> ArticlePlanCopy {
-        let known = try await context.copyOrAsk({ try await articles.plan(article, in: context) },
-                                                ask: GetArticlePlan(articleCode: article)) { answer in
+        let known = try await context.copyOrAsk(
+            { try await articles.plan(article, in: context) },
+            ask: GetArticlePlan(articleCode: article)
+        ) { answer in
             try await articles.keep(answer.article, in: context)
             if let bom = answer.activeBOM { try await articles.keep(bom, of: article, activatedAt: .distantPast, in: context) }
         }

@@ -37,12 +37,14 @@ struct DailyInputHandlers {
         // entry, not the batch.
         let textProblems = command.entries.map { InputRules.textProblems(in: $0) }
         let admitted = command.entries.indices.filter { textProblems[$0].isEmpty }
-        let outcomes = try await apply(admitted.map {
-            Request(spk: command.entries[$0].spkId, entry: command.entries[$0].entry, operator: command.entries[$0].operator, context: context)
-        })
+        let outcomes = try await apply(
+            admitted.map {
+                Request(spk: command.entries[$0].spkId, entry: command.entries[$0].entry, operator: command.entries[$0].operator, context: context)
+            })
         var results = command.entries.indices.map { index in
-            MobileEntryResult(clientEntryId: command.entries[index].entry.clientEntryId, status: .rejected,
-                              error: .validation(textProblems[index]))
+            MobileEntryResult(
+                clientEntryId: command.entries[index].entry.clientEntryId, status: .rejected,
+                error: .validation(textProblems[index]))
         }
         for (index, outcome) in zip(admitted, outcomes) {
             let id = command.entries[index].entry.clientEntryId
@@ -118,22 +120,25 @@ struct DailyInputHandlers {
     private static func repeated(_ request: Request, of first: Request, outcome: Outcome) -> Outcome {
         let (entry, earlier) = (request.entry, first.entry)
         guard request.spk == first.spk, entry.date == earlier.date, entry.qty == earlier.qty, entry.rejectQty == earlier.rejectQty else {
-            return .failure(reused(entry.clientEntryId ?? "", first: "\(first.spk), \(earlier.date), qty \(earlier.qty), reject_qty \(earlier.rejectQty)"))
+            return .failure(
+                reused(entry.clientEntryId ?? "", first: "\(first.spk), \(earlier.date), qty \(earlier.qty), reject_qty \(earlier.rejectQty)"))
         }
         return outcome.map { ($0.result, true) }
     }
 
     /// A `client_entry_id` given to another entry: 422 naming it.
     private static func reused(_ key: String, first: String) -> ErrorReply {
-        .rule("client_entry_id \(key) was used for another entry (\(first)); give a new entry a new id.",
-              details: [FieldError(field: "client_entry_id", message: "was used for another entry")])
+        .rule(
+            "client_entry_id \(key) was used for another entry (\(first)); give a new entry a new id.",
+            details: [FieldError(field: "client_entry_id", message: "was used for another entry")])
     }
 
     /// The result of the entry recorded before under `key`, if any — when it is this entry (the same SPK, date
     /// and quantities). The same id for another entry is a client's mistake, answered 422 naming
     /// `client_entry_id`: answering it as a duplicate would tell a phone its new entry was kept.
     private static func recorded(_ key: String, as entry: DailyInputEntry, for spk: String, in store: SPKStore) async throws
-        -> DailyInputResult? {
+        -> DailyInputResult?
+    {
         guard let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: store.connection, logger: store.logger) else {
             return nil
         }
@@ -158,9 +163,10 @@ struct DailyInputHandlers {
             // request that committed first (a phone and its retry racing); this one rolls back and, tried
             // again, answers that one's outcome as a duplicate. Before the entries' own rows, whose unique
             // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
-            let taken = try await IdempotencyStore.recordAll(keyed.map {
-                (Self.scope, $0.row.entry.clientEntryId!, String(decoding: try StitchJSON.encode($0.result), as: UTF8.self))
-            }, on: store.connection, logger: store.logger)
+            let taken = try await IdempotencyStore.recordAll(
+                keyed.map {
+                    (Self.scope, $0.row.entry.clientEntryId!, String(decoding: try StitchJSON.encode($0.result), as: UTF8.self))
+                }, on: store.connection, logger: store.logger)
             guard taken.isEmpty else { throw ConcurrentRepeat("daily input \(taken[0].key) was recorded by another request meanwhile") }
         }
         var last: [UUID: SPK] = [:]
@@ -185,8 +191,10 @@ struct DailyInputHandlers {
     }
 
     /// Applies `entry` to the SPK of `stages` as it stands (locked): the rules, the defect codes, the new figures.
-    private func accept(_ entry: DailyInputEntry, operator: OperatorRef?, at stages: SPKStore.Neighbourhood,
-                        _ context: MessageContext) async throws -> Accepted {
+    private func accept(
+        _ entry: DailyInputEntry, operator: OperatorRef?, at stages: SPKStore.Neighbourhood,
+        _ context: MessageContext
+    ) async throws -> Accepted {
         let (previous, before) = (stages.previous, stages.spk)
         let surroundings = DailyInputRules.Surroundings(previousStage: previous, earliestDate: stages.orderStart, operator: `operator`)
         let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
@@ -211,15 +219,17 @@ struct DailyInputHandlers {
         recorded.defects = entry.defects.map { $0.map { DefectCount(code: DailyInputRules.normalizedDefectCode($0.code), qty: $0.qty) } }
         let actor = context.actor?.username ?? "unknown"
         // One audit row for the entry and the SPK's figures it moved.
-        let audit = try AuditLog.Row(entity: "daily_input", id: entryId.uuidString, action: "record", actor: context.actor,
-                                     correlationId: context.header.correlationId, before: InputAudit(spk: before, entry: nil),
-                                     after: InputAudit(spk: spk, entry: recorded))
+        let audit = try AuditLog.Row(
+            entity: "daily_input", id: entryId.uuidString, action: "record", actor: context.actor,
+            correlationId: context.header.correlationId, before: InputAudit(spk: before, entry: nil),
+            after: InputAudit(spk: spk, entry: recorded))
         var events = [try context.message(for: DailyInputRecorded(entryId: entryId, spk: spk, entry: recorded, recordedBy: actor))]
         if spk.status == .completed && before.status != .completed {
             events.append(try context.message(for: SPKCompleted(spk: spk)))
         }
-        let result = DailyInputResult(entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
-                                      progress: spk.progress, spkStatus: spk.status)
+        let result = DailyInputResult(
+            entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
+            progress: spk.progress, spkStatus: spk.status)
         return Accepted(spk: spk, row: (entryId, spk.id, recorded, outcome.shift, actor), audit: audit, events: events, result: result)
     }
 }

@@ -14,7 +14,8 @@ struct DefectCodeCopy {
     let logger: Logger
 
     func keep(_ code: DefectCode) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO defect_codes (code, stage, active, version)
             VALUES (\(code.code), \(code.stage.rawValue), \(code.active), \(code.version))
             ON CONFLICT (code) DO UPDATE SET stage = EXCLUDED.stage, active = EXCLUDED.active, version = EXCLUDED.version
@@ -46,7 +47,8 @@ struct DefectCodeCopy {
     }
 
     func markFilled(at now: Date) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO copy_fills (name, filled_at) VALUES (\(Self.fillName), \(now)) ON CONFLICT (name) DO NOTHING
             """, logger: logger)
     }

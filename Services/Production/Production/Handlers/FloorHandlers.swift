@@ -28,12 +28,14 @@ struct FloorHandlers {
             // (Every row is past `since`, so the cursor never goes back.)
             let unsettled = page.first { $0.spk.updatedAt >= settledBefore }.map { $0.sequence - 1 }
             let cursor = unsettled ?? page.last?.sequence ?? since
-            return MobileSyncResult(cursor: Self.cursor(department, cursor), full: false, department: department,
-                                    currentShift: shift, spks: page.map(\.spk), hasMore: rows.count > MobileSync.maxChanges)
+            return MobileSyncResult(
+                cursor: Self.cursor(department, cursor), full: false, department: department,
+                currentShift: shift, spks: page.map(\.spk), hasMore: rows.count > MobileSync.maxChanges)
         }
         let cursor = try await spks.settledCursor(department: department, settledBefore: settledBefore, in: context)
-        return MobileSyncResult(cursor: Self.cursor(department, cursor), full: true, department: department, currentShift: shift,
-                                spks: try await spks.open(department: department, in: context), hasMore: false)
+        return MobileSyncResult(
+            cursor: Self.cursor(department, cursor), full: true, department: department, currentShift: shift,
+            spks: try await spks.open(department: department, in: context), hasMore: false)
     }
 
     /// Cursors name their department, so a phone handed to another department starts afresh.
@@ -41,7 +43,8 @@ struct FloorHandlers {
 
     static func position(_ cursor: String?, department: Department) -> Int64? {
         guard let parts = cursor?.split(separator: ":"), parts.count == 2, parts[0] == department.rawValue,
-              let position = Int64(parts[1]), position >= 0 else { return nil }
+            let position = Int64(parts[1]), position >= 0
+        else { return nil }
         return position
     }
 }

@@ -25,12 +25,13 @@ struct OrderHandlers {
         try await orders.insert(order, in: context)
         let windows = OrderRules.plannedWindows(stages: route.count, start: command.startDate, due: command.dueDate)
         for (index, stage) in route.enumerated() {
-            let spk = SPK(id: UUID(), code: try await spks.nextCode(on: today, in: context), articleCode: order.articleCode, stage: stage,
-                          department: stage.department, originalQty: command.qty, targetQty: command.qty, producedQty: 0,
-                          rejectQty: 0, progress: 0, status: .notStarted, startDate: windows[index].start,
-                          dueDate: windows[index].due, notes: command.notes, createdBy: actor, createdAt: now, updatedAt: now,
-                          version: 1, orderId: order.id, orderCode: order.code, sequence: index + 1,
-                          availableWip: index == 0 ? nil : 0)
+            let spk = SPK(
+                id: UUID(), code: try await spks.nextCode(on: today, in: context), articleCode: order.articleCode, stage: stage,
+                department: stage.department, originalQty: command.qty, targetQty: command.qty, producedQty: 0,
+                rejectQty: 0, progress: 0, status: .notStarted, startDate: windows[index].start,
+                dueDate: windows[index].due, notes: command.notes, createdBy: actor, createdAt: now, updatedAt: now,
+                version: 1, orderId: order.id, orderCode: order.code, sequence: index + 1,
+                availableWip: index == 0 ? nil : 0)
             try await spks.insert(spk, in: context)
             try await context.audit("spk", spk.id.uuidString, "create for \(order.code)", before: SPK?.none, after: spk)
             try await context.publish(SPKCreated(spk: spk))

@@ -44,10 +44,11 @@ struct SPKHandlers {
             cumulative += day.qty
             return DailyProgress(date: day.date, qty: day.qty, rejectQty: day.rejectQty, cumulative: cumulative)
         }
-        return SPKProgress(spkId: spk.id, code: spk.code, originalQty: spk.originalQty, target: spk.targetQty,
-                           cumulative: spk.producedQty, remaining: max(0, spk.targetQty - spk.producedQty), progress: spk.progress,
-                           rejects: spk.rejectQty, status: spk.status, daily: daily,
-                           targetChanges: try await spks.targetChanges(of: spk.id, in: context))
+        return SPKProgress(
+            spkId: spk.id, code: spk.code, originalQty: spk.originalQty, target: spk.targetQty,
+            cumulative: spk.producedQty, remaining: max(0, spk.targetQty - spk.producedQty), progress: spk.progress,
+            rejects: spk.rejectQty, status: spk.status, daily: daily,
+            targetChanges: try await spks.targetChanges(of: spk.id, in: context))
     }
 
     func mine(_ query: ListMySPKs, _ context: MessageContext) async throws -> [SPK] {

@@ -17,18 +17,24 @@ struct TargetChangeHandlers {
         }
         let approvedBy = request.levels.last?.decidedBy ?? "unknown"
         guard let after = TargetChangeRules.apply(newTarget: change.newQty, to: before, now: context.now) else {
-            try await context.publish(SPKTargetChangeRejected(
-                spkId: before.id, approvalId: request.id,
-                reason: "\(before.producedQty) already produced is more than the new target \(change.newQty) allows, or the SPK is \(before.status.rawValue)"))
+            try await context.publish(
+                SPKTargetChangeRejected(
+                    spkId: before.id, approvalId: request.id,
+                    reason:
+                        "\(before.producedQty) already produced is more than the new target \(change.newQty) allows, or the SPK is \(before.status.rawValue)"
+                ))
             return
         }
-        let record = TargetChange(approvalId: request.id, approvalCode: request.code, oldQty: before.targetQty, newQty: change.newQty,
-                                  approvedBy: approvedBy, changedAt: after.updatedAt)
+        let record = TargetChange(
+            approvalId: request.id, approvalCode: request.code, oldQty: before.targetQty, newQty: change.newQty,
+            approvedBy: approvedBy, changedAt: after.updatedAt)
         guard try await spks.recordTargetChange(record, spk: before.id, in: context) else { return }  // applied before
         try await spks.updateTarget(after, in: context)
         try await context.audit("spk", before.id.uuidString, "target-change \(request.code)", before: before, after: after)
-        try await context.publish(SPKTargetChanged(spk: after, approvalId: request.id, approvalCode: request.code,
-                                                   oldTarget: before.targetQty, newTarget: after.targetQty))
+        try await context.publish(
+            SPKTargetChanged(
+                spk: after, approvalId: request.id, approvalCode: request.code,
+                oldTarget: before.targetQty, newTarget: after.targetQty))
         if after.status == .completed && before.status != .completed {
             try await context.publish(SPKCompleted(spk: after))
         }

@@ -21,24 +21,28 @@ final class InMemoryDailyInputRepository: DailyInputRepository {
     @discardableResult
     func record(_ entry: DailyInputEntry, on spk: UUID, id: UUID = UUID()) -> UUID {
         rows.withLock {
-            $0[id] = Row(entry: RecordedEntry(id: id, spkId: spk, date: entry.date, qty: entry.qty, rejectQty: entry.rejectQty),
-                         shift: entry.shift ?? .none)
+            $0[id] = Row(
+                entry: RecordedEntry(id: id, spkId: spk, date: entry.date, qty: entry.qty, rejectQty: entry.rejectQty),
+                shift: entry.shift ?? .none)
         }
         return id
     }
 
     func input(_ id: UUID, in context: MessageContext) async throws -> StoredInput? {
         rows.withLock { $0[id] }.map {
-            StoredInput(id: $0.entry.id, spkId: $0.entry.spkId, date: $0.entry.date.description, qty: $0.entry.qty,
-                        rejectQty: $0.entry.rejectQty, shift: $0.shift.rawValue, voided: $0.voided, isReversal: $0.reverses != nil)
+            StoredInput(
+                id: $0.entry.id, spkId: $0.entry.spkId, date: $0.entry.date.description, qty: $0.entry.qty,
+                rejectQty: $0.entry.rejectQty, shift: $0.shift.rawValue, voided: $0.voided, isReversal: $0.reverses != nil)
         }
     }
 
     func recordReversal(of input: StoredInput, id: UUID, reason: String, by actor: String, in context: MessageContext) async throws {
         rows.withLock { rows in
-            rows[id] = Row(entry: RecordedEntry(id: id, spkId: input.spkId, date: LocalDate(input.date)!, qty: -input.qty,
-                                                rejectQty: -input.rejectQty),
-                           shift: Shift(rawValue: input.shift) ?? .none, reverses: input.id)
+            rows[id] = Row(
+                entry: RecordedEntry(
+                    id: id, spkId: input.spkId, date: LocalDate(input.date)!, qty: -input.qty,
+                    rejectQty: -input.rejectQty),
+                shift: Shift(rawValue: input.shift) ?? .none, reverses: input.id)
             rows[input.id]?.voided = true
         }
     }
@@ -52,7 +56,8 @@ final class InMemoryDailyInputRepository: DailyInputRepository {
 
     func exportInputs(after id: UUID?, limit: Int, in context: MessageContext) async throws -> [RecordedEntry] {
         let entries = rows.withLock { $0.values.map(\.entry) }
-        return Array(entries.filter { entry in id.map { IdOrder.precedes($0, entry.id) } ?? true }
-            .sorted { IdOrder.precedes($0.id, $1.id) }.prefix(limit))
+        return Array(
+            entries.filter { entry in id.map { IdOrder.precedes($0, entry.id) } ?? true }
+                .sorted { IdOrder.precedes($0.id, $1.id) }.prefix(limit))
     }
 }

@@ -37,7 +37,8 @@ final class InMemoryOrderRepository: OrderRepository {
     }
 
     func find(_ reference: String, in context: MessageContext) async throws -> ManufacturingOrder? {
-        let id = UUID(uuidString: reference), code = RecordReference.code(reference)
+        let id = UUID(uuidString: reference)
+        let code = RecordReference.code(reference)
         guard var order = summaries().first(where: { order in id.map { order.id == $0 } ?? (order.code == code) }) else { return nil }
         order.spks = spks.spks(ofOrder: order.id)
         return order
@@ -48,8 +49,9 @@ final class InMemoryOrderRepository: OrderRepository {
         let matching = summaries().filter { order in
             (query.status.map { order.status == $0 } ?? true) && (article.map { order.articleCode == $0 } ?? true)
         }.sorted { ($0.createdAt, $0.code) > ($1.createdAt, $1.code) }
-        return Page(items: Array(matching.dropFirst(query.page.offset).prefix(query.page.perPage)), page: query.page.page,
-                    perPage: query.page.perPage, total: matching.count)
+        return Page(
+            items: Array(matching.dropFirst(query.page.offset).prefix(query.page.perPage)), page: query.page.page,
+            perPage: query.page.perPage, total: matching.count)
     }
 
     func recordWarehouseReceipt(_ event: CartonConfirmed, in context: MessageContext) async throws {
@@ -66,15 +68,16 @@ final class InMemoryOrderRepository: OrderRepository {
             guard !stages.isEmpty else { return nil }
             let last = stages.filter { $0.sequence == stored.stages.count }
             var order = stored
-            order.status = if stages.allSatisfy({ $0.status == .cancelled }) {
-                .cancelled
-            } else if last.contains(where: { [.completed, .closed].contains($0.status) }) {
-                .completed
-            } else if stages.contains(where: { $0.producedQty > 0 || $0.rejectQty > 0 }) {
-                .inProgress
-            } else {
-                .planned
-            }
+            order.status =
+                if stages.allSatisfy({ $0.status == .cancelled }) {
+                    .cancelled
+                } else if last.contains(where: { [.completed, .closed].contains($0.status) }) {
+                    .completed
+                } else if stages.contains(where: { $0.producedQty > 0 || $0.rejectQty > 0 }) {
+                    .inProgress
+                } else {
+                    .planned
+                }
             order.finishedQty = last.map(\.producedQty).max() ?? 0
             order.progress = progressPercent(produced: order.finishedQty, target: order.qty)
             order.finishedInWarehouse = receipts.filter { $0.order == order.code }.reduce(0) { $0 + $1.qty }

@@ -72,9 +72,10 @@ final class InMemorySPKRepository: SPKRepository {
         let found = state.withLock { state -> SPKNeighbourhood? in
             guard let spk = state.row(reference).map({ state.read($0) }) else { return nil }
             guard let order = spk.orderId, let sequence = spk.sequence else { return SPKNeighbourhood(spk: spk) }
-            return SPKNeighbourhood(previous: state.stage(sequence - 1, of: order).map { state.read($0) }, spk: spk,
-                                    next: withNext ? state.stage(sequence + 1, of: order).map { state.read($0) } : nil,
-                                    orderStart: state.orderStarts[order])
+            return SPKNeighbourhood(
+                previous: state.stage(sequence - 1, of: order).map { state.read($0) }, spk: spk,
+                next: withNext ? state.stage(sequence + 1, of: order).map { state.read($0) } : nil,
+                orderStart: state.orderStarts[order])
         }
         guard let found else { throw ErrorReply.notFound("SPK \(reference)") }
         return found
@@ -83,13 +84,15 @@ final class InMemorySPKRepository: SPKRepository {
     func list(_ query: ListSPKs, in context: MessageContext) async throws -> Page<SPK> {
         let matching = all { spk in
             guard query.status.map({ spk.status == $0 }) ?? true, query.stage.map({ spk.stage == $0 }) ?? true,
-                  query.department.map({ spk.department == $0 }) ?? true, query.dueBefore.map({ spk.dueDate < $0 }) ?? true,
-                  query.dueAfter.map({ spk.dueDate > $0 }) ?? true else { return false }
+                query.department.map({ spk.department == $0 }) ?? true, query.dueBefore.map({ spk.dueDate < $0 }) ?? true,
+                query.dueAfter.map({ spk.dueDate > $0 }) ?? true
+            else { return false }
             guard let order = query.order else { return true }
             return UUID(uuidString: order).map { spk.orderId == $0 } ?? (spk.orderCode == order.uppercased())
         }.sorted(by: Self.byDueDate)
-        return Page(items: Array(matching.dropFirst(query.page.offset).prefix(query.page.perPage)), page: query.page.page,
-                    perPage: query.page.perPage, total: matching.count)
+        return Page(
+            items: Array(matching.dropFirst(query.page.offset).prefix(query.page.perPage)), page: query.page.page,
+            perPage: query.page.perPage, total: matching.count)
     }
 
     func open(department: Department, in context: MessageContext) async throws -> [SPK] {
@@ -98,14 +101,21 @@ final class InMemorySPKRepository: SPKRepository {
 
     func updateStatus(_ spk: SPK, in context: MessageContext) async throws {
         state.withLock { state in
-            state.change(spk.id) { $0.status = spk.status; $0.updatedAt = spk.updatedAt; $0.version = spk.version }
+            state.change(spk.id) {
+                $0.status = spk.status
+                $0.updatedAt = spk.updatedAt
+                $0.version = spk.version
+            }
         }
     }
 
     func updateTarget(_ spk: SPK, in context: MessageContext) async throws {
         state.withLock { state in
             state.change(spk.id) {
-                $0.targetQty = spk.targetQty; $0.status = spk.status; $0.updatedAt = spk.updatedAt; $0.version = spk.version
+                $0.targetQty = spk.targetQty
+                $0.status = spk.status
+                $0.updatedAt = spk.updatedAt
+                $0.version = spk.version
             }
         }
     }
@@ -113,8 +123,11 @@ final class InMemorySPKRepository: SPKRepository {
     func updateProgress(_ spk: SPK, in context: MessageContext) async throws {
         state.withLock { state in
             state.change(spk.id) {
-                $0.producedQty = spk.producedQty; $0.rejectQty = spk.rejectQty; $0.status = spk.status
-                $0.updatedAt = spk.updatedAt; $0.version = spk.version
+                $0.producedQty = spk.producedQty
+                $0.rejectQty = spk.rejectQty
+                $0.status = spk.status
+                $0.updatedAt = spk.updatedAt
+                $0.version = spk.version
             }
         }
     }
@@ -132,7 +145,8 @@ final class InMemorySPKRepository: SPKRepository {
     }
 
     func changes(department: Department, after sequence: Int64, limit: Int, in context: MessageContext) async throws
-        -> [(spk: SPK, sequence: Int64)] {
+        -> [(spk: SPK, sequence: Int64)]
+    {
         state.withLock { state in
             state.rows.values.filter { $0.spk.department == department && $0.change > sequence }.sorted { $0.change < $1.change }
                 .prefix(limit).map { (state.read($0.spk), $0.change) }

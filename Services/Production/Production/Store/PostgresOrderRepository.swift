@@ -26,12 +26,16 @@ struct PostgresOrderRepository: OrderRepository {
         """
 
     func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
-        OrderRules.code(day: day, sequence: try await DayCounter.next(in: "order_code_counters", day: day, on: context.connection,
-                                                                       logger: context.logger))
+        OrderRules.code(
+            day: day,
+            sequence: try await DayCounter.next(
+                in: "order_code_counters", day: day, on: context.connection,
+                logger: context.logger))
     }
 
     func insert(_ order: ManufacturingOrder, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             INSERT INTO orders (id, code, article_code, qty, start_date, due_date, stages, notes, created_by, created_at,
                                 bom_id, bom_code, bom_version, bom_note)
             VALUES (\(order.id), \(order.code), \(order.articleCode), \(order.qty), \(order.startDate.description)::date,
@@ -42,8 +46,9 @@ struct PostgresOrderRepository: OrderRepository {
 
     func find(_ reference: String, in context: MessageContext) async throws -> ManufacturingOrder? {
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "id")
-        let rows = try await context.connection.query(PostgresQuery(
-            unsafeSQL: "\(Self.summary) SELECT \(Self.columns) FROM summary WHERE \(column) = $1", binds: binds), logger: context.logger)
+        let rows = try await context.connection.query(
+            PostgresQuery(
+                unsafeSQL: "\(Self.summary) SELECT \(Self.columns) FROM summary WHERE \(column) = $1", binds: binds), logger: context.logger)
         for try await row in rows {
             var order = try Self.order(from: row)
             order.spks = try await spks(of: order.id, in: context)
@@ -70,26 +75,34 @@ struct PostgresOrderRepository: OrderRepository {
         for try await value in counted.decode(Int.self) { total = value }
         binds.append(query.page.perPage)
         binds.append(query.page.offset)
-        let rows = try await context.connection.query(PostgresQuery(unsafeSQL: """
-            \(Self.summary) SELECT \(Self.columns) FROM summary \(filter)
-            ORDER BY created_at DESC, code DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """, binds: binds), logger: context.logger)
+        let rows = try await context.connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    \(Self.summary) SELECT \(Self.columns) FROM summary \(filter)
+                    ORDER BY created_at DESC, code DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+                    """, binds: binds), logger: context.logger)
         var items: [ManufacturingOrder] = []
         for try await row in rows { items.append(try Self.order(from: row)) }
         return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
     }
 
     private func spks(of order: UUID, in context: MessageContext) async throws -> [SPK] {
-        try await PostgresSPKRepository().spks(PostgresQuery(unsafeSQL: """
-            SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.order_id = $1 ORDER BY s.sequence
-            """, binds: try SPKStore.binds(order)), in: context)
+        try await PostgresSPKRepository().spks(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.order_id = $1 ORDER BY s.sequence
+                    """, binds: try SPKStore.binds(order)), in: context)
     }
 
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {
-        let (id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished, bomId, bomCode, bomVersion,
-             bomNote, inWarehouse) = try row.decode(
-            (UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int, UUID?, String?, Int?, String?,
-             Int).self)
+        let (
+            id, code, article, qty, start, due, stages, notes, createdBy, createdAt, status, finished, bomId, bomCode, bomVersion,
+            bomNote, inWarehouse
+        ) = try row.decode(
+            (
+                UUID, String, String, Int, String, String, [String], String?, String, Date, String, Int, UUID?, String?, Int?, String?,
+                Int
+            ).self)
         var order = ManufacturingOrder(
             id: id, code: code, articleCode: article, qty: qty, startDate: LocalDate(start)!, dueDate: LocalDate(due)!,
             stages: stages.compactMap(Stage.init(rawValue:)), status: OrderStatus(rawValue: status) ?? .planned,
@@ -102,7 +115,8 @@ struct PostgresOrderRepository: OrderRepository {
     }
 
     func recordWarehouseReceipt(_ event: CartonConfirmed, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             INSERT INTO warehouse_receipts (carton_id, order_code, spk_code, qty, received_at)
             VALUES (\(event.cartonId), \(event.orderCode), \(event.spkCode), \(event.qty), \(event.occurredAt))
             ON CONFLICT (carton_id) DO NOTHING

@@ -9,11 +9,14 @@ extension PostgresSPKRepository {
     static let noId = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
 
     func changes(department: Department, after sequence: Int64, limit: Int, in context: MessageContext) async throws
-        -> [(spk: SPK, sequence: Int64)] {
-        let rows = try await context.connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(SPKStore.columns), s.change_seq FROM \(SPKStore.source)
-            WHERE s.department = $1 AND s.change_seq > $2 ORDER BY s.change_seq LIMIT $3
-            """, binds: try SPKStore.binds(department.rawValue, sequence, limit)), logger: context.logger)
+        -> [(spk: SPK, sequence: Int64)]
+    {
+        let rows = try await context.connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(SPKStore.columns), s.change_seq FROM \(SPKStore.source)
+                    WHERE s.department = $1 AND s.change_seq > $2 ORDER BY s.change_seq LIMIT $3
+                    """, binds: try SPKStore.binds(department.rawValue, sequence, limit)), logger: context.logger)
         var items: [(SPK, Int64)] = []
         for try await row in rows {
             items.append((try SPKStore.spk(from: row), try row.makeRandomAccess()[SPKStore.extraColumn].decode(Int64.self)))
@@ -22,7 +25,8 @@ extension PostgresSPKRepository {
     }
 
     func settledCursor(department: Department, settledBefore: Date, in context: MessageContext) async throws -> Int64 {
-        let rows = try await context.connection.query("""
+        let rows = try await context.connection.query(
+            """
             SELECT coalesce(min(change_seq) FILTER (WHERE updated_at >= \(settledBefore)) - 1, max(change_seq), 0)
             FROM spks WHERE department = \(department.rawValue)
             """, logger: context.logger)
@@ -31,8 +35,10 @@ extension PostgresSPKRepository {
     }
 
     func export(after id: UUID?, limit: Int, in context: MessageContext) async throws -> [SPK] {
-        try await spks(PostgresQuery(unsafeSQL: """
-            SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.id > $1 ORDER BY s.id LIMIT $2
-            """, binds: try SPKStore.binds(id ?? Self.noId, limit)), in: context)
+        try await spks(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.id > $1 ORDER BY s.id LIMIT $2
+                    """, binds: try SPKStore.binds(id ?? Self.noId, limit)), in: context)
     }
 }

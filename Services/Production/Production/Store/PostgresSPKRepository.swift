@@ -6,12 +6,16 @@ import ServiceKit
 /// SPKs in schema `production`, on the message's transaction. Rows are read as `SPKStore.columns` describes.
 struct PostgresSPKRepository: SPKRepository {
     func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
-        SPKRules.code(day: day, sequence: try await DayCounter.next(in: "spk_code_counters", day: day, on: context.connection,
-                                                                     logger: context.logger))
+        SPKRules.code(
+            day: day,
+            sequence: try await DayCounter.next(
+                in: "spk_code_counters", day: day, on: context.connection,
+                logger: context.logger))
     }
 
     func insert(_ spk: SPK, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             INSERT INTO spks (id, code, article_code, stage, department, original_qty, target_qty, produced_qty, reject_qty,
                               status, start_date, due_date, notes, created_by, created_at, updated_at, version, order_id, sequence)
             VALUES (\(spk.id), \(spk.code), \(spk.articleCode), \(spk.stage.rawValue), \(spk.department.rawValue),
@@ -26,7 +30,8 @@ struct PostgresSPKRepository: SPKRepository {
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
         return try await spks(
             PostgresQuery(unsafeSQL: "SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE \(column) = $1\(suffix)", binds: binds),
-            in: context).first
+            in: context
+        ).first
     }
 
     /// Daily input locks the same way: one statement, shared (`SPKStore`).
@@ -57,21 +62,26 @@ struct PostgresSPKRepository: SPKRepository {
         let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM spks s \(filter)", binds: binds), in: context)
         binds.append(query.page.perPage)
         binds.append(query.page.offset)
-        let items = try await spks(PostgresQuery(unsafeSQL: """
-            SELECT \(SPKStore.columns) FROM \(SPKStore.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
-            """, binds: binds), in: context)
+        let items = try await spks(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+                    """, binds: binds), in: context)
         return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
     }
 
     func open(department: Department, in context: MessageContext) async throws -> [SPK] {
-        try await spks(PostgresQuery(unsafeSQL: """
-            SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
-            ORDER BY s.due_date, s.code
-            """, binds: try SPKStore.binds(department.rawValue)), in: context)
+        try await spks(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
+                    ORDER BY s.due_date, s.code
+                    """, binds: try SPKStore.binds(department.rawValue)), in: context)
     }
 
     func updateStatus(_ spk: SPK, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             UPDATE spks SET status = \(spk.status.rawValue), updated_at = \(spk.updatedAt), version = \(spk.version),
                             change_seq = nextval('spk_changes')
             WHERE id = \(spk.id)
@@ -79,7 +89,8 @@ struct PostgresSPKRepository: SPKRepository {
     }
 
     func updateTarget(_ spk: SPK, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             UPDATE spks SET target_qty = \(spk.targetQty), status = \(spk.status.rawValue), updated_at = \(spk.updatedAt),
                             version = \(spk.version), change_seq = nextval('spk_changes')
             WHERE id = \(spk.id)
@@ -95,7 +106,8 @@ struct PostgresSPKRepository: SPKRepository {
     }
 
     func targetChanges(of spk: UUID, in context: MessageContext) async throws -> [TargetChange] {
-        let rows = try await context.connection.query("""
+        let rows = try await context.connection.query(
+            """
             SELECT approval_id, approval_code, old_qty, new_qty, approved_by, changed_at FROM spk_target_changes
             WHERE spk_id = \(spk) ORDER BY changed_at
             """, logger: context.logger)
@@ -107,7 +119,8 @@ struct PostgresSPKRepository: SPKRepository {
     }
 
     func recordTargetChange(_ change: TargetChange, spk: UUID, in context: MessageContext) async throws -> Bool {
-        let rows = try await context.connection.query("""
+        let rows = try await context.connection.query(
+            """
             INSERT INTO spk_target_changes (approval_id, approval_code, spk_id, old_qty, new_qty, approved_by, changed_at)
             VALUES (\(change.approvalId), \(change.approvalCode), \(spk), \(change.oldQty), \(change.newQty), \(change.approvedBy),
                     \(change.changedAt))

@@ -8,8 +8,9 @@ public struct ProductionRepositories: Sendable {
 
     /// Schema `production`, on each message's transaction.
     public static var postgres: ProductionRepositories {
-        ProductionRepositories(spks: PostgresSPKRepository(), inputs: PostgresDailyInputRepository(), orders: PostgresOrderRepository(),
-                               articles: PostgresArticlePlanRepository())
+        ProductionRepositories(
+            spks: PostgresSPKRepository(), inputs: PostgresDailyInputRepository(), orders: PostgresOrderRepository(),
+            articles: PostgresArticlePlanRepository())
     }
 }
 
@@ -17,7 +18,8 @@ extension ProductionRepositories {
     /// Empty, in memory: for running the handlers in a unit test, without a database.
     public static func inMemory() -> ProductionRepositories {
         let spks = InMemorySPKRepository()
-        return ProductionRepositories(spks: spks, inputs: InMemoryDailyInputRepository(), orders: InMemoryOrderRepository(spks: spks),
-                                      articles: InMemoryArticlePlanRepository())
+        return ProductionRepositories(
+            spks: spks, inputs: InMemoryDailyInputRepository(), orders: InMemoryOrderRepository(spks: spks),
+            articles: InMemoryArticlePlanRepository())
     }
 }

@@ -42,19 +42,23 @@ struct SPKStore {
         // A stand-alone SPK (no order) has no neighbours: one statement finds and locks it, and looks at no order.
         // Prepared: it is every daily input's first statement.
         var standalone = StatementBinds()
-        let key = try UUID(uuidString: reference).map { try standalone.bind($0) }
+        let key =
+            try UUID(uuidString: reference).map { try standalone.bind($0) }
             ?? standalone.bind(RecordReference.code(reference))
-        let alone = try await connection.prepared("""
+        let alone = try await connection.prepared(
+            """
             SELECT \(Self.standaloneColumns) FROM spks s WHERE \(column) = \(key) AND s.order_id IS NULL FOR UPDATE
             """, standalone, logger: logger)
         if let row = alone.first { return Neighbourhood(spk: try Self.spk(from: row)) }
         // A stage of an order: it and its neighbours, locked in one statement in route order.
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH me AS (SELECT s.order_id, s.sequence FROM spks s WHERE \(column) = $1 AND s.order_id IS NOT NULL)
-            SELECT \(Self.columns), o.start_date::text FROM \(Self.source) JOIN me ON s.order_id = me.order_id
-            WHERE s.sequence BETWEEN me.sequence - 1 AND me.sequence + \(withNext ? 1 : 0)
-            ORDER BY s.sequence FOR UPDATE OF s
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH me AS (SELECT s.order_id, s.sequence FROM spks s WHERE \(column) = $1 AND s.order_id IS NOT NULL)
+                    SELECT \(Self.columns), o.start_date::text FROM \(Self.source) JOIN me ON s.order_id = me.order_id
+                    WHERE s.sequence BETWEEN me.sequence - 1 AND me.sequence + \(withNext ? 1 : 0)
+                    ORDER BY s.sequence FOR UPDATE OF s
+                    """, binds: binds), logger: logger)
         var stages: [Int: SPK] = [:]
         var orderStart: LocalDate?
         var found: SPK?
@@ -91,12 +95,14 @@ struct SPKStore {
     /// `requireWithNeighbours` for a batch: every SPK `references` names and its order's previous stage, locked
     /// by one statement in id order — so batches never deadlock each other — and read as of the lock.
     func lockAll(_ references: [String]) async throws -> LockedStages {
-        var ids: [UUID] = [], codes: [String] = []
+        var ids: [UUID] = []
+        var codes: [String] = []
         for reference in references {
             if let id = UUID(uuidString: reference) { ids.append(id) } else { codes.append(RecordReference.code(reference)) }
         }
         var binds = StatementBinds()
-        let rows = try await connection.prepared("""
+        let rows = try await connection.prepared(
+            """
             WITH wanted AS (SELECT id, order_id, sequence FROM spks WHERE id = ANY(\(try binds.bind(ids))) OR code = ANY(\(try binds.bind(codes))))
             SELECT \(Self.columns), o.start_date::text FROM \(Self.source)
             WHERE s.id IN (SELECT id FROM wanted)
@@ -118,9 +124,13 @@ struct SPKStore {
     /// Many SPKs' figures and status (each SPK once, as it ends), as one part of a combined statement.
     func updateProgress(_ spks: [SPK], into write: inout CombinedWrite) throws {
         struct Row: Encodable { var id: UUID, produced: Int, rejected: Int, status: String, updated: Double, version: Int }
-        let rows = spks.map { Row(id: $0.id, produced: $0.producedQty, rejected: $0.rejectQty, status: $0.status.rawValue,
-                                  updated: $0.updatedAt.timeIntervalSince1970, version: $0.version) }
-        write.add("""
+        let rows = spks.map {
+            Row(
+                id: $0.id, produced: $0.producedQty, rejected: $0.rejectQty, status: $0.status.rawValue,
+                updated: $0.updatedAt.timeIntervalSince1970, version: $0.version)
+        }
+        write.add(
+            """
             UPDATE spks SET produced_qty = u.produced, reject_qty = u.rejected, status = u.status, updated_at = to_timestamp(u.updated),
                             version = u.version, change_seq = nextval('spk_changes')
             FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
@@ -130,18 +140,22 @@ struct SPKStore {
     }
 
     /// Many daily entries' rows, as one part of a combined statement.
-    func insertInputs(_ inputs: [(id: UUID, spk: UUID, entry: DailyInputEntry, shift: Shift, recordedBy: String)],
-                      into write: inout CombinedWrite) throws {
+    func insertInputs(
+        _ inputs: [(id: UUID, spk: UUID, entry: DailyInputEntry, shift: Shift, recordedBy: String)],
+        into write: inout CombinedWrite
+    ) throws {
         struct Row: Encodable {
             var id: UUID, spk: UUID, date: String, qty: Int, rejected: Int, shift: String
             var operatorId: String?, notes: String?, clientEntryId: String?, recordedBy: String
         }
         let rows = inputs.map {
-            Row(id: $0.id, spk: $0.spk, date: $0.entry.date.description, qty: $0.entry.qty, rejected: $0.entry.rejectQty,
+            Row(
+                id: $0.id, spk: $0.spk, date: $0.entry.date.description, qty: $0.entry.qty, rejected: $0.entry.rejectQty,
                 shift: $0.shift.rawValue, operatorId: $0.entry.operatorId, notes: $0.entry.notes, clientEntryId: $0.entry.clientEntryId,
                 recordedBy: $0.recordedBy)
         }
-        write.add("""
+        write.add(
+            """
             INSERT INTO daily_inputs (id, spk_id, input_date, qty, reject_qty, shift, operator_id, notes, client_entry_id, recorded_by)
             SELECT id, spk, date::date, qty, rejected, shift, "operatorId", notes, "clientEntryId", "recordedBy"
             FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
@@ -160,7 +174,8 @@ struct SPKStore {
     /// What a recorded entry was (its SPK by id and code, date and quantities): a repeated `client_entry_id`
     /// must carry the same entry to be its duplicate.
     func recordedEntry(_ id: UUID) async throws -> (spkId: UUID, spkCode: String, date: LocalDate, qty: Int, rejectQty: Int)? {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT d.spk_id, s.code, d.input_date::text, d.qty, d.reject_qty
             FROM daily_inputs d JOIN spks s ON s.id = d.spk_id WHERE d.id = \(id)
             """, logger: logger)
@@ -181,14 +196,16 @@ struct SPKStore {
     static func spk(from row: PostgresRow) throws -> SPK {
         let cells = row.makeRandomAccess()
         func cell<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cells[index].decode(T.self) }
-        let produced: Int = try cell(7), target: Int = try cell(6)
-        return SPK(id: try cell(0), code: try cell(1), articleCode: try cell(2), stage: Stage(rawValue: try cell(3)) ?? .cutting,
-                   department: Department(rawValue: try cell(4)) ?? .cutting, originalQty: try cell(5), targetQty: target,
-                   producedQty: produced, rejectQty: try cell(8), progress: progressPercent(produced: produced, target: target),
-                   status: SPKStatus(rawValue: try cell(9)) ?? .notStarted, startDate: LocalDate(try cell(10))!,
-                   dueDate: LocalDate(try cell(11))!, notes: try cell(12), createdBy: try cell(13), createdAt: try cell(14),
-                   updatedAt: try cell(15), version: try cell(16), orderId: try cell(17), orderCode: try cell(18),
-                   sequence: try cell(19), availableWip: try cell(20, Int?.self).map { max(0, $0) })
+        let produced: Int = try cell(7)
+        let target: Int = try cell(6)
+        return SPK(
+            id: try cell(0), code: try cell(1), articleCode: try cell(2), stage: Stage(rawValue: try cell(3)) ?? .cutting,
+            department: Department(rawValue: try cell(4)) ?? .cutting, originalQty: try cell(5), targetQty: target,
+            producedQty: produced, rejectQty: try cell(8), progress: progressPercent(produced: produced, target: target),
+            status: SPKStatus(rawValue: try cell(9)) ?? .notStarted, startDate: LocalDate(try cell(10))!,
+            dueDate: LocalDate(try cell(11))!, notes: try cell(12), createdBy: try cell(13), createdAt: try cell(14),
+            updatedAt: try cell(15), version: try cell(16), orderId: try cell(17), orderCode: try cell(18),
+            sequence: try cell(19), availableWip: try cell(20, Int?.self).map { max(0, $0) })
     }
 
     /// Columns after `columns`: the first extra one is at this index.

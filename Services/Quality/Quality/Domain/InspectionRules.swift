@@ -44,7 +44,8 @@ public enum InspectionRules {
     /// The defects of a result, each code once (upper-cased), each known; 422 naming the line otherwise.
     /// Returns the counts per severity.
     public static func tally(_ defects: [DefectCount], codes: [String: DefectCode], sampleSize: Int) throws(ErrorReply)
-        -> (critical: Int, major: Int, minor: Int, lines: [DefectCount]) {
+        -> (critical: Int, major: Int, minor: Int, lines: [DefectCount])
+    {
         var problems: [FieldError] = []
         var seen: Set<String> = []
         var counts: [DefectSeverity: Int] = [:]
@@ -52,10 +53,12 @@ public enum InspectionRules {
         for (index, line) in defects.enumerated() {
             let code = line.code.trimmingCharacters(in: .whitespaces).uppercased()
             guard seen.insert(code).inserted else {
-                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is named twice")); continue
+                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is named twice"))
+                continue
             }
             guard let known = codes[code] else {
-                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is not a defect code")); continue
+                problems.append(.init(field: "defects[\(index)].code", message: "\(code) is not a defect code"))
+                continue
             }
             counts[known.severity, default: 0] += line.qty
             lines.append(DefectCount(code: code, qty: line.qty))

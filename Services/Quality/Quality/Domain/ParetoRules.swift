@@ -16,8 +16,9 @@ enum ParetoRules {
         var running = 0
         let lines = sorted.map { count -> ParetoLine in
             running += count.qty
-            return ParetoLine(code: count.code, name: count.name, stage: count.stage, severity: count.severity, qty: count.qty,
-                              sharePercent: percent(count.qty, of: total), cumulativePercent: percent(running, of: total))
+            return ParetoLine(
+                code: count.code, name: count.name, stage: count.stage, severity: count.severity, qty: count.qty,
+                sharePercent: percent(count.qty, of: total), cumulativePercent: percent(running, of: total))
         }
         return DefectPareto(totalDefects: total, totalOutput: output, lines: lines)
     }

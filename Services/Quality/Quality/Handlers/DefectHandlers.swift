@@ -26,8 +26,9 @@ struct DefectHandlers {
         guard let code, problems.isEmpty else { throw ErrorReply.validation(problems) }
         let store = QualityStore(connection: context.connection, logger: context.logger)
         let before = try await store.code(code, lock: true)
-        let saved = DefectCode(code: code, stage: command.stage, name: name, severity: command.severity,
-                               active: command.active ?? before?.active ?? true, version: (before?.version ?? 0) + 1, updatedAt: settings.now())
+        let saved = DefectCode(
+            code: code, stage: command.stage, name: name, severity: command.severity,
+            active: command.active ?? before?.active ?? true, version: (before?.version ?? 0) + 1, updatedAt: settings.now())
         if let before, before.stage == saved.stage, before.name == saved.name, before.severity == saved.severity, before.active == saved.active {
             return before  // nothing changed: no new version, no event
         }

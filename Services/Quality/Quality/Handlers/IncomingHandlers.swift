@@ -78,7 +78,8 @@ struct IncomingHandlers {
 
 extension QualityStore {
     func insert(_ inspection: IncomingInspection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO incoming_inspections (id, code, movement_id, status, opened_at, document)
             VALUES (\(inspection.id), \(inspection.code), \(inspection.movementId), \(inspection.status.rawValue), \(inspection.openedAt),
                     \(try Self.json(inspection))::jsonb)
@@ -86,7 +87,8 @@ extension QualityStore {
     }
 
     func update(_ inspection: IncomingInspection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE incoming_inspections SET status = \(inspection.status.rawValue), document = \(try Self.json(inspection))::jsonb
             WHERE id = \(inspection.id)
             """, logger: logger)
@@ -103,8 +105,9 @@ extension QualityStore {
             binds.append(reference.trimmingCharacters(in: .whitespaces).uppercased())
             condition = "code = $1"
         }
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT document::text FROM incoming_inspections WHERE \(condition)\(lock ? " FOR UPDATE" : "")", binds: binds),
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT document::text FROM incoming_inspections WHERE \(condition)\(lock ? " FOR UPDATE" : "")", binds: binds),
             logger: logger)
         for try await document in rows.decode(String.self) {
             return try StitchJSON.decode(IncomingInspection.self, from: Array(document.utf8))
@@ -116,14 +119,17 @@ extension QualityStore {
         let statuses = status.map { [$0.rawValue] } ?? InspectionStatus.allCases.map(\.rawValue)
         var total = 0
         for try await count in try await connection.query(
-            "SELECT count(*)::bigint FROM incoming_inspections WHERE status = ANY(\(statuses))", logger: logger).decode(Int.self) {
+            "SELECT count(*)::bigint FROM incoming_inspections WHERE status = ANY(\(statuses))", logger: logger
+        ).decode(Int.self) {
             total = count
         }
         var items: [IncomingInspection] = []
-        for try await document in try await connection.query("""
+        for try await document in try await connection.query(
+            """
             SELECT document::text FROM incoming_inspections WHERE status = ANY(\(statuses)) ORDER BY opened_at DESC, code DESC
             LIMIT \(page.perPage) OFFSET \(page.offset)
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             items.append(try StitchJSON.decode(IncomingInspection.self, from: Array(document.utf8)))
         }
         return Page(items: items, page: page.page, perPage: page.perPage, total: total)

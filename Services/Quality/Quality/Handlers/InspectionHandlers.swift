@@ -26,39 +26,49 @@ struct InspectionHandlers {
             let state = ncr.decision.map { "decided \($0.rawValue)" } ?? ncr.status.rawValue
             throw ErrorReply.conflict("\(failed.code)'s \(ncr.code) is \(state): re-inspection follows a REWORK decision.")
         }
-        return try await openLot(order: failed.orderCode, cartons: failed.cartons.map(\.cartonId.uuidString), reinspectionOf: failed.code,
-                                 actor: actor, context)
+        return try await openLot(
+            order: failed.orderCode, cartons: failed.cartons.map(\.cartonId.uuidString), reinspectionOf: failed.code,
+            actor: actor, context)
     }
 
     private func openLot(order: String, cartons references: [String], reinspectionOf: String?, actor: Actor, _ context: MessageContext)
-        async throws -> Inspection {
+        async throws -> Inspection
+    {
         let store = QualityStore(connection: context.connection, logger: context.logger)
         var cartons: [Carton] = []
         var problems: [FieldError] = []
         for (index, reference) in references.enumerated() {
             let field = "cartons[\(index)]"
             let trimmed = reference.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { problems.append(.init(field: field, message: "is empty")); continue }
+            guard !trimmed.isEmpty else {
+                problems.append(.init(field: field, message: "is empty"))
+                continue
+            }
             let carton: Carton
             do {
                 carton = try await context.askAsService(GetCarton(carton: trimmed))
             } catch let error as ErrorReply where error.code == .notFound {
-                problems.append(.init(field: field, message: "there is no carton \(trimmed)")); continue
+                problems.append(.init(field: field, message: "there is no carton \(trimmed)"))
+                continue
             }
             if cartons.contains(where: { $0.id == carton.id }) { continue }
             if carton.orderCode?.uppercased() != order {
-                problems.append(.init(field: field, message: "\(carton.sscc) belongs to \(carton.orderCode ?? "no order"), not \(order)")); continue
+                problems.append(.init(field: field, message: "\(carton.sscc) belongs to \(carton.orderCode ?? "no order"), not \(order)"))
+                continue
             }
             // A quarantined carton comes back only from a FAILED lot (re-inspection after rework).
             let reworked = carton.status == .quarantined ? try await store.wasInFailedLot(carton.id) : false
             guard [.registered, .received, .verified].contains(carton.status) || reworked else {
-                throw ErrorReply.conflict("\(carton.sscc) is \(carton.status.rawValue); only cartons not yet in finished goods (or a failed lot's, re-inspected) are inspected.")
+                throw ErrorReply.conflict(
+                    "\(carton.sscc) is \(carton.status.rawValue); only cartons not yet in finished goods (or a failed lot's, re-inspected) are inspected."
+                )
             }
             if let lot = try await store.liveLot(of: carton.id) {
                 throw ErrorReply.conflict("\(carton.sscc) is already in inspection lot \(lot).")
             }
             if let first = cartons.first, first.articleCode != carton.articleCode {
-                problems.append(.init(field: field, message: "\(carton.sscc) holds \(carton.articleCode), the lot \(first.articleCode)")); continue
+                problems.append(.init(field: field, message: "\(carton.sscc) holds \(carton.articleCode), the lot \(first.articleCode)"))
+                continue
             }
             cartons.append(carton)
         }
@@ -80,8 +90,9 @@ struct InspectionHandlers {
             status: .open, createdBy: actor.username, createdAt: at, reinspectionOf: reinspectionOf)
         try await store.insert(inspection)
         try await context.publish(InspectionOpened(inspection: inspection))
-        try await context.audit("inspection", inspection.code, reinspectionOf == nil ? "open" : "reinspect", before: Inspection?.none,
-                                after: inspection)
+        try await context.audit(
+            "inspection", inspection.code, reinspectionOf == nil ? "open" : "reinspect", before: Inspection?.none,
+            after: inspection)
         return inspection
     }
 
@@ -93,8 +104,9 @@ struct InspectionHandlers {
             throw ErrorReply.conflict("\(before.code) was already inspected: \(before.status.rawValue).")
         }
         let tally = try InspectionRules.tally(command.defects, codes: try await store.allCodes(), sampleSize: before.sampleSize)
-        let verdict = InspectionRules.verdict(critical: tally.critical, major: tally.major, minor: tally.minor,
-                                              majorPlan: before.major, minorPlan: before.minor)
+        let verdict = InspectionRules.verdict(
+            critical: tally.critical, major: tally.major, minor: tally.minor,
+            majorPlan: before.major, minorPlan: before.minor)
         let at = settings.now()
         var inspection = before
         inspection.status = verdict.status

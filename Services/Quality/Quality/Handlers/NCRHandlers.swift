@@ -17,20 +17,24 @@ struct NCRHandlers {
         func code(_ text: String?) -> String? {
             text.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        return try await open(title: title, articleCode: code(command.articleCode), orderCode: code(command.orderCode), inspectionCode: nil,
-                              stage: command.stage, qty: command.qty, notes: command.notes, materialCode: code(command.materialCode),
-                              location: code(command.location), context)
+        return try await open(
+            title: title, articleCode: code(command.articleCode), orderCode: code(command.orderCode), inspectionCode: nil,
+            stage: command.stage, qty: command.qty, notes: command.notes, materialCode: code(command.materialCode),
+            location: code(command.location), context)
     }
 
     /// Opens an NCR in the caller's transaction and announces it.
-    func open(title: String, articleCode: String?, orderCode: String?, inspectionCode: String?, stage: Stage?, qty: Int, notes: String?,
-              materialCode: String? = nil, location: String? = nil, _ context: MessageContext) async throws -> NCR {
+    func open(
+        title: String, articleCode: String?, orderCode: String?, inspectionCode: String?, stage: Stage?, qty: Int, notes: String?,
+        materialCode: String? = nil, location: String? = nil, _ context: MessageContext
+    ) async throws -> NCR {
         let store = QualityStore(connection: context.connection, logger: context.logger)
         let at = settings.now()
-        let ncr = NCR(id: UUID(), code: try await store.nextCode(prefix: "NCR", day: LocalDate.of(at, in: settings.timeZone)), status: .open,
-                      title: String(title.prefix(500)), articleCode: articleCode, orderCode: orderCode, inspectionCode: inspectionCode,
-                      stage: stage, qty: qty, notes: notes, openedBy: context.actor?.username ?? "system", openedAt: at,
-                      escalateAt: at.addingTimeInterval(Double(settings.escalationHours) * 3600), materialCode: materialCode, location: location)
+        let ncr = NCR(
+            id: UUID(), code: try await store.nextCode(prefix: "NCR", day: LocalDate.of(at, in: settings.timeZone)), status: .open,
+            title: String(title.prefix(500)), articleCode: articleCode, orderCode: orderCode, inspectionCode: inspectionCode,
+            stage: stage, qty: qty, notes: notes, openedBy: context.actor?.username ?? "system", openedAt: at,
+            escalateAt: at.addingTimeInterval(Double(settings.escalationHours) * 3600), materialCode: materialCode, location: location)
         try await store.insert(ncr)
         try await context.publish(NCROpened(ncr: ncr))
         try await context.audit("ncr", ncr.code, "open", before: NCR?.none, after: ncr)
@@ -54,11 +58,13 @@ struct NCRHandlers {
         var ncr = before
         if command.decision == .rework {
             guard let stage = command.reworkStage ?? before.stage else {
-                throw ErrorReply.rule("Rework needs a stage.", details: [.init(field: "rework_stage", message: "name the stage that reworks \(before.qty)")])
+                throw ErrorReply.rule(
+                    "Rework needs a stage.", details: [.init(field: "rework_stage", message: "name the stage that reworks \(before.qty)")])
             }
             guard before.articleCode != nil else {
-                throw ErrorReply.rule("\(before.code) names no article, so no rework SPK can be made.",
-                                      details: [.init(field: "decision", message: "REWORK needs an NCR with an article")])
+                throw ErrorReply.rule(
+                    "\(before.code) names no article, so no rework SPK can be made.",
+                    details: [.init(field: "decision", message: "REWORK needs an NCR with an article")])
             }
             ncr.reworkStage = stage
         }
@@ -83,12 +89,14 @@ struct NCRHandlers {
         var lot: Inspection?
         if let code = ncr.inspectionCode { lot = try await store.inspection(code) }
         if ncr.inspectionCode == nil && ncr.materialCode == nil && ncr.articleCode == nil {
-            throw ErrorReply.rule("\(ncr.code) names no material or article, so there is no stock to \(decision.rawValue).",
-                                  details: [.init(field: "decision", message: "\(decision.rawValue) needs an NCR that names its material or article")])
+            throw ErrorReply.rule(
+                "\(ncr.code) names no material or article, so there is no stock to \(decision.rawValue).",
+                details: [.init(field: "decision", message: "\(decision.rawValue) needs an NCR that names its material or article")])
         }
         if decision == .returnToSupplier && (lot != nil || (ncr.inspectionCode == nil && ncr.materialCode == nil)) {
-            throw ErrorReply.rule("Only purchased material goes back to a supplier; \(ncr.code) is about finished goods.",
-                                  details: [.init(field: "decision", message: "RETURN_TO_SUPPLIER needs an NCR about material")])
+            throw ErrorReply.rule(
+                "Only purchased material goes back to a supplier; \(ncr.code) is about finished goods.",
+                details: [.init(field: "decision", message: "RETURN_TO_SUPPLIER needs an NCR about material")])
         }
     }
 
@@ -137,8 +145,9 @@ struct QualityTimers {
             ncr.escalatedAt = now
             try await store.update(ncr)
             try await Outbox.enqueue([try .event(Envelope(NCREscalated(ncr: ncr), actor: system))], on: connection, logger: logger)
-            try await AuditLog(connection: connection, logger: logger).record(entity: "ncr", id: ncr.code, action: "escalate", actor: system,
-                                                                              correlationId: nil, before: before, after: ncr)
+            try await AuditLog(connection: connection, logger: logger).record(
+                entity: "ncr", id: ncr.code, action: "escalate", actor: system,
+                correlationId: nil, before: before, after: ncr)
         }
         if !due.isEmpty { logger.info("\(due.count) NCR(s) escalated to MANAGER") }
         return due.count

@@ -32,19 +32,26 @@ enum CartonLifecycle {
     /// Confirming a carton whose stock is held at `at` (QUARANTINE, after a release): the registered units
     /// TRANSFER to `to`; counted more is an FG_RECEIPT of the extra, counted less an ADJUSTMENT of the missing out of `at`.
     static func confirmFromHold(item: ItemCopy, registered: Int, counted: Int, at: String, to: String, sscc: String, discrepancy: String?)
-        -> [NewMovement] {
+        -> [NewMovement]
+    {
         var moves: [NewMovement] = []
         let moved = min(registered, counted)
         if moved > 0 {
-            moves.append(NewMovement(type: .transfer, item: item, qty: Decimal(moved), from: at, to: to, reference: sscc,
-                                     reason: discrepancy ?? "released carton confirmed"))
+            moves.append(
+                NewMovement(
+                    type: .transfer, item: item, qty: Decimal(moved), from: at, to: to, reference: sscc,
+                    reason: discrepancy ?? "released carton confirmed"))
         }
         if counted > registered {
-            moves.append(NewMovement(type: .fgReceipt, item: item, qty: Decimal(counted - registered), from: nil, to: to, reference: sscc,
-                                     reason: discrepancy))
+            moves.append(
+                NewMovement(
+                    type: .fgReceipt, item: item, qty: Decimal(counted - registered), from: nil, to: to, reference: sscc,
+                    reason: discrepancy))
         } else if counted < registered {
-            moves.append(NewMovement(type: .adjustment, item: item, qty: Decimal(registered - counted), from: at, to: nil, reference: sscc,
-                                     reason: discrepancy ?? "counted less than registered"))
+            moves.append(
+                NewMovement(
+                    type: .adjustment, item: item, qty: Decimal(registered - counted), from: at, to: nil, reference: sscc,
+                    reason: discrepancy ?? "counted less than registered"))
         }
         return moves
     }

@@ -24,8 +24,9 @@ struct NewMovement: Sendable {
 extension Movement {
     /// `new` as the ledger keeps it: its place (`sequence`) and time.
     init(_ new: NewMovement, id: UUID, sequence: Int64, actor: Actor?, at: Date) {
-        self.init(id: id, sequence: sequence, type: new.type, itemCode: new.item.code, itemKind: new.item.kind, unit: new.item.unit,
-                  qty: new.qty, fromLocation: new.from, toLocation: new.to, reference: new.reference, unitCost: new.item.standardCost,
-                  reason: new.reason, reverses: new.reverses, actor: actor?.username ?? "unknown", occurredAt: at)
+        self.init(
+            id: id, sequence: sequence, type: new.type, itemCode: new.item.code, itemKind: new.item.kind, unit: new.item.unit,
+            qty: new.qty, fromLocation: new.from, toLocation: new.to, reference: new.reference, unitCost: new.item.standardCost,
+            reason: new.reason, reverses: new.reverses, actor: actor?.username ?? "unknown", occurredAt: at)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// GS1 Serial Shipping Container Codes (SSCC-18): extension digit, company prefix, serial reference,
 /// mod-10 check digit. Pure.
 enum SSCC {
@@ -42,5 +44,3 @@ enum SSCC {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
-
-import Foundation

@@ -25,12 +25,16 @@ enum StockRules {
         let type = command.type
         if type == nil { problems.append(.init(field: "type", message: "is required")) }
         if let type, !postable.contains(type) {
-            problems.append(.init(field: "type", message: "must be one of \(postable.map(\.rawValue).joined(separator: ", ")); issues, debts and cartons have their own routes"))
+            problems.append(
+                .init(
+                    field: "type",
+                    message: "must be one of \(postable.map(\.rawValue).joined(separator: ", ")); issues, debts and cartons have their own routes"))
         }
         let item = normalizedCode(command.itemCode)
         if item == nil { problems.append(.init(field: "item_code", message: "is required")) }
         if command.qty == nil { problems.append(.init(field: "qty", message: "is required")) }
-        let from = normalizedCode(command.fromLocation), to = normalizedCode(command.toLocation)
+        let from = normalizedCode(command.fromLocation)
+        let to = normalizedCode(command.toLocation)
         let reason = command.reason?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         switch type {
         case .receipt?:
@@ -42,7 +46,8 @@ enum StockRules {
             if from != nil, from == to { problems.append(.init(field: "to_location", message: "must differ from from_location")) }
         case .adjustment?:
             if (from == nil) == (to == nil) {
-                problems.append(.init(field: "from_location", message: "an ADJUSTMENT names exactly one of from_location (less) or to_location (more)"))
+                problems.append(
+                    .init(field: "from_location", message: "an ADJUSTMENT names exactly one of from_location (less) or to_location (more)"))
             }
             if reason == nil { problems.append(.init(field: "reason", message: "is required for an ADJUSTMENT")) }
         case .scrap?:
@@ -53,19 +58,23 @@ enum StockRules {
         }
         if !problems.isEmpty { throw .validation(problems) }
         if type == .adjustment, !actor.hasAny(managers) { throw .forbidden("An ADJUSTMENT needs WAREHOUSE_MANAGER.") }
-        return Plan(type: type!, itemCode: item!, qty: command.qty!, from: from, to: to,
-                    reference: command.reference?.trimmingCharacters(in: .whitespaces).nilIfEmpty, reason: reason)
+        return Plan(
+            type: type!, itemCode: item!, qty: command.qty!, from: from, to: to,
+            reference: command.reference?.trimmingCharacters(in: .whitespaces).nilIfEmpty, reason: reason)
     }
 
     /// Whether `qty` may leave a location holding `balance`. `debtAllowance` is how far below zero
     /// approved material debt lets it go. Returns the balance after.
-    static func take(_ qty: Decimal, from balance: Decimal, debtAllowance: Decimal = 0, item: String, location: String,
-                     field: String = "qty") throws(ErrorReply) -> Decimal {
+    static func take(
+        _ qty: Decimal, from balance: Decimal, debtAllowance: Decimal = 0, item: String, location: String,
+        field: String = "qty"
+    ) throws(ErrorReply) -> Decimal {
         let after = balance - qty
         if after >= -debtAllowance { return after }
         let available = max(balance, 0)
-        throw .rule("Not enough \(item) at \(location): \(available) available, \(qty) asked.",
-                    details: [.init(field: field, message: "only \(available) available at \(location)")])
+        throw .rule(
+            "Not enough \(item) at \(location): \(available) available, \(qty) asked.",
+            details: [.init(field: field, message: "only \(available) available at \(location)")])
     }
 
     /// Per material, how much a set of issue lines lacks given what is available (empty: all fit).

@@ -13,13 +13,14 @@ struct CartonHandlers {
 
     func register(_ command: RegisterCarton, _ context: MessageContext) async throws -> Carton {
         guard let actor = context.actor,
-              actor.hasAny(Self.packingLine) || (actor.has(.productionStaff) && actor.department == Department.packing.rawValue)
+            actor.hasAny(Self.packingLine) || (actor.has(.productionStaff) && actor.department == Department.packing.rawValue)
         else { throw ErrorReply.forbidden("Cartons are registered by the packing line (PRODUCTION_STAFF of PACKING and above).") }
         let spk = try await IssueHandlers.production(GetSPK(spk: command.spk), field: "spk", context)
         let article = try await Items(repositories.items, context).require(command.articleCode, kind: .article, field: "article_code")
         guard spk.articleCode.uppercased() == article.code else {
-            throw ErrorReply.rule("\(spk.code) makes \(spk.articleCode), not \(article.code).",
-                                  details: [.init(field: "article_code", message: "must be \(spk.articleCode), the SPK's article")])
+            throw ErrorReply.rule(
+                "\(spk.code) makes \(spk.articleCode), not \(article.code).",
+                details: [.init(field: "article_code", message: "must be \(spk.articleCode), the SPK's article")])
         }
         let store = repositories.cartons
         let sscc: String
@@ -66,11 +67,15 @@ struct CartonHandlers {
             if found == carton.articleCode {
                 next.status = .verified
             } else {
-                guard let quarantine = try await ledger.first(.quarantine, in: context) else { throw ErrorReply.rule("There is no QUARANTINE location.") }
+                guard let quarantine = try await ledger.first(.quarantine, in: context) else {
+                    throw ErrorReply.rule("There is no QUARANTINE location.")
+                }
                 let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "article")
-                _ = try await Ledger(ledger, context).post([NewMovement(
-                    type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil, to: quarantine.code, reference: carton.sscc,
-                    reason: "quarantined: registered \(carton.articleCode), found \(found)")])
+                _ = try await Ledger(ledger, context).post([
+                    NewMovement(
+                        type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil, to: quarantine.code, reference: carton.sscc,
+                        reason: "quarantined: registered \(carton.articleCode), found \(found)")
+                ])
                 next.status = .quarantined
                 next.location = quarantine.code
                 next.discrepancy = "registered \(carton.articleCode), found \(found)"
@@ -78,24 +83,33 @@ struct CartonHandlers {
             }
         case .confirm:
             let (qty, discrepancy) = try CartonLifecycle.confirmation(registered: carton.qty, counted: command.qty, reason: command.reason)
-            guard let finished = try await ledger.first(.finishedGoods, in: context) else { throw ErrorReply.rule("There is no FINISHED_GOODS location.") }
+            guard let finished = try await ledger.first(.finishedGoods, in: context) else {
+                throw ErrorReply.rule("There is no FINISHED_GOODS location.")
+            }
             if let held = carton.location {
                 // Released from QUARANTINE (re-inspection passed, or a concession): its stock moves from there.
                 let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "carton_id")
-                _ = try await Ledger(ledger, context).post(CartonLifecycle.confirmFromHold(item: item, registered: carton.qty, counted: qty, at: held,
-                                                                                   to: finished.code, sscc: carton.sscc, discrepancy: discrepancy))
+                _ = try await Ledger(ledger, context).post(
+                    CartonLifecycle.confirmFromHold(
+                        item: item, registered: carton.qty, counted: qty, at: held,
+                        to: finished.code, sscc: carton.sscc, discrepancy: discrepancy))
             } else if qty > 0 {
                 let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "carton_id")
-                _ = try await Ledger(ledger, context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(qty), from: nil, to: finished.code,
-                                                                reference: carton.sscc, reason: discrepancy)])
+                _ = try await Ledger(ledger, context).post([
+                    NewMovement(
+                        type: .fgReceipt, item: item, qty: Decimal(qty), from: nil, to: finished.code,
+                        reference: carton.sscc, reason: discrepancy)
+                ])
             }
             next.status = .confirmed
             next.location = finished.code
             next.confirmedQty = qty
             next.discrepancy = discrepancy
-            try await context.publish(CartonConfirmed(cartonId: carton.id, sscc: carton.sscc, articleCode: carton.articleCode, qty: qty,
-                                                      registeredQty: carton.qty, spkCode: carton.spkCode, orderCode: carton.orderCode,
-                                                      discrepancy: discrepancy, occurredAt: next.updatedAt))
+            try await context.publish(
+                CartonConfirmed(
+                    cartonId: carton.id, sscc: carton.sscc, articleCode: carton.articleCode, qty: qty,
+                    registeredQty: carton.qty, spkCode: carton.spkCode, orderCode: carton.orderCode,
+                    discrepancy: discrepancy, occurredAt: next.updatedAt))
         }
         try await store.update(next, in: context)
         try await context.audit("carton", carton.sscc, command.step.rawValue, before: String?.none, after: next)
@@ -125,19 +139,24 @@ struct CartonHandlers {
             let carton = try await find(reference, barcode: nil, field: "cartons[\(index)]", context)
             if cartons.contains(where: { $0.id == carton.id }) { continue }
             guard CartonLifecycle.canShip(carton.status) else {
-                throw ErrorReply.conflict("\(carton.sscc) is \(carton.status.rawValue)\(carton.deliveryNote.map { " on \($0)" } ?? ""); only CONFIRMED cartons ship.")
+                throw ErrorReply.conflict(
+                    "\(carton.sscc) is \(carton.status.rawValue)\(carton.deliveryNote.map { " on \($0)" } ?? ""); only CONFIRMED cartons ship.")
             }
             cartons.append(carton)
         }
         let at = context.now
-        let code = DeliveryNoteNumber.code(day: LocalDate.of(at, in: settings.timeZone),
-                                           sequence: try await repositories.ledger.nextCode(prefix: "DN", day: LocalDate.of(at, in: settings.timeZone),
-                                                                                            in: context))
+        let code = DeliveryNoteNumber.code(
+            day: LocalDate.of(at, in: settings.timeZone),
+            sequence: try await repositories.ledger.nextCode(
+                prefix: "DN", day: LocalDate.of(at, in: settings.timeZone),
+                in: context))
         var moves: [NewMovement] = []
         for carton in cartons where (carton.confirmedQty ?? 0) > 0 {
             let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "cartons")
-            moves.append(NewMovement(type: .shipment, item: item, qty: Decimal(carton.confirmedQty ?? 0), from: carton.location, to: nil,
-                                     reference: code, reason: "\(carton.sscc) to \(destination)"))
+            moves.append(
+                NewMovement(
+                    type: .shipment, item: item, qty: Decimal(carton.confirmedQty ?? 0), from: carton.location, to: nil,
+                    reference: code, reason: "\(carton.sscc) to \(destination)"))
         }
         _ = try await Ledger(repositories.ledger, context).post(moves)
         for var carton in cartons {
@@ -147,10 +166,14 @@ struct CartonHandlers {
             carton.updatedAt = at
             try await store.update(carton, in: context)
         }
-        let note = DeliveryNote(code: code, destination: destination, method: method,
-                                cartons: cartons.map { PackingListLine(cartonId: $0.id, sscc: $0.sscc, articleCode: $0.articleCode,
-                                                                       qty: $0.confirmedQty ?? 0) },
-                                shippedBy: actor.username, shippedAt: at)
+        let note = DeliveryNote(
+            code: code, destination: destination, method: method,
+            cartons: cartons.map {
+                PackingListLine(
+                    cartonId: $0.id, sscc: $0.sscc, articleCode: $0.articleCode,
+                    qty: $0.confirmedQty ?? 0)
+            },
+            shippedBy: actor.username, shippedAt: at)
         try await store.insert(note, in: context)
         try await context.publish(ShipmentDispatched(deliveryNote: note))
         try await context.audit("delivery_note", code, "ship", before: String?.none, after: note)
@@ -169,8 +192,9 @@ struct CartonHandlers {
         let actor = try context.require(StockRules.operators, to: "Receiving returns")
         let (store, ledger) = (repositories.cartons, repositories.ledger)
         guard let note = try await store.deliveryNote(command.deliveryNote, in: context) else {
-            throw ErrorReply.rule("There is no delivery note \(command.deliveryNote).",
-                                  details: [.init(field: "delivery_note", message: "unknown delivery note")])
+            throw ErrorReply.rule(
+                "There is no delivery note \(command.deliveryNote).",
+                details: [.init(field: "delivery_note", message: "unknown delivery note")])
         }
         guard let returns = try await ledger.first(.returns, in: context), let finished = try await ledger.first(.finishedGoods, in: context) else {
             throw ErrorReply.rule("RETURNS and FINISHED_GOODS locations are needed.")
@@ -183,19 +207,30 @@ struct CartonHandlers {
         for (index, line) in command.lines.enumerated() {
             let field = "lines[\(index)]"
             let reason = line.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            if reason.isEmpty { problems.append(.init(field: "\(field).reason", message: "is required")); continue }
+            if reason.isEmpty {
+                problems.append(.init(field: "\(field).reason", message: "is required"))
+                continue
+            }
             var article = StockRules.normalizedCode(line.article)
             var cartonId: UUID?
             if let reference = line.carton {
-                guard let packed = note.cartons.first(where: { $0.cartonId.uuidString.lowercased() == reference.lowercased() || $0.sscc == reference })
-                else { problems.append(.init(field: "\(field).carton", message: "was not shipped on \(note.code)")); continue }
+                guard
+                    let packed = note.cartons.first(where: { $0.cartonId.uuidString.lowercased() == reference.lowercased() || $0.sscc == reference })
+                else {
+                    problems.append(.init(field: "\(field).carton", message: "was not shipped on \(note.code)"))
+                    continue
+                }
                 article = packed.articleCode
                 cartonId = packed.cartonId
             }
-            guard let article else { problems.append(.init(field: "\(field).article", message: "name a carton or an article")); continue }
+            guard let article else {
+                problems.append(.init(field: "\(field).article", message: "name a carton or an article"))
+                continue
+            }
             let left = (shipped[article] ?? 0) - (returned[article] ?? 0)
             guard line.qty <= left else {
-                problems.append(.init(field: "\(field).qty", message: "only \(max(left, 0)) of \(article) shipped on \(note.code) are not returned yet"))
+                problems.append(
+                    .init(field: "\(field).qty", message: "only \(max(left, 0)) of \(article) shipped on \(note.code) are not returned yet"))
                 continue
             }
             returned[article, default: 0] += line.qty
@@ -206,25 +241,33 @@ struct CartonHandlers {
         for line in lines {
             let item = try await Items(repositories.items, context).require(line.articleCode, kind: .article, field: "lines")
             let qty = Decimal(line.qty)
-            moves.append(NewMovement(type: .customerReturn, item: item, qty: qty, from: nil, to: returns.code, reference: note.code,
-                                     reason: line.reason))
+            moves.append(
+                NewMovement(
+                    type: .customerReturn, item: item, qty: qty, from: nil, to: returns.code, reference: note.code,
+                    reason: line.reason))
             switch command.disposition {
             case .restock:
-                moves.append(NewMovement(type: .transfer, item: item, qty: qty, from: returns.code, to: finished.code, reference: note.code,
-                                         reason: "customer return restocked"))
+                moves.append(
+                    NewMovement(
+                        type: .transfer, item: item, qty: qty, from: returns.code, to: finished.code, reference: note.code,
+                        reason: "customer return restocked"))
             case .scrap:
-                moves.append(NewMovement(type: .scrap, item: item, qty: qty, from: returns.code, to: nil, reference: note.code,
-                                         reason: "customer return scrapped: \(line.reason)"))
+                moves.append(
+                    NewMovement(
+                        type: .scrap, item: item, qty: qty, from: returns.code, to: nil, reference: note.code,
+                        reason: "customer return scrapped: \(line.reason)"))
             case .rework:
                 break  // stays in RETURNS until rework takes it
             }
         }
         _ = try await Ledger(ledger, context).post(moves)
-        let record = CustomerReturn(id: UUID(), deliveryNote: note.code, disposition: command.disposition, lines: lines,
-                                    receivedBy: actor.username, receivedAt: context.now)
+        let record = CustomerReturn(
+            id: UUID(), deliveryNote: note.code, disposition: command.disposition, lines: lines,
+            receivedBy: actor.username, receivedAt: context.now)
         try await store.insert(record, in: context)
         try await context.publish(CustomerReturnReceived(customerReturn: record))
-        try await context.audit("customer_return", record.id.uuidString, command.disposition.rawValue.lowercased(), before: String?.none, after: record)
+        try await context.audit(
+            "customer_return", record.id.uuidString, command.disposition.rawValue.lowercased(), before: String?.none, after: record)
         return record
     }
 
@@ -234,10 +277,13 @@ struct CartonHandlers {
         let store = repositories.cartons
         if let barcode = barcode?.nilIfEmpty {
             guard let sscc = SSCC.fromBarcode(barcode) else {
-                throw ErrorReply.rule("\(barcode) is not a valid SSCC-18.", details: [.init(field: "barcode", message: "is not a valid SSCC-18 (18 digits, GS1 check digit)")])
+                throw ErrorReply.rule(
+                    "\(barcode) is not a valid SSCC-18.",
+                    details: [.init(field: "barcode", message: "is not a valid SSCC-18 (18 digits, GS1 check digit)")])
             }
             guard let carton = try await store.find(sscc, lock: true, in: context) else {
-                throw ErrorReply.rule("No carton is registered with SSCC \(sscc).", details: [.init(field: "barcode", message: "no registered carton")])
+                throw ErrorReply.rule(
+                    "No carton is registered with SSCC \(sscc).", details: [.init(field: "barcode", message: "no registered carton")])
             }
             return carton
         }

@@ -14,13 +14,16 @@ struct DebtHandlers {
         let request = event.request
         guard request.kind == .materialDebt, let wanted = request.materialDebt else { return }
         if try await repositories.debts.exists(approval: request.id, in: context) { return }
-        _ = try await context.carryOut({ try await issue(request, wanted, context) }, refused: { refusal in
-            let failed = MaterialDebtIssueFailed(approvalId: request.id, approvalCode: request.code, materialCode: wanted.materialCode,
-                                                 reason: refusal.message, occurredAt: context.now)
-            try await context.publish(failed)
-            try await context.audit("material_debt", request.code, "debt issue refused", before: String?.none, after: failed)
-            context.logger.notice("material debt \(request.code) not issued: \(refusal.message)")
-        })
+        _ = try await context.carryOut(
+            { try await issue(request, wanted, context) },
+            refused: { refusal in
+                let failed = MaterialDebtIssueFailed(
+                    approvalId: request.id, approvalCode: request.code, materialCode: wanted.materialCode,
+                    reason: refusal.message, occurredAt: context.now)
+                try await context.publish(failed)
+                try await context.audit("material_debt", request.code, "debt issue refused", before: String?.none, after: failed)
+                context.logger.notice("material debt \(request.code) not issued: \(refusal.message)")
+            })
     }
 
     private func issue(_ request: ApprovalRequest, _ wanted: MaterialDebt, _ context: MessageContext) async throws {
@@ -38,16 +41,22 @@ struct DebtHandlers {
         let key = Ledger.Key(item: item.code, location: raw.code)
         let allowance = try await debts.allowance(material: item.code, location: raw.code, in: context) + qty
         let movement = try await Ledger(store, context).post(
-            [NewMovement(type: .debtIssue, item: item, qty: qty, from: raw.code, to: floor.code, reference: spk.code,
-                         reason: "material debt \(request.code): \(request.reason)")],
+            [
+                NewMovement(
+                    type: .debtIssue, item: item, qty: qty, from: raw.code, to: floor.code, reference: spk.code,
+                    reason: "material debt \(request.code): \(request.reason)")
+            ],
             allowance: [key: allowance])[0]
-        let debt = WarehouseDebt(id: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: item.code, unit: item.unit,
-                                 location: raw.code, spkCode: spk.code, qty: qty, settledQty: 0, status: .open,
-                                 issueMovementId: movement.id, openedAt: movement.occurredAt, settledAt: nil)
+        let debt = WarehouseDebt(
+            id: UUID(), approvalId: request.id, approvalCode: request.code, materialCode: item.code, unit: item.unit,
+            location: raw.code, spkCode: spk.code, qty: qty, settledQty: 0, status: .open,
+            issueMovementId: movement.id, openedAt: movement.occurredAt, settledAt: nil)
         try await debts.insert(debt, in: context)
-        try await context.publish(MaterialIssued(movementId: movement.id, orderCode: spk.orderCode, spkCode: spk.code,
-                                                 materialCode: item.code, unit: item.unit, qty: qty, unitCost: item.standardCost,
-                                                 occurredAt: movement.occurredAt))
+        try await context.publish(
+            MaterialIssued(
+                movementId: movement.id, orderCode: spk.orderCode, spkCode: spk.code,
+                materialCode: item.code, unit: item.unit, qty: qty, unitCost: item.standardCost,
+                occurredAt: movement.occurredAt))
         try await context.publish(MaterialDebtOpened(debt: debt))
         try await context.audit("material_debt", request.code, "debt issue", before: String?.none, after: debt)
     }
@@ -62,13 +71,15 @@ struct DebtHandlers {
         for settlement in settlements {
             guard let debt = open.first(where: { $0.id == settlement.debtId }) else { continue }
             let record = try await store.append(
-                NewMovement(type: .debtSettlement, item: item, qty: settlement.settled, from: nil, to: nil, reference: debt.approvalCode,
-                            reason: "settled by receipt \(receipt.id)"), actor: context.actor, in: context)
+                NewMovement(
+                    type: .debtSettlement, item: item, qty: settlement.settled, from: nil, to: nil, reference: debt.approvalCode,
+                    reason: "settled by receipt \(receipt.id)"), actor: context.actor, in: context)
             try await debts.settle(debt.id, by: settlement.settled, full: settlement.isFull, in: context)
-            try await context.publish(MaterialDebtSettled(
-                debtId: debt.id, approvalId: debt.approvalId, approvalCode: debt.approvalCode, materialCode: item.code,
-                settledQty: settlement.settled, openQty: settlement.remaining, fullySettled: settlement.isFull, movementId: record.id,
-                occurredAt: record.occurredAt))
+            try await context.publish(
+                MaterialDebtSettled(
+                    debtId: debt.id, approvalId: debt.approvalId, approvalCode: debt.approvalCode, materialCode: item.code,
+                    settledQty: settlement.settled, openQty: settlement.remaining, fullySettled: settlement.isFull, movementId: record.id,
+                    occurredAt: record.occurredAt))
             records.append(record)
         }
         return records

@@ -51,8 +51,9 @@ struct InventoryHandlers {
         }
         // A material inspected on receipt lands in QUARANTINE and waits for Quality's incoming inspection.
         let holding = plan.type == .receipt ? try await hold.holdingLocation(for: item, to: plan.to, context) : nil
-        let movement = NewMovement(type: plan.type, item: item, qty: plan.qty, from: plan.from, to: holding?.code ?? plan.to,
-                                   reference: plan.reference, reason: holding == nil ? plan.reason : "held for incoming inspection (for \(plan.to ?? ""))")
+        let movement = NewMovement(
+            type: plan.type, item: item, qty: plan.qty, from: plan.from, to: holding?.code ?? plan.to,
+            reference: plan.reference, reason: holding == nil ? plan.reason : "held for incoming inspection (for \(plan.to ?? ""))")
         var posted = try await Ledger(store, context).post([movement])
         if let to = plan.to, holding != nil {
             try await hold.held(posted[0], releaseTo: to, context)
@@ -74,18 +75,24 @@ struct InventoryHandlers {
             throw ErrorReply.rule("There is no movement \(id).", details: [.init(field: "reverses", message: "unknown movement")])
         }
         guard original.reverses == nil, original.type != .debtSettlement else {
-            throw ErrorReply.rule("A reversal or a settlement record is not reversed.", details: [.init(field: "reverses", message: "cannot be reversed")])
+            throw ErrorReply.rule(
+                "A reversal or a settlement record is not reversed.", details: [.init(field: "reverses", message: "cannot be reversed")])
         }
-        guard let item = try await repositories.items.item(original.itemCode, in: context) else { throw ErrorReply.notFound("Item \(original.itemCode)") }
-        let reversal = NewMovement(type: original.type, item: item, qty: original.qty, from: original.toLocation, to: original.fromLocation,
-                                   reference: original.reference, reason: reason, reverses: original.id)
+        guard let item = try await repositories.items.item(original.itemCode, in: context) else {
+            throw ErrorReply.notFound("Item \(original.itemCode)")
+        }
+        let reversal = NewMovement(
+            type: original.type, item: item, qty: original.qty, from: original.toLocation, to: original.fromLocation,
+            reference: original.reference, reason: reason, reverses: original.id)
         let posted = try await Ledger(store, context).post([reversal])[0]
         if [.issue, .debtIssue, .returnFromFloor].contains(original.type) {
             // BOMFinance's order cost follows: a reversed issue is material back, a reversed return material out.
             let sign: Decimal = original.type == .returnFromFloor ? 1 : -1
-            try await context.publish(MaterialIssued(movementId: posted.id, orderCode: nil, spkCode: original.reference,
-                                                     materialCode: item.code, unit: item.unit, qty: sign * original.qty,
-                                                     unitCost: item.standardCost, occurredAt: posted.occurredAt))
+            try await context.publish(
+                MaterialIssued(
+                    movementId: posted.id, orderCode: nil, spkCode: original.reference,
+                    materialCode: item.code, unit: item.unit, qty: sign * original.qty,
+                    unitCost: item.standardCost, occurredAt: posted.occurredAt))
         }
         try await context.audit("movement", posted.id.uuidString, "reverse \(original.id)", before: String?.none, after: posted)
         return posted

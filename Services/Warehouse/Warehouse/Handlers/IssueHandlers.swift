@@ -7,7 +7,8 @@ import ServiceKit
 struct IssueHandlers {
     let repositories: WarehouseRepositories
 
-    static let debtHint = "Short material can still be issued through a material-debt request (POST /api/v1/production/material-debt/request), approved by the production and warehouse managers."
+    static let debtHint =
+        "Short material can still be issued through a material-debt request (POST /api/v1/production/material-debt/request), approved by the production and warehouse managers."
 
     /// Which SPK/order an issue is for, and the floor it goes to.
     struct Target {
@@ -22,8 +23,9 @@ struct IssueHandlers {
         let target = try await resolve(command, context)
         let store = repositories.ledger
         guard let floor = try await store.first(.floor, department: target.department, in: context) else {
-            throw ErrorReply.rule("There is no FLOOR location for \(target.department.rawValue).",
-                                  details: [.init(field: "department", message: "has no FLOOR location")])
+            throw ErrorReply.rule(
+                "There is no FLOOR location for \(target.department.rawValue).",
+                details: [.init(field: "department", message: "has no FLOOR location")])
         }
         var lines = command.lines ?? []
         if lines.isEmpty {
@@ -48,17 +50,25 @@ struct IssueHandlers {
                 raw = try await store.richestRawLocation(for: item.code, in: context)
             }
             guard let raw else { throw ErrorReply.rule("There is no RAW_MATERIAL location.") }
-            moves.append(command.returnToStock
-                ? NewMovement(type: .returnFromFloor, item: item, qty: line.qty, from: floor.code, to: raw.code, reference: target.reference, reason: nil)
-                : NewMovement(type: .issue, item: item, qty: line.qty, from: raw.code, to: floor.code, reference: target.reference, reason: nil))
+            moves.append(
+                command.returnToStock
+                    ? NewMovement(
+                        type: .returnFromFloor, item: item, qty: line.qty, from: floor.code, to: raw.code, reference: target.reference, reason: nil)
+                    : NewMovement(type: .issue, item: item, qty: line.qty, from: raw.code, to: floor.code, reference: target.reference, reason: nil))
         }
         let ledger = Ledger(store, context)
         // Every line is checked before anything moves: the answer names each material that is short.
         // Both sides are locked now, in the ledger's one order, so an issue and a return never wait crosswise.
-        let balances = try await ledger.lock(moves.flatMap { [Ledger.Key(item: $0.item.code, location: $0.from!),
-                                                              Ledger.Key(item: $0.item.code, location: $0.to!)] })
-        let available = Dictionary(moves.map { ($0.item.code, balances[Ledger.Key(item: $0.item.code, location: $0.from!)] ?? 0) },
-                                   uniquingKeysWith: { first, _ in first })
+        let balances = try await ledger.lock(
+            moves.flatMap {
+                [
+                    Ledger.Key(item: $0.item.code, location: $0.from!),
+                    Ledger.Key(item: $0.item.code, location: $0.to!),
+                ]
+            })
+        let available = Dictionary(
+            moves.map { ($0.item.code, balances[Ledger.Key(item: $0.item.code, location: $0.from!)] ?? 0) },
+            uniquingKeysWith: { first, _ in first })
         let short = StockRules.shortfalls(moves.map { ($0.item.code, $0.qty) }, available: available)
         if !short.isEmpty {
             let what = command.returnToStock ? "The floor holds less than is returned." : "Not enough stock to issue. \(Self.debtHint)"
@@ -66,10 +76,11 @@ struct IssueHandlers {
         }
         let posted = try await ledger.post(moves)
         for movement in posted {
-            try await context.publish(MaterialIssued(
-                movementId: movement.id, orderCode: target.orderCode, spkCode: target.spkCode, materialCode: movement.itemCode,
-                unit: movement.unit, qty: command.returnToStock ? -movement.qty : movement.qty, unitCost: movement.unitCost,
-                occurredAt: movement.occurredAt))
+            try await context.publish(
+                MaterialIssued(
+                    movementId: movement.id, orderCode: target.orderCode, spkCode: target.spkCode, materialCode: movement.itemCode,
+                    unit: movement.unit, qty: command.returnToStock ? -movement.qty : movement.qty, unitCost: movement.unitCost,
+                    occurredAt: movement.occurredAt))
         }
         try await context.audit("issue", target.reference, command.returnToStock ? "return from floor" : "issue", before: String?.none, after: posted)
         return posted

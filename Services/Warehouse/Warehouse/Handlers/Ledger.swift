@@ -39,8 +39,9 @@ struct Ledger {
         for move in moves {
             if let from = move.from {
                 let key = Key(item: move.item.code, location: from)
-                balances[key] = try StockRules.take(move.qty, from: balances[key] ?? 0, debtAllowance: allowance[key] ?? 0,
-                                                    item: move.item.code, location: from)
+                balances[key] = try StockRules.take(
+                    move.qty, from: balances[key] ?? 0, debtAllowance: allowance[key] ?? 0,
+                    item: move.item.code, location: from)
             }
             if let to = move.to { balances[Key(item: move.item.code, location: to), default: 0] += move.qty }
         }
@@ -78,8 +79,9 @@ struct Items {
         }
         guard let item else { throw ErrorReply.unknown(kind?.rawValue.lowercased() ?? "item", code, owner: .bomfinance, field: field) }
         if let kind, item.kind != kind {
-            throw ErrorReply.rule("\(code) is not a \(kind.rawValue.lowercased()).",
-                                  details: [.init(field: field, message: "\(code) is not a \(kind.rawValue.lowercased())")])
+            throw ErrorReply.rule(
+                "\(code) is not a \(kind.rawValue.lowercased()).",
+                details: [.init(field: field, message: "\(code) is not a \(kind.rawValue.lowercased())")])
         }
         return item
     }

@@ -23,16 +23,21 @@ struct NCRDisposition {
     func decided(_ event: NCRDecided, _ context: MessageContext) async throws {
         let ncr = event.ncr
         guard let decision = ncr.decision, decision != .rework else { return }
-        let outcome = try await context.carryOut({ try await apply(decision, ncr, context) }, refused: { refusal in
-            try await report(ncr, decision, applied: false, message: refusal.explanation, [], context)
-        })
+        let outcome = try await context.carryOut(
+            { try await apply(decision, ncr, context) },
+            refused: { refusal in
+                try await report(ncr, decision, applied: false, message: refusal.explanation, [], context)
+            })
         if let (movements, message) = outcome { try await report(ncr, decision, applied: true, message: message, movements, context) }
     }
 
-    private func report(_ ncr: NCR, _ decision: NCRDecision, applied: Bool, message: String, _ movements: [Movement],
-                        _ context: MessageContext) async throws {
-        let disposed = NCRStockDisposed(ncrCode: ncr.code, decision: decision, applied: applied, message: message, orderCode: ncr.orderCode,
-                                        movements: movements, occurredAt: context.now)
+    private func report(
+        _ ncr: NCR, _ decision: NCRDecision, applied: Bool, message: String, _ movements: [Movement],
+        _ context: MessageContext
+    ) async throws {
+        let disposed = NCRStockDisposed(
+            ncrCode: ncr.code, decision: decision, applied: applied, message: message, orderCode: ncr.orderCode,
+            movements: movements, occurredAt: context.now)
         try await context.publish(disposed)
         try await context.audit("ncr_stock", ncr.code, applied ? decision.rawValue.lowercased() : "refused", before: String?.none, after: disposed)
         if !applied { context.logger.notice("NCR \(ncr.code) \(decision.rawValue): nothing moved: \(message)") }
@@ -59,7 +64,8 @@ struct NCRDisposition {
     // MARK: A failed lot's cartons
 
     private func lotCartons(_ decision: NCRDecision, _ ncr: NCR, lot: String, status: String, _ context: MessageContext)
-        async throws -> ([Movement], String) {
+        async throws -> ([Movement], String)
+    {
         if status == InspectionStatus.open.rawValue { throw AwaitingEarlierEvent("lot \(lot) has not failed here yet") }
         guard status == InspectionStatus.failed.rawValue else { throw ErrorReply.conflict("Inspection lot \(lot) is \(status), not FAILED.") }
         let store = repositories.cartons
@@ -74,8 +80,10 @@ struct NCRDisposition {
             var moves: [NewMovement] = []
             for carton in cartons {
                 let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "article_code")
-                moves.append(NewMovement(type: .scrap, item: item, qty: Decimal(carton.qty), from: carton.location, to: nil, reference: ncr.code,
-                                         reason: "\(carton.sscc) scrapped: \(ncr.code)"))
+                moves.append(
+                    NewMovement(
+                        type: .scrap, item: item, qty: Decimal(carton.qty), from: carton.location, to: nil, reference: ncr.code,
+                        reason: "\(carton.sscc) scrapped: \(ncr.code)"))
             }
             let posted = try await Ledger(repositories.ledger, context).post(moves)
             for var carton in cartons {
@@ -101,34 +109,41 @@ struct NCRDisposition {
     // MARK: A held material receipt that failed its incoming inspection
 
     private func heldReceipt(_ decision: NCRDecision, _ ncr: NCR, _ held: HeldReceipt, _ context: MessageContext) async throws
-        -> ([Movement], String) {
+        -> ([Movement], String)
+    {
         guard held.status == "REJECTED" else {
             throw ErrorReply.conflict("The receipt \(ncr.inspectionCode ?? "") held is \(held.status) already.")
         }
         let item = try await Items(repositories.items, context).require(held.itemCode, kind: .material, field: "material_code")
-        let move: NewMovement, status: String, message: String
+        let move: NewMovement
+        let status: String
+        let message: String
         switch decision {
         case .scrap:
-            move = NewMovement(type: .scrap, item: item, qty: held.qty, from: held.quarantine, to: nil, reference: ncr.code,
-                               reason: "scrapped: \(ncr.code)")
+            move = NewMovement(
+                type: .scrap, item: item, qty: held.qty, from: held.quarantine, to: nil, reference: ncr.code,
+                reason: "scrapped: \(ncr.code)")
             status = "SCRAPPED"
             message = "\(held.qty) \(item.code) scrapped from \(held.quarantine)"
         case .returnToSupplier:
-            move = NewMovement(type: .returnToSupplier, item: item, qty: held.qty, from: held.quarantine, to: nil, reference: ncr.code,
-                               reason: "returned to the supplier: \(ncr.code)")
+            move = NewMovement(
+                type: .returnToSupplier, item: item, qty: held.qty, from: held.quarantine, to: nil, reference: ncr.code,
+                reason: "returned to the supplier: \(ncr.code)")
             status = "RETURNED"
             message = "\(held.qty) \(item.code) returned to the supplier from \(held.quarantine)"
         case .useAsIs:
-            move = NewMovement(type: .transfer, item: item, qty: held.qty, from: held.quarantine, to: held.releaseTo, reference: ncr.code,
-                               reason: "released by concession: \(ncr.code)")
+            move = NewMovement(
+                type: .transfer, item: item, qty: held.qty, from: held.quarantine, to: held.releaseTo, reference: ncr.code,
+                reason: "released by concession: \(ncr.code)")
             status = "RELEASED"
             message = "\(held.qty) \(item.code) released by concession to \(held.releaseTo)"
         case .rework:
             return ([], "")
         }
         let posted = try await Ledger(repositories.ledger, context).post([move])
-        try await repositories.heldReceipts.close(movement: held.movementId, status: status,
-                                                  releasedBy: decision == .useAsIs ? posted.first?.id : nil, in: context)
+        try await repositories.heldReceipts.close(
+            movement: held.movementId, status: status,
+            releasedBy: decision == .useAsIs ? posted.first?.id : nil, in: context)
         return (posted, message)
     }
 
@@ -138,7 +153,8 @@ struct NCRDisposition {
         guard let code = ncr.materialCode ?? ncr.articleCode else {
             throw ErrorReply.rule("\(ncr.code) names no material or article, so there is no stock to move.")
         }
-        let item = try await Items(repositories.items, context).require(code, kind: ncr.materialCode != nil ? .material : .article, field: "material_code")
+        let item = try await Items(repositories.items, context).require(
+            code, kind: ncr.materialCode != nil ? .material : .article, field: "material_code")
         let ledger = repositories.ledger
         let location: Location
         if let named = ncr.location {
@@ -155,15 +171,18 @@ struct NCRDisposition {
             move = NewMovement(type: .scrap, item: item, qty: qty, from: location.code, to: nil, reference: ncr.code, reason: "scrapped: \(ncr.code)")
         case .returnToSupplier:
             guard item.kind == .material else { throw ErrorReply.rule("\(item.code) is an article: only material goes back to a supplier.") }
-            move = NewMovement(type: .returnToSupplier, item: item, qty: qty, from: location.code, to: nil, reference: ncr.code,
-                               reason: "returned to the supplier: \(ncr.code)")
+            move = NewMovement(
+                type: .returnToSupplier, item: item, qty: qty, from: location.code, to: nil, reference: ncr.code,
+                reason: "returned to the supplier: \(ncr.code)")
         case .useAsIs:
             guard location.type == .quarantine else { return ([], "\(qty) \(item.code) stays at \(location.code) (used as is)") }
             guard let target = try await ledger.first(item.kind == .material ? .rawMaterial : .finishedGoods, in: context) else {
-                throw ErrorReply.rule("There is no \(item.kind == .material ? "RAW_MATERIAL" : "FINISHED_GOODS") location to release \(item.code) to.")
+                throw ErrorReply.rule(
+                    "There is no \(item.kind == .material ? "RAW_MATERIAL" : "FINISHED_GOODS") location to release \(item.code) to.")
             }
-            move = NewMovement(type: .transfer, item: item, qty: qty, from: location.code, to: target.code, reference: ncr.code,
-                               reason: "released by concession: \(ncr.code)")
+            move = NewMovement(
+                type: .transfer, item: item, qty: qty, from: location.code, to: target.code, reference: ncr.code,
+                reason: "released by concession: \(ncr.code)")
         case .rework:
             return ([], "")
         }

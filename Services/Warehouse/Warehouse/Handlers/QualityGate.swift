@@ -28,12 +28,15 @@ struct QualityGate {
     func requirePassed(_ carton: Carton, required: Bool, _ context: MessageContext) async throws {
         guard let lot = try await repositories.lots.lot(of: carton.id, in: context) else {
             if required {
-                throw ErrorReply.conflict("\(carton.sscc) has not passed a final inspection: open an inspection lot for \(carton.orderCode ?? "its order") first.")
+                throw ErrorReply.conflict(
+                    "\(carton.sscc) has not passed a final inspection: open an inspection lot for \(carton.orderCode ?? "its order") first.")
             }
             return
         }
         guard lot.status == InspectionStatus.passed.rawValue || lot.status == Self.concession else {
-            throw ErrorReply.conflict("\(carton.sscc) is in inspection lot \(lot.code), which is \(lot.status): only a PASSED lot's cartons (or a FAILED lot's released by a USE_AS_IS concession) enter FINISHED_GOODS.")
+            throw ErrorReply.conflict(
+                "\(carton.sscc) is in inspection lot \(lot.code), which is \(lot.status): only a PASSED lot's cartons (or a FAILED lot's released by a USE_AS_IS concession) enter FINISHED_GOODS."
+            )
         }
     }
 
@@ -46,8 +49,9 @@ struct QualityGate {
         try await repositories.lots.keep(event.inspection, in: context)
         for member in event.inspection.cartons {
             guard let carton = try await repositories.cartons.find(member.cartonId.uuidString, lock: true, in: context),
-                  carton.status == .quarantined,
-                  try await repositories.lots.lot(of: carton.id, in: context)?.code == event.inspection.code else { continue }
+                carton.status == .quarantined,
+                try await repositories.lots.lot(of: carton.id, in: context)?.code == event.inspection.code
+            else { continue }
             try await release(carton, reason: "re-inspection \(event.inspection.code) passed", context)
         }
     }
@@ -57,9 +61,11 @@ struct QualityGate {
     /// quarantined, nothing moves and Quality hears why.
     func failed(_ event: InspectionFailed, _ context: MessageContext) async throws {
         try await repositories.lots.keep(event.inspection, in: context)
-        _ = try await context.carryOut({ try await quarantine(event.inspection, context) }, refused: { refusal in
-            try await Self.refused(event.inspection.code, refusal, context)
-        })
+        _ = try await context.carryOut(
+            { try await quarantine(event.inspection, context) },
+            refused: { refusal in
+                try await Self.refused(event.inspection.code, refusal, context)
+            })
     }
 
     /// Tells Quality that the warehouse could not carry out the verdict on inspection `code`, and why.
@@ -78,12 +84,16 @@ struct QualityGate {
         let reason = "failed final inspection \(inspection.code)\(inspection.ncrCode.map { " (\($0))" } ?? "")"
         for member in inspection.cartons {
             guard var carton = try await store.find(member.cartonId.uuidString, lock: true, in: context),
-                  [.registered, .received, .verified].contains(carton.status) else { continue }
+                [.registered, .received, .verified].contains(carton.status)
+            else { continue }
             // A carton released from QUARANTINE but not confirmed yet (a concession) is in stock there already.
             if carton.location == nil {
                 let item = try await Items(repositories.items, context).require(carton.articleCode, kind: .article, field: "carton")
-                _ = try await Ledger(repositories.ledger, context).post([NewMovement(type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil,
-                                                                to: quarantine.code, reference: carton.sscc, reason: "quarantined: \(reason)")])
+                _ = try await Ledger(repositories.ledger, context).post([
+                    NewMovement(
+                        type: .fgReceipt, item: item, qty: Decimal(carton.qty), from: nil,
+                        to: quarantine.code, reference: carton.sscc, reason: "quarantined: \(reason)")
+                ])
             }
             carton.status = .quarantined
             carton.location = quarantine.code

@@ -17,7 +17,8 @@ public enum LedgerVerification {
 
     /// Balances that differ from the sum of their movements (in minus out).
     public static func differences(_ client: PostgresClient, logger: Logger) async throws -> (checked: Int, differences: [Difference]) {
-        let rows = try await client.rows("""
+        let rows = try await client.rows(
+            """
             WITH ledger AS (
                 SELECT item_code, location, sum(delta) AS qty FROM (
                     SELECT item_code, to_location AS location, qty AS delta FROM movements WHERE to_location IS NOT NULL
@@ -43,7 +44,9 @@ public enum LedgerVerification {
     static let command = OpsCommand(summary: "compare every balance with the ledger") { client, _, logger in
         let (checked, differences) = try await differences(client, logger: logger)
         if differences.isEmpty { return ("ledger and balances agree (\(checked) item × location balances checked)", 0) }
-        return ((differences.map(\.description) + ["\(differences.count) of \(checked) balances differ from the ledger"])
-            .joined(separator: "\n"), 1)
+        return (
+            (differences.map(\.description) + ["\(differences.count) of \(checked) balances differ from the ledger"])
+                .joined(separator: "\n"), 1
+        )
     }
 }

@@ -37,22 +37,28 @@ enum WarehouseSeed {
         try await client.transaction(logger: logger) { connection in
             let context = MessageContext.ops("seed", connection: connection, service: ServiceName.warehouse.rawValue, logger: logger)
             let (store, items) = (PostgresLedgerRepository(), PostgresItemRepository())
-            var created = 0, received = 0
+            var created = 0
+            var received = 0
             for (code, name, type, department) in locations where try await store.location(code, in: context) == nil {
-                try await store.insert(Location(id: UUID(), code: code, name: name, type: type, department: department, createdAt: context.now),
-                                       in: context)
+                try await store.insert(
+                    Location(id: UUID(), code: code, name: name, type: type, department: department, createdAt: context.now),
+                    in: context)
                 created += 1
             }
             let ledger = Ledger(store, context)
             for material in materials {
                 if try await items.item(material.code, in: context) == nil {
-                    try await items.keep(code: material.code, kind: .material, name: material.name, unit: material.unit,
-                                         standardCost: material.cost, active: true, version: 0, in: context)
+                    try await items.keep(
+                        code: material.code, kind: .material, name: material.name, unit: material.unit,
+                        standardCost: material.cost, active: true, version: 0, in: context)
                 }
                 let page = try await store.movements(ListMovements(itemCode: material.code, page: PageRequest(page: 1, perPage: 1)), in: context)
                 guard page.total == 0, let item = try await items.item(material.code, in: context) else { continue }
-                _ = try await ledger.post([NewMovement(type: .receipt, item: item, qty: material.opening, from: nil, to: "RM-MAIN",
-                                                       reference: "OPENING-STOCK", reason: "opening stock")])
+                _ = try await ledger.post([
+                    NewMovement(
+                        type: .receipt, item: item, qty: material.opening, from: nil, to: "RM-MAIN",
+                        reference: "OPENING-STOCK", reason: "opening stock")
+                ])
                 received += 1
             }
             return ("seeded \(created) location(s) and opening stock of \(received) material(s)", Int32(0))

@@ -44,11 +44,12 @@ final class InMemoryDebtRepository: DebtRepository {
     }
 }
 
-private extension WarehouseDebt {
+extension WarehouseDebt {
     /// The debt with `settled` paid back (what it still owes follows).
-    func with(settled: Decimal, status: DebtStatus, at settledAt: Date?) -> WarehouseDebt {
-        WarehouseDebt(id: id, approvalId: approvalId, approvalCode: approvalCode, materialCode: materialCode, unit: unit, location: location,
-                      spkCode: spkCode, qty: qty, settledQty: settled, status: status, issueMovementId: issueMovementId, openedAt: openedAt,
-                      settledAt: settledAt)
+    fileprivate func with(settled: Decimal, status: DebtStatus, at settledAt: Date?) -> WarehouseDebt {
+        WarehouseDebt(
+            id: id, approvalId: approvalId, approvalCode: approvalCode, materialCode: materialCode, unit: unit, location: location,
+            spkCode: spkCode, qty: qty, settledQty: settled, status: status, issueMovementId: issueMovementId, openedAt: openedAt,
+            settledAt: settledAt)
     }
 }

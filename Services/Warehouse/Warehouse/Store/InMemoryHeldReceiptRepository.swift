@@ -19,8 +19,9 @@ final class InMemoryHeldReceiptRepository: HeldReceiptRepository {
     var all: [HeldReceipt] { rows.withLock { $0.values.map(\.receipt) } }
 
     func hold(_ movement: Movement, releaseTo: String, in context: MessageContext) async throws {
-        let receipt = HeldReceipt(movementId: movement.id, itemCode: movement.itemCode, qty: movement.qty, quarantine: movement.toLocation ?? "",
-                                  releaseTo: releaseTo, status: "HELD")
+        let receipt = HeldReceipt(
+            movementId: movement.id, itemCode: movement.itemCode, qty: movement.qty, quarantine: movement.toLocation ?? "",
+            releaseTo: releaseTo, status: "HELD")
         rows.withLock { $0[movement.id] = Row(receipt: receipt) }
     }
 

@@ -18,8 +18,10 @@ final class InMemoryItemRepository: ItemRepository {
         state.withLock { $0.items[code.uppercased()]?.item }
     }
 
-    func keep(code: String, kind: ItemKind, name: String, unit: UnitOfMeasure, standardCost: Decimal?, active: Bool, version: Int,
-              in context: MessageContext) async throws {
+    func keep(
+        code: String, kind: ItemKind, name: String, unit: UnitOfMeasure, standardCost: Decimal?, active: Bool, version: Int,
+        in context: MessageContext
+    ) async throws {
         state.withLock { state in
             let code = code.uppercased()
             if let kept = state.items[code], kept.version >= version { return }

@@ -98,8 +98,10 @@ final class InMemoryLedgerRepository: LedgerRepository {
             if let code = query.itemCode, key.item != code.uppercased() { continue }
             if let code = query.location, key.location != code.uppercased() { continue }
             if let type = query.locationType, location.type != type { continue }
-            rows.append(Balance(itemCode: key.item, itemKind: item.kind, unit: item.unit, location: key.location, locationType: location.type,
-                                qty: balance.qty, updatedAt: balance.updatedAt))
+            rows.append(
+                Balance(
+                    itemCode: key.item, itemKind: item.kind, unit: item.unit, location: key.location, locationType: location.type,
+                    qty: balance.qty, updatedAt: balance.updatedAt))
         }
         return Page(slicing: rows, query.page)
     }

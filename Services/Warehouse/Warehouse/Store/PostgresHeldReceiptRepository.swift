@@ -6,14 +6,16 @@ import ServiceKit
 /// `held_receipts`, on the handler's connection.
 struct PostgresHeldReceiptRepository: HeldReceiptRepository {
     func hold(_ movement: Movement, releaseTo: String, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             INSERT INTO held_receipts (movement_id, item_code, qty, quarantine, release_to, status)
             VALUES (\(movement.id), \(movement.itemCode), \(movement.qty), \(movement.toLocation ?? ""), \(releaseTo), 'HELD')
             """, logger: context.logger)
     }
 
     func held(movement: UUID, in context: MessageContext) async throws -> HeldReceipt? {
-        let rows = try await context.connection.query("""
+        let rows = try await context.connection.query(
+            """
             SELECT item_code, qty, quarantine, release_to FROM held_receipts WHERE movement_id = \(movement) AND status = 'HELD'
             FOR UPDATE
             """, logger: context.logger)
@@ -24,7 +26,8 @@ struct PostgresHeldReceiptRepository: HeldReceiptRepository {
     }
 
     func receipt(inspection code: String, in context: MessageContext) async throws -> HeldReceipt? {
-        let rows = try await context.connection.query("""
+        let rows = try await context.connection.query(
+            """
             SELECT movement_id, item_code, qty, quarantine, release_to, status FROM held_receipts WHERE inspection_code = \(code) FOR UPDATE
             """, logger: context.logger)
         for try await (id, item, qty, quarantine, releaseTo, status) in rows.decode((UUID, String, Decimal, String, String, String).self) {
@@ -34,14 +37,16 @@ struct PostgresHeldReceiptRepository: HeldReceiptRepository {
     }
 
     func reject(movement: UUID, inspection code: String, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             UPDATE held_receipts SET status = 'REJECTED', inspection_code = \(code)
             WHERE movement_id = \(movement) AND status = 'HELD'
             """, logger: context.logger)
     }
 
     func close(movement: UUID, status: String, releasedBy: UUID?, in context: MessageContext) async throws {
-        try await context.connection.query("""
+        try await context.connection.query(
+            """
             UPDATE held_receipts SET status = \(status), released_by = \(releasedBy) WHERE movement_id = \(movement)
             """, logger: context.logger)
     }

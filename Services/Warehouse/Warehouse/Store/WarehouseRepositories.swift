@@ -9,15 +9,17 @@ public struct WarehouseRepositories: Sendable {
     let heldReceipts: any HeldReceiptRepository
 
     public static var postgres: WarehouseRepositories {
-        WarehouseRepositories(items: PostgresItemRepository(), ledger: PostgresLedgerRepository(), cartons: PostgresCartonRepository(),
-                              debts: PostgresDebtRepository(), lots: PostgresInspectionLotRepository(),
-                              heldReceipts: PostgresHeldReceiptRepository())
+        WarehouseRepositories(
+            items: PostgresItemRepository(), ledger: PostgresLedgerRepository(), cartons: PostgresCartonRepository(),
+            debts: PostgresDebtRepository(), lots: PostgresInspectionLotRepository(),
+            heldReceipts: PostgresHeldReceiptRepository())
     }
 
     static func inMemory() -> WarehouseRepositories {
         let items = InMemoryItemRepository()
-        return WarehouseRepositories(items: items, ledger: InMemoryLedgerRepository(items: items), cartons: InMemoryCartonRepository(),
-                                     debts: InMemoryDebtRepository(), lots: InMemoryInspectionLotRepository(),
-                                     heldReceipts: InMemoryHeldReceiptRepository())
+        return WarehouseRepositories(
+            items: items, ledger: InMemoryLedgerRepository(items: items), cartons: InMemoryCartonRepository(),
+            debts: InMemoryDebtRepository(), lots: InMemoryInspectionLotRepository(),
+            heldReceipts: InMemoryHeldReceiptRepository())
     }
 }

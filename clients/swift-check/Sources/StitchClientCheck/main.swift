@@ -11,8 +11,10 @@ import OpenAPIURLSession
 /// Adds `Authorization: Bearer <token>` to every request.
 struct BearerToken: ClientMiddleware {
     let token: String
-    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-                   next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
         var request = request
         request.headerFields[.authorization] = "Bearer \(token)"
         return try await next(request, body, baseURL)
@@ -26,8 +28,9 @@ struct CheckFailed: Error, CustomStringConvertible {
 /// Stitch writes timestamps with milliseconds (`2026-11-22T08:22:39.123Z`): the runtime's default
 /// transcoder reads them only without, so every client sets this one.
 func client(_ url: URL, token: String? = nil) -> Client {
-    Client(serverURL: url, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds), transport: URLSessionTransport(),
-           middlewares: token.map { [BearerToken(token: $0)] } ?? [])
+    Client(
+        serverURL: url, configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds), transport: URLSessionTransport(),
+        middlewares: token.map { [BearerToken(token: $0)] } ?? [])
 }
 
 func signIn(_ url: URL, _ username: String, _ password: String) async throws -> String {
@@ -51,9 +54,11 @@ guard CommandLine.arguments.count > 1, let url = URL(string: CommandLine.argumen
 
 do {
     let planner = client(url, token: try await signIn(url, "ppic", "ppic-dev-123"))
-    let created = try await planner.postProductionSpks(body: .json(.init(
-        articleCode: "BEAR-30CM", department: .init(rawValue: "SEWING")!, dueDate: day(7), notes: "made by the generated client",
-        originalQty: 40, stage: .init(rawValue: "SEWING")!, startDate: day(0))))
+    let created = try await planner.postProductionSpks(
+        body: .json(
+            .init(
+                articleCode: "BEAR-30CM", department: .init(rawValue: "SEWING")!, dueDate: day(7), notes: "made by the generated client",
+                originalQty: 40, stage: .init(rawValue: "SEWING")!, startDate: day(0))))
     guard case .created(let spkAnswer) = created else { throw CheckFailed(description: "create SPK: \(created)") }
     let spk = try spkAnswer.body.json.data
     print("client-check: created \(spk.code) (target \(spk.targetQty))")
