@@ -17,21 +17,23 @@ func service(_ name: String, unitTests: Bool = true, dependencies: [Target.Depen
     StitchService(name: name, dependencies: dependencies, unitTests: unitTests)
 }
 
+/// What the gateway's library needs beyond what every service's does: the HTTP server, sign-in, tokens.
+let gatewayDependencies: [Target.Dependency] = [
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+    .product(name: "JWTKit", package: "jwt-kit"),
+    .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
 // The services, in start order: the one list of them. scripts/lib/services prints the names of the
 // `service("…")` lines for scripts/lib/common.sh (STITCH_SERVICES) and compose/Dockerfile; ServiceName,
 // compose/compose.yaml and compose/.env.example are held to it by Tests/ContractsTests/ServiceListTests.swift,
 // and the integration tests' stack refuses to start without a runtime for each of ServiceName's cases.
+// Keep each `service("Name"…` on one line: that is how they are read (scripts/lib/services, ServiceListTests).
 let services = [
-    service(
-        "Gateway", unitTests: false,
-        dependencies: [
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+    service("Gateway", unitTests: false, dependencies: gatewayDependencies),
     service("Production"),
     service("PPIC", dependencies: [.product(name: "Metrics", package: "swift-metrics")]),
     service("Approval"),
