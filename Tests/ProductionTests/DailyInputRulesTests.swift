@@ -6,8 +6,9 @@ import Testing
 
 @Suite struct DailyInputRulesTests {
     let policy = ProductionPolicy(
-        timeZone: .gmt, overrunTolerancePercent: 10,
-        now: { LocalDate("2026-03-10")!.startOfDayUTC.addingTimeInterval(3600) })
+        timeZone: .gmt, overrunTolerancePercent: 10)
+    /// The factory's date the entries are judged on.
+    let today = LocalDate("2026-03-10")!
     let staffSewing = Actor(userId: "1", username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
 
     func spk(target: Int = 100, produced: Int = 0, status: SPKStatus = .notStarted) -> SPK {
@@ -23,16 +24,17 @@ import Testing
     }
 
     @Test func firstInputStartsAndReachingTheTargetCompletes() throws {
-        let started = try DailyInputRules.apply(entry(qty: 40, rejects: 2), to: spk(), actor: staffSewing, policy: policy)
+        let started = try DailyInputRules.apply(entry(qty: 40, rejects: 2), to: spk(), actor: staffSewing, policy: policy, today: today)
         #expect(started == .init(producedQty: 40, rejectQty: 2, status: .inProgress, shift: .none))
-        let done = try DailyInputRules.apply(entry(qty: 60), to: spk(produced: 40, status: .inProgress), actor: staffSewing, policy: policy)
+        let done = try DailyInputRules.apply(
+            entry(qty: 60), to: spk(produced: 40, status: .inProgress), actor: staffSewing, policy: policy, today: today)
         #expect(done.status == .completed && done.producedQty == 100)
     }
 
     @Test func overrunUpToTheToleranceIsAllowedBeyondItRefused() throws {
-        #expect(try DailyInputRules.apply(entry(qty: 110), to: spk(), actor: staffSewing, policy: policy).producedQty == 110)
+        #expect(try DailyInputRules.apply(entry(qty: 110), to: spk(), actor: staffSewing, policy: policy, today: today).producedQty == 110)
         do {
-            _ = try DailyInputRules.apply(entry(qty: 111), to: spk(), actor: staffSewing, policy: policy)
+            _ = try DailyInputRules.apply(entry(qty: 111), to: spk(), actor: staffSewing, policy: policy, today: today)
             Issue.record("expected a refusal")
         } catch {
             #expect(error.code == .ruleViolated)
@@ -52,7 +54,7 @@ import Testing
     @Test func datesMustBeWithinStartAndToday() {
         for (date, field) in [("2026-03-11", "date"), ("2026-02-28", "date")] {
             do {
-                _ = try DailyInputRules.apply(entry(date, qty: 1), to: spk(), actor: staffSewing, policy: policy)
+                _ = try DailyInputRules.apply(entry(date, qty: 1), to: spk(), actor: staffSewing, policy: policy, today: today)
                 Issue.record("expected \(date) to be refused")
             } catch {
                 #expect(error.code == .ruleViolated && error.details.first?.field == field)
@@ -65,17 +67,17 @@ import Testing
         let cuttingSupervisor = Actor(userId: "3", username: "spv_cutting", roles: ["PRODUCTION_SPV"], department: "CUTTING")
         for actor in [cutter, cuttingSupervisor] {
             do {
-                _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: actor, policy: policy)
+                _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: actor, policy: policy, today: today)
                 Issue.record("expected 403 for \(actor.username)")
             } catch { #expect(error.code == .forbidden) }
         }
         let sewingSupervisor = Actor(userId: "5", username: "spv_sewing", roles: ["PRODUCTION_SPV"], department: "SEWING")
-        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: sewingSupervisor, policy: policy).producedQty == 1)
+        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: sewingSupervisor, policy: policy, today: today).producedQty == 1)
         let manager = Actor(userId: "6", username: "prod_manager", roles: ["PRODUCTION_MANAGER"])
-        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: manager, policy: policy).producedQty == 1)
+        #expect(try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: manager, policy: policy, today: today).producedQty == 1)
         let planner = Actor(userId: "4", username: "ppic", roles: ["PPIC_STAFF"])
         do {
-            _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: planner, policy: policy)
+            _ = try DailyInputRules.apply(entry(qty: 1), to: spk(), actor: planner, policy: policy, today: today)
             Issue.record("expected 403")
         } catch { #expect(error.code == .forbidden) }
     }
@@ -83,7 +85,7 @@ import Testing
     @Test func closedSPKsTakeNoInput() {
         for status in [SPKStatus.completed, .cancelled] {
             do {
-                _ = try DailyInputRules.apply(entry(qty: 1), to: spk(produced: 100, status: status), actor: staffSewing, policy: policy)
+                _ = try DailyInputRules.apply(entry(qty: 1), to: spk(produced: 100, status: status), actor: staffSewing, policy: policy, today: today)
                 Issue.record("expected 409")
             } catch { #expect(error.code == .conflict) }
         }

@@ -9,8 +9,9 @@ import Testing
     let sewingSupervisor = Actor(userId: "1", username: "spv_sewing", roles: ["PRODUCTION_SPV"], department: "SEWING")
     let productionManager = Actor(userId: "2", username: "prod_manager", roles: ["PRODUCTION_MANAGER"])
     let policy = ProductionPolicy(
-        timeZone: .gmt, overrunTolerancePercent: 10, shiftBasedStages: [],
-        now: { LocalDate("2026-03-10")!.startOfDayUTC.addingTimeInterval(3600) })
+        timeZone: .gmt, overrunTolerancePercent: 10, shiftBasedStages: [])
+    /// The factory's date the entries are judged on.
+    let today = LocalDate("2026-03-10")!
 
     func spk(_ stage: Stage, produced: Int = 0) -> SPK {
         SPK(
@@ -32,7 +33,7 @@ import Testing
         #expect {
             try DailyInputRules.apply(
                 DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5), to: spk(.cutting),
-                actor: sewingSupervisor, policy: policy)
+                actor: sewingSupervisor, policy: policy, today: today)
         } throws: { ($0 as? ErrorReply)?.code == .forbidden }
     }
 

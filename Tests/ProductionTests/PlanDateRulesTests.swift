@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aDailyEntryFromAnotherCenturyIsRefused() {
-        let policy = ProductionPolicy(timeZone: .gmt, now: { LocalDate("2026-12-07")!.startOfDayUTC.addingTimeInterval(3600) })
+        let policy = ProductionPolicy(timeZone: .gmt)
         let sewer = Actor(userId: "1", username: "s", roles: ["PRODUCTION_STAFF"], department: "SEWING")
         let open = SPK(
             id: UUID(), code: "SPK-20261201-0001", articleCode: "BEAR", stage: .sewing, department: .sewing,
@@ -56,6 +56,6 @@ import Testing
             startDate: LocalDate("1900-01-01")!, dueDate: LocalDate("2026-12-20")!, notes: nil, createdBy: "ppic",
             createdAt: Date(), updatedAt: Date(), version: 1)
         let entry = DailyInputEntry(date: LocalDate("1900-01-02")!, qty: 5)
-        #expect(fields { _ = try DailyInputRules.apply(entry, to: open, actor: sewer, policy: policy) } == ["date"])
+        #expect(fields { _ = try DailyInputRules.apply(entry, to: open, actor: sewer, policy: policy, today: today) } == ["date"])
     }
 }

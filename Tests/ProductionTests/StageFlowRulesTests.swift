@@ -6,7 +6,9 @@ import Testing
 
 /// Orders through stages, the WIP rule, shifts and operators — the rules without a database.
 @Suite struct StageFlowRulesTests {
-    let policy = ProductionPolicy(timeZone: .gmt, now: { LocalDate("2026-03-10")!.startOfDayUTC.addingTimeInterval(3600) })
+    let policy = ProductionPolicy(timeZone: .gmt)
+    /// The factory's date the entries are judged on.
+    let today = LocalDate("2026-03-10")!
     let planner = Actor(userId: "9", username: "ppic", roles: ["PPIC_MANAGER"], department: nil)
     let cutter = OperatorRef(id: UUID(), username: "staff_cutting", department: "CUTTING", active: true)
 
@@ -24,16 +26,16 @@ import Testing
     }
 
     @Test func aRouteMayBeShortenedButKeepsItsOrder() throws {
-        #expect(try OrderRules.validate(order(), actor: planner, today: policy.today) == Stage.defaultRoute)
+        #expect(try OrderRules.validate(order(), actor: planner, today: today) == Stage.defaultRoute)
         #expect(
-            try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner, today: policy.today) == [
+            try OrderRules.validate(order(stages: [.cutting, .sewing, .packing]), actor: planner, today: today) == [
                 .cutting, .sewing, .packing,
             ])
         for bad: [Stage] in [[], [.sewing, .cutting], [.cutting, .cutting]] {
-            #expect(throws: ErrorReply.self) { try OrderRules.validate(order(stages: bad), actor: planner, today: policy.today) }
+            #expect(throws: ErrorReply.self) { try OrderRules.validate(order(stages: bad), actor: planner, today: today) }
         }
         let staff = Actor(userId: "1", username: "s", roles: ["PRODUCTION_STAFF"], department: "SEWING")
-        #expect { try OrderRules.validate(order(), actor: staff, today: policy.today) } throws: { ($0 as? ErrorReply)?.code == .forbidden }
+        #expect { try OrderRules.validate(order(), actor: staff, today: today) } throws: { ($0 as? ErrorReply)?.code == .forbidden }
     }
 
     @Test func theWindowIsSharedOutInRouteOrder() {
@@ -53,8 +55,8 @@ import Testing
         let sewer = Actor(userId: "2", username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
         let around = DailyInputRules.Surroundings(previousStage: cutting)
         let entry = { (qty: Int) in DailyInputEntry(date: LocalDate("2026-03-10")!, qty: qty) }
-        #expect(try DailyInputRules.apply(entry(40), to: sewing, actor: sewer, policy: policy, surroundings: around).producedQty == 60)
-        #expect { try DailyInputRules.apply(entry(41), to: sewing, actor: sewer, policy: policy, surroundings: around) } throws: {
+        #expect(try DailyInputRules.apply(entry(40), to: sewing, actor: sewer, policy: policy, today: today, surroundings: around).producedQty == 60)
+        #expect { try DailyInputRules.apply(entry(41), to: sewing, actor: sewer, policy: policy, today: today, surroundings: around) } throws: {
             let error = $0 as? ErrorReply
             return error?.code == .ruleViolated && error?.details.first?.message == "at most 40 available from CUTTING"
         }
@@ -76,7 +78,7 @@ import Testing
         func record(shift: Shift?, operatorId: String?, found: OperatorRef?) throws -> DailyInputRules.Outcome {
             try DailyInputRules.apply(
                 DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: shift, operatorId: operatorId),
-                to: cutting, actor: staff, policy: policy, surroundings: .init(operator: found))
+                to: cutting, actor: staff, policy: policy, today: today, surroundings: .init(operator: found))
         }
         let recorded = try record(shift: .night, operatorId: "staff_cutting", found: cutter)
         #expect(recorded.shift == .night && recorded.operatorId == cutter.id.uuidString)
@@ -95,7 +97,7 @@ import Testing
         let sewerActor = Actor(userId: "2", username: "staff_sewing", roles: ["PRODUCTION_STAFF"], department: "SEWING")
         let sewing = try DailyInputRules.apply(
             DailyInputEntry(date: LocalDate("2026-03-10")!, qty: 5, shift: .day),
-            to: spk(.sewing), actor: sewerActor, policy: policy)
+            to: spk(.sewing), actor: sewerActor, policy: policy, today: today)
         #expect(sewing.shift == Shift.none && sewing.operatorId == nil)
     }
 

@@ -11,14 +11,12 @@ public enum ProductionService {
         environment: ServiceEnvironment, policy: ProductionPolicy = ProductionPolicy(),
         repositories: ProductionRepositories = .postgres
     ) -> ServiceDefinition {
-        var clocked = policy
-        clocked.now = environment.now
-        let policy = clocked
         let articles = ArticlePlanHandlers(articles: repositories.articles)
         let spks = SPKHandlers(policy: policy, spks: repositories.spks, inputs: repositories.inputs, articles: articles)
-        let inputs = DailyInputHandlers(policy: policy)
+        let inputs = DailyInputHandlers(
+            policy: policy, spks: repositories.spks, inputs: repositories.inputs, defects: repositories.defects)
         var handlers = HandlerRegistry()
-        handlers.today = { policy.today }
+        handlers.today = { policy.today(at: environment.now()) }
         handlers.handle(CreateSPK.self, spks.create)
         handlers.handle(ListSPKs.self, spks.list)
         handlers.handle(GetSPK.self, spks.get)
@@ -40,9 +38,7 @@ public enum ProductionService {
         handlers.on(BOMActivated.self, articles.bomActivated)
         handlers.on(BOMArchived.self, articles.bomArchived)
         handlers.on(CartonConfirmed.self, orders.cartonConfirmed)
-        handlers.on(DefectCodeSaved.self) { event, context in
-            try await DefectCodeCopy(connection: context.connection, logger: context.logger).keep(event.defectCode)
-        }
+        handlers.on(DefectCodeSaved.self) { event, context in try await repositories.defects.keep(event.defectCode, in: context) }
         handlers.on(NCRDecided.self, ReworkHandlers(policy: policy, spks: repositories.spks).ncrDecided)
         let floor = FloorHandlers(policy: policy, spks: repositories.spks)
         handlers.handle(GetCurrentShift.self, floor.currentShift)
@@ -50,7 +46,7 @@ public enum ProductionService {
         let snapshots = SnapshotHandlers(spks: repositories.spks, inputs: repositories.inputs)
         handlers.handle(ExportSPKs.self, snapshots.exportSPKs)
         handlers.handle(ExportDailyInputs.self, snapshots.exportDailyInputs)
-        let fill = DefectCodeFill(now: environment.now)
+        let fill = DefectCodeFill(now: environment.now, defects: repositories.defects)
         return ServiceDefinition(
             name: ServiceName.production.rawValue, environment: environment, migrations: ProductionMigrations.all,
             handlers: handlers, background: [{ client, bus, logger, _ in await fill.run(client: client, bus: bus, logger: logger) }])

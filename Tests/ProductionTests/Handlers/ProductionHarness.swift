@@ -38,10 +38,9 @@ final class ProductionHarness: Sendable {
 
     var environment: ServiceEnvironment { ServiceEnvironment(verifier: .trustingUnsigned, now: { self.now }) }
 
-    /// The policy the handlers run on. Its own clock stays at the epoch: a handler that read it instead of the
-    /// service's clock would date everything 1970 and fail these tests.
+    /// The policy the handlers run on: settings, no clock (handlers read the service's, `context.now`).
     var policy: ProductionPolicy {
-        ProductionPolicy(timeZone: Self.factory, overrunTolerancePercent: 10, shiftBasedStages: [.cutting], now: { Date(timeIntervalSince1970: 0) })
+        ProductionPolicy(timeZone: Self.factory, overrunTolerancePercent: 10, shiftBasedStages: [.cutting])
     }
 
     /// One message's context, acting as `actor`; its effects go to `effects`.
@@ -57,6 +56,9 @@ final class ProductionHarness: Sendable {
     var rework: ReworkHandlers { ReworkHandlers(policy: policy, spks: repositories.spks) }
     var floor: FloorHandlers { FloorHandlers(policy: policy, spks: repositories.spks) }
     var snapshots: SnapshotHandlers { SnapshotHandlers(spks: repositories.spks, inputs: repositories.inputs) }
+    var dailyInput: DailyInputHandlers {
+        DailyInputHandlers(policy: policy, spks: repositories.spks, inputs: repositories.inputs, defects: repositories.defects)
+    }
 
     /// Daily entries as daily input would have recorded them.
     var inputs: InMemoryDailyInputRepository { repositories.inputs as! InMemoryDailyInputRepository }

@@ -37,9 +37,9 @@ enum DailyInputRules {
         if !problems.isEmpty { throw .validation(problems) }
     }
 
-    /// The entry against the SPK as it is now.
+    /// The entry against the SPK as it is now, on the factory's date `today`.
     static func apply(
-        _ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy,
+        _ entry: DailyInputEntry, to spk: SPK, actor: Actor?, policy: ProductionPolicy, today: LocalDate,
         surroundings: Surroundings = Surroundings()
     ) throws(ErrorReply) -> Outcome {
         try validate(entry)
@@ -55,7 +55,6 @@ enum DailyInputRules {
         guard spk.status.isOpen else {
             throw .conflict("\(spk.code) is \(spk.status.rawValue) and takes no more input.")
         }
-        let today = policy.today
         if entry.date > today {
             throw .rule("The date is in the future.", details: [.init(field: "date", message: "must not be after \(today)")])
         }

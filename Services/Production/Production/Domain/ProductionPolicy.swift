@@ -12,24 +12,17 @@ public struct ProductionPolicy: Sendable {
     /// When the day and the night shift begin, in minutes after local midnight.
     public var dayShiftStart: Int
     public var nightShiftStart: Int
-    /// The clock daily input still reads (`today`, `DailyInputRules.apply`); every other handler reads the
-    /// service's clock, `context.now`. The service's definition sets it from its `ServiceEnvironment`.
-    public var now: @Sendable () -> Date
 
     public init(
         timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!, overrunTolerancePercent: Int = 10,
-        shiftBasedStages: Set<Stage> = [.cutting], dayShiftStart: Int = 7 * 60, nightShiftStart: Int = 19 * 60,
-        now: @escaping @Sendable () -> Date = { Date() }
+        shiftBasedStages: Set<Stage> = [.cutting], dayShiftStart: Int = 7 * 60, nightShiftStart: Int = 19 * 60
     ) {
         self.timeZone = timeZone
         self.overrunTolerancePercent = overrunTolerancePercent
         self.shiftBasedStages = shiftBasedStages
         self.dayShiftStart = dayShiftStart
         self.nightShiftStart = nightShiftStart
-        self.now = now
     }
-
-    public var today: LocalDate { today(at: now()) }
 
     /// The factory's date at `instant`.
     public func today(at instant: Date) -> LocalDate { LocalDate.of(instant, in: timeZone) }

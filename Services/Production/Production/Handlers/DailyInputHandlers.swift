@@ -11,6 +11,10 @@ import ServiceKit
 /// Production holds: it never waits on another service while it holds SPK rows locked.
 struct DailyInputHandlers {
     let policy: ProductionPolicy
+    let spks: any SPKRepository
+    let inputs: any DailyInputRepository
+    /// Production's copy of Quality's defect codes.
+    let defects: any DefectCodeRepository
 
     /// One entry to apply, with the message it came in.
     struct Request {
@@ -61,7 +65,6 @@ struct DailyInputHandlers {
     /// Applies `requests` in order, as they would be one after another; an outcome for each.
     func apply(_ requests: [Request]) async throws -> [Outcome] {
         guard let first = requests.first?.context else { return [] }
-        let store = SPKStore(connection: first.connection, logger: first.logger)
         var outcomes = [Outcome?](repeating: nil, count: requests.count)
         // A client_entry_id named twice in these requests answers as its first: the same entry a duplicate of it.
         var firstWithKey: [String: Int] = [:]
@@ -81,7 +84,7 @@ struct DailyInputHandlers {
             }
             firstWithKey[key] = index
             do {
-                if let stored = try await Self.recorded(key, as: request.entry, for: request.spk, in: store) {
+                if let stored = try await recorded(key, as: request.entry, for: request.spk, request.context) {
                     outcomes[index] = .success((stored, true))
                 }
             } catch let refusal as ErrorReply {
@@ -90,8 +93,8 @@ struct DailyInputHandlers {
         }
         let open = requests.indices.filter { outcomes[$0] == nil }
         if !open.isEmpty {
-            var stages = try await store.lockAll(open.map { requests[$0].spk })
-            var accepted: [Accepted] = []
+            var stages = try await spks.lockAll(open.map { requests[$0].spk }, in: first)
+            var accepted: [AcceptedInput] = []
             for index in open {
                 let request = requests[index]
                 guard let id = stages.id(of: request.spk), let neighbourhood = stages.neighbourhood(of: id) else {
@@ -107,7 +110,7 @@ struct DailyInputHandlers {
                     outcomes[index] = .failure(refusal)
                 }
             }
-            try await write(accepted, in: store)
+            try await inputs.record(accepted, in: first)
         }
         for (index, earlier) in repeats {
             outcomes[index] = Self.repeated(requests[index], of: requests[earlier], outcome: outcomes[earlier]!)
@@ -116,7 +119,7 @@ struct DailyInputHandlers {
     }
 
     /// The outcome of a `client_entry_id`'s second copy in one batch: its first's result, as a duplicate, when it is
-    /// the same entry; else the client's mistake, as `recorded(_:as:for:in:)` answers it.
+    /// the same entry; else the client's mistake, as `recorded(_:as:for:_:)` answers it.
     private static func repeated(_ request: Request, of first: Request, outcome: Outcome) -> Outcome {
         let (entry, earlier) = (request.entry, first.entry)
         guard request.spk == first.spk, entry.date == earlier.date, entry.qty == earlier.qty, entry.rejectQty == earlier.rejectQty else {
@@ -136,71 +139,32 @@ struct DailyInputHandlers {
     /// The result of the entry recorded before under `key`, if any — when it is this entry (the same SPK, date
     /// and quantities). The same id for another entry is a client's mistake, answered 422 naming
     /// `client_entry_id`: answering it as a duplicate would tell a phone its new entry was kept.
-    private static func recorded(_ key: String, as entry: DailyInputEntry, for spk: String, in store: SPKStore) async throws
+    private func recorded(_ key: String, as entry: DailyInputEntry, for spk: String, _ context: MessageContext) async throws
         -> DailyInputResult?
     {
-        guard let stored = try await IdempotencyStore.stored(scope: scope, key: key, on: store.connection, logger: store.logger) else {
-            return nil
-        }
-        guard !stored.isEmpty else { throw ConcurrentRepeat("daily input \(key) is being recorded by another request") }
-        let result = try StitchJSON.decode(DailyInputResult.self, from: Array(stored.utf8))
-        if let first = try await store.recordedEntry(result.entryId) {
+        guard let (result, first) = try await inputs.recorded(key, in: context) else { return nil }
+        if let first {
             let sameSPK = UUID(uuidString: spk) == first.spkId || RecordReference.code(spk) == first.spkCode
             guard sameSPK, first.date == entry.date, first.qty == entry.qty, first.rejectQty == entry.rejectQty else {
-                throw reused(key, first: "\(first.spkCode), \(first.date), qty \(first.qty), reject_qty \(first.rejectQty)")
+                throw Self.reused(key, first: "\(first.spkCode), \(first.date), qty \(first.qty), reject_qty \(first.rejectQty)")
             }
         }
         return result
     }
 
-    /// Writes accepted entries, in order: their `client_entry_id`s with their results, then the entries, the SPKs'
-    /// figures (each SPK once, as it ends), the audit rows and the events as one statement.
-    private func write(_ accepted: [Accepted], in store: SPKStore) async throws {
-        guard !accepted.isEmpty else { return }
-        let keyed = accepted.filter { $0.row.entry.clientEntryId != nil }
-        if !keyed.isEmpty {
-            // Each key is written once, with its outcome. Taken meanwhile: the same entry was recorded by a
-            // request that committed first (a phone and its retry racing); this one rolls back and, tried
-            // again, answers that one's outcome as a duplicate. Before the entries' own rows, whose unique
-            // client_entry_id would otherwise refuse the retry first (409 for an entry that was recorded).
-            let taken = try await IdempotencyStore.recordAll(
-                keyed.map {
-                    (Self.scope, $0.row.entry.clientEntryId!, String(decoding: try StitchJSON.encode($0.result), as: UTF8.self))
-                }, on: store.connection, logger: store.logger)
-            guard taken.isEmpty else { throw ConcurrentRepeat("daily input \(taken[0].key) was recorded by another request meanwhile") }
-        }
-        var last: [UUID: SPK] = [:]
-        for entry in accepted { last[entry.spk.id] = entry.spk }
-        var write = CombinedWrite()
-        try store.insertInputs(accepted.map(\.row), into: &write)
-        try store.updateProgress(Array(last.values), into: &write)
-        try write.audit(accepted.map(\.audit))
-        try write.publish(accepted.flatMap(\.events))
-        try await write.run(on: store.connection, logger: store.logger)
-    }
-
-    static let scope = "daily-input"
-
-    /// An entry the rules accept, and everything it writes.
-    struct Accepted {
-        var spk: SPK
-        var row: (id: UUID, spk: UUID, entry: DailyInputEntry, shift: Shift, recordedBy: String)
-        var audit: AuditLog.Row
-        var events: [OutgoingMessage]
-        var result: DailyInputResult
-    }
-
     /// Applies `entry` to the SPK of `stages` as it stands (locked): the rules, the defect codes, the new figures.
     private func accept(
-        _ entry: DailyInputEntry, operator: OperatorRef?, at stages: SPKStore.Neighbourhood,
+        _ entry: DailyInputEntry, operator: OperatorRef?, at stages: SPKNeighbourhood,
         _ context: MessageContext
-    ) async throws -> Accepted {
+    ) async throws -> AcceptedInput {
         let (previous, before) = (stages.previous, stages.spk)
+        let now = context.now
         let surroundings = DailyInputRules.Surroundings(previousStage: previous, earliestDate: stages.orderStart, operator: `operator`)
-        let outcome = try DailyInputRules.apply(entry, to: before, actor: context.actor, policy: policy, surroundings: surroundings)
-        if let defects = entry.defects, !defects.isEmpty {
-            let known = try await DefectCodeCopy(connection: context.connection, logger: context.logger)
-                .resolve(defects.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage)
+        let outcome = try DailyInputRules.apply(
+            entry, to: before, actor: context.actor, policy: policy, today: policy.today(at: now), surroundings: surroundings)
+        if let lines = entry.defects, !lines.isEmpty {
+            let known = try await defects.resolve(
+                lines.map { DailyInputRules.normalizedDefectCode($0.code) }, stage: before.stage, in: context)
             try DailyInputRules.checkDefects(entry, stage: before.stage, known: known)
         }
         var spk = before
@@ -209,7 +173,7 @@ struct DailyInputHandlers {
         spk.status = outcome.status
         spk.progress = progressPercent(produced: spk.producedQty, target: spk.targetQty)
         spk.availableWip = previous.map { max(0, $0.producedQty - spk.producedQty) }
-        spk.updatedAt = policy.now()
+        spk.updatedAt = now
         spk.version += 1
 
         let entryId = UUID()
@@ -230,7 +194,9 @@ struct DailyInputHandlers {
         let result = DailyInputResult(
             entryId: entryId, cumulative: spk.producedQty, target: spk.targetQty,
             progress: spk.progress, spkStatus: spk.status)
-        return Accepted(spk: spk, row: (entryId, spk.id, recorded, outcome.shift, actor), audit: audit, events: events, result: result)
+        return AcceptedInput(
+            spk: spk, entryId: entryId, entry: recorded, shift: outcome.shift, recordedBy: actor, audit: audit, events: events,
+            result: result)
     }
 }
 

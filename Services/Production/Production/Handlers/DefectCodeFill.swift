@@ -11,6 +11,7 @@ import ServiceKit
 /// harmless (`keep` takes the newest version).
 struct DefectCodeFill {
     let now: @Sendable () -> Date
+    let defects: any DefectCodeRepository
 
     func run(client: PostgresClient, bus: any MessageBus, logger: Logger) async {
         var backoff = Backoff(base: .milliseconds(250), cap: .seconds(30))
@@ -29,7 +30,7 @@ struct DefectCodeFill {
     /// True once the copy is filled (now or before).
     private func fill(client: PostgresClient, bus: any MessageBus, logger: Logger) async throws -> Bool {
         let filled = try await client.transaction(logger: logger) { connection in
-            try await DefectCodeCopy(connection: connection, logger: logger).isFilled()
+            try await defects.isFilled(in: Self.context(connection, logger))
         }
         if filled { return true }
         var codes: [DefectCode] = []
@@ -44,11 +45,16 @@ struct DefectCodeFill {
         }
         let all = codes
         try await client.transaction(logger: logger) { connection in
-            let copy = DefectCodeCopy(connection: connection, logger: logger)
-            for code in all { try await copy.keep(code) }
-            try await copy.markFilled(at: now())
+            let context = Self.context(connection, logger)
+            for code in all { try await defects.keep(code, in: context) }
+            try await defects.markFilled(at: now(), in: context)
         }
         logger.info("filled the copy of Quality's defect codes (\(all.count))")
         return true
+    }
+
+    /// The fill's own transaction, as the context the repository works in.
+    private static func context(_ connection: PostgresConnection, _ logger: Logger) -> MessageContext {
+        .ops("fill-defect-codes", connection: connection, service: ServiceName.production.rawValue, logger: logger)
     }
 }

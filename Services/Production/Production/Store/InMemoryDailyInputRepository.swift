@@ -1,10 +1,13 @@
 import Contracts
 import Foundation
+import Messaging
 import ServiceKit
 import Synchronization
 
 /// Daily entries in memory, for running handlers without a database, as `PostgresDailyInputRepository` keeps
-/// them (a void adds a reversal and marks the entry; totals sum both). No transactions and no locks.
+/// them (a void adds a reversal and marks the entry; totals sum both; a `client_entry_id` keeps its result).
+/// Recording moves the SPKs' figures in `spks` and hands the audit rows and events to the context's effects.
+/// No transactions and no locks.
 final class InMemoryDailyInputRepository: DailyInputRepository {
     private struct Row {
         var entry: RecordedEntry
@@ -14,10 +17,15 @@ final class InMemoryDailyInputRepository: DailyInputRepository {
     }
 
     private let rows = Mutex<[UUID: Row]>([:])
+    /// Results by `client_entry_id`.
+    private let keys = Mutex<[String: DailyInputResult]>([:])
+    private let spks: InMemorySPKRepository
 
-    init() {}
+    init(spks: InMemorySPKRepository) {
+        self.spks = spks
+    }
 
-    /// An entry as daily input records it (its own path, on `SPKStore`, for now): what a test starts from.
+    /// An entry as recorded, without the figures it moves: what a test starts from.
     @discardableResult
     func record(_ entry: DailyInputEntry, on spk: UUID, id: UUID = UUID()) -> UUID {
         rows.withLock {
@@ -26,6 +34,41 @@ final class InMemoryDailyInputRepository: DailyInputRepository {
                 shift: entry.shift ?? .none)
         }
         return id
+    }
+
+    func recorded(_ clientEntryId: String, in context: MessageContext) async throws -> (result: DailyInputResult, entry: KeyedEntry?)? {
+        guard let result = keys.withLock({ $0[clientEntryId] }) else { return nil }
+        guard let entry = rows.withLock({ $0[result.entryId]?.entry }) else { return (result, nil) }
+        let spk = try await spks.find(entry.spkId.uuidString, lock: false, in: context)
+        return (
+            result,
+            spk.map { KeyedEntry(spkId: entry.spkId, spkCode: $0.code, date: entry.date, qty: entry.qty, rejectQty: entry.rejectQty) }
+        )
+    }
+
+    func record(_ accepted: [AcceptedInput], in context: MessageContext) async throws {
+        guard !accepted.isEmpty else { return }
+        try keys.withLock { keys in
+            let keyed = accepted.compactMap { entry in entry.entry.clientEntryId.map { ($0, entry.result) } }
+            if let taken = keyed.first(where: { keys[$0.0] != nil }) {
+                throw ConcurrentRepeat("daily input \(taken.0) was recorded by another request meanwhile")
+            }
+            for (key, result) in keyed { keys[key] = result }
+        }
+        rows.withLock { rows in
+            for input in accepted {
+                rows[input.entryId] = Row(
+                    entry: RecordedEntry(
+                        id: input.entryId, spkId: input.spk.id, date: input.entry.date, qty: input.entry.qty,
+                        rejectQty: input.entry.rejectQty),
+                    shift: input.shift)
+            }
+        }
+        var last: [UUID: SPK] = [:]
+        for input in accepted { last[input.spk.id] = input.spk }
+        for spk in last.values { try await spks.updateProgress(spk, in: context) }
+        try await context.effects.audit(accepted.map(\.audit))
+        try await context.effects.enqueue(accepted.flatMap(\.events))
     }
 
     func input(_ id: UUID, in context: MessageContext) async throws -> StoredInput? {

@@ -81,6 +81,21 @@ final class InMemorySPKRepository: SPKRepository {
         return found
     }
 
+    func lockAll(_ references: [String], in context: MessageContext) async throws -> LockedStages {
+        state.withLock { state in
+            var locked = LockedStages()
+            for spk in references.compactMap({ state.row($0).map { state.read($0) } }) {
+                let previous = spk.orderId.flatMap { order in spk.sequence.flatMap { state.stage($0 - 1, of: order) } }
+                for stage in [spk] + (previous.map { [state.read($0)] } ?? []) {
+                    locked.byId[stage.id] = stage
+                    locked.idOfCode[stage.code] = stage.id
+                }
+                if let order = spk.orderId { locked.orderStart[order] = state.orderStarts[order] }
+            }
+            return locked
+        }
+    }
+
     func list(_ query: ListSPKs, in context: MessageContext) async throws -> Page<SPK> {
         let matching = all { spk in
             guard query.status.map({ spk.status == $0 }) ?? true, query.stage.map({ spk.stage == $0 }) ?? true,

@@ -90,8 +90,8 @@ struct PostgresOrderRepository: OrderRepository {
         try await PostgresSPKRepository().spks(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.order_id = $1 ORDER BY s.sequence
-                    """, binds: try SPKStore.binds(order)), in: context)
+                    SELECT \(SPKRows.columns) FROM \(SPKRows.source) WHERE s.order_id = $1 ORDER BY s.sequence
+                    """, binds: try SPKRows.binds(order)), in: context)
     }
 
     private static func order(from row: PostgresRow) throws -> ManufacturingOrder {

@@ -14,12 +14,12 @@ extension PostgresSPKRepository {
         let rows = try await context.connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(SPKStore.columns), s.change_seq FROM \(SPKStore.source)
+                    SELECT \(SPKRows.columns), s.change_seq FROM \(SPKRows.source)
                     WHERE s.department = $1 AND s.change_seq > $2 ORDER BY s.change_seq LIMIT $3
-                    """, binds: try SPKStore.binds(department.rawValue, sequence, limit)), logger: context.logger)
+                    """, binds: try SPKRows.binds(department.rawValue, sequence, limit)), logger: context.logger)
         var items: [(SPK, Int64)] = []
         for try await row in rows {
-            items.append((try SPKStore.spk(from: row), try row.makeRandomAccess()[SPKStore.extraColumn].decode(Int64.self)))
+            items.append((try SPKRows.spk(from: row), try row.makeRandomAccess()[SPKRows.extraColumn].decode(Int64.self)))
         }
         return items
     }
@@ -38,7 +38,7 @@ extension PostgresSPKRepository {
         try await spks(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.id > $1 ORDER BY s.id LIMIT $2
-                    """, binds: try SPKStore.binds(id ?? Self.noId, limit)), in: context)
+                    SELECT \(SPKRows.columns) FROM \(SPKRows.source) WHERE s.id > $1 ORDER BY s.id LIMIT $2
+                    """, binds: try SPKRows.binds(id ?? Self.noId, limit)), in: context)
     }
 }

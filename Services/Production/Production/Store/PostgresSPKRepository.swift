@@ -3,7 +3,7 @@ import Foundation
 import PostgresNIO
 import ServiceKit
 
-/// SPKs in schema `production`, on the message's transaction. Rows are read as `SPKStore.columns` describes.
+/// SPKs in schema `production`, on the message's transaction. Rows are read as `SPKRows` describes.
 struct PostgresSPKRepository: SPKRepository {
     func nextCode(on day: LocalDate, in context: MessageContext) async throws -> String {
         SPKRules.code(
@@ -29,14 +29,9 @@ struct PostgresSPKRepository: SPKRepository {
         let suffix = lock ? " FOR UPDATE OF s" : ""
         let (column, binds) = try RecordReference.idOrCode(reference, idColumn: "s.id", codeColumn: "s.code")
         return try await spks(
-            PostgresQuery(unsafeSQL: "SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE \(column) = $1\(suffix)", binds: binds),
+            PostgresQuery(unsafeSQL: "SELECT \(SPKRows.columns) FROM \(SPKRows.source) WHERE \(column) = $1\(suffix)", binds: binds),
             in: context
         ).first
-    }
-
-    /// Daily input locks the same way: one statement, shared (`SPKStore`).
-    func requireWithNeighbours(_ reference: String, withNext: Bool, in context: MessageContext) async throws -> SPKNeighbourhood {
-        try await SPKStore(context).requireWithNeighbours(reference, withNext: withNext)
     }
 
     func list(_ query: ListSPKs, in context: MessageContext) async throws -> Page<SPK> {
@@ -65,7 +60,7 @@ struct PostgresSPKRepository: SPKRepository {
         let items = try await spks(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+                    SELECT \(SPKRows.columns) FROM \(SPKRows.source) \(filter) ORDER BY s.due_date, s.code LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
                     """, binds: binds), in: context)
         return Page(items: items, page: query.page.page, perPage: query.page.perPage, total: total)
     }
@@ -74,9 +69,9 @@ struct PostgresSPKRepository: SPKRepository {
         try await spks(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(SPKStore.columns) FROM \(SPKStore.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
+                    SELECT \(SPKRows.columns) FROM \(SPKRows.source) WHERE s.department = $1 AND s.status IN ('NOT_STARTED', 'IN_PROGRESS')
                     ORDER BY s.due_date, s.code
-                    """, binds: try SPKStore.binds(department.rawValue)), in: context)
+                    """, binds: try SPKRows.binds(department.rawValue)), in: context)
     }
 
     func updateStatus(_ spk: SPK, in context: MessageContext) async throws {
@@ -99,10 +94,27 @@ struct PostgresSPKRepository: SPKRepository {
 
     /// The statement daily input writes its SPKs' figures with, for one SPK.
     func updateProgress(_ spk: SPK, in context: MessageContext) async throws {
-        let store = SPKStore(context)
         var write = CombinedWrite()
-        try store.updateProgress([spk], into: &write)
-        try await write.run(on: store.connection, logger: store.logger)
+        try Self.updateProgress([spk], into: &write)
+        try await write.run(context)
+    }
+
+    /// Many SPKs' figures and status (each SPK once, as it ends), as one part of a combined statement.
+    static func updateProgress(_ spks: [SPK], into write: inout CombinedWrite) throws {
+        struct Row: Encodable { var id: UUID, produced: Int, rejected: Int, status: String, updated: Double, version: Int }
+        let rows = spks.map {
+            Row(
+                id: $0.id, produced: $0.producedQty, rejected: $0.rejectQty, status: $0.status.rawValue,
+                updated: $0.updatedAt.timeIntervalSince1970, version: $0.version)
+        }
+        write.add(
+            """
+            UPDATE spks SET produced_qty = u.produced, reject_qty = u.rejected, status = u.status, updated_at = to_timestamp(u.updated),
+                            version = u.version, change_seq = nextval('spk_changes')
+            FROM jsonb_to_recordset(\(try write.bind(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)))::jsonb)
+                 AS u(id uuid, produced bigint, rejected bigint, status text, updated double precision, version integer)
+            WHERE spks.id = u.id
+            """)
     }
 
     func targetChanges(of spk: UUID, in context: MessageContext) async throws -> [TargetChange] {
@@ -130,10 +142,10 @@ struct PostgresSPKRepository: SPKRepository {
         return false
     }
 
-    /// The SPKs a query selecting `SPKStore.columns` first returns, in its order.
+    /// The SPKs a query selecting `SPKRows.columns` first returns, in its order.
     func spks(_ query: PostgresQuery, in context: MessageContext) async throws -> [SPK] {
         var items: [SPK] = []
-        for try await row in try await context.connection.query(query, logger: context.logger) { items.append(try SPKStore.spk(from: row)) }
+        for try await row in try await context.connection.query(query, logger: context.logger) { items.append(try SPKRows.spk(from: row)) }
         return items
     }
 

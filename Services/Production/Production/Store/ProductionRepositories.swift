@@ -5,12 +5,13 @@ public struct ProductionRepositories: Sendable {
     var inputs: any DailyInputRepository
     var orders: any OrderRepository
     var articles: any ArticlePlanRepository
+    var defects: any DefectCodeRepository
 
     /// Schema `production`, on each message's transaction.
     public static var postgres: ProductionRepositories {
         ProductionRepositories(
             spks: PostgresSPKRepository(), inputs: PostgresDailyInputRepository(), orders: PostgresOrderRepository(),
-            articles: PostgresArticlePlanRepository())
+            articles: PostgresArticlePlanRepository(), defects: PostgresDefectCodeRepository())
     }
 }
 
@@ -19,7 +20,7 @@ extension ProductionRepositories {
     public static func inMemory() -> ProductionRepositories {
         let spks = InMemorySPKRepository()
         return ProductionRepositories(
-            spks: spks, inputs: InMemoryDailyInputRepository(), orders: InMemoryOrderRepository(spks: spks),
-            articles: InMemoryArticlePlanRepository())
+            spks: spks, inputs: InMemoryDailyInputRepository(spks: spks), orders: InMemoryOrderRepository(spks: spks),
+            articles: InMemoryArticlePlanRepository(), defects: InMemoryDefectCodeRepository())
     }
 }

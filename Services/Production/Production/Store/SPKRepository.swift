@@ -14,6 +14,9 @@ protocol SPKRepository: Sendable {
     func find(_ reference: String, lock: Bool, in context: MessageContext) async throws -> SPK?
     /// The SPK locked with its order's previous stage (and the next one with `withNext`), in route order; 404 if none.
     func requireWithNeighbours(_ reference: String, withNext: Bool, in context: MessageContext) async throws -> SPKNeighbourhood
+    /// Every SPK `references` names with its order's previous stage (and the order's start), locked until the unit of
+    /// work ends in one go (a batch of daily inputs); a reference that names none is missing from the answer.
+    func lockAll(_ references: [String], in context: MessageContext) async throws -> LockedStages
     /// Filtered, ordered by due date then code, one page of them.
     func list(_ query: ListSPKs, in context: MessageContext) async throws -> Page<SPK>
     /// The NOT_STARTED and IN_PROGRESS SPKs of `department`, by due date then code.
